@@ -1,0 +1,3 @@
+export interface Query {
+  source: string;
+}
