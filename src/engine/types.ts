@@ -1,0 +1,88 @@
+/**
+ * The engine's contracts. `setup` is an ordered array of steps; each step plans (reads remote state and
+ * says what it would change), applies exactly those changes, and verifies (re-reads and checks).
+ * No local state file: remote objects are found again by deterministic names, ids and tags.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import type { IoHost } from "../io/io-host.js";
+import type { Clients } from "./clients.js";
+import type { SharedState } from "./shared-state.js";
+
+export type Target = "kibana" | "elasticsearch" | "azure" | "fleet";
+
+export type ChangeAction = "create" | "update" | "no-op" | "delete";
+
+export interface Change {
+  /** Id of the step that owns the change. */
+  step: string;
+  target: Target;
+  /** What kind of object, e.g. "connector (.cases-webhook)", "Logic App workflow", "detection rule". */
+  resource: string;
+  /** Deterministic name or id (never a secret). */
+  name: string;
+  action: ChangeAction;
+  /** One line: why this action. */
+  reason: string;
+  /** Needs an explicit confirmation (or --yes): deleting, replacing the user's settings. */
+  destructive?: boolean;
+  /** Field-level differences safe to print (redacted before printing). */
+  diff?: { field: string; from?: unknown; to?: unknown }[];
+  /** Internal data the step's apply needs; never printed. */
+  payload?: unknown;
+}
+
+export type CheckStatus = "pass" | "fail" | "warn" | "skip";
+
+export interface Check {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** Ids, links, counts — never secrets. */
+  evidence?: string;
+  durationMs?: number;
+  /** On failure: the likely cause. */
+  cause?: string;
+  /** On failure: what to do, ideally a command. */
+  remedy?: string;
+}
+
+/** Everything a step may use. Steps take only the slice they need (`Pick<StepContext, ...>`). */
+export interface StepContext {
+  readonly config: ResolvedConfig;
+  readonly io: IoHost;
+  readonly clients: Clients;
+  /** In-memory hand-off between steps (callback URLs, versions found in preflight). Never written to disk. */
+  readonly shared: SharedState;
+  /** Aborted on SIGINT: long waits must stop promptly. */
+  readonly signal: AbortSignal;
+  /** Wall-clock helpers, so waits can be bounded and reported. */
+  readonly now: () => number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  target: Target;
+  /** Ids of steps whose apply must finish before this one applies (steps with no path between them may run concurrently). */
+  after?: string[];
+  /** Whether the step takes part with this configuration (feature flags). */
+  enabled(config: ResolvedConfig): boolean;
+  /** Read remote state; return the changes (including no-ops, so the plan shows every managed object). */
+  plan(ctx: StepContext): Promise<Change[]>;
+  /** Carry out the planned changes. May re-read remote state; must be idempotent. */
+  apply(ctx: StepContext, changes: Change[]): Promise<void>;
+  /** Re-read and check. */
+  verify?(ctx: StepContext): Promise<Check[]>;
+}
+
+/** The teardown counterpart: plans deletes of what setup made, in reverse dependency order. */
+export interface TeardownStep {
+  id: string;
+  title: string;
+  target: Target;
+  after?: string[];
+  enabled(config: ResolvedConfig): boolean;
+  plan(ctx: StepContext): Promise<Change[]>;
+  apply(ctx: StepContext, changes: Change[]): Promise<void>;
+}
