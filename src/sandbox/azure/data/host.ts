@@ -38,22 +38,30 @@ export interface DcrView {
   properties: DcrProperties;
 }
 
+/** A stored `Microsoft.OperationalInsights/workspaces` resource (as GET returns it). */
 export interface WorkspaceView {
   /** ARM resource id. */
   id: string;
-  /** The workspace id (GUID) used by the query API (`properties.customerId`). */
-  customerId: string;
+  /** `customerId` is the workspace id (GUID) used by the query API. */
+  properties: { customerId?: string };
 }
 
+/** A stored `Microsoft.OperationalInsights/workspaces/tables` resource (as GET returns it). */
 export interface TableView {
   name: string;
-  /** `properties.schema.columns` (plus any standard columns the host knows). */
-  columns: ColumnDecl[];
-  /**
-   * `properties.schema.tableSubType`: only `DataCollectionRuleBased` tables accept Logs Ingestion; `Classic` ones
-   * were created by the Data Collector API (Tables.json 2025-07-01, TableSubTypeEnum).
-   */
-  subType: "Any" | "Classic" | "DataCollectionRuleBased";
+  properties: {
+    schema?: {
+      name?: string;
+      columns?: ColumnDecl[];
+      standardColumns?: ColumnDecl[];
+      /**
+       * Only `DataCollectionRuleBased` tables accept Logs Ingestion; `Classic` ones were created by the Data
+       * Collector API (Tables.json 2025-07-01, TableSubTypeEnum). Missing → DataCollectionRuleBased (a table
+       * created through the Tables API is DCR-based).
+       */
+      tableSubType?: string;
+    };
+  };
 }
 
 /** A stored `Microsoft.SecurityInsights/alertRules` resource. */

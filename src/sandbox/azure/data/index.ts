@@ -33,6 +33,7 @@ export { INGEST_DATA_ACTION, QUERY_ACTIONS } from "./host.js";
 export { parseKql, runKql, KqlError, Timespan } from "./kql/index.js";
 export type { KqlColumn, KqlContext, KqlRow, KqlTable, KqlType, KqlValue } from "./kql/index.js";
 export { mountIngestionApi, mountQueryApi } from "./mount.js";
+export { createStateHost, type StateHostOptions } from "./state-host.js";
 export type { RowStore, StoredRow } from "./row-store.js";
 
 export interface QueryRequest {

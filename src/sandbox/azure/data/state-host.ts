@@ -1,0 +1,40 @@
+/**
+ * `DataPlaneHost` over the control plane's `AzureState`, so that wiring the data plane is one line:
+ * `createDataPlane(createStateHost(state, { ingestionLatencyMs }))`.
+ */
+import { randomUUID } from "node:crypto";
+import type { AzureState } from "../state.js";
+import type { DataPlaneHost } from "./host.js";
+
+export interface StateHostOptions {
+  /** Delay before ingested rows are visible (sandbox ms). Default 0. */
+  ingestionLatencyMs?: number;
+}
+
+export function createStateHost(state: AzureState, options: StateHostOptions = {}): DataPlaneHost {
+  return {
+    clock: state.clock,
+    ingestionLatencyMs: options.ingestionLatencyMs ?? 0,
+    findDcrByImmutableId: (immutableId) => state.findDcrByImmutableId(immutableId),
+    findWorkspaceByCustomerId: (customerId) => state.findWorkspaceByCustomerId(customerId),
+    findWorkspaceById: (id) => {
+      const r = state.getResource(id);
+      return r && r.type.toLowerCase() === "microsoft.operationalinsights/workspaces" ? r : undefined;
+    },
+    findTable: (workspaceId, tableName) => state.getTable(workspaceId, tableName),
+    listSentinelWorkspaces: () =>
+      state.list("Microsoft.OperationalInsights/workspaces").filter((w) => state.isSentinelOnboarded(w.id)),
+    listAlertRules: (workspaceId) =>
+      state.listAlertRules(workspaceId).map((r) => ({ id: r.id, kind: String(r.kind ?? ""), properties: r.properties })),
+    principalCan: (principalId, scope, action, kind) =>
+      state.canPerform(principalId, action, scope, kind === "dataAction"),
+    createIncident(workspaceId, draft) {
+      const { alerts, relatedAnalyticRuleIds, ...body } = draft;
+      const { incident } = state.upsertIncident(workspaceId, randomUUID(), body, {
+        relatedAnalyticRuleIds,
+        alerts: alerts as unknown as Record<string, unknown>[],
+      });
+      return { id: incident.id, name: incident.name, incidentNumber: incident.properties.incidentNumber };
+    },
+  };
+}
