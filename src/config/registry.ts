@@ -19,7 +19,16 @@ import {
 export type InputType = "string" | "boolean" | "number" | "list" | "enum";
 
 /** Which part of the product needs the input; `required` below says when. */
-export type InputGroup = "elastic" | "azure" | "sentinel" | "features" | "rule" | "alerts" | "cases" | "naming";
+export type InputGroup =
+  | "elastic"
+  | "azure"
+  | "sentinel"
+  | "features"
+  | "rule"
+  | "alerts"
+  | "cases"
+  | "naming"
+  | "sentinelToElastic";
 
 /** A partially resolved configuration, as seen while deciding what is still required. */
 export type PartialConfig = Record<string, unknown>;
@@ -405,6 +414,104 @@ export const inputs: readonly InputDef[] = [
     group: "naming",
     description: "Prefix of every name and id we create; teardown removes only objects with it.",
     prompt: "Name prefix",
+  },
+  // The way back: Sentinel alerts and incidents into Elastic (microsoft_sentinel integration)
+  {
+    key: "sentinelToElastic.tenantId",
+    flag: "--integration-tenant-id",
+    env: "SENTINEL_TO_ELASTIC_TENANT_ID",
+    type: "string",
+    group: "sentinelToElastic",
+    description: "Tenant of the app registration the integration signs in with (default: azure.tenantId).",
+    prompt: "Tenant id of the integration's app registration",
+  },
+  {
+    key: "sentinelToElastic.clientId",
+    flag: "--integration-client-id",
+    env: "SENTINEL_TO_ELASTIC_CLIENT_ID",
+    type: "string",
+    group: "sentinelToElastic",
+    description: "Client id of an existing app registration the integration uses to read Sentinel.",
+    prompt: "Client id of the integration's app registration",
+    required: (cfg) => get(cfg, "features.sentinelToElastic") === true,
+  },
+  {
+    key: "sentinelToElastic.clientSecret",
+    env: "SENTINEL_TO_ELASTIC_CLIENT_SECRET",
+    type: "string",
+    secret: true,
+    group: "sentinelToElastic",
+    description: "Client secret of that app registration (stored only in the package policy's secret vars).",
+    prompt: "Client secret of the integration's app registration",
+    required: (cfg) => get(cfg, "features.sentinelToElastic") === true,
+  },
+  {
+    key: "sentinelToElastic.agentPolicyId",
+    flag: "--agent-policy-id",
+    env: "SENTINEL_TO_ELASTIC_AGENT_POLICY_ID",
+    type: "string",
+    group: "sentinelToElastic",
+    description: "Fleet agent policy for the integration (default: a new `sentinel-elastic` policy; `agentless` where offered).",
+    prompt: "Fleet agent policy id (empty: create one)",
+  },
+  {
+    key: "sentinelToElastic.interval",
+    flag: "--integration-interval",
+    env: "SENTINEL_TO_ELASTIC_INTERVAL",
+    type: "string",
+    default: "5m",
+    group: "sentinelToElastic",
+    description: "How often the integration polls Sentinel for alerts and incidents.",
+    prompt: "Polling interval",
+  },
+  {
+    key: "sentinelToElastic.eventHub.name",
+    flag: "--event-hub",
+    env: "SENTINEL_TO_ELASTIC_EVENT_HUB",
+    type: "string",
+    group: "sentinelToElastic",
+    description: "Event Hub with Sentinel events (optional; enables the event stream).",
+    prompt: "Event Hub name (empty: skip events)",
+  },
+  {
+    key: "sentinelToElastic.eventHub.consumerGroup",
+    flag: "--event-hub-consumer-group",
+    env: "SENTINEL_TO_ELASTIC_EVENT_HUB_CONSUMER_GROUP",
+    type: "string",
+    default: "$Default",
+    group: "sentinelToElastic",
+    description: "Event Hub consumer group.",
+    prompt: "Event Hub consumer group",
+  },
+  {
+    key: "sentinelToElastic.eventHub.connectionString",
+    env: "SENTINEL_TO_ELASTIC_EVENT_HUB_CONNECTION_STRING",
+    type: "string",
+    secret: true,
+    group: "sentinelToElastic",
+    description: "Event Hub connection string.",
+    prompt: "Event Hub connection string",
+    required: (cfg) => Boolean(get(cfg, "sentinelToElastic.eventHub.name")),
+  },
+  {
+    key: "sentinelToElastic.eventHub.storageAccount",
+    flag: "--event-hub-storage-account",
+    env: "SENTINEL_TO_ELASTIC_STORAGE_ACCOUNT",
+    type: "string",
+    group: "sentinelToElastic",
+    description: "Storage account the Event Hub input keeps its checkpoints in.",
+    prompt: "Storage account for Event Hub checkpoints",
+    required: (cfg) => Boolean(get(cfg, "sentinelToElastic.eventHub.name")),
+  },
+  {
+    key: "sentinelToElastic.eventHub.storageAccountKey",
+    env: "SENTINEL_TO_ELASTIC_STORAGE_ACCOUNT_KEY",
+    type: "string",
+    secret: true,
+    group: "sentinelToElastic",
+    description: "Key of that storage account.",
+    prompt: "Storage account key",
+    required: (cfg) => Boolean(get(cfg, "sentinelToElastic.eventHub.name")),
   },
 ];
 

@@ -105,6 +105,24 @@ export const configSchema = z
       })
       .strict(),
     naming: z.object({ prefix: z.string().regex(patterns.prefix) }).strict(),
+    sentinelToElastic: z
+      .object({
+        tenantId: z.string().regex(patterns.guid).optional(),
+        clientId: z.string().regex(patterns.guid).optional(),
+        clientSecret: z.string().min(1).optional(),
+        agentPolicyId: z.string().min(1).optional(),
+        interval: z.string().regex(patterns.duration),
+        eventHub: z
+          .object({
+            name: z.string().min(1).optional(),
+            consumerGroup: z.string().min(1),
+            connectionString: z.string().min(1).optional(),
+            storageAccount: z.string().min(1).optional(),
+            storageAccountKey: z.string().min(1).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
   })
   .strict();
 
