@@ -14,7 +14,7 @@ import {
   sentinelAuthorizations,
   sentinelRuleKinds,
   sentinelSeverities,
-} from "./schema.js";
+} from "./choices.js";
 
 export type InputType = "string" | "boolean" | "number" | "list" | "enum";
 

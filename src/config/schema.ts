@@ -6,6 +6,16 @@
  * keeps the two in sync.
  */
 import { z } from "zod";
+import {
+  azureClouds,
+  azureCredentials,
+  sentinelAuthorizations,
+  alertActions,
+  sentinelRuleKinds,
+  elasticSeverities,
+  sentinelSeverities,
+  closureTypes,
+} from "./choices.js";
 
 /** Azure naming rules (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). */
 export const patterns = {
@@ -27,14 +37,16 @@ export const patterns = {
 
 const url = z.url({ protocol: /^https?$/ });
 
-export const azureClouds = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"] as const;
-export const azureCredentials = ["default", "cli", "environment", "device-code", "browser", "managed-identity"] as const;
-export const sentinelAuthorizations = ["managed-identity", "oauth"] as const;
-export const alertActions = ["summary", "per-alert"] as const;
-export const sentinelRuleKinds = ["nrt", "scheduled"] as const;
-export const elasticSeverities = ["low", "medium", "high", "critical"] as const;
-export const sentinelSeverities = ["Informational", "Low", "Medium", "High"] as const;
-export const closureTypes = ["close-by-user", "close-by-pushing"] as const;
+export {
+  azureClouds,
+  azureCredentials,
+  sentinelAuthorizations,
+  alertActions,
+  sentinelRuleKinds,
+  elasticSeverities,
+  sentinelSeverities,
+  closureTypes,
+};
 
 export const configSchema = z
   .object({
