@@ -128,7 +128,9 @@ export interface DataPlaneHost {
   createIncident(
     workspaceResourceId: string,
     draft: IncidentDraft,
-  ): { id: string; name: string; incidentNumber?: number } | Promise<{ id: string; name: string; incidentNumber?: number }>;
+  ):
+    | { id: string; name: string; incidentNumber?: number }
+    | Promise<{ id: string; name: string; incidentNumber?: number }>;
   /** Optional: told about every alert (also those without an incident). */
   recordAlert?(workspaceResourceId: string, alert: SentinelAlert): void;
 }

@@ -25,7 +25,9 @@ export function createStateHost(state: AzureState, options: StateHostOptions = {
     listSentinelWorkspaces: () =>
       state.list("Microsoft.OperationalInsights/workspaces").filter((w) => state.isSentinelOnboarded(w.id)),
     listAlertRules: (workspaceId) =>
-      state.listAlertRules(workspaceId).map((r) => ({ id: r.id, kind: String(r.kind ?? ""), properties: r.properties })),
+      state
+        .listAlertRules(workspaceId)
+        .map((r) => ({ id: r.id, kind: String(r.kind ?? ""), properties: r.properties })),
     principalCan: (principalId, scope, action, kind) =>
       state.canPerform(principalId, action, scope, kind === "dataAction"),
     createIncident(workspaceId, draft) {

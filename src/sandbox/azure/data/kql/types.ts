@@ -2,7 +2,17 @@
  * Values and tables of the KQL subset engine. Scalars are plain JS values; datetimes are `Date`, timespans are
  * `Timespan` (milliseconds; KQL's 100 ns ticks are more precise than the sandbox needs), dynamic values are JSON.
  */
-export type KqlType = "bool" | "datetime" | "dynamic" | "guid" | "int" | "long" | "real" | "string" | "timespan" | "decimal";
+export type KqlType =
+  | "bool"
+  | "datetime"
+  | "dynamic"
+  | "guid"
+  | "int"
+  | "long"
+  | "real"
+  | "string"
+  | "timespan"
+  | "decimal";
 
 export class Timespan {
   constructor(readonly ms: number) {}

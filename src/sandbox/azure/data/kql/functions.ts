@@ -1,0 +1,308 @@
+/**
+ * Scalar functions of the KQL subset, each typed from its arguments. A function outside the list fails with
+ * an error naming it. Semantics per https://learn.microsoft.com/kusto/query/scalar-functions.
+ */
+import type { Expr } from "./ast.js";
+import type { Compiled, Scope } from "./compile-expr.js";
+import { type KqlRow, type KqlType, type KqlValue, KqlError, Timespan } from "./types.js";
+import { coerce, isEmptyValue, numeric, parseDatetime, toKqlString } from "./values.js";
+
+type Compile = (e: Expr) => Compiled;
+
+/** Aggregation functions are valid only in `summarize`; elsewhere they get this message. */
+export const AGGREGATES = new Set([
+  "count",
+  "countif",
+  "dcount",
+  "dcountif",
+  "sum",
+  "sumif",
+  "avg",
+  "avgif",
+  "min",
+  "max",
+  "make_set",
+  "make_list",
+  "take_any",
+  "any",
+  "arg_max",
+  "arg_min",
+  "percentile",
+  "stdev",
+  "variance",
+]);
+
+const arity = (e: Extract<Expr, { k: "call" }>, min: number, max = min): void => {
+  if (e.args.length < min || e.args.length > max)
+    throw new KqlError(
+      `The function '${e.name}' expects ${min === max ? min : `${min} to ${max}`} argument(s), got ${e.args.length}`,
+      "SemanticError",
+      e.pos,
+    );
+};
+
+const conv =
+  (type: KqlType) =>
+  (args: Compiled[]): Compiled => {
+    const a = args[0]!;
+    return {
+      type,
+      fn: (row) => {
+        const v = a.fn(row);
+        if (type === "string") return toKqlString(v);
+        if (type === "dynamic") return parseJson(v);
+        return coerce(v instanceof Date || v instanceof Timespan ? numericOrSelf(v, type) : v, type);
+      },
+    };
+  };
+
+function numericOrSelf(v: Date | Timespan, type: KqlType): unknown {
+  if (type === "datetime" || type === "timespan") return v;
+  // tolong(datetime) gives ticks; the sandbox keeps ms precision.
+  return numeric(v)! * 10_000;
+}
+
+function parseJson(v: KqlValue): KqlValue {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v) as KqlValue;
+  } catch {
+    return v;
+  }
+}
+
+interface FnSpec {
+  min: number;
+  max?: number;
+  build: (args: Compiled[], scope: Scope, e: Extract<Expr, { k: "call" }>) => Compiled;
+}
+
+const str =
+  (f: (s: string, row: KqlRow, args: Compiled[]) => KqlValue, type: KqlType = "string") =>
+  (args: Compiled[]): Compiled => ({
+    type,
+    fn: (row) => f(toKqlString(args[0]!.fn(row)), row, args),
+  });
+
+const FUNCTIONS: Record<string, FnSpec> = {
+  now: {
+    min: 0,
+    max: 1,
+    build: (args, scope) => ({
+      type: "datetime",
+      fn: (row) => new Date(scope.now + (args[0] ? (numeric(args[0].fn(row)) ?? 0) : 0)),
+    }),
+  },
+  ago: {
+    min: 1,
+    build: (args, scope) => ({
+      type: "datetime",
+      fn: (row) => {
+        const t = numeric(args[0]!.fn(row));
+        return t === undefined ? null : new Date(scope.now - t);
+      },
+    }),
+  },
+  isempty: { min: 1, build: (a) => ({ type: "bool", fn: (row) => isEmptyValue(a[0]!.fn(row)) }) },
+  isnotempty: { min: 1, build: (a) => ({ type: "bool", fn: (row) => !isEmptyValue(a[0]!.fn(row)) }) },
+  isnull: { min: 1, build: (a) => ({ type: "bool", fn: (row) => a[0]!.fn(row) === null }) },
+  isnotnull: { min: 1, build: (a) => ({ type: "bool", fn: (row) => a[0]!.fn(row) !== null }) },
+  not: {
+    min: 1,
+    build: (a) => ({
+      type: "bool",
+      fn: (row) => {
+        const v = a[0]!.fn(row);
+        return v === null ? null : !v;
+      },
+    }),
+  },
+  todatetime: {
+    min: 1,
+    build: (a) => ({
+      type: "datetime",
+      fn: (row) => {
+        const v = a[0]!.fn(row);
+        if (v instanceof Date) return v;
+        return typeof v === "string" ? parseDatetime(v) : null;
+      },
+    }),
+  },
+  tostring: { min: 1, build: conv("string") },
+  toint: { min: 1, build: conv("int") },
+  tolong: { min: 1, build: conv("long") },
+  toreal: { min: 1, build: conv("real") },
+  todouble: { min: 1, build: conv("real") },
+  tobool: { min: 1, build: conv("bool") },
+  toboolean: { min: 1, build: conv("bool") },
+  toguid: { min: 1, build: conv("guid") },
+  totimespan: { min: 1, build: conv("timespan") },
+  todynamic: { min: 1, build: conv("dynamic") },
+  parse_json: { min: 1, build: conv("dynamic") },
+  iif: { min: 3, build: (a) => ifThen(a) },
+  iff: { min: 3, build: (a) => ifThen(a) },
+  case: {
+    min: 3,
+    max: 99,
+    build: (a, _scope, e) => {
+      if (a.length % 2 === 0)
+        throw new KqlError("case() needs pairs of predicate and value, then an else value", "SemanticError", e.pos);
+      const type = a[1]!.type;
+      return {
+        type,
+        fn: (row) => {
+          for (let i = 0; i + 1 < a.length; i += 2) if (a[i]!.fn(row) === true) return a[i + 1]!.fn(row);
+          return a[a.length - 1]!.fn(row);
+        },
+      };
+    },
+  },
+  coalesce: {
+    min: 2,
+    max: 64,
+    build: (a) => ({
+      type: a[0]!.type,
+      fn: (row) => {
+        for (const x of a) {
+          const v = x.fn(row);
+          if (!(v === null || (x.type === "string" && v === ""))) return v;
+        }
+        return null;
+      },
+    }),
+  },
+  strcat: {
+    min: 1,
+    max: 64,
+    build: (a) => ({ type: "string", fn: (row) => a.map((x) => toKqlString(x.fn(row))).join("") }),
+  },
+  tolower: { min: 1, build: str((s) => s.toLowerCase()) },
+  toupper: { min: 1, build: str((s) => s.toUpperCase()) },
+  trim_start: {
+    min: 2,
+    build: (a) => ({
+      type: "string",
+      fn: (row) => toKqlString(a[1]!.fn(row)).replace(new RegExp(`^(?:${toKqlString(a[0]!.fn(row))})+`), ""),
+    }),
+  },
+  strlen: { min: 1, build: str((s) => s.length, "long") },
+  substring: {
+    min: 2,
+    max: 3,
+    build: (a) => ({
+      type: "string",
+      fn: (row) => {
+        const s = toKqlString(a[0]!.fn(row));
+        const start = Math.max(0, Number(a[1]!.fn(row) ?? 0));
+        const len = a[2] ? Number(a[2].fn(row) ?? 0) : undefined;
+        return len === undefined ? s.slice(start) : s.slice(start, start + len);
+      },
+    }),
+  },
+  replace_string: {
+    min: 3,
+    build: (a) => ({
+      type: "string",
+      fn: (row) =>
+        toKqlString(a[0]!.fn(row))
+          .split(toKqlString(a[1]!.fn(row)))
+          .join(toKqlString(a[2]!.fn(row))),
+    }),
+  },
+  split: {
+    min: 2,
+    max: 3,
+    build: (a) => ({
+      type: "dynamic",
+      fn: (row) => {
+        const parts = toKqlString(a[0]!.fn(row)).split(toKqlString(a[1]!.fn(row)));
+        if (!a[2]) return parts;
+        const i = Number(a[2].fn(row));
+        return parts[i] === undefined ? [] : [parts[i]];
+      },
+    }),
+  },
+  array_length: {
+    min: 1,
+    build: (a) => ({
+      type: "long",
+      fn: (row) => {
+        const v = a[0]!.fn(row);
+        return Array.isArray(v) ? v.length : null;
+      },
+    }),
+  },
+  pack_array: { min: 1, max: 64, build: (a) => ({ type: "dynamic", fn: (row) => a.map((x) => jsonable(x.fn(row))) }) },
+  bag_pack: { min: 2, max: 64, build: (a) => pack(a) },
+  pack: { min: 2, max: 64, build: (a) => pack(a) },
+  bin: { min: 2, build: (a) => roundDown(a) },
+  floor: { min: 2, build: (a) => roundDown(a) },
+  extract: {
+    min: 3,
+    build: (a) => ({
+      type: "string",
+      fn: (row) => {
+        const m = new RegExp(toKqlString(a[0]!.fn(row))).exec(toKqlString(a[2]!.fn(row)));
+        const g = Number(a[1]!.fn(row));
+        return m?.[g] ?? "";
+      },
+    }),
+  },
+};
+
+function ifThen(a: Compiled[]): Compiled {
+  const type = a[1]!.type === "dynamic" && a[2]!.type !== "dynamic" ? a[2]!.type : a[1]!.type;
+  return { type, fn: (row) => (a[0]!.fn(row) === true ? a[1]!.fn(row) : a[2]!.fn(row)) };
+}
+
+function jsonable(v: KqlValue): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Timespan) return toKqlString(v);
+  return v;
+}
+
+function pack(a: Compiled[]): Compiled {
+  return {
+    type: "dynamic",
+    fn: (row) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i + 1 < a.length; i += 2) o[toKqlString(a[i]!.fn(row))] = jsonable(a[i + 1]!.fn(row));
+      return o;
+    },
+  };
+}
+
+/** bin(value, roundTo): numbers, datetimes (bins from 0001-01-01, which for whole days/hours equals the Unix epoch) and timespans. */
+function roundDown(a: Compiled[]): Compiled {
+  const [v, size] = a as [Compiled, Compiled];
+  return {
+    type: v.type,
+    fn: (row) => {
+      const x = numeric(v.fn(row));
+      const s = numeric(size.fn(row));
+      if (x === undefined || s === undefined || s <= 0) return null;
+      const r = Math.floor(x / s) * s;
+      if (v.type === "datetime") return new Date(r);
+      if (v.type === "timespan") return new Timespan(r);
+      return r;
+    },
+  };
+}
+
+export function callFunction(e: Extract<Expr, { k: "call" }>, scope: Scope, compile: Compile): Compiled {
+  if (AGGREGATES.has(e.name))
+    throw new KqlError(
+      `'${scope.operator}' operator: the aggregation function '${e.name}()' can only be used in summarize`,
+      "SemanticError",
+      e.pos,
+    );
+  const spec = FUNCTIONS[e.name];
+  if (!spec)
+    throw new KqlError(
+      `The sandbox's KQL subset does not support the function '${e.name}()'`,
+      "UnsupportedError",
+      e.pos,
+    );
+  arity(e, spec.min, spec.max ?? spec.min);
+  return spec.build(e.args.map(compile), scope, e);
+}
