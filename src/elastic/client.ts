@@ -1,11 +1,126 @@
 /**
- * PLACEHOLDER owned by the elastic engineer: replace with the real client. Throws until then, so nothing
- * can pretend to work.
+ * A narrow Elasticsearch client over the official `@elastic/elasticsearch` SDK (imported lazily, so runs that
+ * never touch Elasticsearch never load it). Same credentials and CA as Kibana.
  */
 import type { ResolvedConfig } from "../config/schema.js";
 import type { ClientOverrides } from "../engine/clients.js";
-import { SentinelElasticError } from "../errors.js";
+import { resolveConnection } from "../kibana/connection.js";
+import { userAgent } from "../kibana/user-agent.js";
+import { describeUrl } from "../redact.js";
+import { mapElasticsearchError } from "./errors.js";
 
-export async function createElasticsearchClient(_config: ResolvedConfig, _overrides: ClientOverrides): Promise<never> {
-  throw new SentinelElasticError("the elastic client is not built yet", { code: "NOT_IMPLEMENTED" });
+export interface HasPrivilegesRequest {
+  cluster?: string[];
+  index?: { names: string[]; privileges: string[] }[];
+  application?: { application: string; privileges: string[]; resources: string[] }[];
+}
+
+export interface HasPrivilegesResponse {
+  username: string;
+  has_all_requested: boolean;
+  cluster: Record<string, boolean>;
+  index: Record<string, Record<string, boolean>>;
+  application: Record<string, Record<string, Record<string, boolean>>>;
+}
+
+export interface SearchHit<T> {
+  _id: string;
+  _index: string;
+  _source?: T;
+}
+
+export interface ElasticsearchApi {
+  readonly baseUrl: string;
+  info(): Promise<{ version: string; clusterName: string }>;
+  authenticate(): Promise<{ username: string; authenticationType?: string }>;
+  hasPrivileges(body: HasPrivilegesRequest): Promise<HasPrivilegesResponse>;
+  /** `op_type: create`, as data streams require; refreshed so a search finds it at once. */
+  createDocument(index: string, document: Record<string, unknown>): Promise<{ id: string; index: string }>;
+  search<T>(
+    index: string,
+    query: Record<string, unknown>,
+    options?: { size?: number; sort?: unknown },
+  ): Promise<SearchHit<T>[]>;
+  close(): Promise<void>;
+}
+
+export async function createElasticsearchClient(
+  config: ResolvedConfig,
+  overrides: ClientOverrides = {},
+): Promise<ElasticsearchApi> {
+  const conn = await resolveConnection(config, overrides.elasticCaCerts);
+  const { Client } = await import("@elastic/elasticsearch");
+  const baseUrl = conn.elasticsearchUrl;
+  const client = new Client({
+    node: baseUrl,
+    auth:
+      conn.auth.kind === "apiKey"
+        ? { apiKey: conn.auth.apiKey }
+        : { username: conn.auth.username, password: conn.auth.password },
+    tls: conn.caCerts ? { ca: conn.caCerts } : undefined,
+    requestTimeout: 30_000,
+    maxRetries: 3,
+    headers: { "user-agent": userAgent() },
+  });
+  if (overrides.onHttp) {
+    const onHttp = overrides.onHttp;
+    client.diagnostic.on("response", (err, result) => {
+      const req = result?.meta?.request?.params;
+      onHttp({
+        remote: "elasticsearch",
+        method: req?.method ?? "?",
+        url: describeUrl(`${baseUrl}${req?.path ?? ""}`),
+        status: result?.statusCode ?? undefined,
+        durationMs: 0,
+        ...(err ? { error: err.name } : {}),
+      });
+    });
+  }
+  const call = async <T>(what: string, fn: () => Promise<T>, privilege?: string): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw mapElasticsearchError(e, baseUrl, what, privilege);
+    }
+  };
+  return {
+    baseUrl,
+    info: () =>
+      call("read the cluster info", async () => {
+        const r = await client.info();
+        return { version: r.version.number, clusterName: r.cluster_name };
+      }),
+    authenticate: () =>
+      call("authenticate", async () => {
+        const r = await client.security.authenticate();
+        return { username: r.username, authenticationType: r.authentication_type };
+      }),
+    hasPrivileges: (body) =>
+      call(
+        "check privileges",
+        async () => (await client.security.hasPrivileges(body as never)) as unknown as HasPrivilegesResponse,
+      ),
+    createDocument: (index, document) =>
+      call(
+        `index a document into ${index}`,
+        async () => {
+          const r = await client.index({ index, document, op_type: "create", refresh: "wait_for" });
+          return { id: r._id, index: r._index };
+        },
+        `the create_doc index privilege on ${index}`,
+      ),
+    search: (index, query, options = {}) =>
+      call(`search ${index}`, async () => {
+        const r = await client.search({
+          index,
+          query: query as never,
+          size: options.size ?? 10,
+          sort: options.sort as never,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+        });
+        return r.hits.hits as SearchHit<never>[];
+      }),
+    close: () => client.close(),
+  };
 }

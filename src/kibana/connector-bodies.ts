@@ -1,0 +1,100 @@
+/**
+ * The exact bodies of our two connectors, built from templates/kibana and gated on the stack version so
+ * nothing unknown to the stack is sent (unknown keys are a 400, kibana-facts.md §0.3).
+ */
+import type { ConnectorBody } from "./connectors.js";
+import { spacePrefix } from "./http.js";
+import { viewIncidentUrl, type WorkspaceRef } from "./sentinel-portal.js";
+import { type CasesWebhookTemplate, loadKibanaTemplate } from "./templates.js";
+import { supports } from "./version.js";
+
+export const CASES_WEBHOOK = ".cases-webhook";
+export const WEBHOOK = ".webhook";
+
+/** The fields that hold a callback URL (with its `sig`): compared only when the URL is known, printed redacted. */
+export const CASE_CONNECTOR_URL_FIELDS = [
+  "createIncidentUrl",
+  "getIncidentUrl",
+  "updateIncidentUrl",
+  "createCommentUrl",
+];
+export const ALERT_CONNECTOR_URL_FIELDS = ["url"];
+
+export interface CaseConnectorInputs {
+  name: string;
+  version: string;
+  kibanaUrl: string;
+  space: string;
+  portal: string;
+  workspace: WorkspaceRef;
+  caseSyncUrl: string;
+  caseGetUrl: string;
+  /** Headers that must not sit in plain config; only sent where the stack has secretHeaders (9.2+). */
+  secretHeaders?: Record<string, string>;
+}
+
+/** `<Kibana URL>[/s/<space>]/app/security/cases/` — the case's link is this plus its id. */
+export function elasticCasesUrlBase(kibanaUrl: string, space: string): string {
+  return `${kibanaUrl.replace(/\/+$/, "")}${spacePrefix(space)}/app/security/cases/`;
+}
+
+export function withQueryParam(url: string, param: string): string {
+  return `${url}${url.includes("?") ? "&" : "?"}${param}`;
+}
+
+export function buildCaseConnectorBody(i: CaseConnectorInputs): ConnectorBody {
+  const t = loadKibanaTemplate<CasesWebhookTemplate>("cases-webhook.json");
+  // Inside a JSON string literal: escape as JSON, and never let it open a mustache tag.
+  const base = JSON.stringify(elasticCasesUrlBase(i.kibanaUrl, i.space)).slice(1, -1).replace(/\{\{/g, "{ {");
+  const fill = (json: string) => json.split("__ELASTIC_URL_BASE__").join(base);
+  const config: Record<string, unknown> = {
+    createIncidentUrl: i.caseSyncUrl,
+    createIncidentMethod: "post",
+    createIncidentJson: fill(t.createIncidentJson),
+    createIncidentResponseKey: t.createIncidentResponseKey,
+    getIncidentUrl: withQueryParam(i.caseGetUrl, t.getIncidentUrlSuffix),
+    getIncidentResponseExternalTitleKey: t.getIncidentResponseExternalTitleKey,
+    viewIncidentUrl: viewIncidentUrl(i.portal, t.viewIncidentPath, i.workspace),
+    updateIncidentUrl: i.caseSyncUrl,
+    updateIncidentMethod: "post",
+    updateIncidentJson: fill(t.updateIncidentJson),
+    createCommentUrl: i.caseSyncUrl,
+    createCommentMethod: "post",
+    createCommentJson: t.createCommentJson,
+    headers: { ...t.headers },
+    // Header-only (here: none) auth must say hasAuth:false; the default true fails on 9.x and at execution on 8.x.
+    hasAuth: false,
+  };
+  // getIncidentMethod exists from 8.17; older stacks reject the key (kibana-facts.md §1a).
+  if (supports(i.version, "casesWebhookGetMethod")) config.getIncidentMethod = "get";
+  const secrets: Record<string, unknown> = {};
+  if (i.secretHeaders && Object.keys(i.secretHeaders).length) {
+    if (!supports(i.version, "secretHeaders")) {
+      // Never fall back to plain headers for a secret.
+      throw new Error("secret headers need Kibana 9.2 or newer");
+    }
+    secrets.secretHeaders = { ...i.secretHeaders };
+  }
+  return { name: i.name, config, secrets };
+}
+
+export interface AlertConnectorInputs {
+  name: string;
+  version: string;
+  alertIngestUrl: string;
+  secretHeaders?: Record<string, string>;
+}
+
+export function buildAlertConnectorBody(i: AlertConnectorInputs): ConnectorBody {
+  const secrets: Record<string, unknown> = {};
+  if (i.secretHeaders && Object.keys(i.secretHeaders).length) {
+    if (!supports(i.version, "secretHeaders")) throw new Error("secret headers need Kibana 9.2 or newer");
+    secrets.secretHeaders = { ...i.secretHeaders };
+  }
+  return {
+    name: i.name,
+    config: { url: i.alertIngestUrl, method: "post", headers: { "Content-Type": "application/json" }, hasAuth: false },
+    // terraform-provider-elasticstack#397: send `secrets: {}` rather than omitting it.
+    secrets,
+  };
+}

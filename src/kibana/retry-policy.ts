@@ -1,0 +1,39 @@
+/**
+ * When and how long to wait before retrying a Kibana call. Only idempotent calls are retried (GET, PUT,
+ * DELETE, and POSTs that carry a deterministic id so a repeat cannot create a second object).
+ */
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the call fails instead. */
+  maxRetryAfterMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
+
+export const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Connection resets: the request may not have reached Kibana, or its answer was lost. */
+export const RETRYABLE_NETWORK = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED_RESET", "UND_ERR_SOCKET"]);
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out but always wait. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}

@@ -1,0 +1,68 @@
+/**
+ * The portal link of a Sentinel incident, for the case connector's "view incident" URL. The path is the one
+ * Sentinel itself returns as `properties.incidentUrl` (azure-facts.md, incidents); the host is the portal of the
+ * configured cloud, or azure.endpoints.portal when set.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import { InputError } from "../errors.js";
+
+const PORTALS: Record<ResolvedConfig["azure"]["cloud"], string> = {
+  AzureCloud: "https://portal.azure.com",
+  AzureUSGovernment: "https://portal.azure.us",
+  AzureChinaCloud: "https://portal.azure.cn",
+};
+
+export function portalUrl(config: Pick<ResolvedConfig, "azure">): string {
+  return (config.azure.endpoints.portal ?? PORTALS[config.azure.cloud]).replace(/\/+$/, "");
+}
+
+export interface WorkspaceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+}
+
+/** Subscription, the workspace's resource group (default: the Logic Apps' one) and workspace name. */
+export function workspaceRef(config: Pick<ResolvedConfig, "azure" | "sentinel">): WorkspaceRef {
+  const subscriptionId = config.azure.subscriptionId;
+  const resourceGroup = config.sentinel.resourceGroup ?? config.azure.resourceGroup;
+  const workspaceName = config.sentinel.workspaceName;
+  const problems = [];
+  if (!subscriptionId)
+    problems.push({
+      key: "azure.subscriptionId",
+      message: "missing",
+      where: "--subscription-id or AZURE_SUBSCRIPTION_ID",
+    });
+  if (!resourceGroup)
+    problems.push({
+      key: "sentinel.resourceGroup",
+      message: "missing",
+      where: "--workspace-resource-group or --resource-group",
+    });
+  if (!workspaceName)
+    problems.push({
+      key: "sentinel.workspaceName",
+      message: "missing",
+      where: "--workspace or SENTINEL_WORKSPACE_NAME",
+    });
+  if (problems.length) {
+    throw new InputError("The case connector's incident link needs the Sentinel workspace.", {
+      code: "SENTINEL_WORKSPACE_MISSING",
+      problems,
+    });
+  }
+  return { subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, workspaceName: workspaceName! };
+}
+
+/** `viewIncidentPath` from the template with the workspace filled in; keeps `{{{external.system.id}}}`. */
+export function viewIncidentUrl(portal: string, path: string, ws: WorkspaceRef): string {
+  const enc = encodeURIComponent;
+  return (
+    portal +
+    path
+      .replace("__SUBSCRIPTION__", enc(ws.subscriptionId))
+      .replace("__RESOURCE_GROUP__", enc(ws.resourceGroup))
+      .replace("__WORKSPACE__", enc(ws.workspaceName))
+  );
+}

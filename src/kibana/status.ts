@@ -1,0 +1,69 @@
+/** Kibana status, spaces, licensing and alerting health: what preflight reads. */
+import type { KibanaHttp } from "./http.js";
+
+export interface KibanaStatus {
+  name?: string;
+  version?: { number: string; build_flavor?: "traditional" | "serverless"; build_hash?: string };
+  status?: { overall?: { level?: string; state?: string } };
+}
+
+/** `GET /api/status`. Unauthenticated callers may get the redacted `{status:{overall:{level}}}`. */
+export async function getStatus(http: KibanaHttp): Promise<KibanaStatus> {
+  return (
+    await http.request<KibanaStatus>({ method: "GET", path: "/api/status", spaceScoped: false, versioned: false })
+  ).body;
+}
+
+export interface KibanaSpace {
+  id: string;
+  name: string;
+  disabledFeatures?: string[];
+  solution?: string;
+}
+
+/** `GET /api/spaces/space/{id}`; undefined when it does not exist. */
+export async function getSpace(http: KibanaHttp, id: string): Promise<KibanaSpace | undefined> {
+  const res = await http.request<KibanaSpace>({
+    method: "GET",
+    path: `/api/spaces/space/${encodeURIComponent(id)}`,
+    spaceScoped: false,
+    allow404: true,
+    privilege: "space read (any feature privilege in the space)",
+  });
+  return res?.body;
+}
+
+export interface AlertingHealth {
+  is_sufficiently_secure?: boolean;
+  has_permanent_encryption_key?: boolean;
+  alerting_framework_health?: Record<string, { status?: string; timestamp?: string }>;
+  /** The misspelled key of older versions (kibana-facts.md §5). */
+  alerting_framework_heath?: Record<string, { status?: string; timestamp?: string }>;
+}
+
+/** `GET /api/alerting/_health`. */
+export async function getAlertingHealth(http: KibanaHttp): Promise<AlertingHealth> {
+  return (
+    await http.request<AlertingHealth>({
+      method: "GET",
+      path: "/api/alerting/_health",
+      privilege: "any Kibana feature privilege that includes alerting (e.g. Security → all)",
+    })
+  ).body;
+}
+
+export interface LicensingInfo {
+  license?: { type?: string; status?: string; mode?: string };
+}
+
+/** `GET /api/licensing/info` (not in the public OAS, but served by every 8.x/9.x Kibana). */
+export async function getLicensingInfo(http: KibanaHttp): Promise<LicensingInfo | undefined> {
+  const res = await http.request<LicensingInfo>({
+    method: "GET",
+    path: "/api/licensing/info",
+    spaceScoped: false,
+    versioned: false,
+    allow404: true,
+  });
+  return res?.body;
+}
