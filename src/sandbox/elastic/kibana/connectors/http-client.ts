@@ -1,0 +1,97 @@
+/**
+ * Outgoing HTTP for connectors, the way Kibana's actions plugin does it: axios (so 301/302 on a POST
+ * is followed as a GET, exactly like Kibana, kibana#266724), a custom https agent carrying the CA /
+ * client certificate / verificationMode of the connector (ACT/server/lib/get_custom_agents.ts), and
+ * `xpack.actions.allowedHosts` checked before every request and redirect
+ * (ACT/server/actions_config.ts `ensureUriAllowed`: "target url … is not added to the Kibana config
+ * xpack.actions.allowedHosts"). In the sandbox allowedHosts defaults to loopback only, so nothing
+ * leaves the machine.
+ */
+import https from "node:https";
+import { rootCertificates } from "node:tls";
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from "axios";
+import { recordOutgoing, type SandboxContext } from "../../context.js";
+
+export interface SslOverrides {
+  cert?: Buffer;
+  key?: Buffer;
+  pfx?: Buffer;
+  passphrase?: string;
+  ca?: Buffer;
+  verificationMode?: "none" | "certificate" | "full";
+}
+
+export function ensureUriAllowed(ctx: SandboxContext, url: string): void {
+  const allowed = ctx.allowedHosts;
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new Error(`target url "${url}" is not added to the Kibana config xpack.actions.allowedHosts`);
+  }
+  if (!allowed.includes("*") && !allowed.includes(host))
+    throw new Error(`target url "${url}" is not added to the Kibana config xpack.actions.allowedHosts`);
+}
+
+function agentFor(ctx: SandboxContext, ssl: SslOverrides): https.Agent {
+  const ca = [...rootCertificates, ...ctx.extraCaCerts, ...(ssl.ca ? [ssl.ca.toString("utf8")] : [])];
+  return new https.Agent({
+    ca,
+    cert: ssl.cert,
+    key: ssl.key,
+    pfx: ssl.pfx,
+    passphrase: ssl.passphrase,
+    rejectUnauthorized: ssl.verificationMode !== "none",
+    ...(ssl.verificationMode === "certificate" ? { checkServerIdentity: () => undefined } : {}),
+  });
+}
+
+export interface OutgoingRequest {
+  connectorId: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  data?: string;
+  auth?: { username: string; password: string };
+  ssl?: SslOverrides;
+}
+
+export function createAxios(): AxiosInstance {
+  return axios.create();
+}
+
+/** Send one request; resolves with the axios response, rejects with the axios error (as Kibana's `request`). */
+export async function sendRequest(ctx: SandboxContext, r: OutgoingRequest): Promise<AxiosResponse> {
+  ensureUriAllowed(ctx, r.url);
+  const call = { at: ctx.clock.date().toISOString(), connectorId: r.connectorId, method: r.method.toUpperCase(), url: r.url } as {
+    at: string;
+    connectorId: string;
+    method: string;
+    url: string;
+    status?: number;
+    error?: string;
+  };
+  recordOutgoing(ctx, call);
+  try {
+    const res = await axios.request({
+      url: r.url,
+      method: r.method as Method,
+      headers: r.headers,
+      ...(r.data !== undefined && r.data !== null && r.data !== "" ? { data: r.data } : {}),
+      auth: r.auth,
+      httpsAgent: agentFor(ctx, r.ssl ?? {}),
+      proxy: false,
+      timeout: 60_000,
+      beforeRedirect: (options: Record<string, unknown>) => {
+        ensureUriAllowed(ctx, `http://${String(options.hostname)}`);
+      },
+    });
+    call.status = res.status;
+    return res;
+  } catch (err) {
+    const e = err as { response?: { status: number }; message: string };
+    call.status = e.response?.status;
+    call.error = e.message;
+    throw err;
+  }
+}

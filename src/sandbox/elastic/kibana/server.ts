@@ -1,0 +1,71 @@
+/**
+ * The Kibana emulator's HTTP front: the `/s/<space>` prefix, authentication against the shared realm
+ * (401 `{statusCode,error,message}` as Kibana's security plugin answers), `kbn-xsrf` on writes
+ * (src/core/packages/http/server-internal/src/lifecycle_handlers.ts: "Request must contain a kbn-xsrf
+ * header."), then the area routers.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FaultInjector } from "../../common/faults.js";
+import { BadJson, createRouter, type Router } from "../../common/router.js";
+import type { SandboxContext } from "../context.js";
+import { registerCasesRoutes } from "./cases/routes.js";
+import { registerConfigureRoutes } from "./cases/configure.js";
+import { registerConnectorRoutes } from "./connectors/routes.js";
+import { KibanaError, kbnError } from "./http.js";
+import { setInfo } from "./request-context.js";
+import { registerRuleRoutes } from "./rules/routes.js";
+import { registerSignalsRoutes } from "./rules/signals.js";
+import type { RuleScheduler } from "./rules/scheduler.js";
+import { registerStatusRoutes } from "./status.js";
+
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function createKibanaHandler(ctx: SandboxContext, faults: FaultInjector, scheduler: RuleScheduler) {
+  const router: Router = createRouter({
+    faults,
+    before(req) {
+      const auth = ctx.realm.authenticate(req.headers.authorization);
+      if (!auth.ok) {
+        if (auth.reason === "missing") return kbnError(401, "Unauthorized");
+        return kbnError(
+          401,
+          `[security_exception\n\tRoot causes:\n\t\tsecurity_exception: unable to authenticate with provided credentials and anonymous access is not allowed for this request]: unable to authenticate with provided credentials and anonymous access is not allowed for this request`,
+        );
+      }
+      const info = { spaceId: spaceIdOf(req.req), principal: auth.principal };
+      setInfo(req.req, info);
+      if (WRITE_METHODS.has(req.method) && req.headers["kbn-xsrf"] === undefined && req.headers["kbn-version"] === undefined)
+        return kbnError(400, "Request must contain a kbn-xsrf header.");
+      if (!ctx.spaces.has(info.spaceId)) return kbnError(404, "Not Found");
+      return undefined;
+    },
+    notFound: () => kbnError(404, "Not Found"),
+    onError(err) {
+      if (err instanceof KibanaError) return kbnError(err.status, err.message);
+      if (err instanceof BadJson) return kbnError(400, "Invalid request payload JSON format");
+      return kbnError(500, "An internal server error occurred.");
+    },
+  });
+  registerStatusRoutes(router, ctx);
+  registerConnectorRoutes(router, ctx);
+  registerConfigureRoutes(router, ctx);
+  registerCasesRoutes(router, ctx);
+  registerRuleRoutes(router, ctx, scheduler);
+  registerSignalsRoutes(router, ctx);
+
+  const spaceOfReq = new WeakMap<IncomingMessage, string>();
+  function spaceIdOf(req: IncomingMessage): string {
+    return spaceOfReq.get(req) ?? "default";
+  }
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    // Strip `/s/<space>` like the spaces plugin's onRequest interceptor, remembering the space.
+    const m = /^\/s\/([a-z0-9_-]+)(\/.*)?$/.exec((req.url ?? "/").split("?")[0]!);
+    if (m) {
+      spaceOfReq.set(req, m[1]!);
+      const rest = (req.url ?? "/").slice(3 + m[1]!.length) || "/";
+      req.url = rest.startsWith("/") ? rest : `/${rest}`;
+    }
+    void router.handle(req, res);
+  };
+}

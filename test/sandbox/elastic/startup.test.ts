@@ -1,0 +1,48 @@
+import { Client } from "@elastic/elasticsearch";
+import axios from "axios";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ElasticSandbox } from "../../../src/sandbox/elastic/index.js";
+import { es, kibana, sandbox } from "./helpers.js";
+
+describe("startElasticSandbox", () => {
+  let sb: ElasticSandbox;
+  beforeAll(async () => {
+    sb = await sandbox({ kibanaVersion: "8.17.0", license: "gold" });
+  });
+  afterAll(() => sb.stop());
+
+  it("binds both servers to 127.0.0.1 ephemeral ports", () => {
+    expect(sb.kibanaUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sb.elasticsearchUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sb.kibanaUrl).not.toBe(sb.elasticsearchUrl);
+  });
+
+  it("GET /api/status reports version.number and build_flavor", async () => {
+    const res = await kibana(sb).get("/api/status");
+    expect(res.status).toBe(200);
+    expect(res.data.version.number).toBe("8.17.0");
+    expect(res.data.version.build_flavor).toBe("traditional");
+  });
+
+  it("the official @elastic/elasticsearch client passes its product check with the API key", async () => {
+    const client = new Client({ node: sb.elasticsearchUrl, auth: { apiKey: sb.apiKey } });
+    const info = await client.info();
+    expect(info.version.number).toBe("8.17.0");
+    await client.index({ index: "logs-test-default", document: { "@timestamp": new Date().toISOString(), message: "hi" }, refresh: true });
+    const res = await client.search({ index: "logs-*", query: { match: { message: "hi" } } });
+    expect(res.hits.hits).toHaveLength(1);
+    await client.close();
+  });
+
+  it("basic auth with the sandbox superuser works on both servers", async () => {
+    const auth = { username: sb.username, password: sb.password };
+    expect((await axios.get(`${sb.elasticsearchUrl}/_license`, { auth })).data.license.type).toBe("gold");
+    expect((await axios.get(`${sb.kibanaUrl}/api/licensing/info`, { auth })).data.license.type).toBe("gold");
+  });
+
+  it("plain axios calls work against Elasticsearch", async () => {
+    const res = await es(sb).get("/");
+    expect(res.status).toBe(200);
+    expect(res.headers["x-elastic-product"]).toBe("Elasticsearch");
+  });
+});
