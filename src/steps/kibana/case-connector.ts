@@ -1,0 +1,56 @@
+/**
+ * The Webhook – Case Management connector that pushes Kibana cases to the case-sync Logic App
+ * (docs/contracts.md). Exists only with features.caseSync.
+ */
+import type { Step } from "../../engine/types.js";
+import { buildCaseConnectorBody, CASE_CONNECTOR_URL_FIELDS, CASES_WEBHOOK } from "../../kibana/connector-bodies.js";
+import { names } from "../../kibana/rule-body.js";
+import { portalUrl, workspaceRef } from "../../kibana/sentinel-portal.js";
+import {
+  applyConnector,
+  type ConnectorSpec,
+  PLACEHOLDER_URL,
+  planConnector,
+  verifyConnector,
+} from "./connector-common.js";
+import { KIBANA_PREFLIGHT } from "./preflight.js";
+import { stackInfo } from "./stack.js";
+
+export const KIBANA_CASE_CONNECTOR = "kibana-case-connector";
+
+export const caseConnectorName = (prefix: string) => `Microsoft Sentinel incidents (${prefix})`;
+
+const spec = (prefix: string): ConnectorSpec => ({
+  step: KIBANA_CASE_CONNECTOR,
+  resource: `connector (${CASES_WEBHOOK})`,
+  id: names(prefix).caseConnectorId,
+  typeId: CASES_WEBHOOK,
+  urlFields: CASE_CONNECTOR_URL_FIELDS,
+  urlName: "case-sync and case-get callback URLs",
+  urlsKnown: (ctx) => Boolean(ctx.shared.callbackUrls.caseSync && ctx.shared.callbackUrls.caseGet),
+  async build(ctx, placeholder) {
+    const stack = await stackInfo(ctx);
+    const urls = ctx.shared.callbackUrls;
+    return buildCaseConnectorBody({
+      name: caseConnectorName(prefix),
+      version: stack.version,
+      kibanaUrl: stack.baseUrl,
+      space: ctx.config.elastic.space,
+      portal: portalUrl(ctx.config),
+      workspace: workspaceRef(ctx.config),
+      caseSyncUrl: placeholder ? PLACEHOLDER_URL : urls.caseSync!,
+      caseGetUrl: placeholder ? PLACEHOLDER_URL : urls.caseGet!,
+    });
+  },
+});
+
+export const caseConnectorStep: Step = {
+  id: KIBANA_CASE_CONNECTOR,
+  title: "Kibana case connector (cases → Sentinel incidents)",
+  target: "kibana",
+  after: [KIBANA_PREFLIGHT],
+  enabled: (config) => config.features.caseSync,
+  plan: (ctx) => planConnector(ctx, spec(ctx.config.naming.prefix)),
+  apply: (ctx, changes) => applyConnector(ctx, spec(ctx.config.naming.prefix), changes),
+  verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.config.naming.prefix), "Case connector configured")],
+};

@@ -1,0 +1,149 @@
+/**
+ * Plan/apply/verify shared by our two connectors: find by deterministic id, compare field by field,
+ * create or update (PUT re-sends the secrets, which Kibana never returns). The callback URL may not be
+ * known at plan time on a first run (the Azure steps create the Logic Apps later in the same run): the plan
+ * says so and apply reads the URL from ctx.shared.
+ */
+import type { Change, Check } from "../../engine/types.js";
+import { PreconditionError, type SentinelElasticError } from "../../errors.js";
+import type { ConnectorBody } from "../../kibana/connectors.js";
+import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
+
+export interface ConnectorSpec {
+  step: string;
+  resource: string;
+  id: string;
+  typeId: string;
+  urlFields: string[];
+  /** What the URL is called in messages, e.g. "case-sync callback URL". */
+  urlName: string;
+  /** True when every callback URL the body needs is in ctx.shared. */
+  urlsKnown(ctx: KibanaStepContext): boolean;
+  /** The desired body; with `placeholderUrls` when the URLs are not known yet (plan only). */
+  build(ctx: KibanaStepContext, placeholderUrls: boolean): Promise<ConnectorBody>;
+}
+
+export const PLACEHOLDER_URL = "https://callback-url.invalid/known-after-the-azure-deployment";
+
+export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec): Promise<Change[]> {
+  const kibana = await ctx.clients.kibana();
+  const known = spec.urlsKnown(ctx);
+  const desired = await spec.build(ctx, !known);
+  const existing = await kibana.getConnector(spec.id);
+  const base = { step: spec.step, target: "kibana" as const, resource: spec.resource, name: spec.id };
+  if (!existing) {
+    return [
+      {
+        ...base,
+        action: "create",
+        reason: known ? "not found" : `not found (${spec.urlName} known after the Azure deployment)`,
+      },
+    ];
+  }
+  if (existing.connector_type_id !== spec.typeId) {
+    throw new PreconditionError(
+      `A connector with our id ${spec.id} exists but is of type ${existing.connector_type_id}, not ${spec.typeId}; its type cannot be changed.`,
+      {
+        code: "KIBANA_CONNECTOR_WRONG_TYPE",
+        suggestion: `Delete connector ${spec.id} in Stack Management → Connectors (or choose another --prefix) and re-run.`,
+      },
+    );
+  }
+  if (existing.is_preconfigured) {
+    throw new PreconditionError(
+      `Connector ${spec.id} is preconfigured in kibana.yml and cannot be changed through the API.`,
+      {
+        code: "KIBANA_CONNECTOR_PRECONFIGURED",
+        suggestion: "Remove it from xpack.actions.preconfigured or choose another --prefix.",
+      },
+    );
+  }
+  const diff: FieldDiff[] = [
+    ...(existing.name === desired.name ? [] : [{ field: "name", from: existing.name, to: desired.name }]),
+    ...diffFields(existing.config, desired.config, {
+      prefix: "config.",
+      urlFields: spec.urlFields,
+      skip: known ? [] : spec.urlFields,
+    }),
+  ];
+  if (existing.is_missing_secrets) diff.push({ field: "secrets", from: "missing", to: "re-sent" });
+  if (diff.length) {
+    return [{ ...base, action: "update", reason: `${diff.length} field(s) differ`, diff }];
+  }
+  if (!known) {
+    return [
+      {
+        ...base,
+        action: "update",
+        reason: `${spec.urlName} known after the Azure deployment; compared and re-sent then if it differs`,
+      },
+    ];
+  }
+  return [{ ...base, action: "no-op", reason: "up to date" }];
+}
+
+export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec, changes: Change[]): Promise<void> {
+  const change = changes.find((c) => c.step === spec.step && c.name === spec.id && c.action !== "no-op");
+  if (!change) return;
+  if (!spec.urlsKnown(ctx)) {
+    throw new PreconditionError(`The ${spec.urlName} is not known, so connector ${spec.id} cannot be written.`, {
+      code: "CALLBACK_URL_MISSING",
+      suggestion: "The Azure steps provide it; run setup with the Azure side enabled (or re-run after it succeeded).",
+    });
+  }
+  const kibana = await ctx.clients.kibana();
+  const body = await spec.build(ctx, false);
+  const existing = await kibana.getConnector(spec.id);
+  if (!existing) {
+    try {
+      await kibana.createConnector(spec.id, spec.typeId, body);
+      return;
+    } catch (e) {
+      // A retried POST (or a concurrent run) may have created it already: fall through to an update.
+      if ((e as SentinelElasticError).code !== "KIBANA_CONFLICT") throw e;
+    }
+  } else {
+    const same =
+      existing.name === body.name &&
+      !existing.is_missing_secrets &&
+      diffFields(existing.config, body.config).length === 0;
+    if (same) return;
+  }
+  await kibana.updateConnector(spec.id, body);
+}
+
+export async function verifyConnector(ctx: KibanaStepContext, spec: ConnectorSpec, title: string): Promise<Check> {
+  const kibana = await ctx.clients.kibana();
+  const existing = await kibana.getConnector(spec.id);
+  const id = `${spec.step}.config`;
+  if (!existing) {
+    return {
+      id,
+      title,
+      status: "fail",
+      cause: `connector ${spec.id} not found`,
+      remedy: "Re-run `sentinel-elastic setup`.",
+    };
+  }
+  const known = spec.urlsKnown(ctx);
+  const body = await spec.build(ctx, !known);
+  const diff = diffFields(existing.config, body.config, {
+    urlFields: spec.urlFields,
+    skip: known ? [] : spec.urlFields,
+  });
+  if (diff.length || existing.is_missing_secrets) {
+    return {
+      id,
+      title,
+      status: "fail",
+      cause: `connector ${spec.id} differs in ${diff.map((d) => d.field).join(", ") || "secrets"}`,
+      remedy: "Re-run `sentinel-elastic setup` to put it back.",
+    };
+  }
+  return {
+    id,
+    title,
+    status: known ? "pass" : "warn",
+    evidence: `connector ${spec.id} (${spec.typeId})${known ? "" : `; ${spec.urlName} not checked`}`,
+  };
+}
