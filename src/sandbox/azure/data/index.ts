@@ -71,6 +71,8 @@ export interface DataPlane {
   stop(): void;
   /** Run one scheduler tick now (tests): every rule that is due at the current clock time. */
   runRules(): Promise<void>;
+  /** Last query error per analytics rule id (lower-cased), for rules whose query the engine refused. */
+  ruleErrors(): Record<string, string>;
   /** The rows of every workspace table (read by tests; dropped by the control plane when a table is deleted). */
   readonly rows: RowStore;
 }
@@ -85,5 +87,6 @@ export function createDataPlane(host: DataPlaneHost): DataPlane {
     start: () => analytics.start(),
     stop: () => analytics.stop(),
     runRules: () => analytics.runDue(),
+    ruleErrors: () => analytics.errors(),
   };
 }

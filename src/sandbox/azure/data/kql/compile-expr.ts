@@ -35,7 +35,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     }
     case "col": {
       const type = scope.columns.get(e.name);
-      if (type === undefined) semantic(scope, `Failed to resolve scalar expression named '${e.name}'`, e.pos);
+      if (type === undefined) semantic(scope, `Failed to resolve column or scalar expression named '${e.name}'`, e.pos);
       const name = e.name;
       return { type: type!, fn: (row) => row[name] ?? null };
     }
