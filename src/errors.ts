@@ -103,3 +103,10 @@ export function isSentinelElasticError(e: unknown): e is SentinelElasticError {
 export function exitCodeOf(e: unknown): ExitCodeValue {
   return isSentinelElasticError(e) ? e.exitCode : ExitCode.unexpected;
 }
+
+/** A command or step whose issue has not landed yet: says so and exits 1, never a fake success. */
+export class NotImplementedError extends SentinelElasticError {
+  constructor(what: string, suggestion: string) {
+    super(`${what} is not built yet.`, { code: "NOT_IMPLEMENTED", suggestion });
+  }
+}

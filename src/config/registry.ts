@@ -53,7 +53,9 @@ export interface InputDef {
 }
 
 const get = (cfg: PartialConfig, key: string): unknown =>
-  key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), cfg);
+  key
+    .split(".")
+    .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), cfg);
 
 const azureNeeded = (cfg: PartialConfig) =>
   get(cfg, "features.caseSync") !== false ||
@@ -233,7 +235,8 @@ export const inputs: readonly InputDef[] = [
     choices: azureCredentials,
     default: "default",
     group: "azure",
-    description: "How to sign in to Azure: the default chain, the Azure CLI, environment variables, device code, browser or managed identity.",
+    description:
+      "How to sign in to Azure: the default chain, the Azure CLI, environment variables, device code, browser or managed identity.",
     prompt: "Azure sign-in method",
   },
   // Sentinel
@@ -315,7 +318,8 @@ export const inputs: readonly InputDef[] = [
     env: "SENTINEL_ELASTIC_RULE_INDEX",
     type: "list",
     group: "rule",
-    description: "Index patterns the rule searches, comma-separated (default: the security default indices and the test data stream).",
+    description:
+      "Index patterns the rule searches, comma-separated (default: the security default indices and the test data stream).",
     prompt: "Index patterns for the rule (comma-separated)",
   },
   {
@@ -451,7 +455,8 @@ export const inputs: readonly InputDef[] = [
     env: "SENTINEL_TO_ELASTIC_AGENT_POLICY_ID",
     type: "string",
     group: "sentinelToElastic",
-    description: "Fleet agent policy for the integration (default: a new `sentinel-elastic` policy; `agentless` where offered).",
+    description:
+      "Fleet agent policy for the integration (default: a new `sentinel-elastic` policy; `agentless` where offered).",
     prompt: "Fleet agent policy id (empty: create one)",
   },
   {

@@ -1,0 +1,40 @@
+/** Ask for one missing input through the IoHost (never @inquirer/prompts directly). */
+import type { IoHost } from "../io/io-host.js";
+import { coerce } from "./coerce.js";
+import type { InputDef } from "./registry.js";
+import { checkValue } from "./validate.js";
+
+export function questionCode(def: InputDef): string {
+  return `input.${def.key}`;
+}
+
+export async function askForInput(def: InputDef, io: IoHost): Promise<unknown> {
+  const code = questionCode(def);
+  if (def.type === "boolean") {
+    return io.ask({ kind: "confirm", code, message: def.prompt, default: def.default === true });
+  }
+  if (def.type === "enum" && def.choices) {
+    return io.ask({
+      kind: "select",
+      code,
+      message: def.prompt,
+      choices: def.choices.map((c) => ({ value: c, name: c })),
+      default: typeof def.default === "string" ? def.default : undefined,
+    });
+  }
+  const answer = await io.ask({
+    kind: "text",
+    code,
+    message: def.prompt,
+    secret: def.secret,
+    default: def.default === undefined ? undefined : String(def.default),
+    validate: (text) => {
+      const c = coerce(def, text);
+      if (!c.ok) return c.message;
+      if (c.value === undefined || c.value === "") return "a value is needed";
+      return checkValue(def, c.value) ?? true;
+    },
+  });
+  const c = coerce(def, answer);
+  return c.ok ? c.value : answer;
+}

@@ -1,0 +1,88 @@
+/**
+ * Progress on stderr: a spinner on a terminal (one line, redrawn), plain lines otherwise (CI logs stay readable).
+ * Several steps may run at once, so the spinner line shows every running task.
+ */
+import type { Progress } from "./io-host.js";
+import type { Output } from "./output.js";
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+export interface ProgressBoard {
+  start(text: string): Progress;
+  /** Print a line without garbling the spinner. */
+  line(write: () => void): void;
+  /** Stop the spinner (before prompts and at exit). */
+  pause(): void;
+}
+
+export function createProgressBoard(output: Output): ProgressBoard {
+  const s = output.errStyle;
+  const running = new Map<number, string>();
+  let nextId = 0;
+  let frame = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const spinning = output.stderrIsTTY;
+
+  const clear = () => {
+    if (spinning && timer) output.errRaw("\r\x1b[2K");
+  };
+  const draw = () => {
+    if (!spinning || running.size === 0) return;
+    const text = [...running.values()].join(s.dim(" · "));
+    output.errRaw(`\r\x1b[2K${s.cyan(FRAMES[frame % FRAMES.length])} ${text}`);
+  };
+  const ensureTimer = () => {
+    if (!spinning) return;
+    if (running.size > 0 && !timer) {
+      timer = setInterval(() => {
+        frame++;
+        draw();
+      }, 80);
+      timer.unref();
+      draw();
+    } else if (running.size === 0 && timer) {
+      clear();
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  const line = (write: () => void) => {
+    clear();
+    write();
+    draw();
+  };
+
+  return {
+    line,
+    pause() {
+      clear();
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+    start(text) {
+      const id = nextId++;
+      running.set(id, text);
+      if (spinning) ensureTimer();
+      else output.err(`${text} …`);
+      let current = text;
+      const finish = (mark: string, final?: string) => {
+        if (!running.has(id)) return;
+        running.delete(id);
+        line(() => output.err(`${mark} ${final ?? current}`));
+        ensureTimer();
+      };
+      return {
+        update(next) {
+          current = next;
+          if (!running.has(id)) return;
+          running.set(id, next);
+          if (spinning) draw();
+          else output.err(`${next} …`);
+        },
+        succeed: (t) => finish(s.green("✓"), t),
+        fail: (t) => finish(s.red("✗"), t),
+        stop: (t) => finish(s.dim("-"), t),
+      };
+    },
+  };
+}
