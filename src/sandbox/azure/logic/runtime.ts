@@ -1,5 +1,185 @@
-import type { LogicHost, LogicRuntime } from "./types.js";
+/**
+ * The runtime: runs a deployed workflow for a call to its Request trigger and keeps its run history.
+ * The caller's answer: the Response action's when it runs; 202 at once when the definition has no Response
+ * action; otherwise, when the run ends without answering, 502 NoResponse (Azure's "a skipped Response action
+ * results in 502 Bad Gateway"), and 504 after Consumption's 120 s synchronous-response limit
+ * (learn.microsoft.com/azure/logic-apps/logic-apps-limits-and-config, "Request trigger" timeouts).
+ */
+import { type WorkflowDefinition, flattenActions } from "./definition.js";
+import { ACTION_FAILED } from "./errors.js";
+import { executorFor } from "./actions/index.js";
+import { Frame, Run } from "./run-state.js";
+import { createScheduler } from "./scheduler.js";
+import { checkRequest } from "./trigger.js";
+import type { LogicHost, LogicRuntime, RunRecord, TriggerResponse } from "./types.js";
+import { validateDefinition } from "./validate.js";
+import { formatTimestamp } from "./functions/dates.js";
 
-export function createLogicRuntime(_host: LogicHost): LogicRuntime {
-  throw new Error("the Logic Apps runtime is being built (issue 5)");
+export const RESPONSE_TIMEOUT_MS = 120_000;
+
+const JSON_TYPE = { "Content-Type": "application/json; charset=utf-8" };
+const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+let runCounter = 0;
+/** Run names look like Azure's: 29 digits and "CU" + a scale-unit number, e.g. 08584737551867954143243946780CU57. */
+function newRunName(now: number): string {
+  runCounter = (runCounter + 1) % 1_000_000;
+  const digits = `08584${String(now).padStart(14, "0").slice(-14)}${String(runCounter).padStart(6, "0")}${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
+  return `${digits}CU${String(Math.floor(Math.random() * 100)).padStart(2, "0")}`;
+}
+
+function parameterValues(
+  def: WorkflowDefinition,
+  given: Record<string, { value: unknown }> | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(def.parameters ?? {}))
+    if (p && "defaultValue" in p) out[name] = p.defaultValue;
+  for (const [name, p] of Object.entries(given ?? {})) out[name] = p?.value;
+  return out;
+}
+
+export function createLogicRuntime(host: LogicHost): LogicRuntime {
+  const history = new Map<string, RunRecord[]>();
+  const active = new Set<Promise<void>>();
+  const { runContainer } = createScheduler(executorFor);
+  const key = (id: string) => id.toLowerCase();
+
+  async function execute(run: Run, def: WorkflowDefinition, hasResponse: boolean): Promise<void> {
+    const rec = run.record;
+    try {
+      const status = await runContainer(def.actions ?? {}, new Frame(run));
+      if (run.terminated) {
+        rec.status = run.terminated.status;
+        rec.code = run.terminated.status === "Succeeded" ? "NotSpecified" : "Terminated";
+        if (run.terminated.error) rec.error = run.terminated.error;
+      } else if (status === "Failed") {
+        rec.status = "Failed";
+        rec.code = ACTION_FAILED.code;
+        rec.error = { ...ACTION_FAILED };
+      } else rec.status = "Succeeded";
+    } catch (err) {
+      rec.status = "Failed";
+      rec.code = "InternalServerError";
+      rec.error = { code: "InternalServerError", message: err instanceof Error ? err.message : String(err) };
+    }
+    rec.endTime = run.now();
+    if (hasResponse && !run.responded)
+      run.respond({
+        status: 502,
+        headers: { ...JSON_TYPE },
+        body: errorBody(
+          "NoResponse",
+          `The server did not receive a response from an upstream server. Request tracking id '${rec.name}'.`,
+        ),
+      });
+  }
+
+  return {
+    validate: (definition) => validateDefinition(definition),
+
+    async invoke(wf, triggerName, req) {
+      const def = (wf.definition ?? {}) as WorkflowDefinition;
+      const entry = Object.entries(def.triggers ?? {}).find(([n]) => n.toLowerCase() === triggerName.toLowerCase());
+      if (!entry)
+        return {
+          status: 404,
+          headers: { ...JSON_TYPE },
+          body: errorBody(
+            "WorkflowTriggerNotFound",
+            `The workflow '${wf.name}' trigger '${triggerName}' could not be found.`,
+          ),
+        };
+      const [name, trigger] = entry;
+      if (wf.state !== "Enabled")
+        return {
+          status: 404,
+          headers: { ...JSON_TYPE },
+          body: errorBody("WorkflowNotEnabled", `The workflow '${wf.name}' is disabled.`),
+        };
+      if (String(trigger.type).toLowerCase() !== "request")
+        return {
+          status: 400,
+          headers: { ...JSON_TYPE },
+          body: errorBody(
+            "TriggerTypeNotSupported",
+            `The trigger '${name}' of type '${trigger.type}' cannot be called.`,
+          ),
+        };
+      const check = checkRequest(name, trigger, req);
+      if (!check.ok) return check.response;
+
+      const now = formatTimestamp(host.clock.now());
+      const runName = newRunName(host.clock.now());
+      const record: RunRecord = {
+        name: runName,
+        workflowId: wf.id,
+        status: "Running",
+        startTime: now,
+        trigger: {
+          name,
+          status: "Succeeded",
+          code: "OK",
+          startTime: now,
+          endTime: now,
+          inputs: check.inputs,
+          outputs: check.outputs,
+        },
+        actions: {},
+        repetitions: {},
+      };
+      const list = history.get(key(wf.id)) ?? [];
+      list.unshift(record);
+      history.set(key(wf.id), list);
+
+      const runHeaders = {
+        "x-ms-workflow-run-id": runName,
+        "x-ms-correlation-id": crypto.randomUUID(),
+        "x-ms-client-tracking-id": runName,
+        "x-ms-trigger-history-name": runName,
+        "x-ms-request-id": crypto.randomUUID(),
+      };
+      let answer!: (r: TriggerResponse) => void;
+      const answered = new Promise<TriggerResponse>((r) => {
+        answer = r;
+      });
+      let timer: { cancel(): void } | undefined;
+      const respond = (r: TriggerResponse) => {
+        if (run.responded) return;
+        run.responded = true;
+        timer?.cancel();
+        const sent = { ...r, headers: { ...r.headers, ...runHeaders } };
+        record.response = sent;
+        answer(sent);
+      };
+      const triggerObject = { ...record.trigger, trackingId: runName, clientTrackingId: runName };
+      const defs = flattenActions(def.actions);
+      const run = new Run(wf, host, record, triggerObject, parameterValues(def, wf.parameters), defs, respond);
+      const hasResponse = [...defs.values()].some((e) => String(e.def.type).toLowerCase() === "response");
+      if (!hasResponse) respond({ status: 202, headers: {}, body: "" });
+      else
+        timer = host.clock.at(host.clock.now() + RESPONSE_TIMEOUT_MS, () =>
+          respond({
+            status: 504,
+            headers: { ...JSON_TYPE },
+            body: errorBody(
+              "GatewayTimeout",
+              `The workflow did not respond within ${RESPONSE_TIMEOUT_MS / 1000} seconds. Request tracking id '${runName}'.`,
+            ),
+          }),
+        );
+      const p: Promise<void> = execute(run, def, hasResponse).finally(() => {
+        active.delete(p);
+        timer?.cancel();
+      });
+      active.add(p);
+      return answered;
+    },
+
+    runs: (workflowId) => [...(history.get(key(workflowId)) ?? [])],
+    run: (workflowId, runId) => history.get(key(workflowId))?.find((r) => r.name === runId),
+    async idle() {
+      while (active.size) await Promise.allSettled([...active]);
+    },
+  };
 }
