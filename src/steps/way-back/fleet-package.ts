@@ -1,0 +1,145 @@
+/**
+ * Step: Fleet is ready and the `microsoft_sentinel` package is installed at the newest version this Kibana
+ * accepts (`conditions.kibana.version` of the package manifest, e.g. "^8.18.0 || ^9.0.0"; kibana-facts.md §6).
+ */
+import type { Change, Check, Step, StepContext } from "../../engine/types.js";
+import { PreconditionError } from "../../errors.js";
+import { getPackageInfo, installedVersion, installPackage } from "../../fleet/packages.js";
+import { coerceRelease, compareVersions, satisfies } from "../../fleet/semver.js";
+import { getFleetStatus } from "../../fleet/setup.js";
+import type { PackageInfo } from "../../fleet/types.js";
+import { fleetHttp } from "./clients.js";
+import { kibanaVersion } from "./context.js";
+import { PACKAGE_NAME } from "./names.js";
+
+export const FLEET_PACKAGE_STEP = "way-back.fleet-package";
+
+type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+
+/**
+ * Fleet must be initialised with its security requirements met. A missing Fleet Server alone does not stop us:
+ * the package policy can exist before an agent enrols, and agentless needs none.
+ */
+export async function assertFleetReady(ctx: Ctx): Promise<{ secretsStorage?: boolean; fleetServerMissing: boolean }> {
+  const status = await getFleetStatus(await fleetHttp(ctx));
+  if (!status)
+    throw new PreconditionError("Fleet is not available in this Kibana (GET /api/fleet/agents/setup answered 404).", {
+      code: "FLEET_NOT_AVAILABLE",
+      suggestion: "Enable the Fleet plugin (xpack.fleet.enabled) or use a deployment with Fleet, then re-run.",
+    });
+  const blocking = status.missing_requirements.filter((r) => r !== "fleet_server");
+  if (!status.isReady && blocking.length)
+    throw new PreconditionError(`Fleet is not set up: missing ${blocking.join(", ")}.`, {
+      code: "FLEET_NOT_SET_UP",
+      suggestion:
+        "Open Kibana → Fleet once (or POST /api/fleet/setup) as a user with Fleet: all, and fix the missing requirements " +
+        "(security and API keys must be enabled in Elasticsearch), then re-run.",
+      details: { missing_requirements: status.missing_requirements },
+    });
+  return {
+    secretsStorage: status.is_secrets_storage_enabled,
+    fleetServerMissing: status.missing_requirements.includes("fleet_server"),
+  };
+}
+
+export interface PackageChoice {
+  version: string;
+  installed?: string;
+  info: PackageInfo;
+}
+
+/** The newest version whose `conditions.kibana.version` this Kibana satisfies, among what Fleet offers. */
+export async function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
+  const http = await fleetHttp(ctx);
+  const kv = await kibanaVersion(ctx);
+  const release = coerceRelease(kv);
+  const kRelease = release ? `${release.major}.${release.minor}.${release.patch}` : kv;
+  const current = await getPackageInfo(http, PACKAGE_NAME);
+  if (!current)
+    throw new PreconditionError(`Fleet does not offer the ${PACKAGE_NAME} package (not found in the package registry).`, {
+      code: "FLEET_PACKAGE_NOT_FOUND",
+      suggestion:
+        "Check that Kibana reaches its package registry (xpack.fleet.registryUrl) or upload the package to an air-gapped registry.",
+    });
+  const installed = installedVersion(current);
+  const candidates = new Map<string, PackageInfo>([[current.version, current]]);
+  for (const v of [current.latestVersion, installed]) {
+    if (v && !candidates.has(v)) {
+      const info = await getPackageInfo(http, PACKAGE_NAME, v);
+      if (info) candidates.set(v, info);
+    }
+  }
+  const compatible = [...candidates.values()]
+    .filter((i) => !i.conditions?.kibana?.version || satisfies(kRelease, i.conditions.kibana.version))
+    .sort((a, b) => compareVersions(b.version, a.version));
+  const best = compatible[0];
+  if (!best) {
+    const newest = [...candidates.values()].sort((a, b) => compareVersions(b.version, a.version))[0]!;
+    throw new PreconditionError(
+      `${PACKAGE_NAME} ${newest.version} needs Kibana ${newest.conditions?.kibana?.version}; this stack runs Kibana ${kv}.`,
+      {
+        code: "FLEET_PACKAGE_INCOMPATIBLE",
+        suggestion: `Upgrade the stack to a Kibana version in ${newest.conditions?.kibana?.version}, or turn the integration off (--no-sentinel-to-elastic).`,
+        details: { kibanaVersion: kv, packageVersion: newest.version, range: newest.conditions?.kibana?.version },
+      },
+    );
+  }
+  return { version: best.version, installed, info: best };
+}
+
+async function plan(ctx: StepContext): Promise<Change[]> {
+  await assertFleetReady(ctx);
+  const choice = await choosePackageVersion(ctx);
+  const base = { step: FLEET_PACKAGE_STEP, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
+  if (choice.installed === choice.version)
+    return [{ ...base, action: "no-op", reason: `${PACKAGE_NAME} ${choice.version} is installed` }];
+  if (choice.installed && compareVersions(choice.installed, choice.version) > 0)
+    return [{ ...base, action: "no-op", reason: `${PACKAGE_NAME} ${choice.installed} is installed (newer than ${choice.version})` }];
+  return [
+    {
+      ...base,
+      action: choice.installed ? "update" : "create",
+      reason: choice.installed
+        ? `upgrade ${choice.installed} → ${choice.version}, the newest version for this Kibana`
+        : `install ${choice.version}, the newest version for this Kibana`,
+      diff: [{ field: "version", from: choice.installed, to: choice.version }],
+      payload: { version: choice.version },
+    },
+  ];
+}
+
+async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
+  const http = await fleetHttp(ctx);
+  for (const c of changes) {
+    if (c.action !== "create" && c.action !== "update") continue;
+    await installPackage(http, PACKAGE_NAME, (c.payload as { version: string }).version);
+  }
+}
+
+async function verify(ctx: StepContext): Promise<Check[]> {
+  const started = ctx.now();
+  const info = await getPackageInfo(await fleetHttp(ctx), PACKAGE_NAME);
+  const installed = installedVersion(info);
+  return [
+    {
+      id: "way-back.package-installed",
+      title: `Fleet package ${PACKAGE_NAME} is installed`,
+      status: installed ? "pass" : "fail",
+      evidence: installed ? `${PACKAGE_NAME} ${installed}` : undefined,
+      durationMs: ctx.now() - started,
+      ...(installed
+        ? {}
+        : { cause: "the package is not installed", remedy: "sentinel-elastic setup --sentinel-to-elastic" }),
+    },
+  ];
+}
+
+export const fleetPackageStep: Step = {
+  id: FLEET_PACKAGE_STEP,
+  title: "Fleet: microsoft_sentinel package",
+  target: "fleet",
+  enabled: (config) => config.features.sentinelToElastic,
+  plan,
+  apply,
+  verify,
+};

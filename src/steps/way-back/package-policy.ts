@@ -1,0 +1,92 @@
+/**
+ * Step: the `microsoft_sentinel` package policy (`<prefix>-microsoft-sentinel`), in the simplified format:
+ * the `cel` input's alert and incident streams with the workspace and app registration, our echo filter in
+ * each stream's `processors`, the Event Hub input only when its inputs are given. Placed on the agent policy
+ * from the agent-policy step, or agentless.
+ */
+import type { Change, Check, Step, StepContext } from "../../engine/types.js";
+import { createPackagePolicy, findPackagePolicyByName, updatePackagePolicy } from "../../fleet/package-policies.js";
+import type { SimplifiedPackagePolicy } from "../../fleet/types.js";
+import { versionAtLeast } from "../../kibana/version.js";
+import { AGENT_POLICY_STEP, resolveAgentPolicy } from "./agent-policy.js";
+import { fleetHttp } from "./clients.js";
+import { kibanaVersion, wayBackInputs } from "./context.js";
+import { choosePackageVersion, FLEET_PACKAGE_STEP } from "./fleet-package.js";
+import { packagePolicyName } from "./names.js";
+import { desiredPackagePolicy, diffPackagePolicy, type Placement, policyValuesFrom } from "./policy-body.js";
+import { ROLE_ASSIGNMENT_STEP } from "./role-assignment.js";
+import { verifyPackagePolicy } from "./verify-policy.js";
+
+export const PACKAGE_POLICY_STEP = "way-back.package-policy";
+
+type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+
+async function desired(ctx: Ctx): Promise<{ body: SimplifiedPackagePolicy; placement: Placement }> {
+  const inputs = wayBackInputs(ctx);
+  const { version } = await choosePackageVersion(ctx);
+  const values = policyValuesFrom(ctx.config, inputs.workspace, version, inputs.tenantId)!;
+  const agentPolicy = await resolveAgentPolicy(ctx);
+  const placement: Placement = { agentless: inputs.agentPolicy.kind === "agentless", agentPolicyId: agentPolicy?.id };
+  return { body: desiredPackagePolicy(values), placement };
+}
+
+/** Fleet before 8.15 knows only `policy_id`; later ones take `policy_ids` (several agent policies per integration). */
+async function placed(ctx: Ctx, body: SimplifiedPackagePolicy, placement: Placement): Promise<SimplifiedPackagePolicy> {
+  if (placement.agentless) return { ...body, supports_agentless: true };
+  const ids = placement.agentPolicyId ? [placement.agentPolicyId] : [];
+  return versionAtLeast(await kibanaVersion(ctx), "8.15.0")
+    ? { ...body, policy_ids: ids }
+    : { ...body, policy_id: placement.agentPolicyId ?? null };
+}
+
+async function plan(ctx: StepContext): Promise<Change[]> {
+  const { prefix } = wayBackInputs(ctx);
+  const name = packagePolicyName(prefix);
+  const base = { step: PACKAGE_POLICY_STEP, target: "fleet" as const, resource: "package policy (microsoft_sentinel)", name };
+  const { body, placement } = await desired(ctx);
+  const existing = await findPackagePolicyByName(await fleetHttp(ctx), name);
+  if (!existing)
+    return [
+      {
+        ...base,
+        action: "create",
+        reason: `collect Sentinel alerts and incidents${body.inputs["microsoft_sentinel-azure-eventhub"]?.enabled ? " and events" : ""} into Elastic`,
+      },
+    ];
+  const diff = diffPackagePolicy(body, existing, placement);
+  if (diff.length === 0) return [{ ...base, action: "no-op", reason: `package policy ${existing.id} is up to date` }];
+  return [
+    {
+      ...base,
+      action: "update",
+      reason: `${diff.length} setting(s) differ`,
+      diff,
+      payload: { id: existing.id },
+    },
+  ];
+}
+
+async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
+  const http = await fleetHttp(ctx);
+  for (const c of changes) {
+    if (c.action !== "create" && c.action !== "update") continue;
+    // Rebuilt here rather than carried in the change: the body holds secrets, and the agent policy may only
+    // now exist (created by the agent-policy step).
+    const { body, placement } = await desired(ctx);
+    const full = await placed(ctx, body, placement);
+    const existing = await findPackagePolicyByName(http, body.name);
+    if (existing) await updatePackagePolicy(http, existing.id, full);
+    else await createPackagePolicy(http, full);
+  }
+}
+
+export const packagePolicyStep: Step = {
+  id: PACKAGE_POLICY_STEP,
+  title: "Fleet: microsoft_sentinel package policy",
+  target: "fleet",
+  after: [FLEET_PACKAGE_STEP, AGENT_POLICY_STEP, ROLE_ASSIGNMENT_STEP],
+  enabled: (config) => config.features.sentinelToElastic,
+  plan,
+  apply,
+  verify: (ctx: StepContext): Promise<Check[]> => verifyPackagePolicy(ctx),
+};

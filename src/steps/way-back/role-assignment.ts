@@ -1,0 +1,145 @@
+/**
+ * Step: the integration's app registration can read Sentinel.
+ *
+ * Permissions, plainly: the integration signs in as the app registration (client id + secret) and calls the
+ * Azure management API `…/workspaces/<ws>/providers/Microsoft.SecurityInsights/incidents` (and each incident's
+ * `/alerts`) — see the package's data_stream/{incident,alert}/agent/stream/cel.yml.hbs. Reading incidents and
+ * their alerts is what **Microsoft Sentinel Reader** on the workspace grants (`Microsoft.SecurityInsights/*\/read`),
+ * and nothing more: it cannot change incidents or rules. We assign that role to the app's service principal at the
+ * workspace scope under a deterministic name, after checking that it does not already hold it (or a role that
+ * includes it). Assigning needs `Microsoft.Authorization/roleAssignments/write` for whoever runs us (Owner,
+ * User Access Administrator or Role Based Access Control Administrator on the workspace).
+ */
+import type { Change, Check, Step, StepContext } from "../../engine/types.js";
+import { AuthError, PreconditionError } from "../../errors.js";
+import { roleAssignmentsApi, roleDefinitionIdFor, roleGuidOf } from "./azure-roles.js";
+import { wayBackInputs } from "./context.js";
+import { managedMarker, ROLES_INCLUDING_SENTINEL_READ, roleAssignmentName, SENTINEL_READER_ROLE } from "./names.js";
+
+export const ROLE_ASSIGNMENT_STEP = "way-back.role-assignment";
+
+type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+
+const grantCommand = (clientId: string, scope: string) =>
+  `az role assignment create --assignee ${clientId} --role "Microsoft Sentinel Reader" --scope ${scope}`;
+
+export interface RoleState {
+  principalId: string;
+  principalName?: string;
+  /** An assignment that already lets it read Sentinel, if any. */
+  existing?: { id: string; role: string };
+}
+
+export async function readRoleState(ctx: Ctx): Promise<RoleState> {
+  const { clientId, workspace } = wayBackInputs(ctx);
+  const api = await roleAssignmentsApi(ctx);
+  const sp = await api.findServicePrincipalByAppId(clientId);
+  if (!sp)
+    throw new PreconditionError(`The app registration ${clientId} has no service principal in this tenant.`, {
+      code: "SERVICE_PRINCIPAL_NOT_FOUND",
+      suggestion:
+        `Check --integration-client-id and --integration-tenant-id. If the app is registered in another tenant, ` +
+        `create its service principal here: az ad sp create --id ${clientId}`,
+    });
+  const assignments = await api.listRoleAssignments(workspace.id, sp.id);
+  const reading = assignments.find((a) => ROLES_INCLUDING_SENTINEL_READ.has(roleGuidOf(a.roleDefinitionId)));
+  return {
+    principalId: sp.id,
+    principalName: sp.displayName,
+    existing: reading ? { id: reading.id, role: roleGuidOf(reading.roleDefinitionId) } : undefined,
+  };
+}
+
+async function plan(ctx: StepContext): Promise<Change[]> {
+  const { clientId, workspace, prefix } = wayBackInputs(ctx);
+  const state = await readRoleState(ctx);
+  const name = roleAssignmentName(workspace.id, clientId);
+  const base = {
+    step: ROLE_ASSIGNMENT_STEP,
+    target: "azure" as const,
+    resource: "role assignment (Microsoft Sentinel Reader)",
+    name,
+  };
+  if (state.existing)
+    return [
+      {
+        ...base,
+        action: "no-op",
+        reason: `${state.principalName ?? clientId} can already read Sentinel (${state.existing.role === SENTINEL_READER_ROLE ? "Microsoft Sentinel Reader" : `role ${state.existing.role}`})`,
+      },
+    ];
+  const api = await roleAssignmentsApi(ctx);
+  if (api.canWriteRoleAssignments && !(await api.canWriteRoleAssignments(workspace.id)))
+    throw new AuthError(
+      `The app registration ${clientId} has no role that can read Sentinel, and you may not assign one on ${workspace.workspaceName}.`,
+      {
+        code: "ROLE_ASSIGNMENT_NOT_PERMITTED",
+        suggestion: `Ask an Owner or User Access Administrator of the workspace to run: ${grantCommand(clientId, workspace.id)}`,
+      },
+    );
+  return [
+    {
+      ...base,
+      action: "create",
+      reason: `let ${state.principalName ?? clientId} list Sentinel incidents and alerts (read only)`,
+      payload: { principalId: state.principalId, name, prefix },
+    },
+  ];
+}
+
+async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
+  const { clientId, workspace } = wayBackInputs(ctx);
+  const api = await roleAssignmentsApi(ctx);
+  for (const c of changes) {
+    if (c.action !== "create") continue;
+    const p = c.payload as { principalId: string; name: string; prefix: string };
+    try {
+      await api.createRoleAssignment({
+        scope: workspace.id,
+        name: p.name,
+        roleDefinitionId: roleDefinitionIdFor(workspace.subscriptionId, SENTINEL_READER_ROLE),
+        principalId: p.principalId,
+        // Avoids PrincipalNotFound for a freshly created principal (azure-facts.md §1.5).
+        principalType: "ServicePrincipal",
+        description: `${managedMarker(p.prefix)}: the microsoft_sentinel Fleet integration reads incidents and alerts.`,
+      });
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      if (status === 403 || e instanceof AuthError)
+        throw new AuthError(`You may not assign roles on the workspace ${workspace.workspaceName} (403).`, {
+          code: "ROLE_ASSIGNMENT_FORBIDDEN",
+          cause: e,
+          suggestion: `Ask an Owner or User Access Administrator of the workspace to run: ${grantCommand(clientId, workspace.id)}`,
+        });
+      throw e;
+    }
+  }
+}
+
+async function verify(ctx: StepContext): Promise<Check[]> {
+  const started = ctx.now();
+  const { clientId, workspace } = wayBackInputs(ctx);
+  const state = await readRoleState(ctx);
+  return [
+    {
+      id: "way-back.role-assignment",
+      title: "The integration's app registration can read Sentinel",
+      status: state.existing ? "pass" : "fail",
+      evidence: state.existing ? `${state.existing.id}` : undefined,
+      durationMs: ctx.now() - started,
+      ...(state.existing
+        ? {}
+        : { cause: `service principal ${state.principalId} has no Sentinel read role`, remedy: grantCommand(clientId, workspace.id) }),
+    },
+  ];
+}
+
+export const roleAssignmentStep: Step = {
+  id: ROLE_ASSIGNMENT_STEP,
+  title: "Azure: Microsoft Sentinel Reader for the integration's app registration",
+  target: "azure",
+  enabled: (config) => config.features.sentinelToElastic,
+  plan,
+  apply,
+  verify,
+};

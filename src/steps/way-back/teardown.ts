@@ -1,0 +1,157 @@
+/**
+ * Teardown of the way back, in reverse order: the package policy, then our agent policy (only the one we
+ * created: our name and marker, and no other integration on it), then the role assignment (our deterministic
+ * name and marker). The package stays installed unless `uninstallPackages` (`--uninstall-packages`): other
+ * policies may use it, and its dashboards and data streams are the user's data.
+ */
+import type { Change, StepContext, TeardownStep } from "../../engine/types.js";
+import { deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
+import { deletePackagePolicy, findPackagePolicyByName } from "../../fleet/package-policies.js";
+import { getPackageInfo, installedVersion, uninstallPackage } from "../../fleet/packages.js";
+import { roleAssignmentsApi } from "./azure-roles.js";
+import { fleetHttp } from "./clients.js";
+import { agentPolicyName, isOurs, managedMarker, PACKAGE_NAME, packagePolicyName, roleAssignmentName, workspaceRef } from "./names.js";
+
+export interface WayBackTeardownOptions {
+  uninstallPackages?: boolean;
+}
+
+const T_PACKAGE_POLICY = "way-back.teardown.package-policy";
+const T_AGENT_POLICY = "way-back.teardown.agent-policy";
+const T_ROLE = "way-back.teardown.role-assignment";
+const T_PACKAGE = "way-back.teardown.package";
+
+const packagePolicyTeardown: TeardownStep = {
+  id: T_PACKAGE_POLICY,
+  title: "Fleet: remove the microsoft_sentinel package policy",
+  target: "fleet",
+  enabled: () => true,
+  async plan(ctx) {
+    const prefix = ctx.config.naming.prefix;
+    const name = packagePolicyName(prefix);
+    const base = { step: T_PACKAGE_POLICY, target: "fleet" as const, resource: "package policy (microsoft_sentinel)", name };
+    const http = await fleetHttp(ctx);
+    const found = await findPackagePolicyByName(http, name);
+    if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
+    if (!isOurs(found.description, prefix))
+      return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker (${managedMarker(prefix)}): left alone` }];
+    const changes: Change[] = [{ ...base, action: "delete", reason: `created by setup (${found.id})`, destructive: true, payload: { id: found.id } }];
+    // Agentless: Fleet made an agent policy for this package policy alone; it goes with it.
+    if (found.supports_agentless)
+      for (const id of found.policy_ids) {
+        const ap = await getAgentPolicy(http, id);
+        if (ap?.supports_agentless && (ap.package_policies ?? []).every((p) => p.id === found.id))
+          changes.push({
+            step: T_PACKAGE_POLICY,
+            target: "fleet",
+            resource: "agent policy (agentless)",
+            name: ap.name,
+            action: "delete",
+            reason: "the agentless policy Fleet created for our package policy",
+            destructive: true,
+            payload: { agentPolicyId: ap.id },
+          });
+      }
+    return changes;
+  },
+  async apply(ctx, changes) {
+    const http = await fleetHttp(ctx);
+    for (const c of changes.filter((c) => c.action === "delete")) {
+      const p = c.payload as { id?: string; agentPolicyId?: string };
+      if (p.id) await deletePackagePolicy(http, p.id);
+    }
+    for (const c of changes.filter((c) => c.action === "delete")) {
+      const p = c.payload as { id?: string; agentPolicyId?: string };
+      if (p.agentPolicyId && (await getAgentPolicy(http, p.agentPolicyId))) await deleteAgentPolicy(http, p.agentPolicyId);
+    }
+  },
+};
+
+const agentPolicyTeardown: TeardownStep = {
+  id: T_AGENT_POLICY,
+  title: "Fleet: remove the agent policy setup created",
+  target: "fleet",
+  after: [T_PACKAGE_POLICY],
+  enabled: () => true,
+  async plan(ctx) {
+    const prefix = ctx.config.naming.prefix;
+    const name = agentPolicyName(prefix);
+    const base = { step: T_AGENT_POLICY, target: "fleet" as const, resource: "agent policy", name };
+    const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
+    if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
+    if (!isOurs(found.description, prefix)) return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
+    const others = (found.package_policies ?? []).filter((p) => p.name !== packagePolicyName(prefix));
+    if (others.length)
+      return [{ ...base, action: "no-op", reason: `kept: it also runs ${others.map((p) => p.name).join(", ")}` }];
+    const agents = found.agents ?? 0;
+    return [
+      {
+        ...base,
+        action: "delete",
+        reason: agents ? `created by setup; ${agents} enrolled agent(s) must be unenrolled or moved first` : "created by setup",
+        destructive: true,
+        payload: { id: found.id },
+      },
+    ];
+  },
+  async apply(ctx, changes) {
+    const http = await fleetHttp(ctx);
+    for (const c of changes) if (c.action === "delete") await deleteAgentPolicy(http, (c.payload as { id: string }).id);
+  },
+};
+
+const roleAssignmentTeardown: TeardownStep = {
+  id: T_ROLE,
+  title: "Azure: remove the integration's Microsoft Sentinel Reader assignment",
+  target: "azure",
+  // Without the client id there is no deterministic name to find.
+  enabled: (config) => Boolean(config.sentinelToElastic.clientId),
+  async plan(ctx: StepContext) {
+    const prefix = ctx.config.naming.prefix;
+    const ws = workspaceRef(ctx.config);
+    const clientId = ctx.config.sentinelToElastic.clientId!;
+    const base = { step: T_ROLE, target: "azure" as const, resource: "role assignment (Microsoft Sentinel Reader)" };
+    if (!ws.id) return [{ ...base, name: "(workspace not configured)", action: "no-op", reason: "no workspace in the configuration" }];
+    const name = roleAssignmentName(ws.id, clientId);
+    const id = `${ws.id}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+    const found = await (await roleAssignmentsApi(ctx)).getRoleAssignment(id);
+    if (!found) return [{ ...base, name, action: "no-op", reason: "not found" }];
+    if (!isOurs(found.description, prefix)) return [{ ...base, name, action: "no-op", reason: "lacks our marker: left alone" }];
+    return [{ ...base, name, action: "delete", reason: "created by setup", destructive: true, payload: { id: found.id } }];
+  },
+  async apply(ctx, changes) {
+    const api = await roleAssignmentsApi(ctx);
+    for (const c of changes) if (c.action === "delete") await api.deleteRoleAssignment((c.payload as { id: string }).id);
+  },
+};
+
+const packageTeardown: TeardownStep = {
+  id: T_PACKAGE,
+  title: "Fleet: uninstall the microsoft_sentinel package",
+  target: "fleet",
+  after: [T_PACKAGE_POLICY, T_AGENT_POLICY],
+  enabled: () => true,
+  async plan(ctx) {
+    const base = { step: T_PACKAGE, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
+    const version = installedVersion(await getPackageInfo(await fleetHttp(ctx), PACKAGE_NAME));
+    if (!version) return [{ ...base, action: "no-op", reason: "not installed" }];
+    return [
+      {
+        ...base,
+        action: "delete",
+        reason: `uninstall ${version} (--uninstall-packages); its data streams and data stay`,
+        destructive: true,
+        payload: { version },
+      },
+    ];
+  },
+  async apply(ctx, changes) {
+    const http = await fleetHttp(ctx);
+    for (const c of changes)
+      if (c.action === "delete") await uninstallPackage(http, PACKAGE_NAME, (c.payload as { version: string }).version);
+  },
+};
+
+export function createWayBackTeardownSteps(options: WayBackTeardownOptions = {}): TeardownStep[] {
+  return [packagePolicyTeardown, agentPolicyTeardown, roleAssignmentTeardown, ...(options.uninstallPackages ? [packageTeardown] : [])];
+}
