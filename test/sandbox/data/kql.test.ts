@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KqlError, parseKql, Timespan } from "../../../src/sandbox/azure/data/index.js";
+import { KqlError, parseKql, type Timespan } from "../../../src/sandbox/azure/data/index.js";
 import { accepted, col, EVENTS, KUSTO_TABLES, kql, NOW } from "./kql-fixtures.js";
 import { kustoDiagnostics } from "./kusto-parse.js";
 

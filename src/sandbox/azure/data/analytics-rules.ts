@@ -16,7 +16,7 @@ import type { ClockTimer } from "../../common/clock.js";
 import { alertFromRow, securityAlertRow, summaryAlert } from "./alerts.js";
 import type { AlertRuleView, DataPlaneHost, SentinelAlert, WorkspaceView } from "./host.js";
 import { KqlError, type KqlRow, runKql } from "./kql/index.js";
-import type { RowStore } from "./row-store.js";
+import type { RowStore, StoredRow } from "./row-store.js";
 import { workspaceTable } from "./tables.js";
 import { parseIsoDuration } from "./timespan.js";
 
@@ -25,8 +25,10 @@ const NRT_MAX_ALERTS = 30;
 const SCHEDULED_MAX_ALERTS = 150;
 
 interface RuleState {
-  /** NRT: rows ingested after this time are new. Scheduled: time of the last run. */
-  cursor: number;
+  /** NRT: rows with a store `seq` above this are new (undefined before the first run). */
+  cursor?: number;
+  /** NRT, first run only: rows that landed at or after this time also count. */
+  since: number;
   lastRun?: number;
   suppressedUntil?: number;
   lastError?: string;
@@ -49,8 +51,8 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
     const key = rule.id.toLowerCase();
     let s = states.get(key);
     if (!s) {
-      // A rule first seen now looks back one minute, so rows that landed just before its first run count.
-      s = { cursor: now - MINUTE };
+      // A rule first seen now also takes the rows that landed in the minute before its first run.
+      s = { since: now - MINUTE };
       states.set(key, s);
     }
     return s;
@@ -62,25 +64,26 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
     const kind = rule.kind.toLowerCase();
     if (kind !== "nrt" && kind !== "scheduled") return;
     const s = stateOf(rule, now);
+    const seq = rows.lastSeq();
     if (s.suppressedUntil !== undefined && now < s.suppressedUntil) {
-      if (kind === "nrt") s.cursor = now;
+      if (kind === "nrt") s.cursor = seq;
       return;
     }
-    let filter: (ingestedAt: number, row: Record<string, unknown>) => boolean;
+    let filter: (row: StoredRow) => boolean;
     if (kind === "nrt") {
-      const from = s.cursor;
-      filter = (at) => at > from && at <= now;
+      const { cursor, since } = s;
+      filter = (r) => r.seq <= seq && (cursor === undefined ? r.ingestedAt >= since : r.seq > cursor);
     } else {
       const freq = parseIsoDuration(String(p.queryFrequency ?? "")) ?? 5 * MINUTE;
       if (s.lastRun !== undefined && now - s.lastRun < freq) return;
       const period = parseIsoDuration(String(p.queryPeriod ?? "")) ?? freq;
-      filter = (_at, row) => {
-        const t = row.TimeGenerated;
+      filter = (r) => {
+        const t = r.values.TimeGenerated;
         return t instanceof Date && t.getTime() > now - period && t.getTime() <= now;
       };
     }
     s.lastRun = now;
-    s.cursor = now;
+    s.cursor = seq;
     let result: KqlRow[];
     try {
       result = runKql(String(p.query ?? ""), { now, table: (n) => workspaceTable(host, rows, ws, n, filter) }).rows;

@@ -84,9 +84,9 @@ export async function handleQuery(host: DataPlaneHost, rows: RowStore, req: Quer
     const result = runKql(query, {
       now,
       table: (name) =>
-        workspaceTable(host, rows, ws, name, (_at, row) => {
+        workspaceTable(host, rows, ws, name, (s) => {
           if (!window) return true;
-          const t = row.TimeGenerated;
+          const t = s.values.TimeGenerated;
           return t instanceof Date && t.getTime() >= window.start && t.getTime() <= window.end;
         }),
     });

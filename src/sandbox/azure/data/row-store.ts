@@ -9,6 +9,8 @@ export interface StoredRow {
   values: KqlRow;
   /** Sandbox epoch ms at which the row became queryable. */
   ingestedAt: number;
+  /** Store-wide arrival order: NRT rules remember the last one they saw, so no row is seen twice or missed. */
+  seq: number;
 }
 
 export interface RowStore {
@@ -18,10 +20,13 @@ export interface RowStore {
   /** Drop one table's rows, or every table of the workspace. */
   drop(workspaceId: string, table?: string): void;
   tableNames(workspaceId: string): string[];
+  /** The `seq` of the latest row appended anywhere (0 when empty). */
+  lastSeq(): number;
 }
 
 export function createRowStore(): RowStore {
   const byWorkspace = new Map<string, Map<string, StoredRow[]>>();
+  let seq = 0;
   const ws = (id: string) => {
     const key = id.replace(/\/+$/, "").toLowerCase();
     let m = byWorkspace.get(key);
@@ -39,7 +44,7 @@ export function createRowStore(): RowStore {
         list = [];
         tables.set(table, list);
       }
-      for (const values of rows) list.push({ values, ingestedAt });
+      for (const values of rows) list.push({ values, ingestedAt, seq: ++seq });
     },
     list: (workspaceId, table) => ws(workspaceId).get(table) ?? [],
     drop(workspaceId, table) {
@@ -47,5 +52,6 @@ export function createRowStore(): RowStore {
       else ws(workspaceId).delete(table);
     },
     tableNames: (workspaceId) => [...ws(workspaceId).keys()],
+    lastSeq: () => seq,
   };
 }

@@ -5,7 +5,7 @@
 import type { DataPlaneHost, TableView, WorkspaceView } from "./host.js";
 import type { KqlColumn, KqlTable, KqlType } from "./kql/index.js";
 import { kqlTypeOf } from "./kql/values.js";
-import type { RowStore } from "./row-store.js";
+import type { RowStore, StoredRow } from "./row-store.js";
 
 /** Sentinel's built-in tables (subset of columns) — https://learn.microsoft.com/azure/azure-monitor/reference/tables/securityalert, /securityincident. */
 export const BUILT_IN_TABLES: Record<string, KqlColumn[]> = {
@@ -85,7 +85,7 @@ export function workspaceTable(
   rows: RowStore,
   ws: WorkspaceView,
   name: string,
-  filter?: (ingestedAt: number, row: Record<string, unknown>) => boolean,
+  filter?: (row: StoredRow) => boolean,
 ): KqlTable | undefined {
   // ARM names are case-insensitive but KQL table names are not: `elasticalerts_cl` does not resolve.
   const found = host.findTable(ws.id, name);
@@ -93,6 +93,6 @@ export function workspaceTable(
   const columns = def ? tableColumns(def) : BUILT_IN_TABLES[name];
   if (!columns) return undefined;
   const stored = rows.list(ws.id, name);
-  const selected = filter ? stored.filter((s) => filter(s.ingestedAt, s.values)) : stored;
+  const selected = filter ? stored.filter(filter) : stored;
   return { columns, rows: selected.map((s) => s.values) };
 }
