@@ -93,23 +93,49 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
   }
   const kibana = await ctx.clients.kibana();
   const body = await spec.build(ctx, false);
-  const existing = await kibana.getConnector(spec.id);
-  if (!existing) {
-    try {
-      await kibana.createConnector(spec.id, spec.typeId, body);
-      return;
-    } catch (e) {
-      // A retried POST (or a concurrent run) may have created it already: fall through to an update.
-      if ((e as SentinelElasticError).code !== "KIBANA_CONFLICT") throw e;
+  try {
+    const existing = await kibana.getConnector(spec.id);
+    if (!existing) {
+      try {
+        await kibana.createConnector(spec.id, spec.typeId, body);
+        return;
+      } catch (e) {
+        // A retried POST (or a concurrent run) may have created it already: fall through to an update.
+        if ((e as SentinelElasticError).code !== "KIBANA_CONFLICT") throw e;
+      }
+    } else {
+      const same =
+        existing.name === body.name &&
+        !existing.is_missing_secrets &&
+        diffFields(existing.config, body.config).length === 0;
+      if (same) return;
     }
-  } else {
-    const same =
-      existing.name === body.name &&
-      !existing.is_missing_secrets &&
-      diffFields(existing.config, body.config).length === 0;
-    if (same) return;
+    await kibana.updateConnector(spec.id, body);
+  } catch (e) {
+    throw explainAllowedHosts(e, spec);
   }
-  await kibana.updateConnector(spec.id, body);
+}
+
+/**
+ * Kibana checks every connector URL (the view link to the Azure portal included) against
+ * `xpack.actions.allowedHosts` on save (kibana-facts.md §1a); say which hosts to allow.
+ */
+function explainAllowedHosts(e: unknown, spec: ConnectorSpec): unknown {
+  const message = e instanceof Error ? e.message : "";
+  if (!/allowedHosts/.test(message)) return e;
+  const host = /target url "([^"]+)"/.exec(message)?.[1];
+  let hostname = "";
+  try {
+    hostname = host ? new URL(host).hostname : "";
+  } catch {}
+  return new PreconditionError(
+    `Kibana refuses connector ${spec.id}: ${hostname || "a host it calls"} is not in xpack.actions.allowedHosts.`,
+    {
+      code: "KIBANA_HOST_NOT_ALLOWED",
+      cause: e,
+      suggestion: `Add ${hostname || "the Logic Apps' host and the Azure portal host"} to xpack.actions.allowedHosts in kibana.yml (the Logic Apps' host, e.g. *.logic.azure.com, and the portal host are both needed), restart Kibana and re-run.`,
+    },
+  );
 }
 
 export async function verifyConnector(ctx: KibanaStepContext, spec: ConnectorSpec, title: string): Promise<Check> {
