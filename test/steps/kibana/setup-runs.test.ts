@@ -67,7 +67,7 @@ for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
       expect(JSON.stringify(plan)).not.toContain("CANARYsig");
       expect(sb.state.rules()).toHaveLength(1);
       expect(sb.state.rules()[0]!.id).toBe(before);
-      expect(sb.state.rules()[0]!.query).toBe("message:ransomware");
+      expect((sb.state.rules()[0] as unknown as { query: string }).query).toBe("message:ransomware");
       const cw = sb.state.connectors().find((c) => c.id === "elastic-sentinel-cases-webhook")!;
       expect(cw.config.createIncidentUrl).toBe(rx.rotatedUrls.caseSync);
       const again = await runSetup(makeContext(ctx.config, { shared: ctx.shared }), { dryRun: true });
