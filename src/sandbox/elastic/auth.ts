@@ -128,6 +128,7 @@ export interface Realm {
     encoded: string;
   };
   invalidateApiKey(id: string): boolean;
+  isApiKeyValid(id: string): boolean;
   authenticate(header: string | undefined): AuthResult;
 }
 
@@ -160,6 +161,10 @@ export function createRealm(): Realm {
       if (!rec) return false;
       rec.invalidated = true;
       return true;
+    },
+    isApiKeyValid(id) {
+      const rec = keys.get(id);
+      return !!rec && !rec.invalidated;
     },
     authenticate(header) {
       if (!header) return { ok: false, reason: "missing", detail: "missing authentication credentials" };

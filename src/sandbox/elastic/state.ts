@@ -91,10 +91,14 @@ export function createState(ctx: SandboxContext, scheduler: RuleScheduler): Elas
     cases: (s) => [...space(s).cases.values()],
     rules: (s) => [...space(s).rules.values()].map(ruleResponse),
     disableRule(id, s) {
-      findRule(id, s).enabled = false;
+      const rule = findRule(id, s);
+      rule.enabled = false;
+      scheduler.unschedule(rule);
     },
     enableRule(id, s) {
-      findRule(id, s).enabled = true;
+      const rule = findRule(id, s);
+      rule.enabled = true;
+      scheduler.schedule(space(s), rule);
     },
     runRulesNow: () => scheduler.runAll(),
     runRule: (id, s) => scheduler.runRule(space(s), findRule(id, s)),

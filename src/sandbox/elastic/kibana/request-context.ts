@@ -31,11 +31,19 @@ export function spaceOf(ctx: SandboxContext, req: SandboxRequest): SpaceData {
   return space;
 }
 
+/** Feature ids renamed across versions (siem → siemV2/V3, cases → securitySolutionCasesV2/V3). */
+const FEATURE_ALIASES: Record<string, string[]> = {
+  siem: ["siem", "siemV2", "siemV3", "siemV4"],
+  securitySolutionCases: ["securitySolutionCases", "securitySolutionCasesV2", "securitySolutionCasesV3"],
+  actions: ["actions"],
+};
+
 /** Kibana feature privilege check; 403 with the message shape Kibana's authorization gives. */
-export function requireFeature(req: SandboxRequest, feature: string, level: "read" | "all", what: string): void {
+export function requireFeature(req: SandboxRequest, feature: string | string[], level: "read" | "all", what: string): void {
   const { principal, spaceId } = infoOf(req);
   if (!principal || principal.superuser) return;
-  if (!hasKibanaFeature(principal, spaceId, feature, level))
+  const ids = Array.isArray(feature) ? feature : FEATURE_ALIASES[feature] ?? [feature];
+  if (!ids.some((f) => hasKibanaFeature(principal, spaceId, f, level)))
     throw new KibanaError(403, `Unauthorized to ${what}`);
 }
 

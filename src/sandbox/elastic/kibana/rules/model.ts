@@ -2,6 +2,9 @@
  * Detection rules as stored by the emulator and returned by the API
  * (SECSOL/common/api/detection_engine/model/rule_schema; kibana-facts.md §4).
  */
+import type { ClockTimer } from "../../../common/clock.js";
+import type { Principal } from "../../auth.js";
+
 export interface RuleActionFrequency {
   summary: boolean;
   notifyWhen: "onActiveAlert" | "onThrottleInterval" | "onActionGroupChange";
@@ -47,4 +50,8 @@ export interface StoredRule {
   lastActionAt: Record<string, number>;
   /** API key id the rule runs as, when created with one. */
   apiKeyId?: string;
+  /** The principal that last created/updated the rule: rules run with its privileges. */
+  runAs?: Principal;
+  /** The pending scheduler timer, if the rule is enabled. */
+  timer?: ClockTimer;
 }

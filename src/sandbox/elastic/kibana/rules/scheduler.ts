@@ -12,5 +12,8 @@ export interface RuleRunResult {
 export interface RuleScheduler {
   runAll(): Promise<RuleRunResult[]>;
   runRule(space: SpaceData, rule: StoredRule): Promise<RuleRunResult>;
+  /** (Re)schedule an enabled rule on the sandbox clock; a disabled rule is unscheduled. */
+  schedule(space: SpaceData, rule: StoredRule): void;
+  unschedule(rule: StoredRule): void;
   stop(): void;
 }
