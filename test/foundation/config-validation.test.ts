@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
-import { type InputError } from "../../src/errors.js";
+import type { InputError } from "../../src/errors.js";
 import { clearRegisteredSecrets } from "../../src/redact.js";
 import { tempDir, type TempDir, VALID_ENV } from "../helpers/config-env.js";
 import { TestIoHost } from "../helpers/test-io-host.js";

@@ -87,7 +87,14 @@ describe("setup engine: plan → confirm → apply → verify", () => {
           for (let i = 0; i < 50 && !bStarted; i++) await turns(1);
         },
       }),
-      fakeStep({ id: "b", changes: [create("b1")], log, onApply: () => void (bStarted = true) }),
+      fakeStep({
+        id: "b",
+        changes: [create("b1")],
+        log,
+        onApply: () => {
+          bStarted = true;
+        },
+      }),
     ];
     await runSetupEngine({
       steps,
