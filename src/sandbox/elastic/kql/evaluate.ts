@@ -73,7 +73,7 @@ export function compileNode(node: KqlNode, now: number): DocPredicate {
       return (d) => leafValues(d, node.field).some((v) => compare(v, node.op, node.value, now));
     case "match": {
       const { field, value } = node;
-      if (field !== null && field.includes("*")) {
+      if (field?.includes("*")) {
         return (d) => allFieldValues(d).some(([k, v]) => globField(field, k) && valueMatches(v, value));
       }
       if (field === null) return (d) => allLeaves(d).some((v) => valueMatches(v, value));

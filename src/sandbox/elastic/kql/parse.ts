@@ -37,12 +37,11 @@ function lex(input: string): Tok[] {
       continue;
     }
     const pos = i;
-    if (ch === "(") out.push({ t: "lparen", pos }), i++;
-    else if (ch === ")") out.push({ t: "rparen", pos }), i++;
-    else if (ch === ":") out.push({ t: "colon", pos }), i++;
-    else if (ch === "{") out.push({ t: "lbrace", pos }), i++;
-    else if (ch === "}") out.push({ t: "rbrace", pos }), i++;
-    else if (ch === "<" || ch === ">") {
+    const single = ({ "(": "lparen", ")": "rparen", ":": "colon", "{": "lbrace", "}": "rbrace" } as const)[ch as "("];
+    if (single) {
+      out.push({ t: single, pos });
+      i++;
+    } else if (ch === "<" || ch === ">") {
       const eq = input[i + 1] === "=";
       out.push({ t: "range", op: `${ch}${eq ? "=" : ""}` as "<" | "<=" | ">" | ">=", pos });
       i += eq ? 2 : 1;

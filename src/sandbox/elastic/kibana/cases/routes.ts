@@ -5,7 +5,7 @@
  * MAX_DESCRIPTION_LENGTH 30000, MAX_COMMENT_LENGTH 30000).
  */
 import { randomUUID } from "node:crypto";
-import type { Router, SandboxRequest } from "../../../common/router.js";
+import type { Router } from "../../../common/router.js";
 import type { SandboxContext } from "../../context.js";
 import { badRequest, isPlainObject, KibanaError, ok } from "../http.js";
 import { requireFeature, spaceOf } from "../request-context.js";
