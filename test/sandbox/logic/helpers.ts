@@ -47,13 +47,13 @@ export interface TestHost extends LogicHost {
   /** Tokens handed out, by audience: "mi:<workflowId>:<aud>" or "conn:<id>:<aud>". */
   issued: string[];
   connections: Map<string, { status: "Connected" | "Error"; authentication: "ManagedServiceIdentity" | "OAuth" }>;
-  /** Resolves the next time the runtime waits on the clock (a retry delay, …). */
-  nextTimer(): Promise<void>;
+  /** Resolves the next time the runtime waits on the clock (a retry delay, …), with how long it waits. */
+  nextTimer(): Promise<{ delayMs: number }>;
 }
 
 export function createTestHost(resourceManager = "http://127.0.0.1:1"): TestHost {
   const clock = createClock({ mode: "manual", start: Date.parse("2026-11-27T12:00:00Z") });
-  const waiters: (() => void)[] = [];
+  const waiters: ((t: { delayMs: number }) => void)[] = [];
   const wrapped: SandboxClock = {
     ...clock,
     now: () => clock.now(),
@@ -63,7 +63,7 @@ export function createTestHost(resourceManager = "http://127.0.0.1:1"): TestHost
     stop: () => clock.stop(),
     at: (t, fn) => {
       const timer = clock.at(t, fn);
-      for (const w of waiters.splice(0)) w();
+      for (const w of waiters.splice(0)) w({ delayMs: t - clock.now() });
       return timer;
     },
   };
@@ -74,7 +74,7 @@ export function createTestHost(resourceManager = "http://127.0.0.1:1"): TestHost
     issued,
     connections,
     resourceManager,
-    nextTimer: () => new Promise<void>((r) => waiters.push(r)),
+    nextTimer: () => new Promise<{ delayMs: number }>((r) => waiters.push(r)),
     async http(req) {
       const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
       const headers: Record<string, string> = {};
@@ -147,7 +147,13 @@ export async function runOnce(rt: LogicRuntime, wf: DeployedWorkflow, req: Trigg
   await rt.idle();
   const runId = res.headers["x-ms-workflow-run-id"];
   const run = runId ? rt.run(wf.id, runId) : undefined;
-  return { res, run, json: res.body ? (JSON.parse(res.body) as any) : undefined };
+  let json: any;
+  try {
+    json = res.body ? JSON.parse(res.body) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { res, run, json };
 }
 
 export { createLogicRuntime };

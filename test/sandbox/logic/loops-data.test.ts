@@ -25,7 +25,10 @@ async function holdingServer() {
   closers.push(srv.close);
   const arrived = (n: number) =>
     new Promise<void>((resolve) => {
-      const check = () => (held.length >= n ? resolve() : (wake = check));
+      const check = () => {
+        if (held.length >= n) resolve();
+        else wake = check;
+      };
       check();
     });
   return {
