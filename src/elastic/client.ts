@@ -92,7 +92,8 @@ export async function createElasticsearchClient(
       }),
     authenticate: () =>
       call("authenticate", async () => {
-        const r = await client.security.authenticate();
+        // A reachability check: fail fast rather than back off through the transport's retries.
+        const r = await client.security.authenticate(undefined, { maxRetries: 0 });
         return { username: r.username, authenticationType: r.authentication_type };
       }),
     hasPrivileges: (body) =>

@@ -21,16 +21,27 @@ export interface KibanaSpace {
   solution?: string;
 }
 
-/** `GET /api/spaces/space/{id}`; undefined when it does not exist. */
-export async function getSpace(http: KibanaHttp, id: string): Promise<KibanaSpace | undefined> {
-  const res = await http.request<KibanaSpace>({
-    method: "GET",
-    path: `/api/spaces/space/${encodeURIComponent(id)}`,
-    spaceScoped: false,
-    allow404: true,
-    privilege: "space read (any feature privilege in the space)",
-  });
-  return res?.body;
+/**
+ * Does the space exist? `GET /api/spaces/space/{id}` answers 404 "Saved object [space/<id>] not found" for
+ * a missing space. A bare 404 "Not Found" means the route itself is absent (spaces plugin disabled, or an
+ * emulator without it): then ask a space-scoped route, which 404s when the space is unknown.
+ */
+export async function spaceExists(http: KibanaHttp, id: string): Promise<boolean> {
+  try {
+    await http.request<KibanaSpace>({
+      method: "GET",
+      path: `/api/spaces/space/${encodeURIComponent(id)}`,
+      spaceScoped: false,
+      privilege: "space read (any feature privilege in the space)",
+    });
+    return true;
+  } catch (e) {
+    const err = e as { status?: number; details?: { debugBody?: { message?: string } } };
+    if (err.status !== 404) throw e;
+    if (/space\//.test(err.details?.debugBody?.message ?? "")) return false;
+  }
+  const res = await http.request<unknown>({ method: "GET", path: "/api/actions/connector_types", allow404: true });
+  return res !== undefined;
 }
 
 export interface AlertingHealth {

@@ -45,8 +45,7 @@ export async function checkKibanaVersion(kibana: KibanaApi): Promise<StackInfo> 
 
 export async function checkSpace(kibana: KibanaApi): Promise<void> {
   if (kibana.space === "default") return;
-  const space = await kibana.getSpace(kibana.space);
-  if (!space) {
+  if (!(await kibana.spaceExists(kibana.space))) {
     throw new PreconditionError(`The Kibana space '${kibana.space}' does not exist.`, {
       code: "KIBANA_SPACE_NOT_FOUND",
       suggestion: "Create it in Stack Management → Spaces, or set --space / KIBANA_SPACE to an existing space id.",
@@ -146,7 +145,7 @@ export const KIBANA_PRIVILEGE_AREAS = [
   },
   {
     area: "detection rules",
-    label: "Security → Security: All (rules)",
+    label: "Security → Rules (Security: All)",
     any: ["feature_siem.all", "feature_siemV2.all", "feature_siemV3.all"],
   },
 ] as const;
