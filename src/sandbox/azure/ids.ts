@@ -82,7 +82,7 @@ export function parseId(id: string): ParsedId {
 export function parentId(id: string): string | undefined {
   const segs = id.split("/").filter(Boolean);
   const p = segs.map((s) => s.toLowerCase()).lastIndexOf("providers");
-  if (p < 0 || segs.length - p <= 3) return undefined;
+  if (p < 0 || segs.length - p <= 4) return undefined;
   return `/${segs.slice(0, segs.length - 2).join("/")}`;
 }
 

@@ -1,0 +1,186 @@
+/**
+ * Subscription-level ARM: the subscription, resource groups (get/create/update tags/delete/head), resource
+ * providers (list/get/register) and the resources of a group. Resource group names: 1–90 letters, digits,
+ * underscores, hyphens, periods and parentheses, not ending in a period
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources).
+ */
+import type { SandboxRequest, SandboxResponse } from "../../common/router.js";
+import { AzureError, badRequest, notFound } from "../errors.js";
+import type { ArmEnv } from "../resources/types.js";
+import type { ArmResource } from "../state.js";
+import { checkResourcesApiVersion, requireApiVersion } from "./api-version.js";
+import { authorize, type Caller } from "./authz.js";
+import { deleteTree, HANDLERS } from "./resources-api.js";
+
+export const KNOWN_PROVIDERS = [
+  "Microsoft.Authorization",
+  "Microsoft.Insights",
+  "Microsoft.Logic",
+  "Microsoft.OperationalInsights",
+  "Microsoft.OperationsManagement",
+  "Microsoft.Resources",
+  "Microsoft.SecurityInsights",
+  "Microsoft.Web",
+];
+
+export function resourceGroupResource(
+  sub: string,
+  name: string,
+  location: string,
+  tags?: Record<string, string>,
+): ArmResource {
+  return {
+    id: `/subscriptions/${sub}/resourceGroups/${name}`,
+    name,
+    type: "Microsoft.Resources/resourceGroups",
+    location,
+    tags: tags ?? {},
+    properties: { provisioningState: "Succeeded" },
+  };
+}
+
+function providerBody(env: ArmEnv, ns: string) {
+  return {
+    id: `/subscriptions/${env.state.subscriptionId}/providers/${ns}`,
+    namespace: ns,
+    registrationState: env.providers.get(ns.toLowerCase()) ?? "Registered",
+    registrationPolicy: "RegistrationRequired",
+    resourceTypes: HANDLERS.filter((h) => h.type.split("/")[0] === ns).map((h) => ({
+      resourceType: h.type.split("/").slice(1).join("/"),
+      locations: h.tracked ? ["East US", "West Europe"] : [],
+      apiVersions: [...h.apiVersions].reverse(),
+    })),
+  };
+}
+
+export function handleSubscription(
+  env: ArmEnv,
+  req: SandboxRequest,
+  caller: Caller,
+  segs: string[],
+): SandboxResponse | undefined {
+  const { state } = env;
+  const sub = segs[1]!;
+  if (sub.toLowerCase() !== state.subscriptionId.toLowerCase())
+    throw notFound("SubscriptionNotFound", `The subscription '${sub}' could not be found.`);
+  const subId = `/subscriptions/${state.subscriptionId}`;
+  const rest = segs.slice(2).map((s) => s.toLowerCase());
+  // GET /subscriptions/{sub}
+  if (rest.length === 0 && req.method === "GET") {
+    checkResourcesApiVersion(requireApiVersion(req.query));
+    authorize(state, caller, "Microsoft.Resources/subscriptions/read", subId);
+    return {
+      status: 200,
+      body: {
+        id: subId,
+        subscriptionId: state.subscriptionId,
+        tenantId: state.tenantId,
+        displayName: "Sandbox subscription",
+        state: "Enabled",
+        subscriptionPolicies: {
+          locationPlacementId: "Public_2014-09-01",
+          quotaId: "PayAsYouGo_2014-09-01",
+          spendingLimit: "Off",
+        },
+        authorizationSource: "RoleBased",
+      },
+    };
+  }
+  // Providers
+  if (
+    rest[0] === "providers" &&
+    (rest.length === 1 || rest.length === 2 || (rest.length === 3 && rest[2] === "register"))
+  ) {
+    checkResourcesApiVersion(requireApiVersion(req.query));
+    if (rest.length === 1 && req.method === "GET") {
+      authorize(state, caller, "Microsoft.Resources/subscriptions/providers/read", subId);
+      return { status: 200, body: { value: KNOWN_PROVIDERS.map((ns) => providerBody(env, ns)) } };
+    }
+    const ns = KNOWN_PROVIDERS.find((p) => p.toLowerCase() === rest[1]);
+    if (!ns) throw notFound("InvalidResourceNamespace", `The resource namespace '${segs[3]}' is invalid.`);
+    if (rest.length === 2 && req.method === "GET") {
+      authorize(state, caller, "Microsoft.Resources/subscriptions/providers/read", subId);
+      return { status: 200, body: providerBody(env, ns) };
+    }
+    if (rest.length === 3 && req.method === "POST") {
+      authorize(state, caller, `${ns}/register/action`, subId);
+      env.providers.set(ns.toLowerCase(), "Registered");
+      return { status: 200, body: providerBody(env, ns) };
+    }
+  }
+  // Resource groups
+  if (rest[0] === "resourcegroups" && rest.length === 1 && req.method === "GET") {
+    checkResourcesApiVersion(requireApiVersion(req.query));
+    authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/read", subId);
+    return { status: 200, body: { value: state.list("Microsoft.Resources/resourceGroups") } };
+  }
+  if (rest[0] === "resourcegroups" && rest.length === 2) {
+    checkResourcesApiVersion(requireApiVersion(req.query));
+    const name = decodeURIComponent(segs[3]!);
+    const id = state.resourceGroupId(name);
+    const existing = state.getResource(id);
+    switch (req.method) {
+      case "HEAD":
+        authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/read", id);
+        return { status: existing ? 204 : 404 };
+      case "GET":
+        authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/read", id);
+        if (!existing) throw notFound("ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
+        return { status: 200, body: existing };
+      case "PUT": {
+        authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/write", id);
+        if (!/^[-\w._()]{1,90}$/.test(name) || name.endsWith("."))
+          throw badRequest(
+            "InvalidResourceGroupName",
+            `The resource group name '${name}' is invalid. It can contain letters, digits, underscores, hyphens, periods and parentheses, up to 90 characters, and cannot end with a period.`,
+          );
+        const body = (req.json() ?? {}) as { location?: string; tags?: Record<string, string> };
+        if (!body.location)
+          throw badRequest("LocationRequired", "The location property is required for this definition.");
+        if (existing && existing.location!.toLowerCase() !== body.location.toLowerCase())
+          throw new AzureError(
+            409,
+            "InvalidResourceGroupLocation",
+            `Invalid resource group location '${body.location}'. The Resource group already exists in location '${existing.location}'.`,
+          );
+        const rg = resourceGroupResource(
+          state.subscriptionId,
+          existing?.name ?? name,
+          existing?.location ?? body.location,
+          body.tags,
+        );
+        state.put(rg, req.query.get("api-version")!);
+        return { status: existing ? 200 : 201, body: rg };
+      }
+      case "PATCH": {
+        authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/write", id);
+        if (!existing) throw notFound("ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
+        const body = (req.json() ?? {}) as { tags?: Record<string, string> };
+        if (body.tags) existing.tags = body.tags;
+        return { status: 200, body: existing };
+      }
+      case "DELETE":
+        authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/delete", id);
+        if (!existing) throw notFound("ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
+        deleteTree(env, existing);
+        return { status: 200 };
+    }
+  }
+  if (rest[0] === "resourcegroups" && rest.length === 3 && rest[2] === "resources" && req.method === "GET") {
+    checkResourcesApiVersion(requireApiVersion(req.query));
+    const id = state.resourceGroupId(decodeURIComponent(segs[3]!));
+    if (!state.get(id)) throw notFound("ResourceGroupNotFound", `Resource group '${segs[3]}' could not be found.`);
+    authorize(state, caller, "Microsoft.Resources/subscriptions/resourceGroups/resources/read", id);
+    const value = state
+      .list(undefined, id)
+      .filter(
+        (r) =>
+          r.type !== "Microsoft.Resources/resourceGroups" &&
+          !/\/providers\/.*\/providers\//i.test(r.id) &&
+          r.id.split("/").length === 9,
+      )
+      .map((r) => ({ id: r.id, name: r.name, type: r.type, location: r.location, kind: r.kind, tags: r.tags }));
+    return { status: 200, body: { value } };
+  }
+  return undefined;
+}

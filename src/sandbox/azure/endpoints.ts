@@ -1,0 +1,160 @@
+/**
+ * The non-ARM endpoints of the sandbox: the Logic Apps trigger endpoint (callback URLs with `sig`), the
+ * portal (incident links and the OAuth consent page of API connections) and the login endpoint the fake
+ * `az` asks for tokens.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { FaultInjector } from "../common/faults.js";
+import { createRouter, type Router, type SandboxRequest, type SandboxResponse } from "../common/router.js";
+import { errorResponse } from "./arm/router.js";
+import { AzureError } from "./errors.js";
+import type { LogicRuntime } from "./logic/index.js";
+import { completeConsent, findConnectionByConsentKey } from "./resources/connections.js";
+import type { ArmEnv } from "./resources/types.js";
+import { findWorkflowByKey, triggerQueryParams, workflowSig } from "./resources/workflows.js";
+import { audienceFromScope, TOKEN_LIFETIME_MS, type TokenIssuer } from "./tokens.js";
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Request-trigger calls: `…/workflows/{key}/triggers/{trigger}/paths/invoke[/{relativePath}]?api-version&sp&sv&sig`.
+ * A missing or wrong `sig` gets 401 (DirectApiAuthorizationRequired / DirectApiInvalidAuthorizationSignature);
+ * a disabled workflow gets 404 (issue 5).
+ */
+export function createLogicAppsRouter(env: ArmEnv, logic: LogicRuntime, faults?: FaultInjector): Router {
+  const router = createRouter({ faults, onError: (e) => errorResponse(e) });
+  const invoke = async (req: SandboxRequest): Promise<SandboxResponse> => {
+    const rec = findWorkflowByKey(env, req.params.key!);
+    if (!rec) throw new AzureError(404, "WorkflowNotFound", "The workflow could not be found.");
+    const trigger = req.params.trigger!;
+    const sig = req.query.get("sig");
+    const sp = req.query.get("sp");
+    if (!sig || !sp || req.query.get("sv") !== "1.0")
+      throw new AzureError(
+        401,
+        "DirectApiAuthorizationRequired",
+        "The request must be authenticated only by Shared Access scheme.",
+      );
+    const valid =
+      sp.toLowerCase() === `/triggers/${trigger}/run`.toLowerCase() &&
+      [rec.secrets.primaryKey!, rec.secrets.secondaryKey!].some((k) =>
+        same(sig, workflowSig(k, rec.secrets.workflowKey!, trigger)),
+      );
+    if (!valid)
+      throw new AzureError(
+        401,
+        "DirectApiInvalidAuthorizationSignature",
+        "The provided authentication token is not valid.",
+      );
+    const wf = rec.resource;
+    if (wf.properties.state !== "Enabled")
+      throw new AzureError(404, "WorkflowNotEnabled", `The workflow '${wf.name}' is disabled and cannot be triggered.`);
+    const triggers = (wf.properties.definition?.triggers ?? {}) as Record<string, unknown>;
+    const triggerName = Object.keys(triggers).find((t) => t.toLowerCase() === trigger.toLowerCase());
+    if (!triggerName)
+      throw new AzureError(
+        404,
+        "WorkflowTriggerNotFound",
+        `The workflow '${wf.name}' trigger '${trigger}' could not be found.`,
+      );
+    const query: Record<string, string> = {};
+    for (const [k, v] of req.query) if (!triggerQueryParams().includes(k)) query[k] = v;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    const rel = req.params["*"];
+    const out = await logic.invoke(
+      {
+        id: wf.id,
+        name: wf.name,
+        definition: wf.properties.definition,
+        parameters: wf.properties.parameters,
+        state: "Enabled",
+        principalId: wf.identity?.principalId,
+        location: wf.location,
+      },
+      triggerName,
+      { method: req.method, relativePath: rel ? `/${rel}` : undefined, query, headers, body: req.raw.toString("utf8") },
+    );
+    return { status: out.status, headers: out.headers, body: out.body, rawBody: true };
+  };
+  router.on("*", "/workflows/:key/triggers/:trigger/paths/invoke", invoke);
+  router.on("*", "/workflows/:key/triggers/:trigger/paths/invoke/*", invoke);
+  return router;
+}
+
+/** The portal: a landing page (incident links point here) and the consent page of OAuth connections. */
+export function createPortalRouter(env: ArmEnv, deployerId: string): Router {
+  const router = createRouter({ onError: (e) => errorResponse(e) });
+  const html = (status: number, text: string): SandboxResponse => ({
+    status,
+    headers: { "content-type": "text/html; charset=utf-8" },
+    body: `<!doctype html><title>Azure sandbox</title><p>${text}</p>`,
+    rawBody: true,
+  });
+  router.on("GET", "/", () => html(200, "Azure sandbox portal."));
+  router.on("GET", "/consent/:key", (req) => {
+    const rec = findConnectionByConsentKey(env, req.params.key!);
+    if (!rec) return html(404, "This consent link is not valid.");
+    const code = randomBytes(12).toString("base64url");
+    rec.secrets.pendingCode = code;
+    completeConsent(
+      rec,
+      req.query.get("objectId") && env.state.principals.has(req.query.get("objectId")!)
+        ? req.query.get("objectId")!
+        : deployerId,
+    );
+    const redirect = req.query.get("redirectUrl");
+    if (redirect) {
+      const u = new URL(redirect);
+      u.searchParams.set("code", code);
+      return { status: 302, headers: { location: u.toString() } };
+    }
+    return html(200, `Consent granted for connection '${rec.resource.name}'. You can close this page.`);
+  });
+  return router;
+}
+
+/**
+ * The login endpoint used by the fake `az`: POST /token {resource, session} → a token for the deploying
+ * principal, shaped as `az account get-access-token --output json` prints it.
+ */
+export function createLoginRouter(
+  issuer: TokenIssuer,
+  session: string,
+  principal: { id: string; upn: string },
+  subscriptionId: string,
+): Router {
+  const router = createRouter({ onError: (e) => errorResponse(e) });
+  router.on("POST", "/token", (req) => {
+    const body = (req.json() ?? {}) as { resource?: string; session?: string };
+    if (!body.session || !same(body.session, session))
+      return {
+        status: 401,
+        body: { error: "invalid_client", error_description: "Please run 'az login' to set up account." },
+      };
+    const audience = audienceFromScope(String(body.resource ?? ""));
+    const { token, claims } = issuer.issue({ audience, principalId: principal.id, user: true, upn: principal.upn });
+    // The sandbox clock may run ahead of real time; report a real-time expiry no later than the token's.
+    const realExpiry = Math.floor(Date.now() / 1000) + Math.min(60, Math.floor(TOKEN_LIFETIME_MS / 1000));
+    return {
+      status: 200,
+      body: {
+        accessToken: token,
+        expiresOn: new Date(realExpiry * 1000)
+          .toISOString()
+          .replace("T", " ")
+          .replace(/\.\d+Z$/, ".000000"),
+        expires_on: realExpiry,
+        subscription: subscriptionId,
+        tenant: claims.tid,
+        tokenType: "Bearer",
+      },
+    };
+  });
+  return router;
+}

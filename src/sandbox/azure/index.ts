@@ -1,0 +1,271 @@
+/**
+ * The local Azure (issue 4): Resource Manager, identity, Sentinel, Log Analytics and Logic Apps on HTTPS
+ * servers at 127.0.0.1, enforcing what Azure enforces. See README-like notes in each module.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TokenCredential } from "@azure/core-auth";
+import { createClock, type SandboxClock } from "../common/clock.js";
+import { createFaultInjector, type FaultInjector, type FaultOptions } from "../common/faults.js";
+import { createRouter } from "../common/router.js";
+import { callerFromRequest, createArmRouter, errorResponse, authenticate } from "./arm/router.js";
+import { createDeploymentsApi } from "./arm/deployments-api.js";
+import { KNOWN_PROVIDERS, resourceGroupResource } from "./arm/subscription-api.js";
+import { generateCerts } from "./certs.js";
+import { createDataPlane, mountIngestionApi, mountQueryApi } from "./data/index.js";
+import { createStateHost } from "./data/state-host.js";
+import { createLoginRouter, createLogicAppsRouter, createPortalRouter } from "./endpoints.js";
+import { createLogicRuntime } from "./logic/index.js";
+import { createLogicHost } from "./logic-host.js";
+import type { ArmEnv } from "./resources/types.js";
+import { workspaceResource } from "./resources/workspaces.js";
+import { findRole } from "./roles.js";
+import { listen } from "./servers.js";
+import { AzureState } from "./state.js";
+import { AUDIENCES, sandboxCredential, TokenIssuer } from "./tokens.js";
+
+export { AzureState } from "./state.js";
+export type { ArmResource, IncidentRecord, Principal, RoleAssignment, StoredResource } from "./state.js";
+export { AzureError } from "./errors.js";
+export { BUILT_IN_ROLES, findRole } from "./roles.js";
+export { createClassicTable } from "./resources/workspaces.js";
+
+export interface AzureSandboxOptions {
+  tenantId?: string;
+  subscriptionId?: string;
+  resourceGroups?: { name: string; location: string; tags?: Record<string, string> }[];
+  workspaces?: { name: string; resourceGroup: string; location?: string; customerId?: string; sentinel?: boolean }[];
+  /** Role names or GUIDs the deploying principal holds at subscription scope (default Owner). */
+  deployerRoles?: string[];
+  /** Propagation delay of new role assignments, sandbox ms (default 0). */
+  roleAssignmentDelayMs?: number;
+  /** Delay before ingested rows are visible, sandbox ms (default 0). */
+  ingestionLatencyMs?: number;
+  /** Provider namespaces that start NotRegistered (default: all registered). */
+  unregisteredProviders?: string[];
+  clock?: SandboxClock;
+  faults?: FaultOptions;
+}
+
+export interface AzureSandbox {
+  endpoints: {
+    resourceManager: string;
+    logAnalytics: string;
+    logsIngestion: string;
+    portal: string;
+    logicApps: string;
+    login?: string;
+  };
+  caCert: string;
+  credential: TokenCredential;
+  tenantId: string;
+  subscriptionId: string;
+  principalId: string;
+  state: AzureState;
+  clock: SandboxClock;
+  faults: FaultInjector;
+  /** Env vars that make test/fixtures/bin/az answer with sandbox tokens (PATH prefix + state file). */
+  azCliEnv(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** test/fixtures/bin, from src/sandbox/azure or dist/sandbox/azure. */
+export const FAKE_AZ_DIR = resolve(here, "../../../test/fixtures/bin");
+
+export async function startAzureSandbox(options: AzureSandboxOptions = {}): Promise<AzureSandbox> {
+  const clock = options.clock ?? createClock();
+  const tenantId = options.tenantId ?? randomUUID();
+  const subscriptionId = options.subscriptionId ?? randomUUID();
+  const state = new AzureState(tenantId, subscriptionId, clock, options.roleAssignmentDelayMs ?? 0);
+  const faults = createFaultInjector(options.faults);
+  const issuer = new TokenIssuer(tenantId, clock);
+  const certsP = generateCerts();
+
+  // The deploying principal: a user with the given roles at subscription scope, effective at once.
+  const principalId = randomUUID();
+  const upn = "deployer@sandbox.onmicrosoft.com";
+  state.addPrincipal({ id: principalId, type: "User", displayName: "Sandbox deployer" });
+  const subScope = `/subscriptions/${subscriptionId}`;
+  for (const r of options.deployerRoles ?? ["Owner"]) {
+    const role = findRole(r);
+    if (!role) throw new Error(`Unknown role '${r}' in deployerRoles.`);
+    state.addRoleAssignment({
+      scope: subScope,
+      name: randomUUID(),
+      roleDefinitionId: `${subScope}/providers/Microsoft.Authorization/roleDefinitions/${role.guid}`,
+      principalId,
+      principalType: "User",
+      immediate: true,
+    });
+  }
+  for (const rg of options.resourceGroups ?? [])
+    state.put(resourceGroupResource(subscriptionId, rg.name, rg.location, rg.tags), "2025-03-01");
+  for (const ws of options.workspaces ?? []) {
+    const rg = state.resourceGroup(ws.resourceGroup);
+    if (!rg)
+      throw new Error(`Workspace '${ws.name}': resource group '${ws.resourceGroup}' is not in options.resourceGroups.`);
+    const id = state.workspaceId(rg.name, ws.name);
+    state.put(
+      workspaceResource(state, { id, name: ws.name, location: ws.location ?? rg.location!, customerId: ws.customerId }),
+      "2022-10-01",
+    );
+    if (ws.sentinel !== false)
+      state.put(
+        {
+          id: `${id}/providers/Microsoft.SecurityInsights/onboardingStates/default`,
+          name: "default",
+          type: "Microsoft.SecurityInsights/onboardingStates",
+          etag: state.newEtag(),
+          properties: {},
+        },
+        "2025-09-01",
+      );
+  }
+
+  const providers = new Map<string, "Registered" | "NotRegistered" | "Registering">(
+    KNOWN_PROVIDERS.map((p) => [p.toLowerCase(), "Registered"]),
+  );
+  for (const p of options.unregisteredProviders ?? []) providers.set(p.toLowerCase(), "NotRegistered");
+
+  const certs = await certsP;
+  const logic = createLogicRuntime(createLogicHost(state, issuer, certs.caCert));
+  const data = createDataPlane(createStateHost(state, { ingestionLatencyMs: options.ingestionLatencyMs ?? 0 }));
+  const env: ArmEnv = {
+    state,
+    issuer,
+    logic,
+    data,
+    providers,
+    environment: () => environmentOf(state, loginUrl),
+  };
+  const deployments = createDeploymentsApi(env);
+  const session = randomBytes(24).toString("base64url");
+  let loginUrl = "";
+  const authority = () => loginUrl;
+
+  const laRouter = createRouter({
+    faults,
+    before: (req) =>
+      authenticate({
+        issuer,
+        audiences: AUDIENCES.logAnalytics,
+        authority: authority(),
+        tenantId,
+        // Log Analytics query API error shape (OperationalInsights.json ErrorResponse).
+        body: (code, message) => ({
+          error: {
+            code: "AuthorizationRequiredError",
+            message: "Valid authentication was not provided",
+            innererror: { code, message },
+          },
+        }),
+      })(req),
+    onError: (e) => errorResponse(e),
+  });
+  mountQueryApi(laRouter, data, (r) => callerFromRequest(r).principalId);
+  const ingestRouter = createRouter({
+    faults,
+    maxBodyBytes: 64 * 1024 * 1024,
+    before: (req) => authenticate({ issuer, audiences: AUDIENCES.ingestion, authority: authority(), tenantId })(req),
+    onError: (e) => errorResponse(e),
+  });
+  mountIngestionApi(ingestRouter, data, (r) => callerFromRequest(r).principalId);
+
+  const armAuth = { issuer, audiences: AUDIENCES.management, tenantId, authority: "" };
+  const [arm, la, ingest, portal, logicApps, login] = await Promise.all([
+    listen(certs, {
+      on: () => {
+        throw new Error("unused");
+      },
+      handle: (req, res) => armRouter.handle(req, res),
+    }),
+    listen(certs, laRouter),
+    listen(certs, ingestRouter),
+    listen(certs, createPortalRouter(env, principalId)),
+    listen(certs, createLogicAppsRouter(env, logic, faults)),
+    listen(certs, createLoginRouter(issuer, session, { id: principalId, upn }, subscriptionId)),
+  ]);
+  loginUrl = login.url;
+  armAuth.authority = loginUrl;
+  const armRouter = createArmRouter(env, deployments, armAuth, faults);
+  state.endpoints = {
+    resourceManager: arm.url,
+    logAnalytics: la.url,
+    logsIngestion: ingest.url,
+    portal: portal.url,
+    logicApps: logicApps.url,
+  };
+  data.start();
+
+  let azDir: string | undefined;
+  const servers = [arm, la, ingest, portal, logicApps, login];
+  return {
+    endpoints: { ...state.endpoints, login: login.url },
+    caCert: certs.caCert,
+    credential: sandboxCredential(issuer, { principalId, user: true, upn }),
+    tenantId,
+    subscriptionId,
+    principalId,
+    state,
+    clock,
+    faults,
+    azCliEnv() {
+      if (!azDir) {
+        azDir = mkdtempSync(join(tmpdir(), "azure-sandbox-az-"));
+        const file = join(azDir, "state.json");
+        writeFileSync(
+          file,
+          JSON.stringify({ loginUrl: login.url, session, caCert: certs.caCert, tenantId, subscriptionId, user: upn }),
+          { mode: 0o600 },
+        );
+      }
+      return {
+        PATH: `${FAKE_AZ_DIR}:${process.env.PATH ?? ""}`,
+        AZURE_SANDBOX_AZ_STATE: join(azDir, "state.json"),
+      };
+    },
+    async stop() {
+      data.stop();
+      await Promise.race([Promise.all([deployments.idle(), logic.idle()]), new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.all(servers.map((s) => s.close()));
+      if (azDir) rmSync(azDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** ARM's `environment()` for templates, pointing at this sandbox. */
+function environmentOf(state: AzureState, loginUrl: string): Record<string, unknown> {
+  const e = state.endpoints;
+  return {
+    name: "AzureSandbox",
+    gallery: `${e.portal}/gallery/`,
+    graph: `${e.portal}/graph/`,
+    portal: e.portal,
+    graphAudience: "https://graph.windows.net/",
+    activeDirectoryDataLake: "https://datalake.azure.net/",
+    batch: "https://batch.core.windows.net/",
+    media: "https://rest.media.azure.net",
+    sqlManagement: "https://management.core.windows.net:8443/",
+    vmImageAliasDoc: "",
+    resourceManager: `${e.resourceManager}/`,
+    authentication: {
+      loginEndpoint: `${loginUrl}/`,
+      audiences: ["https://management.core.windows.net/", "https://management.azure.com/"],
+      tenant: "common",
+      identityProvider: "AAD",
+    },
+    suffixes: {
+      acrLoginServer: ".azurecr.io",
+      azureDatalakeAnalyticsCatalogAndJob: "azuredatalakeanalytics.net",
+      azureDatalakeStoreFileSystem: "azuredatalakestore.net",
+      azureFrontDoorEndpointSuffix: "azurefd.net",
+      keyvaultDns: ".vault.azure.net",
+      sqlServerHostname: ".database.windows.net",
+      storage: "core.windows.net",
+    },
+  };
+}
