@@ -1,0 +1,239 @@
+/**
+ * Raw Resource Manager calls, one typed function per endpoint, for what the deployment SDK does not cover.
+ * API versions: the stable ones in azure-facts.md (§1–§6); alert rules are listed on a preview version so
+ * that NRT rules are visible (stable versions do not know the kind).
+ */
+import type { HttpClient } from "./pipeline.js";
+
+export const apiVersions = {
+  subscriptions: "2022-12-01",
+  resourceGroups: "2021-04-01",
+  providers: "2021-04-01",
+  workspaces: "2022-10-01",
+  tables: "2022-10-01",
+  securityInsights: "2025-09-01",
+  securityInsightsPreview: "2025-07-01-preview",
+  authorization: "2022-04-01",
+  logic: "2019-05-01",
+  web: "2016-06-01",
+  dataCollectionRules: "2024-03-11",
+} as const;
+
+export interface ResourceGroup {
+  id: string;
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+}
+export interface Workspace {
+  id: string;
+  name: string;
+  location: string;
+  properties: { customerId: string; provisioningState?: string };
+}
+export interface Permission {
+  actions: string[];
+  notActions: string[];
+}
+export interface RoleAssignment {
+  id: string;
+  name: string;
+  properties: { roleDefinitionId: string; principalId: string; scope: string };
+}
+export interface Workflow {
+  id: string;
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+  identity?: { type: string; principalId?: string; tenantId?: string };
+  properties: { state: string; definition?: unknown };
+}
+export interface CallbackUrl {
+  value: string;
+  method?: string;
+  basePath?: string;
+  queries?: Record<string, string>;
+}
+export interface Connection {
+  id: string;
+  name: string;
+  properties: {
+    displayName?: string;
+    statuses?: { status: string; target?: string; error?: { code?: string; message?: string } }[];
+    overallStatus?: string;
+  };
+}
+export interface ConsentLink {
+  link: string;
+  firstPartyLoginUri?: string;
+  displayName?: string;
+  status?: string;
+}
+export interface AlertRule {
+  id: string;
+  name: string;
+  kind: string;
+  properties: { displayName?: string; enabled?: boolean; query?: string };
+}
+export interface Table {
+  id: string;
+  name: string;
+  properties: { schema?: { name?: string; tableSubType?: string; tableType?: string }; plan?: string; provisioningState?: string };
+}
+export interface DataCollectionRule {
+  id: string;
+  name: string;
+  properties: { immutableId?: string; endpoints?: { logsIngestion?: string } };
+}
+
+export interface ArmApi {
+  readonly baseUrl: string;
+  readonly subscriptionId: string;
+  subscription(): Promise<{ subscriptionId: string; displayName?: string; state?: string; tenantId?: string }>;
+  resourceGroup(name: string): Promise<ResourceGroup | undefined>;
+  createResourceGroup(name: string, location: string, tags: Record<string, string>): Promise<ResourceGroup>;
+  provider(namespace: string): Promise<{ namespace: string; registrationState: string }>;
+  /** The caller's effective permissions at a scope; undefined when the endpoint is not available. */
+  permissions(scope: string): Promise<Permission[] | undefined>;
+  roleAssignments(scope: string, principalId?: string): Promise<RoleAssignment[]>;
+  workspace(resourceGroup: string, name: string): Promise<Workspace | undefined>;
+  sentinelOnboarded(resourceGroup: string, workspace: string): Promise<boolean>;
+  alertRules(resourceGroup: string, workspace: string): Promise<AlertRule[]>;
+  table(resourceGroup: string, workspace: string, table: string): Promise<Table | undefined>;
+  workflow(resourceGroup: string, name: string): Promise<Workflow | undefined>;
+  listCallbackUrl(resourceGroup: string, workflow: string, trigger?: string): Promise<CallbackUrl>;
+  connection(resourceGroup: string, name: string): Promise<Connection | undefined>;
+  listConsentLinks(
+    resourceGroup: string,
+    name: string,
+    p: { objectId: string; tenantId: string; redirectUrl: string },
+  ): Promise<ConsentLink[]>;
+  confirmConsentCode(resourceGroup: string, name: string, p: { objectId: string; tenantId: string; code: string }): Promise<void>;
+  dataCollectionRule(resourceGroup: string, name: string): Promise<DataCollectionRule | undefined>;
+}
+
+export function workspaceResourceId(subscriptionId: string, resourceGroup: string, workspace: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${workspace}`;
+}
+
+export function createArmApi(http: HttpClient, resourceManager: string, subscriptionId: string): ArmApi {
+  const sub = `${resourceManager}/subscriptions/${encodeURIComponent(subscriptionId)}`;
+  const rg = (name: string) => `${sub}/resourceGroups/${encodeURIComponent(name)}`;
+  const ws = (group: string, name: string) =>
+    `${rg(group)}/providers/Microsoft.OperationalInsights/workspaces/${encodeURIComponent(name)}`;
+  const get = async <T>(url: string, apiVersion: string, what: string): Promise<T | undefined> => {
+    const res = await http.request<T>("GET", url, { query: { "api-version": apiVersion }, accept: [404], what });
+    return res.status === 404 ? undefined : res.body;
+  };
+  const list = async <T>(url: string, query: Record<string, string>, what: string): Promise<T[]> => {
+    const out: T[] = [];
+    let next: string | undefined = url;
+    let q: Record<string, string> | undefined = query;
+    while (next) {
+      const res: { body: { value?: T[]; nextLink?: string } } = await http.request("GET", next, { query: q, what });
+      out.push(...(res.body?.value ?? []));
+      next = res.body?.nextLink;
+      q = undefined;
+    }
+    return out;
+  };
+  return {
+    baseUrl: resourceManager,
+    subscriptionId,
+    async subscription() {
+      const res = await http.request<{ subscriptionId: string; displayName?: string; state?: string; tenantId?: string }>("GET", sub, {
+        query: { "api-version": apiVersions.subscriptions },
+        what: `reading subscription ${subscriptionId}`,
+      });
+      return res.body;
+    },
+    resourceGroup: (name) => get<ResourceGroup>(rg(name), apiVersions.resourceGroups, `reading resource group ${name}`),
+    async createResourceGroup(name, location, tags) {
+      const res = await http.request<ResourceGroup>("PUT", rg(name), {
+        query: { "api-version": apiVersions.resourceGroups },
+        body: { location, tags },
+        what: `creating resource group ${name}`,
+      });
+      return res.body;
+    },
+    async provider(namespace) {
+      const res = await http.request<{ namespace: string; registrationState: string }>("GET", `${sub}/providers/${namespace}`, {
+        query: { "api-version": apiVersions.providers },
+        what: `reading resource provider ${namespace}`,
+      });
+      return res.body;
+    },
+    async permissions(scope) {
+      const res = await http.request<{ value?: Permission[] }>("GET", `${resourceManager}${scope}/providers/Microsoft.Authorization/permissions`, {
+        query: { "api-version": apiVersions.authorization },
+        accept: [404, 400],
+        what: `reading our permissions on ${scope}`,
+      });
+      return res.status >= 400 ? undefined : (res.body?.value ?? []);
+    },
+    roleAssignments: (scope, principalId) =>
+      list<RoleAssignment>(
+        `${resourceManager}${scope}/providers/Microsoft.Authorization/roleAssignments`,
+        {
+          "api-version": apiVersions.authorization,
+          ...(principalId ? { $filter: `principalId eq '${principalId}'` } : { $filter: "atScope()" }),
+        },
+        `listing role assignments on ${scope}`,
+      ),
+    workspace: (group, name) => get<Workspace>(ws(group, name), apiVersions.workspaces, `reading workspace ${name}`),
+    async sentinelOnboarded(group, name) {
+      const state = await get(
+        `${ws(group, name)}/providers/Microsoft.SecurityInsights/onboardingStates/default`,
+        apiVersions.securityInsights,
+        `reading the Sentinel onboarding state of ${name}`,
+      );
+      return state !== undefined;
+    },
+    alertRules: (group, name) =>
+      list<AlertRule>(
+        `${ws(group, name)}/providers/Microsoft.SecurityInsights/alertRules`,
+        { "api-version": apiVersions.securityInsightsPreview },
+        `listing the analytics rules of ${name}`,
+      ),
+    table: (group, name, table) =>
+      get<Table>(`${ws(group, name)}/tables/${encodeURIComponent(table)}`, apiVersions.tables, `reading table ${table}`),
+    workflow: (group, name) =>
+      get<Workflow>(`${rg(group)}/providers/Microsoft.Logic/workflows/${encodeURIComponent(name)}`, apiVersions.logic, `reading Logic App ${name}`),
+    async listCallbackUrl(group, workflow, trigger = "manual") {
+      const res = await http.request<CallbackUrl>(
+        "POST",
+        `${rg(group)}/providers/Microsoft.Logic/workflows/${encodeURIComponent(workflow)}/triggers/${trigger}/listCallbackUrl`,
+        { query: { "api-version": apiVersions.logic }, what: `reading the callback URL of ${workflow}` },
+      );
+      return res.body;
+    },
+    connection: (group, name) =>
+      get<Connection>(`${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}`, apiVersions.web, `reading API connection ${name}`),
+    async listConsentLinks(group, name, p) {
+      // The body's `parameters` is an array (ListConsentLinksDefinition); the saved example shows an object by mistake.
+      const res = await http.request<{ value?: ConsentLink[] }>(
+        "POST",
+        `${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}/listConsentLinks`,
+        {
+          query: { "api-version": apiVersions.web },
+          body: { parameters: [{ parameterName: "token", redirectUrl: p.redirectUrl, objectId: p.objectId, tenantId: p.tenantId }] },
+          what: `reading the consent link of ${name}`,
+        },
+      );
+      return res.body?.value ?? [];
+    },
+    async confirmConsentCode(group, name, p) {
+      await http.request(
+        "POST",
+        `${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}/confirmConsentCode`,
+        { query: { "api-version": apiVersions.web }, body: p, what: `confirming the consent code of ${name}`, noRetry: true },
+      );
+    },
+    dataCollectionRule: (group, name) =>
+      get<DataCollectionRule>(
+        `${rg(group)}/providers/Microsoft.Insights/dataCollectionRules/${encodeURIComponent(name)}`,
+        apiVersions.dataCollectionRules,
+        `reading data collection rule ${name}`,
+      ),
+  };
+}

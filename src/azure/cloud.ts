@@ -1,0 +1,70 @@
+/**
+ * Endpoints and token audiences of the Azure clouds. The audience is what a token is requested for; it is
+ * not derived from the endpoint (an overridden endpoint — a proxy, the sandbox — still takes the cloud's
+ * audience). Values: ARM `GET /metadata/endpoints?api-version=2022-09-01` of each cloud and the
+ * azure-sdk-for-js defaults (`@azure/monitor-ingestion` KnownMonitorAudience, `@azure/monitor-query-logs`).
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+
+export interface AzureCloud {
+  name: ResolvedConfig["azure"]["cloud"];
+  /** No trailing slash. */
+  resourceManager: string;
+  /** Token audience for Resource Manager (`environment().authentication.audiences[0]`). */
+  resourceManagerAudience: string;
+  logAnalytics: string;
+  logAnalyticsAudience: string;
+  /** Token audience of the Logs Ingestion API (what the ingest workflow's identity asks for). */
+  monitorAudience: string;
+  portal: string;
+  authorityHost: string;
+}
+
+const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
+  AzureCloud: {
+    resourceManager: "https://management.azure.com",
+    resourceManagerAudience: "https://management.core.windows.net/",
+    logAnalytics: "https://api.loganalytics.io",
+    logAnalyticsAudience: "https://api.loganalytics.io",
+    monitorAudience: "https://monitor.azure.com",
+    portal: "https://portal.azure.com",
+    authorityHost: "https://login.microsoftonline.com",
+  },
+  AzureUSGovernment: {
+    resourceManager: "https://management.usgovcloudapi.net",
+    resourceManagerAudience: "https://management.core.usgovcloudapi.net/",
+    logAnalytics: "https://api.loganalytics.us",
+    logAnalyticsAudience: "https://api.loganalytics.us",
+    monitorAudience: "https://monitor.azure.us",
+    portal: "https://portal.azure.us",
+    authorityHost: "https://login.microsoftonline.us",
+  },
+  AzureChinaCloud: {
+    resourceManager: "https://management.chinacloudapi.cn",
+    resourceManagerAudience: "https://management.core.chinacloudapi.cn/",
+    logAnalytics: "https://api.loganalytics.azure.cn",
+    logAnalyticsAudience: "https://api.loganalytics.azure.cn",
+    monitorAudience: "https://monitor.azure.cn",
+    portal: "https://portal.azure.cn",
+    authorityHost: "https://login.chinacloudapi.cn",
+  },
+};
+
+const trim = (url: string) => url.replace(/\/+$/, "");
+
+/** The cloud named by `azure.cloud`, with `azure.endpoints.*` overrides applied (audiences unchanged). */
+export function resolveCloud(azure: Pick<ResolvedConfig["azure"], "cloud" | "endpoints">): AzureCloud {
+  const base = clouds[azure.cloud];
+  return {
+    name: azure.cloud,
+    ...base,
+    resourceManager: trim(azure.endpoints.resourceManager ?? base.resourceManager),
+    logAnalytics: trim(azure.endpoints.logAnalytics ?? base.logAnalytics),
+    portal: trim(azure.endpoints.portal ?? base.portal),
+  };
+}
+
+/** The `.default` scope of an audience, joined with one slash (`https://management.core.windows.net/.default`). */
+export function scopeFor(audience: string): string {
+  return `${trim(audience)}/.default`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Our ARM templates (templates/azure/*.json, shipped in the package) and the parameters each deployment gets.
+ * Which templates deploy follows the features and `sentinel.authorization`.
+ */
+import { readFile } from "node:fs/promises";
+import type { ResolvedConfig } from "../config/schema.js";
+import { azureNames, azureTags } from "./names.js";
+
+export type TemplateName = "case-sync-managed-identity" | "case-sync-oauth" | "alert-forwarding";
+
+/** src/azure and dist/azure are both two levels below the package root. */
+const templatesDir = new URL("../../templates/azure/", import.meta.url);
+
+export async function loadTemplate(name: TemplateName): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(new URL(`${name}.json`, templatesDir), "utf8")) as Record<string, unknown>;
+}
+
+/** What preflight found out and the deployments need. */
+export interface AzureFacts {
+  subscriptionId: string;
+  tenantId?: string;
+  logicAppsResourceGroup: string;
+  workspaceResourceGroup: string;
+  workspaceName: string;
+  /** Region of new Logic Apps (azure.location, else the resource group's). */
+  location: string;
+  /** The workspace's region (the DCR must be there). */
+  workspaceLocation: string;
+  /** Workspace GUID for the query API. */
+  workspaceCustomerId?: string;
+  ruleKind: "nrt" | "scheduled";
+  /** Whether the Logic Apps resource group exists yet (what-if needs it). */
+  logicAppsResourceGroupExists: boolean;
+}
+
+export interface DeploymentUnit {
+  id: "case-sync" | "alert-forwarding";
+  deploymentName: string;
+  templateName: TemplateName;
+  parameters: Record<string, unknown>;
+}
+
+export function deploymentUnits(
+  config: Pick<ResolvedConfig, "features" | "sentinel" | "naming" | "cases" | "alerts">,
+  facts: AzureFacts,
+  monitorAudience: string,
+): DeploymentUnit[] {
+  const prefix = config.naming.prefix;
+  const names = azureNames(prefix);
+  const common = {
+    prefix,
+    workspaceName: facts.workspaceName,
+    workspaceResourceGroup: facts.workspaceResourceGroup,
+    location: facts.location,
+    tags: azureTags(prefix),
+  };
+  const units: DeploymentUnit[] = [];
+  if (config.features.caseSync) {
+    units.push({
+      id: "case-sync",
+      deploymentName: names.deployments.caseSync,
+      templateName: config.sentinel.authorization === "oauth" ? "case-sync-oauth" : "case-sync-managed-identity",
+      parameters: { ...common, criticalSeverity: config.cases.criticalSeverity },
+    });
+  }
+  if (config.features.alertForwarding) {
+    units.push({
+      id: "alert-forwarding",
+      deploymentName: names.deployments.alertForwarding,
+      templateName: "alert-forwarding",
+      parameters: {
+        ...common,
+        workspaceLocation: facts.workspaceLocation,
+        table: config.alerts.table,
+        ruleKind: facts.ruleKind,
+        monitorAudience,
+      },
+    });
+  }
+  return units;
+}
