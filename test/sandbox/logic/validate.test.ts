@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { createLogicRuntime, createTestHost, definition } from "./helpers.js";
+
+const validate = (d: unknown) => createLogicRuntime(createTestHost()).validate(d);
+
+describe("validate (deploy-time checks)", () => {
+  it("a definition the runtime can run has no problems", () => {
+    const d = definition(
+      {
+        Init: { type: "InitializeVariable", inputs: { variables: [{ name: "v", type: "string", value: "" }] } },
+        S: {
+          type: "Switch",
+          runAfter: { Init: ["Succeeded"] },
+          expression: "@triggerBody()?['action']",
+          cases: {
+            A: { case: "a", actions: { C: { type: "Compose", inputs: "@{variables('v')}-@{parameters('p')}" } } },
+          },
+          default: {
+            actions: {
+              Loop: {
+                type: "Foreach",
+                foreach: "@triggerBody()?['list']",
+                actions: { I: { type: "Compose", inputs: "@items('Loop')" } },
+              },
+            },
+          },
+        },
+        R: {
+          type: "Response",
+          runAfter: { S: ["Succeeded", "Failed"] },
+          inputs: { statusCode: 200, body: "@outputs('C')" },
+        },
+      },
+      {},
+      { p: { type: "String", defaultValue: "x" } },
+    );
+    expect(validate(d)).toEqual([]);
+  });
+
+  it("an unsupported action type is named", () => {
+    expect(
+      validate(definition({ Wait: { type: "Wait", inputs: { interval: { count: 1, unit: "Minute" } } } })),
+    ).toEqual(["The action type 'Wait' of action 'Wait' is not supported by the sandbox runtime."]);
+  });
+
+  it("an unsupported trigger type is named", () => {
+    expect(validate({ triggers: { Recurrence: { type: "Recurrence" } }, actions: {} })[0]).toContain(
+      "'Recurrence' of trigger 'Recurrence' is not supported",
+    );
+  });
+
+  it("an unsupported expression function is named, with where it is used", () => {
+    const problems = validate(
+      definition({ X: { type: "Compose", inputs: { a: "@xpath(xml(triggerBody()), '/a')" } } }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain("The template function 'xpath' used in 'inputs' of action 'X'");
+    expect(problems[1]).toContain("'xml'");
+  });
+
+  it("runAfter naming a non-sibling action, an unknown status or a cycle is refused", () => {
+    const problems = validate(
+      definition({
+        A: { type: "Compose", inputs: 1, runAfter: { B: ["Succeeded"] } },
+        B: { type: "Compose", inputs: 1, runAfter: { A: ["Done"] } },
+        S: { type: "Scope", actions: { Inner: { type: "Compose", inputs: 1, runAfter: { A: ["Succeeded"] } } } },
+      }),
+    );
+    expect(problems).toContain(
+      "The 'runAfter' status 'Done' of action 'B' for 'A' is not one of Succeeded, Failed, Skipped, TimedOut.",
+    );
+    expect(problems).toContain("The 'runAfter' property of template action 'Inner' contains non-existent action: 'A'.");
+    expect(problems.some((p) => p.includes("form a cycle"))).toBe(true);
+  });
+
+  it("references to undefined actions, parameters and variables are refused", () => {
+    const problems = validate(
+      definition({
+        X: { type: "Compose", inputs: "@concat(body('Nope'), parameters('missing'), variables('nothing'))" },
+      }),
+    );
+    expect(problems).toEqual([
+      "The action 'Nope' referenced by 'inputs' in action 'X' is not defined in the template.",
+      "The workflow parameter 'missing' referenced by 'inputs' in action 'X' is not declared in the definition's parameters.",
+      "The variable 'nothing' referenced by 'inputs' in action 'X' is not initialized by any InitializeVariable action.",
+    ]);
+  });
+
+  it("InitializeVariable below top level and Response inside a loop are refused, as Azure does on save", () => {
+    const problems = validate(
+      definition({
+        S: {
+          type: "Scope",
+          actions: { Init: { type: "InitializeVariable", inputs: { variables: [{ name: "v", type: "string" }] } } },
+        },
+        L: {
+          type: "Foreach",
+          foreach: "@createArray(1)",
+          actions: { R: { type: "Response", inputs: { statusCode: 200 } } },
+        },
+      }),
+    );
+    expect(problems.some((p) => p.includes("'Init' of type 'InitializeVariable' is not at the top level"))).toBe(true);
+    expect(problems.some((p) => p.includes("The Response action 'R' is inside the loop 'L'"))).toBe(true);
+  });
+
+  it("malformed expressions and unsupported settings are reported, not ignored", () => {
+    const problems = validate(
+      definition({
+        X: { type: "Compose", inputs: "@concat('a'" },
+        H: { type: "Http", inputs: { method: "GET", uri: "http://x" }, limit: { timeout: "PT10S" } },
+        L: {
+          type: "Foreach",
+          foreach: "@createArray(1)",
+          runtimeConfiguration: { concurrency: { repetitions: 80 } },
+          actions: {},
+        },
+      }),
+    );
+    expect(problems.some((p) => p.startsWith("The expression in 'inputs' of action 'X' is not valid"))).toBe(true);
+    expect(problems.some((p) => p.includes("The 'limit' setting of action 'H'"))).toBe(true);
+    expect(problems.some((p) => p.includes("repetitions' of action 'L' must be an integer from 1 to 50"))).toBe(true);
+  });
+});
