@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { alert, createWorld, READER_PRINCIPAL, resultTable, WORKFLOW_PRINCIPAL, WS_ID } from "./world.js";
+import { kustoDiagnostics } from "./kusto-parse.js";
+import {
+  acceptedQueries,
+  alert,
+  createWorld,
+  kustoTablesOf,
+  READER_PRINCIPAL,
+  resultTable,
+  ruleQueries,
+  WORKFLOW_PRINCIPAL,
+  WS_ID,
+} from "./world.js";
 
 const NRT_QUERY = "ElasticAlerts_CL | project TimeGenerated, AlertId, RuleName, Severity, HostName, RiskScore";
 
@@ -185,5 +196,13 @@ describe("Sentinel analytics rules", () => {
     await w.ingest([alert(1)]);
     await w.plane.runRules();
     expect(w.state.listIncidents(WS_ID)).toHaveLength(1);
+  });
+
+  it("every rule query and query run above is valid KQL for Microsoft's parser", () => {
+    const tables = kustoTablesOf(createWorld());
+    const queries = [...ruleQueries.values(), ...acceptedQueries];
+    expect(queries.length).toBeGreaterThan(5);
+    const invalid = queries.map((q) => ({ q, errors: kustoDiagnostics(q, tables) })).filter((x) => x.errors.length > 0);
+    expect(invalid).toEqual([]);
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { alert, createWorld, READER_PRINCIPAL, resultTable, WORKFLOW_PRINCIPAL } from "./world.js";
+import { kustoDiagnostics } from "./kusto-parse.js";
+import {
+  acceptedQueries,
+  alert,
+  createWorld,
+  kustoTablesOf,
+  READER_PRINCIPAL,
+  resultTable,
+  TRANSFORM,
+  WORKFLOW_PRINCIPAL,
+} from "./world.js";
 
 async function seeded() {
   const w = createWorld();
@@ -112,5 +122,14 @@ describe("Log Analytics query API", () => {
     const res = await w.query("", { body: {} });
     expect(res.status).toBe(400);
     expect((res.body as any).error.code).toBe("BadArgumentError");
+  });
+
+  it("every query answered above, and the DCR transformation, are valid KQL for Microsoft's parser", async () => {
+    const tables = kustoTablesOf(createWorld());
+    expect(acceptedQueries.length).toBeGreaterThan(3);
+    const invalid = [...acceptedQueries, TRANSFORM]
+      .map((q) => ({ q, errors: kustoDiagnostics(q, tables) }))
+      .filter((x) => x.errors.length > 0);
+    expect(invalid).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ import {
   type QueryRequest,
 } from "../../../src/sandbox/azure/data/index.js";
 import { tableResource, workspaceResource } from "../../../src/sandbox/azure/resources/workspaces.js";
+import { BUILT_IN_TABLES, tableColumns } from "../../../src/sandbox/azure/data/tables.js";
+import { kustoSchema } from "./kusto-parse.js";
 import { AzureState } from "../../../src/sandbox/azure/state.js";
 
 export const SUB = "00000000-0000-0000-0000-0000000000aa";
@@ -43,6 +45,9 @@ export const TRANSFORM =
   "source | extend TimeGenerated = iif(isnull(TimeGenerated), now(), TimeGenerated), " +
   "Severity = case(Severity =~ 'critical', 'High', Severity =~ 'high', 'High', Severity =~ 'medium', 'Medium', 'Low'), " +
   "HostName = tostring(Raw.host.name)";
+
+/** Every query the query API answered with 200, and every rule query the engine ran, in this test file. */
+export const acceptedQueries: string[] = [];
 
 export interface World {
   state: AzureState;
@@ -126,8 +131,8 @@ export function createWorld(opts: { latencyMs?: number; roleDelayMs?: number } =
         ...o,
       });
     },
-    query(query, o = {}) {
-      return plane.query({
+    async query(query, o = {}) {
+      const res = await plane.query({
         workspaceId: CUSTOMER_ID,
         principalId: o.principal ?? READER_PRINCIPAL,
         method: "POST",
@@ -135,6 +140,8 @@ export function createWorld(opts: { latencyMs?: number; roleDelayMs?: number } =
         body: { query, ...(o.timespan ? { timespan: o.timespan } : {}) },
         ...o,
       });
+      if (res.status === 200) acceptedQueries.push(query || (o.searchParams?.get("query") ?? ""));
+      return res;
     },
     grant(principalId, role, scope, immediate = true) {
       const guid = role === "mmp" ? MMP : LA_READER;
@@ -151,9 +158,29 @@ export function createWorld(opts: { latencyMs?: number; roleDelayMs?: number } =
       const name = randomUUID();
       const id = `${WS_ID}/providers/Microsoft.SecurityInsights/alertRules/${name}`;
       state.put({ id, name, type: "Microsoft.SecurityInsights/alertRules", kind, properties }, "2025-07-01-preview");
+      ruleQueries.set(id.toLowerCase(), String(properties.query));
       return id;
     },
   };
+}
+
+/** Rule id (lower-cased) → query, for the real-parser check of the queries the engine ran. */
+export const ruleQueries = new Map<string, string>();
+
+/** Kusto schemas of the tables the data-plane tests query, for Microsoft's parser. */
+export function kustoTablesOf(w: World): Record<string, string> {
+  const tables: Record<string, string> = {};
+  const res = w.state.getTable(WS_ID, "ElasticAlerts_CL");
+  if (res) tables.ElasticAlerts_CL = kustoSchema(tableColumns(res));
+  for (const [name, columns] of Object.entries(BUILT_IN_TABLES)) tables[name] = kustoSchema(columns);
+  const dcr = w.state.findDcrByImmutableId(IMMUTABLE_ID)!;
+  tables.source = kustoSchema(
+    (dcr.properties.streamDeclarations[STREAM].columns as { name: string; type: string }[]).map((c) => ({
+      name: c.name,
+      type: c.type.toLowerCase(),
+    })),
+  );
+  return tables;
 }
 
 /** One Elastic alert as the stream expects it. */
