@@ -10,7 +10,9 @@
  *   `{properties: {roleDefinitionId, principalId, principalType, description}}`; `DELETE` the same URL.
  *   Role assignments take no tags, so ours say who made them in `description`.
  */
+import type { AzureClients } from "../../engine/clients.js";
 import type { StepContext } from "../../engine/types.js";
+import { SentinelElasticError } from "../../errors.js";
 
 export interface ServicePrincipal {
   /** Object id: what role assignments name as principalId. */
@@ -50,10 +52,47 @@ export interface RoleAssignmentsApi {
   canWriteRoleAssignments?(scope: string): Promise<boolean>;
 }
 
-/** The role-assignment side of the Azure client. Until issue 6 lands, the client is expected to expose it as `roleAssignments`. */
+const NEEDED_FROM_AZURE_CLIENT =
+  "the Azure client (src/azure, issue 6) does not offer this call yet: it needs a `roleAssignments` member " +
+  "implementing RoleAssignmentsApi (src/steps/way-back/azure-roles.ts)";
+
+/** Does an ARM permission set (actions/notActions with `*` wildcards) allow `action`? */
+export function permitted(perms: { actions: string[]; notActions: string[] }[], action: string): boolean {
+  const match = (pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+  return perms.some((p) => p.actions.some(match) && !p.notActions.some(match));
+}
+
+/**
+ * The role-assignment side of the Azure client: its `roleAssignments` member when it has one; otherwise what
+ * its ARM API already offers (listing assignments, reading our permissions) and a clear error for the rest.
+ */
 export async function roleAssignmentsApi(ctx: Pick<StepContext, "clients">): Promise<RoleAssignmentsApi> {
-  const azure: { roleAssignments: RoleAssignmentsApi } = await ctx.clients.azure();
-  return azure.roleAssignments;
+  const azure = (await ctx.clients.azure()) as AzureClients & { roleAssignments?: RoleAssignmentsApi };
+  if (azure.roleAssignments) return azure.roleAssignments;
+  const missing = (): never => {
+    throw new SentinelElasticError(NEEDED_FROM_AZURE_CLIENT, { code: "NOT_IMPLEMENTED" });
+  };
+  return {
+    findServicePrincipalByAppId: async () => missing(),
+    async listRoleAssignments(scope, principalId) {
+      return (await azure.arm.roleAssignments(scope, principalId)).map((a) => ({
+        id: a.id,
+        name: a.name,
+        scope: a.properties.scope,
+        roleDefinitionId: a.properties.roleDefinitionId,
+        principalId: a.properties.principalId,
+        description: (a.properties as { description?: string }).description,
+      }));
+    },
+    getRoleAssignment: async () => missing(),
+    createRoleAssignment: async () => missing(),
+    deleteRoleAssignment: async () => missing(),
+    async canWriteRoleAssignments(scope) {
+      const perms = await azure.arm.permissions(scope);
+      return perms === undefined ? true : permitted(perms, "Microsoft.Authorization/roleAssignments/write");
+    },
+  };
 }
 
 export const roleGuidOf = (roleDefinitionId: string) => roleDefinitionId.split("/").pop()!.toLowerCase();

@@ -42,6 +42,17 @@ export async function assertFleetReady(ctx: Ctx): Promise<{ secretsStorage?: boo
   };
 }
 
+/** A version we know exists (the stored manifest, kibana-facts.md §6), used only to explain a 404. */
+const REFERENCE_VERSION = "1.2.0";
+
+function incompatible(version: string, range: string, kv: string): PreconditionError {
+  return new PreconditionError(`${PACKAGE_NAME} ${version} needs Kibana ${range}; this stack runs Kibana ${kv}.`, {
+    code: "FLEET_PACKAGE_INCOMPATIBLE",
+    suggestion: `Upgrade the stack to a Kibana version in ${range}, or turn the integration off (--no-sentinel-to-elastic).`,
+    details: { kibanaVersion: kv, packageVersion: version, range },
+  });
+}
+
 export interface PackageChoice {
   version: string;
   installed?: string;
@@ -55,12 +66,18 @@ export async function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
   const release = coerceRelease(kv);
   const kRelease = release ? `${release.major}.${release.minor}.${release.patch}` : kv;
   const current = await getPackageInfo(http, PACKAGE_NAME);
-  if (!current)
+  if (!current) {
+    // Fleet answers 404 when the registry has no version for this Kibana. Ask for a known version by number
+    // (answered whatever its constraints) to tell "too old a stack" from "no registry".
+    const known = await getPackageInfo(http, PACKAGE_NAME, REFERENCE_VERSION);
+    const range = known?.conditions?.kibana?.version;
+    if (range && !satisfies(kRelease, range)) throw incompatible(known.version, range, kv);
     throw new PreconditionError(`Fleet does not offer the ${PACKAGE_NAME} package (not found in the package registry).`, {
       code: "FLEET_PACKAGE_NOT_FOUND",
       suggestion:
         "Check that Kibana reaches its package registry (xpack.fleet.registryUrl) or upload the package to an air-gapped registry.",
     });
+  }
   const installed = installedVersion(current);
   const candidates = new Map<string, PackageInfo>([[current.version, current]]);
   for (const v of [current.latestVersion, installed]) {
@@ -75,14 +92,7 @@ export async function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
   const best = compatible[0];
   if (!best) {
     const newest = [...candidates.values()].sort((a, b) => compareVersions(b.version, a.version))[0]!;
-    throw new PreconditionError(
-      `${PACKAGE_NAME} ${newest.version} needs Kibana ${newest.conditions?.kibana?.version}; this stack runs Kibana ${kv}.`,
-      {
-        code: "FLEET_PACKAGE_INCOMPATIBLE",
-        suggestion: `Upgrade the stack to a Kibana version in ${newest.conditions?.kibana?.version}, or turn the integration off (--no-sentinel-to-elastic).`,
-        details: { kibanaVersion: kv, packageVersion: newest.version, range: newest.conditions?.kibana?.version },
-      },
-    );
+    throw incompatible(newest.version, newest.conditions?.kibana?.version ?? "?", kv);
   }
   return { version: best.version, installed, info: best };
 }
