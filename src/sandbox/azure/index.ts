@@ -69,6 +69,8 @@ export interface AzureSandbox {
   faults: FaultInjector;
   /** Env vars that make test/fixtures/bin/az answer with sandbox tokens (PATH prefix + state file). */
   azCliEnv(): Record<string, string>;
+  /** A credential acting as another principal (e.g. a workflow's managed identity, by its principalId). */
+  credentialFor(principalId: string): TokenCredential;
   stop(): Promise<void>;
 }
 
@@ -213,6 +215,11 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     state,
     clock,
     faults,
+    credentialFor(id: string) {
+      const p = state.principals.get(id);
+      if (!p) throw new Error(`No principal '${id}' in the sandbox.`);
+      return sandboxCredential(issuer, { principalId: id, user: p.type === "User" });
+    },
     azCliEnv() {
       if (!azDir) {
         azDir = mkdtempSync(join(tmpdir(), "azure-sandbox-az-"));

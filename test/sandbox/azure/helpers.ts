@@ -86,3 +86,42 @@ export function echoDefinition(): Record<string, unknown> {
     outputs: {},
   };
 }
+
+/** An @azure/arm-resources client for the sandbox (as the product would build one). */
+export async function armClient(sb: AzureSandbox) {
+  const { ResourceManagementClient } = await import("@azure/arm-resources");
+  return new ResourceManagementClient(sb.credential, sb.subscriptionId, {
+    endpoint: sb.endpoints.resourceManager,
+    credentialScopes: ["https://management.azure.com/.default"],
+    tlsOptions: { ca: sb.caCert },
+  });
+}
+
+/** Deploy a template and wait; resolves with the final deployment (Succeeded or Failed) and its operations. */
+export async function deploy(
+  sb: AzureSandbox,
+  name: string,
+  template: unknown,
+  parameters: Record<string, unknown> = {},
+  rg = RG,
+): Promise<{ state: string; deployment: any; operations: any[] }> {
+  const client = await armClient(sb);
+  try {
+    await client.deployments.beginCreateOrUpdateAndWait(rg, name, {
+      properties: { mode: "Incremental", template, parameters },
+    });
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 400) throw e;
+  }
+  const deployment = await client.deployments.get(rg, name);
+  const operations = [];
+  for await (const op of client.deploymentOperations.list(rg, name)) operations.push(op);
+  return { state: deployment.properties?.provisioningState ?? "", deployment, operations };
+}
+
+export const templateOf = (resources: unknown[], extra: Record<string, unknown> = {}) => ({
+  $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  contentVersion: "1.0.0.0",
+  resources,
+  ...extra,
+});

@@ -68,10 +68,15 @@ describe("tokens and the fake az", () => {
 
   it("a management token is refused by the Log Analytics query API", async () => {
     const token = await armToken(sb);
-    const res = await call(sb, "POST", `${sb.endpoints.logAnalytics}/v1/workspaces/00000000-0000-0000-0000-000000000000/query`, {
-      token,
-      body: { query: "T | take 1" },
-    });
+    const res = await call(
+      sb,
+      "POST",
+      `${sb.endpoints.logAnalytics}/v1/workspaces/00000000-0000-0000-0000-000000000000/query`,
+      {
+        token,
+        body: { query: "T | take 1" },
+      },
+    );
     expect(res.status).toBe(401);
   });
 
