@@ -108,7 +108,11 @@ export async function deploy(
   const client = await armClient(sb);
   try {
     await client.deployments.beginCreateOrUpdateAndWait(rg, name, {
-      properties: { mode: "Incremental", template, parameters },
+      properties: {
+        mode: "Incremental",
+        template: template as Record<string, unknown>,
+        parameters: parameters as never,
+      },
     });
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 400) throw e;
