@@ -69,6 +69,18 @@ describe("Foreach and Until", () => {
     expect(run!.repetitions.Call!.map((a) => a.repetition![0]).sort()).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it("Foreach without settings runs 20 repetitions at once, Consumption's default", async () => {
+    const s = await holdingServer();
+    const done = runOnce(
+      rt(),
+      workflow(foreachDef(s.url, {})),
+      post({ items: Array.from({ length: 22 }, (_, i) => i) }),
+    );
+    await s.drive(20, 22);
+    await done;
+    expect(s.stats()).toEqual({ maxInFlight: 20, arrivals: 22 });
+  });
+
   it("Foreach with operationOptions Sequential runs one repetition at a time", async () => {
     const s = await holdingServer();
     const r = rt();

@@ -43,6 +43,12 @@ describe("validate (deploy-time checks)", () => {
     ).toEqual(["The action type 'Wait' of action 'Wait' is not supported by the sandbox runtime."]);
   });
 
+  it("a trigger schema that is not a valid JSON schema is refused", () => {
+    const problems = validate(definition({}, { inputs: { schema: { type: "objekt" } } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("The schema of trigger 'manual' is not a valid JSON schema");
+  });
+
   it("an unsupported trigger type is named", () => {
     expect(validate({ triggers: { Recurrence: { type: "Recurrence" } }, actions: {} })[0]).toContain(
       "'Recurrence' of trigger 'Recurrence' is not supported",

@@ -16,6 +16,8 @@ import { validateDefinition } from "./validate.js";
 import { formatTimestamp } from "./functions/dates.js";
 
 export const RESPONSE_TIMEOUT_MS = 120_000;
+/** Runs kept per workflow (Azure keeps 90 days; a long demo should not grow without bound). */
+export const MAX_RUNS_PER_WORKFLOW = 1000;
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=utf-8" };
 const errorBody = (code: string, message: string) => JSON.stringify({ error: { code, message } });
@@ -130,6 +132,7 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
       };
       const list = history.get(key(wf.id)) ?? [];
       list.unshift(record);
+      if (list.length > MAX_RUNS_PER_WORKFLOW) list.length = MAX_RUNS_PER_WORKFLOW;
       history.set(key(wf.id), list);
 
       const runHeaders = {

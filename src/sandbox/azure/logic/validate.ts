@@ -12,6 +12,7 @@ import { calledFunctions, type Expr } from "./expression/parser.js";
 import { isSupportedFunction } from "./functions/index.js";
 import { ACTION_REFERENCES } from "./functions/workflow.js";
 import { isObject } from "./expression/values.js";
+import { schemaValidator } from "./schemas.js";
 
 const STATUSES = ["succeeded", "failed", "skipped", "timedout"];
 const OPTIONS: Record<string, RegExp> = {
@@ -49,6 +50,18 @@ export function validateDefinition(definition: unknown): string[] {
       problems.push(
         `The trigger type '${t?.type}' of trigger '${name}' is not supported by the sandbox runtime (supported: Request).`,
       );
+    const method = t?.inputs?.method;
+    if (method !== undefined && !/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i.test(String(method)))
+      problems.push(`The method '${String(method)}' of trigger '${name}' is not an HTTP method.`);
+    const schema = t?.inputs?.schema;
+    if (isObject(schema) && Object.keys(schema).length)
+      try {
+        schemaValidator(schema);
+      } catch (err) {
+        problems.push(
+          `The schema of trigger '${name}' is not a valid JSON schema: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
     for (const o of (t?.operationOptions ?? "")
       .split(",")
       .map((s) => s.trim())
