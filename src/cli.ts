@@ -199,7 +199,8 @@ export async function runCli(argv: readonly string[], deps: CommandDeps = {}): P
       exitCode = c;
     }).parseAsync([...argv]);
     return exitCode;
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
       if (error.code === "commander.help" || error.code === "commander.executeSubCommandAsync") return error.exitCode;

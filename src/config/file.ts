@@ -64,7 +64,7 @@ function suggestKey(path: string): string | undefined {
 
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function interpolate(value: string, key: string, env: NodeJS.ProcessEnv, missing: (name: string) => void): string {
+function interpolate(value: string, env: NodeJS.ProcessEnv, missing: (name: string) => void): string {
   return value.replace(ENV_REF, (match, name: string | undefined) => {
     if (match === "$${") return "${";
     const v = env[name!];
@@ -163,9 +163,9 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv): ConfigFile
         message: `refers to \${${envName}} (line ${lines[key] ?? "?"} of ${name}), but ${envName} is not set`,
         where: `set the environment variable ${envName}, or change ${key} in ${name}`,
       });
-    if (typeof value === "string") values[key] = interpolate(value, key, env, report);
+    if (typeof value === "string") values[key] = interpolate(value, env, report);
     else if (Array.isArray(value))
-      values[key] = value.map((v) => (typeof v === "string" ? interpolate(v, key, env, report) : v));
+      values[key] = value.map((v) => (typeof v === "string" ? interpolate(v, env, report) : v));
   }
 
   if (problems.length > 0) {

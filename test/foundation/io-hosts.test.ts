@@ -9,21 +9,16 @@ import { captureStream } from "../helpers/streams.js";
 
 const tty = { isTTY: true } as NodeJS.ReadableStream & { isTTY?: boolean };
 const pipe = { isTTY: false } as NodeJS.ReadableStream & { isTTY?: boolean };
+const term = (isTTY: boolean) => ({ isTTY, write: (): boolean => true });
 
 describe("interactive only when stdin and stdout are terminals and nothing says otherwise", () => {
   it.each([
-    ["both terminals", {}, { stdin: tty, stdout: { isTTY: true, write: () => true } }, {}, true],
-    ["stdin is a pipe", {}, { stdin: pipe, stdout: { isTTY: true, write: () => true } }, {}, false],
-    ["stdout is a pipe", {}, { stdin: tty, stdout: { isTTY: false, write: () => true } }, {}, false],
-    [
-      "--non-interactive",
-      { nonInteractive: true },
-      { stdin: tty, stdout: { isTTY: true, write: () => true } },
-      {},
-      false,
-    ],
-    ["--json", { json: true }, { stdin: tty, stdout: { isTTY: true, write: () => true } }, {}, false],
-    ["CI=true", {}, { stdin: tty, stdout: { isTTY: true, write: () => true } }, { CI: "true" }, false],
+    ["both terminals", {}, { stdin: tty, stdout: term(true) }, {}, true],
+    ["stdin is a pipe", {}, { stdin: pipe, stdout: term(true) }, {}, false],
+    ["stdout is a pipe", {}, { stdin: tty, stdout: term(false) }, {}, false],
+    ["--non-interactive", { nonInteractive: true }, { stdin: tty, stdout: term(true) }, {}, false],
+    ["--json", { json: true }, { stdin: tty, stdout: term(true) }, {}, false],
+    ["CI=true", {}, { stdin: tty, stdout: term(true) }, { CI: "true" }, false],
   ])("%s", (_name, options, streams, env, expected) => {
     expect(isInteractive(options, { ...streams, env })).toBe(expected);
   });
