@@ -14,7 +14,7 @@ import { type AzureCloud, resolveCloud, scopeFor } from "./cloud.js";
 import { principalFromToken, selectCredential } from "./credential.js";
 import { createDeploymentsApi, type DeploymentsApi } from "./deployments.js";
 import { createLogicAppCaller, type LogicAppCaller } from "./logic-app-http.js";
-import { createHttpClient, credentialError, tlsOptionsFor } from "./pipeline.js";
+import { createHttpClient, credentialError, type HttpClient, tlsOptionsFor } from "./pipeline.js";
 
 export interface AzurePrincipal {
   name?: string;
@@ -32,6 +32,10 @@ export interface AzureClients {
   deployments: DeploymentsApi;
   /** Calls our workflows' callback URLs (no Azure token: the URL's `sig` is the credential). */
   logicApps: LogicAppCaller;
+  /** Authenticated Resource Manager HTTP client, for the calls verify makes (incidents, runs). */
+  http: HttpClient;
+  /** Authenticated Log Analytics query client (token audience: the cloud's Log Analytics audience). */
+  logs: HttpClient;
   /** Gets an ARM token (proving the credential works) and reads who it belongs to. */
   whoAmI(): Promise<AzurePrincipal>;
 }
@@ -63,6 +67,12 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
   const armScope = scopeFor(cloud.resourceManagerAudience);
   const armHttp = await createHttpClient({ credential, scope: armScope, tls, onHttp: overrides.onHttp });
   const plainHttp = await createHttpClient({ tls, onHttp: overrides.onHttp, remote: "logic-app" });
+  const logsHttp = await createHttpClient({
+    credential,
+    scope: scopeFor(cloud.logAnalyticsAudience),
+    tls,
+    onHttp: overrides.onHttp,
+  });
   const deployments = await createDeploymentsApi({
     credential,
     subscriptionId,
@@ -78,6 +88,8 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
     arm: createArmApi(armHttp, cloud.resourceManager, subscriptionId),
     deployments,
     logicApps: createLogicAppCaller(plainHttp),
+    http: armHttp,
+    logs: logsHttp,
     async whoAmI() {
       try {
         const token = await credential.getToken(armScope);

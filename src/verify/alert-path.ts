@@ -1,0 +1,143 @@
+/**
+ * The alert path, hop by hop.
+ * fast: a synthetic alert through the alert connector (`_execute`) → the alert-ingest workflow run → the row
+ *       in the alerts table → the incident the analytics rule raised.
+ * full: the test document → a Kibana alert from our rule → the row → the incident.
+ */
+import { HopFailure } from "./hop.js";
+import type { IncidentView } from "./probes.js";
+import type { PathContext } from "./case-path.js";
+import { waitFor } from "./wait.js";
+
+/** Quote a string for KQL (single quotes; backslash and quote escaped). */
+export function kqlString(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** The body our rule action sends (docs/contracts.md), carrying one synthetic alert. */
+export function syntheticAlertBody(p: Pick<PathContext, "config" | "marker">, kibanaUrl: string, space: string): string {
+  const now = new Date().toISOString();
+  const ruleName = `sentinel-elastic verify ${p.marker}`;
+  return JSON.stringify({
+    source: "sentinel-elastic",
+    kind: "summary",
+    kibana_url: kibanaUrl,
+    space,
+    rule: { id: "verify", rule_id: `${p.config.naming.prefix}-verify`, name: ruleName, severity: "high", risk_score: "73" },
+    alerts: [
+      {
+        _id: p.marker,
+        "@timestamp": now,
+        message: `sentinel-elastic verify synthetic alert ${p.marker}`,
+        host: { name: "sentinel-elastic-verify-host" },
+        user: { name: "sentinel-elastic-verify" },
+        source: { ip: "192.0.2.10" },
+        destination: { ip: "198.51.100.20" },
+        kibana: {
+          alert: {
+            uuid: p.marker,
+            severity: "high",
+            risk_score: 73,
+            reason: `synthetic alert from sentinel-elastic verify (${p.marker})`,
+            rule: { name: ruleName, rule_id: `${p.config.naming.prefix}-verify`, uuid: "verify" },
+          },
+        },
+      },
+    ],
+  });
+}
+
+async function followAlert(p: PathContext, alertId: string, ruleName: string, since: string, idPrefix: string) {
+  const { runner, probes, config } = p;
+  const table = config.alerts.table;
+  await runner.hop(`${idPrefix}.row`, `Log Analytics: the alert's row in ${table}`, async () => {
+    const r = await waitFor(
+      async () => {
+        const rows = await probes.queryRows(`${table} | where AlertId == ${kqlString(alertId)} | take 1`);
+        return rows[0];
+      },
+      p.clock,
+      { deadline: p.deadline },
+    );
+    if (!r.ok)
+      throw new HopFailure(
+        `no row with AlertId ${alertId} in ${table} before the timeout`,
+        "Ingestion into Log Analytics can take several minutes; re-run with a longer --timeout. If it never arrives, check the data collection rule and the workflow identity's Monitoring Metrics Publisher role.",
+      );
+    return { evidence: `row AlertId=${alertId}`, value: r.value };
+  });
+  await runner.hop(`${idPrefix}.incident`, "Sentinel: an incident raised by the analytics rule", async () => {
+    const matches = (i: IncidentView) => i.title.includes(ruleName) || (i.description ?? "").includes(alertId);
+    const r = await waitFor(async () => (await probes.incidentsSince(since)).find(matches), p.clock, { deadline: p.deadline });
+    if (!r.ok)
+      throw new HopFailure(
+        `no incident for alert ${alertId} before the timeout`,
+        config.rule.sentinelKind === "nrt"
+          ? "The near-real-time rule runs every minute over newly ingested rows; check that it is enabled (`sentinel-elastic verify` configuration checks) and re-run with a longer --timeout."
+          : "The scheduled rule runs on its own frequency; re-run with a --timeout longer than its query frequency.",
+      );
+    return { evidence: `incident ${r.value.id}${r.value.url ? ` ${r.value.url}` : ""}`, value: r.value };
+  });
+}
+
+export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space: string): Promise<void> {
+  const { runner, probes, config } = p;
+  const since = new Date(p.clock.now() - 5_000).toISOString();
+  const workflow = `${config.naming.prefix}-alert-ingest`;
+  const body = syntheticAlertBody(p, kibanaUrl, space);
+  const ok = await runner.hop("alerts.execute", "Kibana: send a synthetic alert through the alert connector", async () => {
+    await probes.executeAlertConnector(body);
+    return { evidence: `alert ${p.marker}`, value: true };
+  });
+  if (!ok) return;
+  await runner.hop("alerts.workflow", `Logic App: ${workflow} run succeeded`, async () => {
+    const r = await waitFor(
+      async () => {
+        const run = await probes.latestWorkflowRun(workflow, since);
+        return run && run.status !== "Running" && run.status !== "Waiting" ? run : undefined;
+      },
+      p.clock,
+      { deadline: p.deadline },
+    );
+    if (!r.ok) throw new HopFailure(`no finished run of ${workflow} since ${since}`, "Check that the workflow is enabled.");
+    if (r.value.status !== "Succeeded") {
+      const a = r.value.failedAction;
+      throw new HopFailure(
+        a
+          ? `the workflow run failed at action ${a.name}: ${a.message ?? a.code ?? "no message"}`
+          : `the workflow run ended ${r.value.status}: ${r.value.error?.message ?? ""}`,
+        "A 403 from the Logs Ingestion API usually means the Monitoring Metrics Publisher role is missing or still propagating; re-run `sentinel-elastic setup`.",
+        `run ${r.value.id}`,
+      );
+    }
+    return { evidence: `run ${r.value.id} ${r.value.status}`, value: r.value };
+  });
+  await followAlert(p, p.marker, `sentinel-elastic verify ${p.marker}`, since, "alerts");
+}
+
+export async function runAlertPathFull(p: PathContext): Promise<void> {
+  const { runner, probes } = p;
+  const since = new Date(p.clock.now() - 5_000).toISOString();
+  const indexed = await runner.hop("full.document", "Elasticsearch: index the test document", async () => {
+    const r = await probes.indexTestDocument(p.marker);
+    return { evidence: `document ${p.marker} in ${r.index}`, value: true };
+  });
+  if (!indexed) return;
+  const alert = await runner.hop("full.kibana-alert", "Kibana: our rule raised an alert for the document", async () => {
+    const r = await waitFor(() => probes.findKibanaAlert(p.marker), p.clock, { deadline: p.deadline });
+    if (!r.ok) {
+      const s = await probes.ruleStatus();
+      throw new HopFailure(
+        !s.enabled
+          ? "the detection rule is disabled"
+          : `the rule has not raised an alert for the test document (last run ${s.lastRun ?? "never"}: ${s.lastStatus ?? "unknown"}${s.lastMessage ? `, ${s.lastMessage}` : ""})`,
+        !s.enabled
+          ? "Enable the rule, or re-run `sentinel-elastic setup`."
+          : `The rule runs every ${s.interval}; re-run with a --timeout longer than that.`,
+      );
+    }
+    return { evidence: `alert ${r.value.alertId}`, value: r.value };
+  });
+  if (!alert) return;
+  await followAlert(p, alert.alertId, alert.ruleName, since, "full");
+}

@@ -1,0 +1,127 @@
+/**
+ * The case path, hop by hop: a test case in Kibana → pushed through our connector → the Sentinel incident
+ * (title, mapped severity and status, the case link) → a comment → in progress (Active) → closed (Closed),
+ * then the test case is deleted. The incident stays, closed and labelled `elastic-case`.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import { HopFailure, type HopRunner } from "./hop.js";
+import type { IncidentView, VerifyProbes } from "./probes.js";
+import { type WaitClock, waitFor } from "./wait.js";
+
+export const VERIFY_TAG = "sentinel-elastic-verify";
+
+/** Kibana case severity → Sentinel severity, as our case-sync workflow maps it. */
+export function mappedSeverity(severity: string, config: Pick<ResolvedConfig, "cases">): string {
+  const map: Record<string, string> = { low: "Low", medium: "Medium", high: "High", critical: config.cases.criticalSeverity };
+  return map[severity] ?? "Medium";
+}
+
+export interface PathContext {
+  config: ResolvedConfig;
+  probes: VerifyProbes;
+  clock: WaitClock;
+  deadline: number;
+  marker: string;
+  runner: HopRunner;
+  /** Kibana base URL and space, to check the case link in the incident. */
+  kibanaCaseUrlBase: string;
+}
+
+const fixCaseSync = (prefix: string) =>
+  `Check the case-sync Logic App's run history in the Azure portal (${prefix}-case-sync), then re-run \`sentinel-elastic setup\`.`;
+
+async function waitForIncident(
+  p: PathContext,
+  id: string,
+  accept: (i: IncidentView) => boolean,
+  what: string,
+): Promise<IncidentView> {
+  let seen: IncidentView | undefined;
+  const result = await waitFor(
+    async () => {
+      seen = await p.probes.getIncident(id);
+      return seen && accept(seen) ? seen : undefined;
+    },
+    p.clock,
+    { deadline: p.deadline },
+  );
+  if (result.ok) return result.value;
+  throw new HopFailure(
+    seen
+      ? `incident ${id} exists but ${what} (title "${seen.title}", severity ${seen.severity}, status ${seen.status})`
+      : `incident ${id} not found in Sentinel`,
+    fixCaseSync(p.config.naming.prefix),
+  );
+}
+
+export async function runCasePath(p: PathContext): Promise<void> {
+  const { probes, runner, config, marker } = p;
+  const title = `sentinel-elastic verify ${marker}`;
+  const severity = "high";
+  const tags = [VERIFY_TAG];
+  const description = `Test case created by \`sentinel-elastic verify\` (${marker}). Safe to delete.`;
+
+  const caseId = await runner.hop("case.create", "Kibana: create a test case", async () => {
+    const c = await probes.createCase({ title, description, tags, severity });
+    return { evidence: `case ${c.id}`, value: c.id };
+  });
+  if (!caseId) return;
+  try {
+    const externalId = await runner.hop("case.push", "Kibana: push the case through the connector", async () => {
+      const pushed = await probes.pushCase(caseId);
+      return { evidence: `external id ${pushed.externalId}`, value: pushed.externalId };
+    });
+    const expectedSeverity = mappedSeverity(severity, config);
+    if (externalId) {
+      await runner.hop("case.incident", "Sentinel: incident created with the case's fields", async () => {
+        const i = await waitForIncident(
+          p,
+          externalId,
+          (x) => x.title === title && x.severity === expectedSeverity && x.status === "New",
+          `its fields do not match (expected title "${title}", severity ${expectedSeverity}, status New)`,
+        );
+        const link = `${p.kibanaCaseUrlBase}${caseId}`;
+        if (!(i.description ?? "").includes(link))
+          throw new HopFailure(`the incident's description does not carry the case link ${link}`, fixCaseSync(config.naming.prefix));
+        if (!i.labels.includes("elastic-case"))
+          throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(config.naming.prefix));
+        return { evidence: `incident ${i.id}${i.url ? ` ${i.url}` : ""}`, value: i };
+      });
+    }
+    const comment = `verify comment ${marker}`;
+    await runner.hop("case.comment", "Sentinel: a case comment arrives on the incident", async () => {
+      await probes.commentCase(caseId, comment);
+      await probes.pushCase(caseId);
+      const r = await waitFor(
+        async () => ((await probes.incidentComments(externalId!)).some((m) => m.includes(comment)) ? true : undefined),
+        p.clock,
+        { deadline: p.deadline },
+      );
+      if (!r.ok) throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(config.naming.prefix));
+      return { evidence: `comment on incident ${externalId}`, value: true };
+    });
+    await runner.hop("case.in-progress", "Sentinel: case in progress → incident Active", async () => {
+      await probes.setCaseStatus(caseId, "in-progress");
+      await probes.pushCase(caseId);
+      await waitForIncident(p, externalId!, (x) => x.status === "Active", "its status is not Active");
+      return { evidence: `incident ${externalId} Active`, value: true };
+    });
+    await runner.hop("case.closed", "Sentinel: case closed → incident Closed", async () => {
+      await probes.setCaseStatus(caseId, "closed");
+      await probes.pushClosedViaConnector({ caseId, externalId: externalId!, title, description, tags, severity });
+      const i = await waitForIncident(p, externalId!, (x) => x.status === "Closed", "its status is not Closed");
+      return { evidence: `incident ${i.id} Closed (${i.classification ?? "no classification"})`, value: true };
+    });
+  } finally {
+    // Clean up the test case whatever happened; a failure here is reported, not thrown.
+    await runner.hop(
+      "case.cleanup",
+      "Kibana: delete the test case",
+      async () => {
+        await probes.deleteCase(caseId);
+        return { evidence: `case ${caseId} deleted`, value: true };
+      },
+      { always: true },
+    );
+  }
+}

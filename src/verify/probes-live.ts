@@ -1,0 +1,250 @@
+/**
+ * VerifyProbes over our real clients: Kibana (cases, connectors, rules), Elasticsearch (test document, alerts)
+ * and Azure (Sentinel incidents, workflow runs, Log Analytics query). Calls not needed by setup live here,
+ * each one small and typed.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import type { StepContext } from "../engine/types.js";
+import { PreconditionError } from "../errors.js";
+import { TEST_DATA_STREAM } from "../kibana/rule-body.js";
+import { testDocument } from "../steps/kibana/test-document.js";
+import { HopFailure } from "./hop.js";
+import type { IncidentView, VerifyProbes, WorkflowRunView } from "./probes.js";
+
+/** Stable SecurityInsights and Logic api-versions (azure-facts.md §1.6, §6.4). */
+const SENTINEL_API = "2025-09-01";
+const LOGIC_API = "2019-05-01";
+
+interface ArmIncident {
+  name: string;
+  properties: {
+    title: string;
+    severity: string;
+    status: string;
+    description?: string;
+    labels?: { labelName: string }[];
+    classification?: string;
+    incidentUrl?: string;
+    createdTimeUtc?: string;
+    relatedAnalyticRuleIds?: string[];
+  };
+}
+
+function incidentView(i: ArmIncident): IncidentView {
+  return {
+    id: i.name,
+    title: i.properties.title,
+    severity: i.properties.severity,
+    status: i.properties.status,
+    description: i.properties.description,
+    labels: (i.properties.labels ?? []).map((l) => l.labelName),
+    classification: i.properties.classification,
+    url: i.properties.incidentUrl,
+    createdTimeUtc: i.properties.createdTimeUtc,
+    relatedAnalyticRuleIds: i.properties.relatedAnalyticRuleIds ?? [],
+  };
+}
+
+export const names = (config: ResolvedConfig) => ({
+  caseConnector: `${config.naming.prefix}-cases-webhook`,
+  alertConnector: `${config.naming.prefix}-alert-webhook`,
+  ruleId: `${config.naming.prefix}-forward-rule`,
+});
+
+export async function createLiveProbes(ctx: Pick<StepContext, "config" | "clients">): Promise<VerifyProbes> {
+  const { config } = ctx;
+  const n = names(config);
+  const kibana = () => ctx.clients.kibana();
+  const es = () => ctx.clients.elasticsearch();
+  const space = config.elastic.space;
+  const workspaceGroup = config.sentinel.resourceGroup ?? config.azure.resourceGroup!;
+  const logicGroup = config.azure.resourceGroup!;
+  const workspaceName = config.sentinel.workspaceName!;
+
+  const azure = async () => {
+    const az = await ctx.clients.azure();
+    const wsId = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}/resourceGroups/${workspaceGroup}/providers/Microsoft.OperationalInsights/workspaces/${workspaceName}`;
+    return { az, incidents: `${wsId}/providers/Microsoft.SecurityInsights/incidents` };
+  };
+  let workspaceCustomerId: string | undefined;
+
+  return {
+    async createCase(input) {
+      const k = await kibana();
+      const c = await k.createCase({
+        ...input,
+        severity: input.severity as "high",
+        connector: { id: n.caseConnector, name: n.caseConnector, type: ".cases-webhook", fields: null },
+      });
+      return { id: c.id };
+    },
+    async pushCase(caseId) {
+      const k = await kibana();
+      const c = await k.pushCase(caseId, n.caseConnector);
+      const ext = c.external_service;
+      if (!ext?.external_id) throw new HopFailure(`the push of case ${caseId} returned no external id`);
+      return { externalId: ext.external_id, externalUrl: ext.external_url };
+    },
+    async commentCase(caseId, text) {
+      await (await kibana()).addCaseComment(caseId, text);
+    },
+    async setCaseStatus(caseId, status) {
+      const k = await kibana();
+      const c = await k.getCase(caseId);
+      if (!c) throw new HopFailure(`case ${caseId} disappeared`);
+      await k.http.request({ method: "PATCH", path: "/api/cases", body: { cases: [{ id: caseId, version: c.version, status }] } });
+    },
+    async deleteCase(caseId) {
+      const k = await kibana();
+      await k.http.request({ method: "DELETE", path: "/api/cases", query: { ids: JSON.stringify([caseId]) } });
+    },
+    async pushClosedViaConnector(input) {
+      const k = await kibana();
+      const result = await k.executeConnector(n.caseConnector, {
+        subAction: "pushToService",
+        subActionParams: {
+          incident: {
+            title: input.title,
+            description: input.description,
+            tags: input.tags,
+            id: input.caseId,
+            severity: input.severity,
+            status: "closed",
+            externalId: input.externalId,
+          },
+          comments: [],
+        },
+      });
+      if (result.status !== "ok")
+        throw new HopFailure(`the case connector failed: ${result.service_message ?? result.message ?? "no message"}`);
+    },
+    async executeAlertConnector(body) {
+      const k = await kibana();
+      const result = await k.executeConnector(n.alertConnector, { body });
+      if (result.status !== "ok")
+        throw new HopFailure(
+          `the alert connector failed: ${result.service_message ?? result.message ?? "no message"}`,
+          "Check the alert-ingest Logic App is enabled and its callback URL is current: re-run `sentinel-elastic setup`.",
+        );
+    },
+    async indexTestDocument(marker) {
+      const client = await es();
+      const r = await client.createDocument(TEST_DATA_STREAM, testDocument(marker, new Date().toISOString()));
+      return { index: r.index };
+    },
+    async findKibanaAlert(marker) {
+      const client = await es();
+      const hits = await client.search<Record<string, unknown>>(
+        `.alerts-security.alerts-${space}`,
+        {
+          bool: {
+            filter: [
+              { term: { "kibana.alert.rule.rule_id": n.ruleId } },
+              { term: { "labels.sentinel_elastic_marker": marker } },
+            ],
+          },
+        },
+        { size: 1 },
+      );
+      const hit = hits[0];
+      if (!hit) return undefined;
+      const src = hit._source as Record<string, unknown>;
+      const flat = (k: string) =>
+        (src[k] as string | undefined) ??
+        (k.split(".").reduce<unknown>((o, p) => (o && typeof o === "object" ? (o as Record<string, unknown>)[p] : undefined), src) as
+          | string
+          | undefined);
+      return { alertId: flat("kibana.alert.uuid") ?? hit._id, ruleName: flat("kibana.alert.rule.name") ?? "" };
+    },
+    async ruleStatus() {
+      const k = await kibana();
+      const rule = await k.getRuleByRuleId(n.ruleId);
+      if (!rule) throw new PreconditionError("our detection rule does not exist", { code: "RULE_MISSING", suggestion: "Run `sentinel-elastic setup`." });
+      const last = (rule as { execution_summary?: { last_execution?: { date?: string; status?: string; message?: string } } })
+        .execution_summary?.last_execution;
+      return {
+        enabled: rule.enabled !== false,
+        interval: rule.interval ?? config.rule.interval,
+        lastRun: last?.date,
+        lastStatus: last?.status,
+        lastMessage: last?.message,
+      };
+    },
+    async getIncident(id) {
+      const { az, incidents } = await azure();
+      const res = await az.http.request<ArmIncident>("GET", `${incidents}/${encodeURIComponent(id)}`, {
+        query: { "api-version": SENTINEL_API },
+        accept: [404],
+        what: "read the Sentinel incident",
+      });
+      return res.status === 404 ? undefined : incidentView(res.body);
+    },
+    async incidentComments(id) {
+      const { az, incidents } = await azure();
+      const res = await az.http.request<{ value: { properties: { message: string } }[] }>(
+        "GET",
+        `${incidents}/${encodeURIComponent(id)}/comments`,
+        { query: { "api-version": SENTINEL_API }, accept: [404], what: "read the incident's comments" },
+      );
+      return res.status === 404 ? [] : res.body.value.map((c) => c.properties.message);
+    },
+    async incidentsSince(sinceIso) {
+      const { az, incidents } = await azure();
+      const res = await az.http.request<{ value: ArmIncident[] }>("GET", incidents, {
+        query: {
+          "api-version": SENTINEL_API,
+          $filter: `properties/createdTimeUtc ge ${sinceIso}`,
+          $orderby: "properties/createdTimeUtc desc",
+          $top: "50",
+        },
+        what: "list Sentinel incidents",
+      });
+      return res.body.value.map(incidentView);
+    },
+    async latestWorkflowRun(workflow, sinceIso): Promise<WorkflowRunView | undefined> {
+      const { az } = await azure();
+      const base = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}/resourceGroups/${logicGroup}/providers/Microsoft.Logic/workflows/${workflow}`;
+      type Run = { name: string; properties: { status: string; startTime?: string; error?: { code?: string; message?: string } } };
+      const res = await az.http.request<{ value: Run[] }>("GET", `${base}/runs`, {
+        query: { "api-version": LOGIC_API, $top: "10" },
+        what: `list runs of ${workflow}`,
+      });
+      const run = res.body.value
+        .filter((r) => (r.properties.startTime ?? "") >= sinceIso)
+        .sort((a, b) => (b.properties.startTime ?? "").localeCompare(a.properties.startTime ?? ""))[0];
+      if (!run) return undefined;
+      const view: WorkflowRunView = { id: run.name, status: run.properties.status, startTime: run.properties.startTime, error: run.properties.error };
+      if (view.status === "Failed") {
+        type Action = { name: string; properties: { status: string; code?: string; error?: { code?: string; message?: string } } };
+        const actions = await az.http.request<{ value: Action[] }>("GET", `${base}/runs/${run.name}/actions`, {
+          query: { "api-version": LOGIC_API },
+          what: "list the run's actions",
+        });
+        const failed = actions.body.value.find((a) => a.properties.status === "Failed");
+        if (failed)
+          view.failedAction = {
+            name: failed.name,
+            code: failed.properties.error?.code ?? failed.properties.code,
+            message: failed.properties.error?.message,
+          };
+      }
+      return view;
+    },
+    async queryRows(kql) {
+      const { az } = await azure();
+      if (!workspaceCustomerId) {
+        const ws = await az.arm.workspace(workspaceGroup, workspaceName);
+        if (!ws) throw new PreconditionError(`workspace ${workspaceName} not found`, { code: "WORKSPACE_MISSING" });
+        workspaceCustomerId = ws.properties.customerId;
+      }
+      const res = await az.logs.request<{ tables: { columns: { name: string }[]; rows: unknown[][] }[] }>(
+        "POST",
+        `${az.cloud.logAnalytics}/v1/workspaces/${workspaceCustomerId}/query`,
+        { body: { query: kql, timespan: "P1D" }, what: "query Log Analytics" },
+      );
+      const table = res.body.tables[0];
+      if (!table) return [];
+      return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c.name, row[i]])));
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Waiting for evidence: poll at once, then with a short backoff (tight at first, so that `verify` stops within
+ * a few hundred ms of the evidence appearing — bench/verify measures the overshoot), never past the deadline.
+ */
+export interface WaitClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  signal: AbortSignal;
+}
+
+export interface WaitOptions {
+  /** Absolute time (clock.now()) after which we give up. */
+  deadline: number;
+  /** First pause between polls (default 100 ms). */
+  minMs?: number;
+  /** Longest pause between polls (default 1 s). */
+  maxMs?: number;
+  factor?: number;
+}
+
+export type WaitResult<T> = { ok: true; value: T; polls: number } | { ok: false; polls: number; last?: unknown };
+
+/**
+ * Call `probe` until it returns something other than undefined, or the deadline passes.
+ * An error thrown by the probe ends the wait at once (a 403 does not become right by waiting), unless
+ * `retryable(error)` says it may pass (a role assignment still propagating).
+ */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  clock: WaitClock,
+  options: WaitOptions,
+  retryable: (error: unknown) => boolean = () => false,
+): Promise<WaitResult<T>> {
+  let pause = options.minMs ?? 100;
+  const max = options.maxMs ?? 1000;
+  const factor = options.factor ?? 1.5;
+  let polls = 0;
+  let last: unknown;
+  for (;;) {
+    polls++;
+    try {
+      const value = await probe();
+      if (value !== undefined) return { ok: true, value, polls };
+    } catch (error) {
+      if (!retryable(error)) throw error;
+      last = error;
+    }
+    const left = options.deadline - clock.now();
+    if (left <= 0 || clock.signal.aborted) return { ok: false, polls, last };
+    await clock.sleep(Math.min(pause, left));
+    pause = Math.min(max, pause * factor);
+  }
+}
