@@ -8,12 +8,18 @@ import type { Change, StepContext, TeardownStep } from "../../engine/types.js";
 import { deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
 import { deletePackagePolicy, findPackagePolicyByName } from "../../fleet/package-policies.js";
 import { getPackageInfo, installedVersion, uninstallPackage } from "../../fleet/packages.js";
+import type { AgentPolicy } from "../../fleet/types.js";
 import { roleAssignmentsApi } from "./azure-roles.js";
 import { fleetHttp } from "./clients.js";
 import { agentPolicyName, isOurs, managedMarker, PACKAGE_NAME, packagePolicyName, roleAssignmentName, workspaceRef } from "./names.js";
 
 export interface WayBackTeardownOptions {
   uninstallPackages?: boolean;
+}
+
+/** Package policies of an agent policy: objects on current Fleet, bare ids on older ones. */
+function packagePolicyIdsOf(p: AgentPolicy): string[] {
+  return ((p.package_policies ?? []) as ({ id: string } | string)[]).map((x) => (typeof x === "string" ? x : x.id));
 }
 
 const T_PACKAGE_POLICY = "way-back.teardown.package-policy";
@@ -40,7 +46,7 @@ const packagePolicyTeardown: TeardownStep = {
     if (found.supports_agentless)
       for (const id of found.policy_ids) {
         const ap = await getAgentPolicy(http, id);
-        if (ap?.supports_agentless && (ap.package_policies ?? []).every((p) => p.id === found.id))
+        if (ap?.supports_agentless && packagePolicyIdsOf(ap).every((x) => x === found.id))
           changes.push({
             step: T_PACKAGE_POLICY,
             target: "fleet",
@@ -80,9 +86,14 @@ const agentPolicyTeardown: TeardownStep = {
     const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!isOurs(found.description, prefix)) return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
-    const others = (found.package_policies ?? []).filter((p) => p.name !== packagePolicyName(prefix));
+    // Our package policy goes in the step before; anything else on the policy keeps it alive.
+    const ours = await findPackagePolicyByName(await fleetHttp(ctx), packagePolicyName(prefix));
+    const oursId = ours && isOurs(ours.description, prefix) ? ours.id : undefined;
+    // The list omits package policies unless asked (`full`); a single GET includes them.
+    const full = (await getAgentPolicy(await fleetHttp(ctx), found.id)) ?? found;
+    const others = packagePolicyIdsOf(full).filter((id) => id !== oursId);
     if (others.length)
-      return [{ ...base, action: "no-op", reason: `kept: it also runs ${others.map((p) => p.name).join(", ")}` }];
+      return [{ ...base, action: "no-op", reason: `kept: it also runs ${others.length} other integration(s)` }];
     const agents = found.agents ?? 0;
     return [
       {
@@ -96,7 +107,13 @@ const agentPolicyTeardown: TeardownStep = {
   },
   async apply(ctx, changes) {
     const http = await fleetHttp(ctx);
-    for (const c of changes) if (c.action === "delete") await deleteAgentPolicy(http, (c.payload as { id: string }).id);
+    for (const c of changes) {
+      if (c.action !== "delete") continue;
+      const id = (c.payload as { id: string }).id;
+      // Fleet deletes the package policies of a deleted agent policy: only delete it once it is empty.
+      const now = await getAgentPolicy(http, id);
+      if (now && packagePolicyIdsOf(now).length === 0) await deleteAgentPolicy(http, id);
+    }
   },
 };
 
