@@ -2,29 +2,51 @@
  * Field access over `_source` the way ES mappings see it: `host.name` finds `{host:{name}}`,
  * `{"host.name": …}` and mixtures, and arrays contribute every element.
  */
+interface FieldPath {
+  parts: string[];
+  /** joins[i][j] = parts[i..j] joined with "." (j > i), for keys stored with dots */
+  joins: string[][];
+}
+
+const paths = new Map<string, FieldPath>();
+
+function fieldPath(field: string): FieldPath {
+  let fp = paths.get(field);
+  if (!fp) {
+    const parts = field.split(".");
+    const joins = parts.map((_, i) => parts.map((__, j) => (j > i ? parts.slice(i, j + 1).join(".") : "")));
+    fp = { parts, joins };
+    if (paths.size > 5000) paths.clear();
+    paths.set(field, fp);
+  }
+  return fp;
+}
+
 export function fieldValues(source: unknown, field: string): unknown[] {
   const out: unknown[] = [];
-  collect(source, field.split("."), 0, out);
+  collect(source, fieldPath(field), 0, out);
   return out;
 }
 
-function collect(node: unknown, parts: string[], i: number, out: unknown[]): void {
+function collect(node: unknown, fp: FieldPath, i: number, out: unknown[]): void {
   if (node == null) return;
   if (Array.isArray(node)) {
-    for (const el of node) collect(el, parts, i, out);
+    for (const el of node) collect(el, fp, i, out);
     return;
   }
-  if (i === parts.length) {
+  if (i === fp.parts.length) {
     out.push(node);
     return;
   }
   if (typeof node !== "object") return;
   const obj = node as Record<string, unknown>;
-  // try every split of the remaining path: "a.b.c" may be stored as a["b.c"], a.b.c, a["b"]["c"] …
-  let key = "";
-  for (let j = i; j < parts.length; j++) {
-    key = j === i ? parts[j]! : `${key}.${parts[j]}`;
-    if (Object.hasOwn(obj, key)) collect(obj[key], parts, j + 1, out);
+  const first = fp.parts[i]!;
+  if (Object.hasOwn(obj, first)) collect(obj[first], fp, i + 1, out);
+  // "a.b.c" may also be stored as a["b.c"] or a["b.c"] mixed with nesting
+  const row = fp.joins[i]!;
+  for (let j = i + 1; j < fp.parts.length; j++) {
+    const key = row[j]!;
+    if (Object.hasOwn(obj, key)) collect(obj[key], fp, j + 1, out);
   }
 }
 

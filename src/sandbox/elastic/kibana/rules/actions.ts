@@ -64,7 +64,7 @@ export async function fireActions(
   alerts: { id: string; source: Record<string, unknown> }[],
   now: number,
 ): Promise<ActionRun[]> {
-  if (alerts.length === 0) return [];
+  if (alerts.length === 0 || rule.actions.length === 0) return [];
   const runs: ActionRun[] = [];
   const kibanaBaseUrl = ctx.kibanaUrl;
   const spacePrefix = space.id === "default" ? "" : `/s/${space.id}`;
