@@ -144,13 +144,21 @@ function project(items: NamedExpr[], t: KqlTable, ctx: KqlContext, operator: str
       columns.push({ name: x.name, type: x.c.type });
     }
   }
+  // Every output row is built in the same key order (one hidden class): far faster than spreading the input.
+  // extend evaluates every expression against the input row (KQL semantics), then assigns.
+  const names = columns.map((c) => c.name);
+  const sources = names.map((name) => {
+    const i = compiled.findIndex((x) => x.name === name);
+    return i >= 0 ? i : -1;
+  });
+  const fns = compiled.map((x) => x.c.fn);
   const rows = t.rows.map((r) => {
-    const o: KqlRow = keep ? { ...r } : {};
-    // extend evaluates every expression against the input row (KQL semantics), then assigns.
-    const vals = compiled.map((x) => x.c.fn(r));
-    compiled.forEach((x, i) => {
-      o[x.name] = vals[i]!;
-    });
+    const vals = fns.map((fn) => fn(r));
+    const o: KqlRow = {};
+    for (let k = 0; k < names.length; k++) {
+      const src = sources[k]!;
+      o[names[k]!] = src >= 0 ? vals[src]! : (r[names[k]!] ?? null);
+    }
     return o;
   });
   return { columns, rows };
