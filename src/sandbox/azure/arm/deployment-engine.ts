@@ -262,7 +262,7 @@ export function startDeployment(
     await Promise.resolve();
     const finished = new Map<string, boolean>();
     const failures: AzureErrorBody[] = [];
-    for (const inst of plan!.resources) {
+    for (const inst of dependencyOrder(plan!.resources)) {
       if (inst.dependsOn.some((d) => finished.get(idKey(d)) !== true)) {
         finished.set(idKey(inst.id), false);
         continue;
@@ -371,6 +371,25 @@ function evaluateOutputs(template: Template, plan: TemplatePlan): Record<string,
   } finally {
     plan.scopeFor(undefined, false);
   }
+  return out;
+}
+
+/** Template order, except that a resource comes after everything it depends on (ARM deploys in dependsOn order). */
+export function dependencyOrder(list: ResourceInstance[]): ResourceInstance[] {
+  const byId = new Map(list.map((r) => [idKey(r.id), r]));
+  const out: ResourceInstance[] = [];
+  const done = new Set<string>();
+  const visit = (r: ResourceInstance) => {
+    const k = idKey(r.id);
+    if (done.has(k)) return;
+    done.add(k);
+    for (const d of r.dependsOn) {
+      const dep = byId.get(idKey(d));
+      if (dep) visit(dep);
+    }
+    out.push(r);
+  };
+  for (const r of list) visit(r);
   return out;
 }
 
