@@ -85,7 +85,7 @@ describe("template evaluation", () => {
     ).toBeDefined();
     const client = await armClient(sb);
     const nested = await client.deployments.get("rg-logic", "nested");
-    expect((nested.properties?.outputs as any).rg.value).toBe("rg-logic");
+    expect((nested.properties?.outputs as Record<string, { value: unknown }> | undefined)?.rg?.value).toBe("rg-logic");
   });
 
   it("a failing resource in a nested deployment fails the outer one with nested DeploymentFailed details", async () => {
