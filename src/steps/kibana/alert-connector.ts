@@ -9,6 +9,7 @@ import {
   planConnector,
   verifyConnector,
 } from "./connector-common.js";
+import { CALLBACK_URLS_ID } from "../azure/callback-urls.js";
 import { KIBANA_PREFLIGHT } from "./preflight.js";
 import { stackInfo } from "./stack.js";
 
@@ -38,7 +39,8 @@ export const alertConnectorStep: Step = {
   id: KIBANA_ALERT_CONNECTOR,
   title: "Kibana alert connector (rule actions → Sentinel)",
   target: "kibana",
-  after: [KIBANA_PREFLIGHT],
+  // The Azure side reads the Logic Apps' callback URLs; this connector points at them.
+  after: [KIBANA_PREFLIGHT, CALLBACK_URLS_ID],
   enabled: (config) => config.features.alertForwarding,
   plan: (ctx) => planConnector(ctx, spec(ctx.config.naming.prefix)),
   apply: (ctx, changes) => applyConnector(ctx, spec(ctx.config.naming.prefix), changes),

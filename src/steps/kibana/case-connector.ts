@@ -13,6 +13,7 @@ import {
   planConnector,
   verifyConnector,
 } from "./connector-common.js";
+import { CALLBACK_URLS_ID } from "../azure/callback-urls.js";
 import { KIBANA_PREFLIGHT } from "./preflight.js";
 import { stackInfo } from "./stack.js";
 
@@ -48,7 +49,8 @@ export const caseConnectorStep: Step = {
   id: KIBANA_CASE_CONNECTOR,
   title: "Kibana case connector (cases → Sentinel incidents)",
   target: "kibana",
-  after: [KIBANA_PREFLIGHT],
+  // The Azure side reads the Logic Apps' callback URLs; this connector points at them.
+  after: [KIBANA_PREFLIGHT, CALLBACK_URLS_ID],
   enabled: (config) => config.features.caseSync,
   plan: (ctx) => planConnector(ctx, spec(ctx.config.naming.prefix)),
   apply: (ctx, changes) => applyConnector(ctx, spec(ctx.config.naming.prefix), changes),

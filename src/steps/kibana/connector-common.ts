@@ -7,6 +7,7 @@
 import type { Change, Check } from "../../engine/types.js";
 import { PreconditionError, type SentinelElasticError } from "../../errors.js";
 import type { ConnectorBody } from "../../kibana/connectors.js";
+import { registerSecret } from "../../redact.js";
 import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
 
 export interface ConnectorSpec {
@@ -25,7 +26,19 @@ export interface ConnectorSpec {
 
 export const PLACEHOLDER_URL = "https://callback-url.invalid/known-after-the-azure-deployment";
 
+/** The callback URLs carry a `sig`: make sure the redactor knows them before anything can print them. */
+function registerCallbackSecrets(ctx: KibanaStepContext): void {
+  for (const url of Object.values(ctx.shared.callbackUrls)) {
+    if (!url) continue;
+    try {
+      registerSecret(new URL(url).searchParams.get("sig"));
+    } catch {}
+    registerSecret(url);
+  }
+}
+
 export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec): Promise<Change[]> {
+  registerCallbackSecrets(ctx);
   const kibana = await ctx.clients.kibana();
   const known = spec.urlsKnown(ctx);
   const desired = await spec.build(ctx, !known);
@@ -91,6 +104,7 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
       suggestion: "The Azure steps provide it; run setup with the Azure side enabled (or re-run after it succeeded).",
     });
   }
+  registerCallbackSecrets(ctx);
   const kibana = await ctx.clients.kibana();
   const body = await spec.build(ctx, false);
   try {
