@@ -1,5 +1,9 @@
-/** The azure steps of setup, in order. Owned by the azure-side engineer; empty until built. */
+/** The azure steps of setup, in order: preflight (no changes), then deploy → callback URLs → Sentinel authorization. */
 import type { Step } from "../../engine/types.js";
+import { azureCallbackUrls } from "./callback-urls.js";
+import { azureDeploy } from "./deploy.js";
+import { azurePreflight } from "./preflight.js";
+import { azureSentinelAuthorization } from "./sentinel-authorization.js";
 
-export const azurePreflightSteps: Step[] = [];
-export const azureSteps: Step[] = [];
+export const azurePreflightSteps: Step[] = [azurePreflight];
+export const azureSteps: Step[] = [azureDeploy, azureCallbackUrls, azureSentinelAuthorization];

@@ -1,0 +1,120 @@
+/**
+ * Deploy: plan with ARM what-if (create / update / no-op per resource), apply with a deployment per unit
+ * (case sync, alert forwarding) that has changes, showing progress; a failed deployment lists the failing
+ * resources with Azure's nested messages. Nothing is deployed when the plan has no changes.
+ */
+import type { AzureClients } from "../../azure/client.js";
+import type { DeploymentInput } from "../../azure/deployments.js";
+import { parseAuthorizationFailed, roleFor } from "../../azure/errors.js";
+import { azureNames } from "../../azure/names.js";
+import { type DeploymentUnit, deploymentUnits, loadTemplate } from "../../azure/templates.js";
+import type { Change, Check, Step, StepContext } from "../../engine/types.js";
+import { AuthError } from "../../errors.js";
+import { factsOf, PREFLIGHT_ID } from "./facts.js";
+import { changesForNewResourceGroup, changesFromWhatIf, DEPLOY_ID } from "./deploy-plan.js";
+import { permissionError } from "./preflight.js";
+
+async function deploymentInputs(ctx: StepContext, az: AzureClients): Promise<{ unit: DeploymentUnit; input: DeploymentInput }[]> {
+  const facts = factsOf(ctx);
+  const units = deploymentUnits(ctx.config, facts, az.cloud.monitorAudience);
+  return Promise.all(
+    units.map(async (unit) => ({
+      unit,
+      input: {
+        resourceGroup: facts.logicAppsResourceGroup,
+        name: unit.deploymentName,
+        template: await loadTemplate(unit.templateName),
+        parameters: unit.parameters,
+      },
+    })),
+  );
+}
+
+/** ARM's own preflight refused for lack of permission: same message as our preflight, naming the role. */
+function asPermissionError(ctx: StepContext, e: unknown): unknown {
+  if (!(e instanceof AuthError) || e.code !== "AZURE_FORBIDDEN") return e;
+  const { action, scope } = parseAuthorizationFailed(e.message);
+  if (!action) return e;
+  return permissionError(ctx, [{ action, scope: scope ?? "the target scope", role: roleFor(action) }]);
+}
+
+export const azureDeploy: Step = {
+  id: DEPLOY_ID,
+  title: "Azure resources (ARM deployment)",
+  target: "azure",
+  after: [PREFLIGHT_ID],
+  enabled: (c) => c.features.caseSync || c.features.alertForwarding,
+  async plan(ctx) {
+    const az = await ctx.clients.azure();
+    const facts = factsOf(ctx);
+    const changes: Change[] = [];
+    for (const { unit, input } of await deploymentInputs(ctx, az)) {
+      if (!facts.logicAppsResourceGroupExists) {
+        changes.push(...changesForNewResourceGroup(unit, ctx.config.naming.prefix, facts.ruleKind));
+        continue;
+      }
+      try {
+        await az.deployments.validate(input);
+        changes.push(...changesFromWhatIf(unit, await az.deployments.whatIf(input, (ms) => ctx.sleep(ms))));
+      } catch (e) {
+        throw asPermissionError(ctx, e);
+      }
+    }
+    return changes;
+  },
+  async apply(ctx, changes) {
+    const az = await ctx.clients.azure();
+    const pending = new Set(changes.filter((c) => c.action !== "no-op").map((c) => (c.payload as { unit: string }).unit));
+    for (const { unit, input } of await deploymentInputs(ctx, az)) {
+      if (!pending.has(unit.id)) continue;
+      const progress = ctx.io.progress(`Deploying ${input.name} to ${input.resourceGroup}…`);
+      try {
+        await az.deployments.deploy(input, { onProgress: (line) => progress.update(line), wait: (ms) => ctx.sleep(ms) });
+        progress.succeed(`Deployed ${input.name}.`);
+      } catch (e) {
+        progress.fail(`Deployment ${input.name} failed.`);
+        throw asPermissionError(ctx, e);
+      }
+    }
+  },
+  async verify(ctx): Promise<Check[]> {
+    const az = await ctx.clients.azure();
+    const facts = factsOf(ctx);
+    const n = azureNames(ctx.config.naming.prefix);
+    const checks: Check[] = [];
+    const workflows = [
+      ...(ctx.config.features.caseSync ? [n.caseSync, n.caseGet] : []),
+      ...(ctx.config.features.alertForwarding ? [n.alertIngest] : []),
+    ];
+    for (const name of workflows) {
+      const wf = await az.arm.workflow(facts.logicAppsResourceGroup, name);
+      const ok = wf?.properties.state === "Enabled";
+      checks.push({
+        id: `azure.workflow.${name}`,
+        title: `Logic App ${name} deployed and enabled`,
+        status: ok ? "pass" : "fail",
+        evidence: wf ? `${wf.id} (${wf.properties.state})` : "not found",
+        ...(ok ? {} : { remedy: "Run setup again." }),
+      });
+    }
+    if (ctx.config.features.alertForwarding) {
+      const dcr = await az.arm.dataCollectionRule(facts.logicAppsResourceGroup, n.dataCollectionRule);
+      const endpoint = dcr?.properties.endpoints?.logsIngestion;
+      checks.push({
+        id: "azure.dcr",
+        title: "Data collection rule with a logs ingestion endpoint",
+        status: dcr && endpoint ? "pass" : "fail",
+        evidence: dcr ? `${dcr.properties.immutableId} → ${endpoint ?? "no endpoint"}` : "not found",
+      });
+      const table = await az.arm.table(facts.workspaceResourceGroup, facts.workspaceName, ctx.config.alerts.table);
+      checks.push({
+        id: "azure.table",
+        title: `Table ${ctx.config.alerts.table} (DCR-based)`,
+        status: table && table.properties.schema?.tableSubType !== "Classic" ? "pass" : "fail",
+        evidence: table ? `${table.properties.schema?.tableSubType ?? "?"}, plan ${table.properties.plan ?? "?"}` : "not found",
+      });
+    }
+    return checks;
+  },
+};
+

@@ -1,0 +1,56 @@
+/**
+ * What Azure preflight found out, handed to the later Azure steps in memory (ctx.shared, namespaced by the
+ * preflight step's id). Later steps re-derive it when preflight was skipped (e.g. `verify`).
+ */
+import type { StepContext } from "../../engine/types.js";
+import { InputError, SentinelElasticError } from "../../errors.js";
+import type { AzureFacts } from "../../azure/templates.js";
+import { inputs } from "../../config/registry.js";
+
+/** "--resource-group, AZURE_RESOURCE_GROUP or azure.resourceGroup in the config file", from the input registry. */
+export function whereToSet(key: string): string {
+  const def = inputs.find((i) => i.key === key);
+  return [def?.flag, def?.env, `${key} in the config file`].filter(Boolean).join(", ");
+}
+
+export const PREFLIGHT_ID = "azure-preflight";
+
+export function saveFacts(ctx: Pick<StepContext, "shared">, facts: AzureFacts): void {
+  ctx.shared[PREFLIGHT_ID] = facts;
+}
+
+export function factsOf(ctx: Pick<StepContext, "shared">): AzureFacts {
+  const f = ctx.shared[PREFLIGHT_ID] as AzureFacts | undefined;
+  if (!f) {
+    throw new SentinelElasticError("Azure preflight has not run in this process", {
+      code: "AZURE_PREFLIGHT_MISSING",
+      suggestion: "Run setup (or verify), which runs the Azure preflight first.",
+    });
+  }
+  return f;
+}
+
+/** The inputs the Azure side cannot do without, all listed at once (exit 3). */
+export function requiredAzureInputs(config: StepContext["config"]): {
+  resourceGroup: string;
+  workspaceName: string;
+  workspaceResourceGroup: string;
+} {
+  const problems = [];
+  if (!config.azure.resourceGroup)
+    problems.push({ key: "azure.resourceGroup", message: "required", where: whereToSet("azure.resourceGroup") });
+  if (!config.sentinel.workspaceName)
+    problems.push({ key: "sentinel.workspaceName", message: "required", where: whereToSet("sentinel.workspaceName") });
+  if (problems.length || !config.azure.resourceGroup || !config.sentinel.workspaceName) {
+    throw new InputError(`missing Azure inputs: ${problems.map((p) => p.key).join(", ")}`, {
+      code: "INPUT_MISSING",
+      suggestion: "Set the inputs listed above.",
+      problems,
+    });
+  }
+  return {
+    resourceGroup: config.azure.resourceGroup,
+    workspaceName: config.sentinel.workspaceName,
+    workspaceResourceGroup: config.sentinel.resourceGroup ?? config.azure.resourceGroup,
+  };
+}
