@@ -98,7 +98,15 @@ export async function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
 }
 
 async function plan(ctx: StepContext): Promise<Change[]> {
-  await assertFleetReady(ctx);
+  const fleet = await assertFleetReady(ctx);
+  if (fleet.secretsStorage === false)
+    ctx.io.message(
+      "warn",
+      "Fleet keeps secret vars in plain text in agent policies until every Fleet Server runs 8.10 or later " +
+        "(is_secrets_storage_enabled is false): the integration's client secret will be readable by Fleet admins.",
+    );
+  if (fleet.fleetServerMissing)
+    ctx.io.message("info", "Fleet has no Fleet Server yet: agents cannot enrol until one runs (agentless needs none).");
   const choice = await choosePackageVersion(ctx);
   const base = { step: FLEET_PACKAGE_STEP, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
   if (choice.installed === choice.version)

@@ -119,7 +119,22 @@ async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
 async function verify(ctx: StepContext): Promise<Check[]> {
   const started = ctx.now();
   const { clientId, workspace } = wayBackInputs(ctx);
-  const state = await readRoleState(ctx);
+  let state: RoleState;
+  try {
+    state = await readRoleState(ctx);
+  } catch (e) {
+    if (!(e instanceof PreconditionError)) throw e;
+    return [
+      {
+        id: "way-back.role-assignment",
+        title: "The integration's app registration can read Sentinel",
+        status: "fail",
+        durationMs: ctx.now() - started,
+        cause: e.message,
+        remedy: e.suggestion,
+      },
+    ];
+  }
   return [
     {
       id: "way-back.role-assignment",
