@@ -41,6 +41,8 @@ export interface CommandDeps {
   signal?: AbortSignal;
   /** Filled in as the run goes; the caller keeps it when the command throws. */
   report?: RunReport;
+  /** The clock steps read and wait by (demo: the sandbox's fast clock). Default: real time. */
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }
 
 export interface CommandResult {

@@ -26,6 +26,8 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
     io: cio.io,
     overrides: deps.overrides,
     signal: deps.signal,
+    now: deps.clock?.now,
+    sleep: deps.clock?.sleep,
   });
   const result = await runSetupEngine({
     steps,

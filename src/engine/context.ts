@@ -13,6 +13,8 @@ export interface StepContextOptions {
   overrides?: ClientOverrides;
   signal?: AbortSignal;
   now?: () => number;
+  /** Replaces real-time waiting (demo: the sandbox clock); still stops on the signal. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function createStepContext(options: StepContextOptions): StepContext {
@@ -38,6 +40,8 @@ export function createStepContext(options: StepContextOptions): StepContext {
     signal,
     now: options.now ?? Date.now,
     async sleep(ms: number) {
+      if (signal.aborted) throw new AbortedError("Interrupted while waiting.");
+      if (options.sleep) return options.sleep(ms);
       try {
         await delay(ms, undefined, { signal });
       } catch (error) {

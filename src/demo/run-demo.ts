@@ -1,0 +1,109 @@
+/**
+ * `demo`: start the sandboxes in-process, run `setup` non-interactively against them (it plans, applies and
+ * then verifies both paths end to end, the full alert path included), print everything, stop the sandboxes.
+ * `--keep` leaves them running and writes a ready config file and an env file so that another shell can try
+ * `setup` (interactive), `verify` and `teardown` against them.
+ */
+import { chmod, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { CommandDeps, CommandResult, CommonOptions } from "../commands/context.js";
+import { DEMO, type DemoWorld, startDemoWorld } from "./sandboxes.js";
+
+export interface DemoOptions extends CommonOptions {
+  keep?: boolean;
+}
+
+/** The product's clock in the demo is the sandbox's: timestamps and waits in sandbox time. */
+export function demoClock(world: Pick<DemoWorld, "clock">, speed: number) {
+  return {
+    now: () => world.clock.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(ms / speed)))),
+  };
+}
+
+/** Nested config object from dotted keys. */
+export function nest(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.split(".");
+    let node = out;
+    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[parts.at(-1)!] = value;
+  }
+  return out;
+}
+
+/** Files for `--keep`: a config file (no secrets in it) and an env file (mode 0600) with the sandbox's API key. */
+export async function writeKeepFiles(world: DemoWorld): Promise<{ dir: string; configFile: string; envFile: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "sentinel-elastic-demo-"));
+  const caFile = join(dir, "azure-sandbox-ca.pem");
+  await writeFile(caFile, world.azure.caCert, { mode: 0o644 });
+  const configFile = join(dir, "sentinel-elastic.yaml");
+  const config = nest({ ...world.inputs, "azure.caCertFile": caFile, "azure.credential": "cli" });
+  await writeFile(configFile, `# sentinel-elastic demo sandboxes (local only)\n${stringify(config)}`, { mode: 0o644 });
+  const envFile = join(dir, "demo.env");
+  const env = { ...world.azure.azCliEnv(), ...world.secretEnv };
+  const lines = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`);
+  await writeFile(envFile, `${lines.join("\n")}\n`, { mode: 0o600 });
+  await chmod(envFile, 0o600);
+  return { dir, configFile, envFile };
+}
+
+export async function runDemo(
+  options: DemoOptions,
+  deps: CommandDeps,
+  run: {
+    setup: (o: CommonOptions & { full?: boolean }, d: CommandDeps) => Promise<CommandResult>;
+  },
+): Promise<CommandResult> {
+  const progress = deps.io?.progress("Starting the Kibana, Elasticsearch and Azure sandboxes");
+  let world: DemoWorld;
+  try {
+    world = await startDemoWorld();
+    progress?.succeed(
+      `Sandboxes up: Kibana ${world.elastic.kibanaUrl}, Azure Resource Manager ${world.azure.endpoints.resourceManager} (clock ${DEMO.speed}× real time)`,
+    );
+  } catch (error) {
+    progress?.fail("Could not start the sandboxes");
+    throw error;
+  }
+  try {
+    // A clean environment: nothing from the user's shell (a real KIBANA_URL, Azure variables) may leak in.
+    const env: NodeJS.ProcessEnv = { ...world.secretEnv, CI: "true" };
+    if (process.env.NO_COLOR !== undefined) env.NO_COLOR = process.env.NO_COLOR;
+    const result = await run.setup(
+      { ...options, yes: true, nonInteractive: true, inputs: world.inputs, config: undefined, full: true },
+      {
+        ...deps,
+        env,
+        overrides: { ...deps.overrides, azureCredential: world.azure.credential, azureCaCerts: [world.azure.caCert] },
+        clock: demoClock(world, DEMO.speed),
+      },
+    );
+    if (options.keep) {
+      const files = await writeKeepFiles(world);
+      deps.io?.result(
+        [
+          "",
+          "The sandboxes keep running until you press Ctrl-C. From another shell:",
+          `  cd ${files.dir}`,
+          `  set -a; . ${files.envFile}; set +a   # sandbox-only credentials, mode 0600`,
+          "  npx sentinel-elastic verify",
+          "  npx sentinel-elastic setup        # interactive",
+          "  npx sentinel-elastic teardown",
+          `Config file: ${files.configFile}`,
+        ].join("\n"),
+      );
+      await new Promise<void>((resolve) => {
+        if (deps.signal?.aborted) return resolve();
+        deps.signal?.addEventListener("abort", () => resolve(), { once: true });
+        process.once("SIGINT", () => resolve());
+      });
+    }
+    return result;
+  } finally {
+    await world.stop();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The demo's world: the Azure and the Kibana/Elasticsearch sandboxes on one fast clock, with a resource
+ * group and a Sentinel workspace already there, and the configuration that points our CLI at them.
+ */
+import type { SandboxClock } from "../sandbox/common/clock.js";
+
+export const DEMO = {
+  resourceGroup: "rg-sentinel-elastic-demo",
+  location: "westeurope",
+  workspace: "sentinel-demo",
+  space: "default",
+  /** Sandbox minutes per real second: a 5-minute rule interval takes 5 s. */
+  speed: 60,
+  /** What Azure really takes, roughly: ingestion latency and role-assignment propagation (sandbox ms). */
+  ingestionLatencyMs: 2 * 60_000,
+  roleAssignmentDelayMs: 60_000,
+} as const;
+
+export interface DemoWorld {
+  clock: SandboxClock;
+  azure: Awaited<ReturnType<typeof import("../sandbox/azure/index.js")["startAzureSandbox"]>>;
+  elastic: Awaited<ReturnType<typeof import("../sandbox/elastic/index.js")["startElasticSandbox"]>>;
+  /** Config-file inputs (no secrets). */
+  inputs: Record<string, unknown>;
+  /** Secret inputs, by env var, handed to the run in memory only. */
+  secretEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startDemoWorld(options: { speed?: number } = {}): Promise<DemoWorld> {
+  const { createClock } = await import("../sandbox/common/clock.js");
+  const { startAzureSandbox } = await import("../sandbox/azure/index.js");
+  const { startElasticSandbox } = await import("../sandbox/elastic/index.js");
+  const clock = createClock({ mode: "scaled", speed: options.speed ?? DEMO.speed });
+  const azure = await startAzureSandbox({
+    clock,
+    resourceGroups: [{ name: DEMO.resourceGroup, location: DEMO.location }],
+    workspaces: [{ name: DEMO.workspace, resourceGroup: DEMO.resourceGroup, location: DEMO.location, sentinel: true }],
+    ingestionLatencyMs: DEMO.ingestionLatencyMs,
+    roleAssignmentDelayMs: DEMO.roleAssignmentDelayMs,
+  });
+  let elastic: DemoWorld["elastic"];
+  try {
+    elastic = await startElasticSandbox({ clock, kibanaVersion: "9.2.0", license: "platinum", extraCaCerts: [azure.caCert] });
+  } catch (error) {
+    await azure.stop();
+    clock.stop();
+    throw error;
+  }
+  const inputs: Record<string, unknown> = {
+    "elastic.kibanaUrl": elastic.kibanaUrl,
+    "elastic.elasticsearchUrl": elastic.elasticsearchUrl,
+    "elastic.space": DEMO.space,
+    "azure.tenantId": azure.tenantId,
+    "azure.subscriptionId": azure.subscriptionId,
+    "azure.resourceGroup": DEMO.resourceGroup,
+    "azure.location": DEMO.location,
+    "azure.endpoints.resourceManager": azure.endpoints.resourceManager,
+    "azure.endpoints.logAnalytics": azure.endpoints.logAnalytics,
+    "azure.endpoints.portal": azure.endpoints.portal,
+    "sentinel.workspaceName": DEMO.workspace,
+    "sentinel.resourceGroup": DEMO.resourceGroup,
+  };
+  return {
+    clock,
+    azure,
+    elastic,
+    inputs,
+    secretEnv: { ELASTIC_API_KEY: elastic.apiKey },
+    async stop() {
+      await Promise.allSettled([elastic.stop(), azure.stop()]);
+      clock.stop();
+    },
+  };
+}
