@@ -12,6 +12,7 @@ import { type LicenseType, newSpace, type SandboxContext } from "./context.js";
 import { createEsRouter } from "./es/server.js";
 import { DocStore } from "./es/store.js";
 import { createRuleScheduler } from "./kibana/rules/run.js";
+import type { FleetEmulator, FleetEmulatorOptions } from "../elastic-fleet/index.js";
 import { createKibanaHandler } from "./kibana/server.js";
 import { createState, type ElasticSandboxState } from "./state.js";
 import { parseVersion } from "./version.js";
@@ -29,6 +30,8 @@ export interface ElasticSandboxOptions {
   encryptionKey?: boolean;
   /** xpack.actions.allowedHosts for outgoing calls (default: loopback only). */
   allowedHosts?: string[];
+  /** Options of the Fleet emulator mounted on the Kibana emulator (src/sandbox/elastic-fleet). */
+  fleet?: FleetEmulatorOptions;
 }
 
 export interface ElasticSandbox {
@@ -41,6 +44,8 @@ export interface ElasticSandbox {
   clock: SandboxClock;
   state: ElasticSandboxState;
   faults: FaultInjector;
+  /** The Fleet emulator behind /api/fleet/* on the Kibana URL. */
+  fleet: FleetEmulator;
   stop(): Promise<void>;
 }
 
@@ -77,7 +82,8 @@ export async function startElasticSandbox(options: ElasticSandboxOptions = {}): 
   const scheduler = createRuleScheduler(ctx);
   const esRouter = createEsRouter(ctx, faults);
   const esServer = createServer((req, res) => void esRouter.handle(req, res));
-  const kbServer = createServer(createKibanaHandler(ctx, faults, scheduler));
+  const kibana = createKibanaHandler(ctx, faults, scheduler, options.fleet);
+  const kbServer = createServer(kibana.handle);
   const [elasticsearchUrl, kibanaUrl] = await Promise.all([listen(esServer), listen(kbServer)]);
   ctx.kibanaUrl = kibanaUrl;
   const key = ctx.realm.createApiKey({ name: "sandbox-superuser", superuser: true });
@@ -97,6 +103,7 @@ export async function startElasticSandbox(options: ElasticSandboxOptions = {}): 
     clock,
     state,
     faults,
+    fleet: kibana.fleet,
     async stop() {
       scheduler.stop();
       if (!options.clock) clock.stop();

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultInjector } from "../../common/faults.js";
 import { BadJson, createRouter, type Router } from "../../common/router.js";
+import { type FleetEmulator, type FleetEmulatorOptions, installFleetEmulator } from "../../elastic-fleet/index.js";
 import type { SandboxContext } from "../context.js";
 import { registerCasesRoutes } from "./cases/routes.js";
 import { registerConfigureRoutes } from "./cases/configure.js";
@@ -20,7 +21,12 @@ import { registerStatusRoutes } from "./status.js";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-export function createKibanaHandler(ctx: SandboxContext, faults: FaultInjector, scheduler: RuleScheduler) {
+export function createKibanaHandler(
+  ctx: SandboxContext,
+  faults: FaultInjector,
+  scheduler: RuleScheduler,
+  fleetOptions?: FleetEmulatorOptions,
+): { handle: (req: IncomingMessage, res: ServerResponse) => void; fleet: FleetEmulator } {
   const router: Router = createRouter({
     faults,
     before(req) {
@@ -52,13 +58,15 @@ export function createKibanaHandler(ctx: SandboxContext, faults: FaultInjector, 
   registerCasesRoutes(router, ctx);
   registerRuleRoutes(router, ctx, scheduler);
   registerSignalsRoutes(router, ctx);
+  // Fleet routes live in their own emulator (src/sandbox/elastic-fleet), mounted on this router.
+  const fleet = installFleetEmulator(router, ctx, fleetOptions);
 
   const spaceOfReq = new WeakMap<IncomingMessage, string>();
   function spaceIdOf(req: IncomingMessage): string {
     return spaceOfReq.get(req) ?? "default";
   }
 
-  return (req: IncomingMessage, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     // Strip `/s/<space>` like the spaces plugin's onRequest interceptor, remembering the space.
     const m = /^\/s\/([a-z0-9_-]+)(\/.*)?$/.exec((req.url ?? "/").split("?")[0]!);
     if (m) {
@@ -68,4 +76,5 @@ export function createKibanaHandler(ctx: SandboxContext, faults: FaultInjector, 
     }
     void router.handle(req, res);
   };
+  return { handle, fleet };
 }
