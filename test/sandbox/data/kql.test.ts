@@ -62,6 +62,7 @@ describe("KQL subset: filtering", () => {
   it("datetime literals compare with datetime columns", () => {
     expect(col(kql("Events | where TimeGenerated < datetime(2026-11-27)"), "User")).toEqual(["carol"]);
     expect(col(kql("Events | where TimeGenerated == datetime(2026-11-27T09:00:00Z)"), "User")).toEqual(["alice"]);
+    expect(col(kql('Events | where TimeGenerated >= datetime("2026-11-27 11:30")'), "User")).toEqual(["alice", "bob"]);
   });
 });
 
@@ -76,6 +77,13 @@ describe("KQL subset: dynamic values", () => {
     const out = kql("Events | project Raw.host.name | take 1");
     expect(out.columns).toEqual([{ name: "Raw_host_name", type: "dynamic" }]);
     expect(out.rows[0]).toEqual({ Raw_host_name: "web-01" });
+  });
+
+  it("dynamic literals accept JSON and single-quoted strings; bracket access takes double quotes too", () => {
+    const out = kql(
+      `Events | take 1 | project a = dynamic(['x', "y"]), b = dynamic({"k": [1]}), c = Raw["x-y"], d = Raw.host["name"]`,
+    );
+    expect(out.rows[0]).toEqual({ a: ["x", "y"], b: { k: [1] }, c: 1, d: "web-01" });
   });
 
   it("parse_json and todynamic turn JSON text into dynamic values", () => {

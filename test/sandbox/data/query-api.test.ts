@@ -9,6 +9,7 @@ import {
   resultTable,
   TRANSFORM,
   WORKFLOW_PRINCIPAL,
+  WS_ID,
 } from "./world.js";
 
 async function seeded() {
@@ -102,6 +103,22 @@ describe("Log Analytics query API", () => {
     const w = await seeded();
     const err = (await w.query("elasticalerts_cl | take 1")).body as any;
     expect(err.error.innererror.innererror.message).toContain("'elasticalerts_cl'");
+  });
+
+  it("SecurityIncident also lists incidents created through the incidents API, in their current state", async () => {
+    const w = await seeded();
+    w.state.upsertIncident(WS_ID, "case-1", { title: "From Kibana", severity: "Low", status: "New" });
+    w.state.upsertIncident(WS_ID, "case-1", {
+      title: "From Kibana",
+      severity: "Low",
+      status: "Closed",
+      classification: "Undetermined",
+    });
+    const t = resultTable(
+      (await w.query("SecurityIncident | where Title has 'kibana' | project IncidentName, Status, Classification"))
+        .body,
+    );
+    expect(t.rows).toEqual([["case-1", "Closed", "Undetermined"]]);
   });
 
   it("a caller without a reader role gets 403 InsufficientAccessError", async () => {

@@ -130,6 +130,8 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
         relatedAnalyticRuleIds: [rule.id],
         alerts: batch,
       });
+      // A host that lists its incidents feeds SecurityIncident itself (tables.ts); otherwise record the row here.
+      if (host.listIncidents) continue;
       rows.append(
         ws.id,
         "SecurityIncident",

@@ -131,6 +131,11 @@ export interface DataPlaneHost {
   ):
     | { id: string; name: string; incidentNumber?: number }
     | Promise<{ id: string; name: string; incidentNumber?: number }>;
+  /**
+   * Optional: the workspace's incidents as GET returns them, so `SecurityIncident` shows incidents created through
+   * the REST API (case sync) as well as those from analytics rules — one row per incident, in its current state.
+   */
+  listIncidents?(workspaceResourceId: string): { id: string; name: string; properties: Record<string, any> }[];
   /** Optional: told about every alert (also those without an incident). */
   recordAlert?(workspaceResourceId: string, alert: SentinelAlert): void;
 }

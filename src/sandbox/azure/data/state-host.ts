@@ -30,6 +30,7 @@ export function createStateHost(state: AzureState, options: StateHostOptions = {
         .map((r) => ({ id: r.id, kind: String(r.kind ?? ""), properties: r.properties })),
     principalCan: (principalId, scope, action, kind) =>
       state.canPerform(principalId, action, scope, kind === "dataAction"),
+    listIncidents: (workspaceId) => state.listIncidents(workspaceId),
     createIncident(workspaceId, draft) {
       const { alerts, relatedAnalyticRuleIds, ...body } = draft;
       const { incident } = state.upsertIncident(workspaceId, randomUUID(), body, {

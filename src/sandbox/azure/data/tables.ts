@@ -37,12 +37,16 @@ export const BUILT_IN_TABLES: Record<string, KqlColumn[]> = {
     Description: "string",
     Severity: "string",
     Status: "string",
+    Classification: "string",
     IncidentNumber: "int",
     IncidentUrl: "string",
     ProviderName: "string",
+    ProviderIncidentId: "string",
+    Labels: "dynamic",
     AlertIds: "dynamic",
     RelatedAnalyticRuleIds: "dynamic",
     CreatedTime: "datetime",
+    LastModifiedTime: "datetime",
     Type: "string",
   }),
 };
@@ -92,7 +96,43 @@ export function workspaceTable(
   const def = found && tableName(found) === name ? found : undefined;
   const columns = def ? tableColumns(def) : BUILT_IN_TABLES[name];
   if (!columns) return undefined;
-  const stored = rows.list(ws.id, name);
+  const stored = name === "SecurityIncident" && host.listIncidents ? incidentRows(host, ws) : rows.list(ws.id, name);
   const selected = filter ? stored.filter(filter) : stored;
   return { columns, rows: selected.map((s) => s.values) };
+}
+
+/** SecurityIncident rows from the incidents Sentinel holds (current state of each; Sentinel adds a row per change). */
+function incidentRows(host: DataPlaneHost, ws: WorkspaceView): StoredRow[] {
+  const tenant = ws.properties.customerId ?? "";
+  const date = (v: unknown) => (typeof v === "string" && !Number.isNaN(Date.parse(v)) ? new Date(v) : null);
+  return (host.listIncidents?.(ws.id) ?? []).map((i) => {
+    const p = i.properties;
+    const modified = date(p.lastModifiedTimeUtc) ?? date(p.createdTimeUtc);
+    return {
+      seq: 0,
+      ingestedAt: modified?.getTime() ?? 0,
+      values: {
+        TenantId: tenant,
+        TimeGenerated: modified,
+        IncidentName: i.name,
+        Title: String(p.title ?? ""),
+        Description: String(p.description ?? ""),
+        Severity: String(p.severity ?? ""),
+        Status: String(p.status ?? ""),
+        Classification: String(p.classification ?? ""),
+        IncidentNumber: typeof p.incidentNumber === "number" ? p.incidentNumber : null,
+        IncidentUrl: String(p.incidentUrl ?? ""),
+        ProviderName: String(p.providerName ?? ""),
+        ProviderIncidentId: String(p.providerIncidentId ?? ""),
+        Labels: Array.isArray(p.labels) ? p.labels : [],
+        AlertIds: [],
+        RelatedAnalyticRuleIds: Array.isArray(p.relatedAnalyticRuleIds)
+          ? p.relatedAnalyticRuleIds.map((r: string) => String(r).split("/").pop())
+          : [],
+        CreatedTime: date(p.createdTimeUtc),
+        LastModifiedTime: modified,
+        Type: "SecurityIncident",
+      },
+    };
+  });
 }

@@ -8,7 +8,7 @@ export function literalFromRaw(kind: string, raw: string, pos: number): { value:
   if (raw === "null") return { value: null, type: kind === "time" ? "timespan" : (kind as KqlType) };
   switch (kind) {
     case "datetime": {
-      const d = parseDatetime(raw);
+      const d = parseDatetime(raw.replace(/^(['"])(.*)\1$/, "$2"));
       if (!d) throw new KqlError(`Invalid datetime literal 'datetime(${raw})'`, "SyntaxError", pos);
       return { value: d, type: "datetime" };
     }
@@ -21,7 +21,11 @@ export function literalFromRaw(kind: string, raw: string, pos: number): { value:
       return { value: raw.toLowerCase(), type: "guid" };
     default:
       try {
-        return { value: JSON.parse(raw) as KqlValue, type: "dynamic" };
+        // KQL also accepts single-quoted strings inside dynamic literals: rewrite them as JSON strings.
+        const json = raw.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, body: string) =>
+          JSON.stringify(body.replace(/\\'/g, "'")),
+        );
+        return { value: JSON.parse(json) as KqlValue, type: "dynamic" };
       } catch {
         throw new KqlError(
           `Invalid dynamic literal 'dynamic(${raw})' (the sandbox accepts JSON only)`,
