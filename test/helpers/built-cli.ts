@@ -42,10 +42,10 @@ export function runProcess(
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+    child.stdout!.setEncoding("utf8").on("data", (c: string) => {
       stdout += c;
     });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => {
       stderr += c;
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
