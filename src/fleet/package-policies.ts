@@ -36,7 +36,11 @@ export async function createPackagePolicy(http: FleetHttp, policy: SimplifiedPac
   return res.body.item;
 }
 
-export async function updatePackagePolicy(http: FleetHttp, id: string, policy: SimplifiedPackagePolicy): Promise<PackagePolicy> {
+export async function updatePackagePolicy(
+  http: FleetHttp,
+  id: string,
+  policy: SimplifiedPackagePolicy,
+): Promise<PackagePolicy> {
   const res = await http.request<{ item: PackagePolicy }>({
     method: "PUT",
     path: `/api/fleet/package_policies/${encodeURIComponent(id)}`,

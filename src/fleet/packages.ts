@@ -16,7 +16,11 @@ type InfoBody = { item?: PackageInfo; response?: PackageInfo };
 const pkgPath = (name: string, version?: string) =>
   `/api/fleet/epm/packages/${encodeURIComponent(name)}${version ? `/${encodeURIComponent(version)}` : ""}`;
 
-export async function getPackageInfo(http: FleetHttp, name: string, version?: string): Promise<PackageInfo | undefined> {
+export async function getPackageInfo(
+  http: FleetHttp,
+  name: string,
+  version?: string,
+): Promise<PackageInfo | undefined> {
   const res = await http.request<InfoBody>({
     method: "GET",
     path: pkgPath(name, version),
@@ -47,5 +51,10 @@ export async function installPackage(http: FleetHttp, name: string, version: str
 }
 
 export async function uninstallPackage(http: FleetHttp, name: string, version: string): Promise<void> {
-  await http.request({ method: "DELETE", path: pkgPath(name, version), allow404: true, privilege: "Fleet: all integrations" });
+  await http.request({
+    method: "DELETE",
+    path: pkgPath(name, version),
+    allow404: true,
+    privilege: "Fleet: all integrations",
+  });
 }

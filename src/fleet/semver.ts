@@ -74,15 +74,30 @@ function comparators(token: string): Comparator[] | undefined {
   switch (op) {
     case "^": {
       // ^1.2.3 := >=1.2.3 <2.0.0-0; ^0.2.3 := >=0.2.3 <0.3.0-0; ^0.0.3 := >=0.0.3 <0.0.4-0
-      const upper = v.major > 0 || wildMinor ? bump(v, "major") : v.minor > 0 || wildPatch ? bump(v, "minor") : bump(v, "patch");
-      return [{ op: ">=", v }, { op: "<", v: upper }];
+      const upper =
+        v.major > 0 || wildMinor ? bump(v, "major") : v.minor > 0 || wildPatch ? bump(v, "minor") : bump(v, "patch");
+      return [
+        { op: ">=", v },
+        { op: "<", v: upper },
+      ];
     }
     case "~":
-      return [{ op: ">=", v }, { op: "<", v: wildMinor ? bump(v, "major") : bump(v, "minor") }];
+      return [
+        { op: ">=", v },
+        { op: "<", v: wildMinor ? bump(v, "major") : bump(v, "minor") },
+      ];
     case "":
     case "=":
-      if (wildMinor) return [{ op: ">=", v }, { op: "<", v: bump(v, "major") }];
-      if (wildPatch) return [{ op: ">=", v }, { op: "<", v: bump(v, "minor") }];
+      if (wildMinor)
+        return [
+          { op: ">=", v },
+          { op: "<", v: bump(v, "major") },
+        ];
+      if (wildPatch)
+        return [
+          { op: ">=", v },
+          { op: "<", v: bump(v, "minor") },
+        ];
       return [{ op: "=", v }];
     default:
       return [{ op: op as Comparator["op"], v }];

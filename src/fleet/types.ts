@@ -38,7 +38,11 @@ export interface PackageInfo {
     inputs?: { type: string; vars?: PackageVarDef[] }[];
     deployment_modes?: { default?: { enabled?: boolean }; agentless?: { enabled?: boolean } };
   }[];
-  data_streams?: { dataset: string; type?: string; streams?: { input: string; vars?: PackageVarDef[]; enabled?: boolean }[] }[];
+  data_streams?: {
+    dataset: string;
+    type?: string;
+    streams?: { input: string; vars?: PackageVarDef[]; enabled?: boolean }[];
+  }[];
 }
 
 export interface AgentPolicy {
@@ -53,7 +57,14 @@ export interface AgentPolicy {
   package_policies?: { id: string; name: string }[];
 }
 
-export type SimplifiedVarValue = string | string[] | boolean | number | number[] | null | { isSecretRef: boolean; id: string };
+export type SimplifiedVarValue =
+  | string
+  | string[]
+  | boolean
+  | number
+  | number[]
+  | null
+  | { isSecretRef: boolean; id: string };
 export type SimplifiedVars = Record<string, SimplifiedVarValue>;
 
 export interface SimplifiedStream {

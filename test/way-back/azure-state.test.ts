@@ -32,7 +32,9 @@ function overState(state: AzureState, appIds: Map<string, string>): RoleAssignme
       return p ? { id: p.id, appId, displayName: p.displayName } : undefined;
     },
     async listRoleAssignments(scope, principalId) {
-      return state.roleAssignments.filter((r) => r.principalId === principalId && scopeContains(r.scope, scope)).map(view);
+      return state.roleAssignments
+        .filter((r) => r.principalId === principalId && scopeContains(r.scope, scope))
+        .map(view);
     },
     async getRoleAssignment(id) {
       const r = state.roleAssignments.find((x) => x.id.toLowerCase() === id.toLowerCase());

@@ -19,7 +19,8 @@ export function re2ToJs(pattern: string): RegExp {
     flags = "i";
     body = body.slice(4);
   }
-  if (/\(\?/.test(body) || /\\[1-9]/.test(body) || /\\[pPkKu]/.test(body)) throw new Error(`pattern outside the RE2/JS common subset: ${pattern}`);
+  if (/\(\?/.test(body) || /\\[1-9]/.test(body) || /\\[pPkKu]/.test(body))
+    throw new Error(`pattern outside the RE2/JS common subset: ${pattern}`);
   return new RegExp(body, flags);
 }
 
@@ -40,7 +41,9 @@ export function evaluate(condition: Record<string, unknown>, event: Event): bool
     case "contains":
       return Object.entries(arg as Record<string, string>).every(([f, s]) => {
         const v = field(event, f);
-        return typeof v === "string" ? v.includes(s) : Array.isArray(v) && v.some((x) => typeof x === "string" && x.includes(s));
+        return typeof v === "string"
+          ? v.includes(s)
+          : Array.isArray(v) && v.some((x) => typeof x === "string" && x.includes(s));
       });
     case "equals":
       return Object.entries(arg as Record<string, unknown>).every(([f, s]) => field(event, f) === s);
@@ -63,7 +66,11 @@ export function encodeLikeCel(value: unknown): string {
     Array.isArray(v)
       ? v.map(sort)
       : v && typeof v === "object"
-        ? Object.fromEntries(Object.keys(v as Event).sort().map((k) => [k, sort((v as Event)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as Event)
+              .sort()
+              .map((k) => [k, sort((v as Event)[k])]),
+          )
         : v;
   return JSON.stringify(sort(value)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 }

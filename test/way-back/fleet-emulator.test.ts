@@ -26,7 +26,13 @@ const celVars = {
 };
 
 function policy(inputs: unknown, extra: Record<string, unknown> = {}) {
-  return { name: "p1", namespace: "default", package: { name: "microsoft_sentinel", version: "1.2.0" }, inputs, ...extra };
+  return {
+    name: "p1",
+    namespace: "default",
+    package: { name: "microsoft_sentinel", version: "1.2.0" },
+    inputs,
+    ...extra,
+  };
 }
 
 describe("Fleet emulator: setup status", () => {
@@ -75,7 +81,11 @@ describe("Fleet emulator: packages", () => {
 describe("Fleet emulator: package policies in the simplified format", () => {
   it("an unknown var is a 400 `Variable <ctx>:<var> not found`", async () => {
     h = await startHarness();
-    const r = await call("POST", "/api/fleet/package_policies", policy({ "microsoft_sentinel-cel": { vars: { ...celVars, workspace: "x" } } }));
+    const r = await call(
+      "POST",
+      "/api/fleet/package_policies",
+      policy({ "microsoft_sentinel-cel": { vars: { ...celVars, workspace: "x" } } }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.message).toBe("Variable microsoft_sentinel-cel:workspace not found");
   });
@@ -85,27 +95,46 @@ describe("Fleet emulator: package policies in the simplified format", () => {
     const r = await call(
       "POST",
       "/api/fleet/package_policies",
-      policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": { vars: { polling: "5m" } } } } }),
+      policy({
+        "microsoft_sentinel-cel": {
+          vars: celVars,
+          streams: { "microsoft_sentinel.incident": { vars: { polling: "5m" } } },
+        },
+      }),
     );
     expect(r.body.message).toBe("Variable microsoft_sentinel-cel microsoft_sentinel.incident:polling not found");
   });
 
   it("an unknown input is a 400 `Input not found: <id>`", async () => {
     h = await startHarness();
-    const r = await call("POST", "/api/fleet/package_policies", policy({ "microsoft_sentinel-httpjson": { enabled: true } }));
+    const r = await call(
+      "POST",
+      "/api/fleet/package_policies",
+      policy({ "microsoft_sentinel-httpjson": { enabled: true } }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.message).toBe("Input not found: microsoft_sentinel-httpjson");
   });
 
   it("an unknown stream is a 400 `Stream not found <input>: <stream>`", async () => {
     h = await startHarness();
-    const r = await call("POST", "/api/fleet/package_policies", policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.log": {} } } }));
+    const r = await call(
+      "POST",
+      "/api/fleet/package_policies",
+      policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.log": {} } } }),
+    );
     expect(r.body.message).toBe("Stream not found microsoft_sentinel-cel: microsoft_sentinel.log");
   });
 
   it("streams not named keep the package default (disabled)", async () => {
     h = await startHarness();
-    const r = await call("POST", "/api/fleet/package_policies?format=simplified", policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": { enabled: true } } } }));
+    const r = await call(
+      "POST",
+      "/api/fleet/package_policies?format=simplified",
+      policy({
+        "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": { enabled: true } } },
+      }),
+    );
     expect(r.status).toBe(200);
     const streams = r.body.item.inputs["microsoft_sentinel-cel"].streams;
     expect(streams["microsoft_sentinel.incident"].enabled).toBe(true);
@@ -115,32 +144,53 @@ describe("Fleet emulator: package policies in the simplified format", () => {
   it("a required var missing on an enabled stream is a 400", async () => {
     h = await startHarness();
     const { workspace_name: _, ...partial } = celVars;
-    const r = await call("POST", "/api/fleet/package_policies", policy({ "microsoft_sentinel-cel": { vars: partial, streams: { "microsoft_sentinel.incident": {} } } }));
+    const r = await call(
+      "POST",
+      "/api/fleet/package_policies",
+      policy({ "microsoft_sentinel-cel": { vars: partial, streams: { "microsoft_sentinel.incident": {} } } }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.message).toContain("inputs.microsoft_sentinel-cel.vars.workspace_name");
   });
 
   it("secret vars are stored as secret references and their values never returned", async () => {
     h = await startHarness();
-    const created = await call("POST", "/api/fleet/package_policies?format=simplified", policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": {} } } }));
+    const created = await call(
+      "POST",
+      "/api/fleet/package_policies?format=simplified",
+      policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": {} } } }),
+    );
     const vars = created.body.item.inputs["microsoft_sentinel-cel"].vars;
     expect(vars.client_secret).toEqual({ isSecretRef: true, id: expect.any(String) });
     expect(vars.client_id.isSecretRef).toBe(true);
     expect(vars.tenant_id).toBe("t");
     expect(created.body.item.secret_references).toHaveLength(2);
-    for (const path of ["/api/fleet/package_policies", `/api/fleet/package_policies/${created.body.item.id}`, "/api/fleet/package_policies?format=simplified"]) {
+    for (const path of [
+      "/api/fleet/package_policies",
+      `/api/fleet/package_policies/${created.body.item.id}`,
+      "/api/fleet/package_policies?format=simplified",
+    ]) {
       expect(JSON.stringify((await call("GET", path)).body)).not.toContain("secret-value-123456");
     }
   });
 
   it("an update that sends the secret reference back keeps the stored secret", async () => {
     h = await startHarness();
-    const created = await call("POST", "/api/fleet/package_policies?format=simplified", policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": {} } } }));
+    const created = await call(
+      "POST",
+      "/api/fleet/package_policies?format=simplified",
+      policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": {} } } }),
+    );
     const ref = created.body.item.inputs["microsoft_sentinel-cel"].vars.client_secret;
     const updated = await call(
       "PUT",
       `/api/fleet/package_policies/${created.body.item.id}?format=simplified`,
-      policy({ "microsoft_sentinel-cel": { vars: { ...celVars, client_secret: ref }, streams: { "microsoft_sentinel.incident": {} } } }),
+      policy({
+        "microsoft_sentinel-cel": {
+          vars: { ...celVars, client_secret: ref },
+          streams: { "microsoft_sentinel.incident": {} },
+        },
+      }),
     );
     expect(updated.status).toBe(200);
     expect(updated.body.item.inputs["microsoft_sentinel-cel"].vars.client_secret.id).toBe(ref.id);
@@ -149,7 +199,9 @@ describe("Fleet emulator: package policies in the simplified format", () => {
 
   it("a second policy with the same name is a 409", async () => {
     h = await startHarness();
-    const body = policy({ "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": {} } } });
+    const body = policy({
+      "microsoft_sentinel-cel": { vars: celVars, streams: { "microsoft_sentinel.incident": {} } },
+    });
     await call("POST", "/api/fleet/package_policies", body);
     const r = await call("POST", "/api/fleet/package_policies", body);
     expect(r.status).toBe(409);
@@ -157,7 +209,11 @@ describe("Fleet emulator: package policies in the simplified format", () => {
 
   it("a policy on an agent policy that does not exist is a 404", async () => {
     h = await startHarness();
-    const r = await call("POST", "/api/fleet/package_policies", policy({ "microsoft_sentinel-cel": { vars: celVars } }, { policy_ids: ["missing"] }));
+    const r = await call(
+      "POST",
+      "/api/fleet/package_policies",
+      policy({ "microsoft_sentinel-cel": { vars: celVars } }, { policy_ids: ["missing"] }),
+    );
     expect(r.status).toBe(404);
   });
 

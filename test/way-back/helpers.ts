@@ -13,7 +13,11 @@ import type { IoHost } from "../../src/io/io-host.js";
 import { createKibanaHttp } from "../../src/kibana/http.js";
 import { createClock } from "../../src/sandbox/common/clock.js";
 import { createRouter } from "../../src/sandbox/common/router.js";
-import { type FleetEmulator, type FleetEmulatorOptions, installFleetEmulator } from "../../src/sandbox/elastic-fleet/index.js";
+import {
+  type FleetEmulator,
+  type FleetEmulatorOptions,
+  installFleetEmulator,
+} from "../../src/sandbox/elastic-fleet/index.js";
 import type { RoleAssignmentInfo, RoleAssignmentsApi, ServicePrincipal } from "../../src/steps/way-back/azure-roles.js";
 
 export const SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
@@ -27,14 +31,26 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
 export function wayBackConfig(over: DeepPartial<ResolvedConfig> = {}): ResolvedConfig {
   const base: ResolvedConfig = {
     elastic: { space: "default" },
-    azure: { cloud: "AzureCloud", endpoints: {}, subscriptionId: SUBSCRIPTION, resourceGroup: "rg-sentinel", tenantId: TENANT, credential: "default" },
+    azure: {
+      cloud: "AzureCloud",
+      endpoints: {},
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: "rg-sentinel",
+      tenantId: TENANT,
+      credential: "default",
+    },
     sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity" },
     features: { caseSync: false, alertForwarding: false, sentinelToElastic: true },
     rule: { query: "*", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
     alerts: { action: "summary", table: "ElasticAlerts_CL" },
     cases: { criticalSeverity: "High" },
     naming: { prefix: "elastic-sentinel" },
-    sentinelToElastic: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, interval: "5m", eventHub: { consumerGroup: "$Default" } },
+    sentinelToElastic: {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      interval: "5m",
+      eventHub: { consumerGroup: "$Default" },
+    },
   };
   const out = structuredClone(base) as Record<string, Record<string, unknown>>;
   for (const [k, v] of Object.entries(over)) out[k] = { ...out[k], ...(v as Record<string, unknown>) };
@@ -71,11 +87,22 @@ export class FakeRoleAssignments implements RoleAssignmentsApi {
   async createRoleAssignment(a: Parameters<RoleAssignmentsApi["createRoleAssignment"]>[0]) {
     if (this.forbidden) throw Object.assign(new Error("AuthorizationFailed"), { status: 403 });
     const dup = [...this.assignments.values()].find(
-      (x) => x.principalId === a.principalId && x.roleDefinitionId === a.roleDefinitionId && x.scope === a.scope && x.name !== a.name,
+      (x) =>
+        x.principalId === a.principalId &&
+        x.roleDefinitionId === a.roleDefinitionId &&
+        x.scope === a.scope &&
+        x.name !== a.name,
     );
     if (dup) throw Object.assign(new Error("RoleAssignmentExists"), { status: 409 });
     const id = `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`;
-    const rec = { id, name: a.name, scope: a.scope, roleDefinitionId: a.roleDefinitionId, principalId: a.principalId, description: a.description };
+    const rec = {
+      id,
+      name: a.name,
+      scope: a.scope,
+      roleDefinitionId: a.roleDefinitionId,
+      principalId: a.principalId,
+      description: a.description,
+    };
     this.assignments.set(id.toLowerCase(), rec);
     this.writes++;
     return rec;
@@ -91,7 +118,11 @@ export class FakeRoleAssignments implements RoleAssignmentsApi {
 
 export interface FakeEs {
   docs: Record<string, unknown>[];
-  search: (index: string, query: Record<string, unknown>, options?: { size?: number }) => Promise<{ _id: string; _index: string; _source?: never }[]>;
+  search: (
+    index: string,
+    query: Record<string, unknown>,
+    options?: { size?: number },
+  ) => Promise<{ _id: string; _index: string; _source?: never }[]>;
 }
 
 export interface Harness {
@@ -106,7 +137,10 @@ export async function startHarness(options: FleetEmulatorOptions & { kibanaVersi
   const clock = createClock({ mode: "manual", start: Date.UTC(2026, 0, 1) });
   const host = { version: options.kibanaVersion ?? "9.1.0", clock };
   const router = createRouter();
-  router.on("GET", "/api/status", () => ({ status: 200, body: { version: { number: host.version, build_flavor: "traditional" } } }));
+  router.on("GET", "/api/status", () => ({
+    status: 200,
+    body: { version: { number: host.version, build_flavor: "traditional" } },
+  }));
   const fleet = installFleetEmulator(router, host, options);
   const server: Server = createServer((req, res) => void router.handle(req, res));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -118,7 +152,12 @@ export async function startHarness(options: FleetEmulatorOptions & { kibanaVersi
     roles,
     baseUrl,
     ctx(config = wayBackConfig(), es?: FakeEs) {
-      const http = createKibanaHttp({ baseUrl, space: "default", auth: { kind: "apiKey", apiKey: "test-api-key-0001" }, retry: { maxAttempts: 1 } });
+      const http = createKibanaHttp({
+        baseUrl,
+        space: "default",
+        auth: { kind: "apiKey", apiKey: "test-api-key-0001" },
+        retry: { maxAttempts: 1 },
+      });
       const clients: Clients = {
         kibana: async () => ({ http }) as never,
         azure: async () => ({ roleAssignments: roles }) as never,

@@ -49,13 +49,18 @@ export const ourIncidents = {
     title: "Renamed by an analyst",
     relatedAnalyticRuleIds: [OUR_RULE_ID.replace("alertRules", "AlertRules").toUpperCase()],
   }),
-  "alert incident retitled but keeping our prefix": incident("a3", { title: "Elastic Security alert: x", relatedAnalyticRuleIds: [OTHER_RULE_ID] }),
+  "alert incident retitled but keeping our prefix": incident("a3", {
+    title: "Elastic Security alert: x",
+    relatedAnalyticRuleIds: [OTHER_RULE_ID],
+  }),
 };
 
 export const otherIncidents = {
   "plain Sentinel incident": incident("o1", { relatedAnalyticRuleIds: [OTHER_RULE_ID] }),
   "similar label elastic-cases": incident("o2", { labels: [{ labelName: "elastic-cases", labelType: "User" }] }),
-  "label with our label as a suffix": incident("o3", { labels: [{ labelName: "not-elastic-case", labelType: "User" }] }),
+  "label with our label as a suffix": incident("o3", {
+    labels: [{ labelName: "not-elastic-case", labelType: "User" }],
+  }),
   "our label only in the description": incident("o4", { description: 'tagged "elastic-case" in Elastic? no' }),
   "our prefix not at the start of the title": incident("o5", { title: "Re: Elastic Security alert: lateral movement" }),
   "our title prefix inside the description": incident("o6", { description: '"title":"Elastic Security alert: spoof' }),
@@ -91,5 +96,7 @@ export const ourAlerts = {
 
 export const otherAlerts = {
   "Defender alert": alert({ alertDisplayName: "Impossible travel", productName: "Microsoft Defender for Cloud Apps" }),
-  "alert from another rule": alert({ alertType: "0fe6aa9e-0000-0000-0000-000000000000_fab3d2d4-747f-46a7-8ef0-9c0be8112bf7" }),
+  "alert from another rule": alert({
+    alertType: "0fe6aa9e-0000-0000-0000-000000000000_fab3d2d4-747f-46a7-8ef0-9c0be8112bf7",
+  }),
 };

@@ -28,7 +28,9 @@ describe("satisfies (package conditions.kibana.version)", () => {
 describe("compareVersions", () => {
   it("orders numerically and puts pre-releases before releases", () => {
     // Numeric identifiers compare as numbers (preview.2 < preview.10), alphanumeric ones lexically (semver §11).
-    const sorted = ["1.10.0", "1.2.0", "1.2.0-preview.1", "0.4.0", "1.2.0-preview.10", "1.2.0-preview.2"].sort(compareVersions);
+    const sorted = ["1.10.0", "1.2.0", "1.2.0-preview.1", "0.4.0", "1.2.0-preview.10", "1.2.0-preview.2"].sort(
+      compareVersions,
+    );
     expect(sorted).toEqual(["0.4.0", "1.2.0-preview.1", "1.2.0-preview.2", "1.2.0-preview.10", "1.2.0", "1.10.0"]);
   });
 });

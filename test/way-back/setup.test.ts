@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ExitCode, type SentinelElasticError } from "../../src/errors.js";
 import { clearRegisteredSecrets } from "../../src/redact.js";
 import { wayBackSteps } from "../../src/steps/way-back/index.js";
-import { agentPolicyName, packagePolicyName, roleAssignmentName, SENTINEL_READER_ROLE } from "../../src/steps/way-back/names.js";
+import {
+  agentPolicyName,
+  packagePolicyName,
+  roleAssignmentName,
+  SENTINEL_READER_ROLE,
+} from "../../src/steps/way-back/names.js";
 import { CLIENT_ID, CLIENT_SECRET, type Harness, run, startHarness, WORKSPACE_ID, wayBackConfig } from "./helpers.js";
 
 let h: Harness | undefined;
@@ -86,16 +91,26 @@ describe("setup with features.sentinelToElastic", () => {
     const plan = await run(wayBackSteps, h.ctx(wayBackConfig({ sentinelToElastic: { interval: "10m" } })));
     const change = plan.find((c) => c.step === "way-back.package-policy")!;
     expect(change.action).toBe("update");
-    expect(change.diff?.map((d) => d.field)).toContain("inputs.microsoft_sentinel-cel.streams.microsoft_sentinel.incident.vars.interval");
+    expect(change.diff?.map((d) => d.field)).toContain(
+      "inputs.microsoft_sentinel-cel.streams.microsoft_sentinel.incident.vars.interval",
+    );
     const pp = [...h.fleet.state.packagePolicies.values()][0]!;
-    expect(pp.inputs.get("microsoft_sentinel-cel")!.streams.get("microsoft_sentinel.incident")!.vars.interval).toBe("10m");
+    expect(pp.inputs.get("microsoft_sentinel-cel")!.streams.get("microsoft_sentinel.incident")!.vars.interval).toBe(
+      "10m",
+    );
   });
 
   it("enables the Event Hub input only when its inputs are given", async () => {
     h = await startHarness();
     const config = wayBackConfig({
       sentinelToElastic: {
-        eventHub: { name: "sentinel-events", consumerGroup: "$Default", connectionString: "Endpoint=sb://x/;SharedAccessKey=abcdef123", storageAccount: "stcheckpoints", storageAccountKey: "c3RvcmFnZS1rZXktdmFsdWU=" },
+        eventHub: {
+          name: "sentinel-events",
+          consumerGroup: "$Default",
+          connectionString: "Endpoint=sb://x/;SharedAccessKey=abcdef123",
+          storageAccount: "stcheckpoints",
+          storageAccountKey: "c3RvcmFnZS1rZXktdmFsdWU=",
+        },
       },
     });
     await run(wayBackSteps, h.ctx(config));
@@ -186,7 +201,9 @@ describe("preflight failures", () => {
     expect(e.message).toBe(
       `The app registration ${CLIENT_ID} has no role that can read Sentinel, and you may not assign one on ws-sentinel.`,
     );
-    expect(e.suggestion).toContain(`az role assignment create --assignee ${CLIENT_ID} --role "Microsoft Sentinel Reader"`);
+    expect(e.suggestion).toContain(
+      `az role assignment create --assignee ${CLIENT_ID} --role "Microsoft Sentinel Reader"`,
+    );
     expect(e.exitCode).toBe(ExitCode.auth);
   });
 
@@ -195,7 +212,8 @@ describe("preflight failures", () => {
     await h.roles.createRoleAssignment({
       scope: `/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-sentinel`,
       name: "their-own",
-      roleDefinitionId: "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/ab8e14d6-4a74-4a29-9ba8-549422addade",
+      roleDefinitionId:
+        "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/ab8e14d6-4a74-4a29-9ba8-549422addade",
       principalId: "aaaaaaaa-0000-0000-0000-000000000001",
       principalType: "ServicePrincipal",
       description: "by an admin",
@@ -224,9 +242,16 @@ describe("preflight failures", () => {
 
   it("missing workspace inputs are listed together: WAY_BACK_INPUT_MISSING, exit 3", async () => {
     h = await startHarness();
-    const e = await failure(run(wayBackSteps, h.ctx(wayBackConfig({ sentinel: { workspaceName: undefined }, azure: { tenantId: undefined } }))));
+    const e = await failure(
+      run(
+        wayBackSteps,
+        h.ctx(wayBackConfig({ sentinel: { workspaceName: undefined }, azure: { tenantId: undefined } })),
+      ),
+    );
     expect(e.code).toBe("WAY_BACK_INPUT_MISSING");
-    expect(e.message).toBe("The Sentinel → Elastic integration is missing sentinel.workspaceName, sentinelToElastic.tenantId.");
+    expect(e.message).toBe(
+      "The Sentinel → Elastic integration is missing sentinel.workspaceName, sentinelToElastic.tenantId.",
+    );
     expect(e.exitCode).toBe(ExitCode.input);
   });
 });

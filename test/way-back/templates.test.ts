@@ -3,12 +3,16 @@ import { describe, expect, it } from "vitest";
 import { defaultCatalogue } from "../../src/sandbox/elastic-fleet/catalogue.js";
 import { SECRET_VARS } from "../../src/steps/way-back/policy-body.js";
 
-const template = JSON.parse(readFileSync(new URL("../../templates/fleet/package-policy.json", import.meta.url), "utf8"));
+const template = JSON.parse(
+  readFileSync(new URL("../../templates/fleet/package-policy.json", import.meta.url), "utf8"),
+);
 const pkg = defaultCatalogue().find((p) => p.version === "1.2.0")!;
 
 describe("templates/fleet/package-policy.json", () => {
   it("uses the input keys `<policy_template>-<input type>` of the package", () => {
-    expect(Object.keys(template.inputs).sort()).toEqual(pkg.inputs.map((i) => `${pkg.policyTemplate}-${i.type}`).sort());
+    expect(Object.keys(template.inputs).sort()).toEqual(
+      pkg.inputs.map((i) => `${pkg.policyTemplate}-${i.type}`).sort(),
+    );
   });
 
   it("names only vars the package declares, on the right input and stream", () => {
@@ -24,7 +28,11 @@ describe("templates/fleet/package-policy.json", () => {
   });
 
   it("puts secret inputs only into vars the package marks secret", () => {
-    const secretDefs = new Set([...pkg.inputs.flatMap((i) => i.vars), ...pkg.streams.flatMap((s) => s.vars)].filter((d) => d.secret).map((d) => d.name));
+    const secretDefs = new Set(
+      [...pkg.inputs.flatMap((i) => i.vars), ...pkg.streams.flatMap((s) => s.vars)]
+        .filter((d) => d.secret)
+        .map((d) => d.name),
+    );
     for (const v of SECRET_VARS) expect(secretDefs.has(v), v).toBe(true);
     const text = JSON.stringify(template);
     for (const placeholder of ["clientSecret", "eventHubConnectionString", "storageAccountKey", "clientId"]) {

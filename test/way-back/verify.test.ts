@@ -18,7 +18,10 @@ function fakeEs(others: number, ours: number): FakeEs & { queries: unknown[] } {
       queries.push(query);
       const negated = Array.isArray((query as { bool?: { must_not?: unknown } }).bool?.must_not);
       const n = negated ? others : ours;
-      return Array.from({ length: Math.min(n, 1) }, (_, i) => ({ _id: `d${i}`, _index: ".ds-logs-microsoft_sentinel.incident-default" })) as never;
+      return Array.from({ length: Math.min(n, 1) }, (_, i) => ({
+        _id: `d${i}`,
+        _index: ".ds-logs-microsoft_sentinel.incident-default",
+      })) as never;
     },
   };
 }
@@ -54,7 +57,10 @@ describe("verify of the way back", () => {
     h = await startHarness();
     await run(wayBackSteps, h.ctx(wayBackConfig({ sentinelToElastic: { agentPolicyId: "agentless" } })));
     const checks = byId(
-      await verifyAll(wayBackSteps, h.ctx(wayBackConfig({ sentinelToElastic: { agentPolicyId: "agentless" } }), fakeEs(2, 1))),
+      await verifyAll(
+        wayBackSteps,
+        h.ctx(wayBackConfig({ sentinelToElastic: { agentPolicyId: "agentless" } }), fakeEs(2, 1)),
+      ),
     );
     expect(checks["way-back.assigned"]).toBe("pass");
     expect(checks["way-back.no-echo"]).toBe("fail");

@@ -23,7 +23,6 @@ import {
 
 export type { FleetHost, FleetState, StoredAgentPolicy } from "./state.js";
 
-
 export interface FleetEmulatorOptions {
   /** `GET /api/fleet/agents/setup` `missing_requirements` (default none; `fleet_server` still lets policies be made). */
   missingRequirements?: string[];
@@ -32,7 +31,6 @@ export interface FleetEmulatorOptions {
   filterByKibanaVersion?: boolean;
   secretsStorage?: boolean;
 }
-
 
 export interface FleetEmulator {
   state: FleetState;
@@ -45,7 +43,6 @@ export function fleetError(e: FleetHttpError): SandboxResponse {
   return { status: e.status, body: { statusCode: e.status, error: reasons[e.status] ?? "Error", message: e.message } };
 }
 
-
 const emulators = new WeakMap<object, FleetEmulator>();
 
 /** The emulator installed for a Kibana sandbox context, for tests and the demo. */
@@ -53,7 +50,11 @@ export function fleetEmulatorOf(host: FleetHost): FleetEmulator | undefined {
   return emulators.get(host);
 }
 
-export function installFleetEmulator(router: Router, host: FleetHost, options: FleetEmulatorOptions = {}): FleetEmulator {
+export function installFleetEmulator(
+  router: Router,
+  host: FleetHost,
+  options: FleetEmulatorOptions = {},
+): FleetEmulator {
   const state: FleetState = {
     host,
     missingRequirements: [...(options.missingRequirements ?? [])],
@@ -91,7 +92,10 @@ export function installFleetEmulator(router: Router, host: FleetHost, options: F
   }));
   route("POST", "/api/fleet/setup", () => ({
     status: 200,
-    body: { isInitialized: state.missingRequirements.filter((r) => r !== "fleet_server").length === 0, nonFatalErrors: [] },
+    body: {
+      isInitialized: state.missingRequirements.filter((r) => r !== "fleet_server").length === 0,
+      nonFatalErrors: [],
+    },
   }));
   registerPackageRoutes(route, state);
   registerAgentPolicyRoutes(route, state);
@@ -109,13 +113,14 @@ export function installFleetEmulator(router: Router, host: FleetHost, options: F
   return emulator;
 }
 
-
-
 function registerAgentPolicyRoutes(route: FleetRoute, state: FleetState): void {
   route("GET", "/api/fleet/agent_policies", (req) => {
     const name = nameFromKuery(req.query.get("kuery"));
     const items = [...state.agentPolicies.values()].filter((p) => name === undefined || p.name === name);
-    return { status: 200, body: { items: items.map((p) => agentPolicyView(state, p)), total: items.length, page: 1, perPage: 20 } };
+    return {
+      status: 200,
+      body: { items: items.map((p) => agentPolicyView(state, p)), total: items.length, page: 1, perPage: 20 },
+    };
   });
   route("GET", "/api/fleet/agent_policies/:id", (req) => {
     const p = state.agentPolicies.get(req.params.id!);
@@ -123,8 +128,14 @@ function registerAgentPolicyRoutes(route: FleetRoute, state: FleetState): void {
     return { status: 200, body: { item: agentPolicyView(state, p) } };
   });
   route("POST", "/api/fleet/agent_policies", (req) => {
-    const body = (req.json() ?? {}) as { name?: unknown; namespace?: unknown; description?: unknown; supports_agentless?: unknown };
-    if (typeof body.name !== "string" || !body.name.trim()) throw new FleetHttpError(400, "[request body.name]: expected value of type [string] but got [undefined]");
+    const body = (req.json() ?? {}) as {
+      name?: unknown;
+      namespace?: unknown;
+      description?: unknown;
+      supports_agentless?: unknown;
+    };
+    if (typeof body.name !== "string" || !body.name.trim())
+      throw new FleetHttpError(400, "[request body.name]: expected value of type [string] but got [undefined]");
     if ([...state.agentPolicies.values()].some((p) => p.name === body.name))
       throw new FleetHttpError(409, `Agent Policy '${body.name}' already exists`);
     const p = createAgentPolicyRecord(state, {
@@ -139,7 +150,8 @@ function registerAgentPolicyRoutes(route: FleetRoute, state: FleetState): void {
     const id = (req.json() as { agentPolicyId?: string } | undefined)?.agentPolicyId;
     const p = id ? state.agentPolicies.get(id) : undefined;
     if (!p) throw new FleetHttpError(404, `Agent policy ${id} not found`);
-    if (p.agents > 0) throw new FleetHttpError(400, "Cannot delete an agent policy that is assigned to any active or inactive agents");
+    if (p.agents > 0)
+      throw new FleetHttpError(400, "Cannot delete an agent policy that is assigned to any active or inactive agents");
     for (const pp of state.packagePolicies.values()) {
       pp.policy_ids = pp.policy_ids.filter((x) => x !== p.id);
       if (pp.policy_ids.length === 0 && !pp.supports_agentless) state.packagePolicies.delete(pp.id);
@@ -148,4 +160,3 @@ function registerAgentPolicyRoutes(route: FleetRoute, state: FleetState): void {
     return { status: 200, body: { id: p.id, name: p.name } };
   });
 }
-

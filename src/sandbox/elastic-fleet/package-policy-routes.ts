@@ -7,12 +7,23 @@
 import type { SandboxRequest } from "../common/router.js";
 import { createAgentPolicyRecord, type FleetRoute, type FleetState, nameFromKuery } from "./state.js";
 import { findPackage, installVersion } from "./package-routes.js";
-import { badRequest, buildInputs, FleetHttpError, type StoredPackagePolicy, toLegacy, toSimplified } from "./policies.js";
+import {
+  badRequest,
+  buildInputs,
+  FleetHttpError,
+  type StoredPackagePolicy,
+  toLegacy,
+  toSimplified,
+} from "./policies.js";
 
 const view = (req: SandboxRequest, p: StoredPackagePolicy) =>
   req.query.get("format") === "simplified" ? toSimplified(p) : toLegacy(p);
 
-function placementOf(state: FleetState, body: Record<string, unknown>, name: string): { ids: string[]; agentless: boolean } {
+function placementOf(
+  state: FleetState,
+  body: Record<string, unknown>,
+  name: string,
+): { ids: string[]; agentless: boolean } {
   const agentless = body.supports_agentless === true;
   const ids = Array.isArray(body.policy_ids)
     ? (body.policy_ids as unknown[]).map(String)
@@ -32,27 +43,35 @@ function placementOf(state: FleetState, body: Record<string, unknown>, name: str
 }
 
 function write(state: FleetState, body: Record<string, unknown>, existing?: StoredPackagePolicy): StoredPackagePolicy {
-  if (typeof body.name !== "string" || !body.name) throw badRequest("[request body.name]: expected value of type [string] but got [undefined]");
+  if (typeof body.name !== "string" || !body.name)
+    throw badRequest("[request body.name]: expected value of type [string] but got [undefined]");
   const pkgRef = body.package as { name?: string; version?: string } | undefined;
   if (!pkgRef?.name) throw badRequest("[request body.package]: expected a value of type object");
-  if (!Array.isArray(body.inputs) && body.inputs !== undefined && typeof body.inputs !== "object") throw badRequest("[request body.inputs]: invalid");
-  if (Array.isArray(body.inputs)) throw badRequest("the Fleet sandbox accepts package policies in the simplified format only");
+  if (!Array.isArray(body.inputs) && body.inputs !== undefined && typeof body.inputs !== "object")
+    throw badRequest("[request body.inputs]: invalid");
+  if (Array.isArray(body.inputs))
+    throw badRequest("the Fleet sandbox accepts package policies in the simplified format only");
   const clash = [...state.packagePolicies.values()].find((p) => p.name === body.name && p.id !== existing?.id);
   if (clash)
-    throw new FleetHttpError(409, `An integration policy with the name ${body.name} already exists. Please rename it or choose a different name.`);
+    throw new FleetHttpError(
+      409,
+      `An integration policy with the name ${body.name} already exists. Please rename it or choose a different name.`,
+    );
   const installed = state.installed.get(pkgRef.name);
   const version = pkgRef.version ?? installed?.version ?? findPackage(state, pkgRef.name)?.version;
   const pkg = version ? findPackage(state, pkgRef.name, version) : undefined;
-  if (!pkg) throw new FleetHttpError(404, `[${pkgRef.name}${version ? `-${version}` : ""}] package not found in registry`);
+  if (!pkg)
+    throw new FleetHttpError(404, `[${pkgRef.name}${version ? `-${version}` : ""}] package not found in registry`);
   if (body.supports_agentless === true && !pkg.agentless)
     throw badRequest(`${pkg.name} ${pkg.version} does not support agentless deployment`);
   if (installed?.version !== pkg.version) installVersion(state, pkg, false);
   const { inputs, refs } = buildInputs(pkg, body, state.secrets);
-  const placement = existing && body.policy_ids === undefined && body.policy_id === undefined && !body.supports_agentless
-    ? { ids: existing.policy_ids, agentless: existing.supports_agentless }
-    : existing?.supports_agentless && body.supports_agentless === true
-      ? { ids: existing.policy_ids, agentless: true }
-      : placementOf(state, body, body.name);
+  const placement =
+    existing && body.policy_ids === undefined && body.policy_id === undefined && !body.supports_agentless
+      ? { ids: existing.policy_ids, agentless: existing.supports_agentless }
+      : existing?.supports_agentless && body.supports_agentless === true
+        ? { ids: existing.policy_ids, agentless: true }
+        : placementOf(state, body, body.name);
   const now = state.nowIso();
   const stored: StoredPackagePolicy = {
     id: existing?.id ?? state.newId(),
@@ -69,7 +88,8 @@ function write(state: FleetState, body: Record<string, unknown>, existing?: Stor
     updated_at: now,
   };
   // Secrets no longer referenced are deleted, as Fleet deletes replaced secrets.
-  for (const old of existing?.secret_references ?? []) if (!refs.some((r) => r.id === old.id)) state.secrets.delete(old.id);
+  for (const old of existing?.secret_references ?? [])
+    if (!refs.some((r) => r.id === old.id)) state.secrets.delete(old.id);
   state.packagePolicies.set(stored.id, stored);
   for (const id of stored.policy_ids) {
     const ap = state.agentPolicies.get(id)!;
@@ -79,7 +99,10 @@ function write(state: FleetState, body: Record<string, unknown>, existing?: Stor
   return stored;
 }
 
-function remove(state: FleetState, id: string): { id: string; success: boolean; name?: string; statusCode?: number; body?: { message: string } } {
+function remove(
+  state: FleetState,
+  id: string,
+): { id: string; success: boolean; name?: string; statusCode?: number; body?: { message: string } } {
   const p = state.packagePolicies.get(id);
   if (!p) return { id, success: false, statusCode: 404, body: { message: `Package policy ${id} not found` } };
   for (const ref of p.secret_references) state.secrets.delete(ref.id);

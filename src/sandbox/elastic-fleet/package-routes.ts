@@ -36,7 +36,15 @@ function info(state: FleetState, p: CataloguePackage): Record<string, unknown> {
     type: "integration",
     latestVersion: latest?.version ?? p.version,
     status: installed ? "installed" : "not_installed",
-    ...(installed ? { installationInfo: { version: installed.version, install_status: "installed", installed_at: installed.installedAt } } : {}),
+    ...(installed
+      ? {
+          installationInfo: {
+            version: installed.version,
+            install_status: "installed",
+            installed_at: installed.installedAt,
+          },
+        }
+      : {}),
     conditions: { kibana: { version: p.kibanaRange }, elastic: { subscription: "basic" } },
     policy_templates: [
       {
@@ -49,7 +57,9 @@ function info(state: FleetState, p: CataloguePackage): Record<string, unknown> {
     data_streams: [...new Set(p.streams.map((s) => s.dataset))].map((dataset) => ({
       dataset,
       type: "logs",
-      streams: p.streams.filter((s) => s.dataset === dataset).map((s) => ({ input: s.input, enabled: s.enabled, vars: s.vars })),
+      streams: p.streams
+        .filter((s) => s.dataset === dataset)
+        .map((s) => ({ input: s.input, enabled: s.enabled, vars: s.vars })),
     })),
   };
 }
@@ -84,15 +94,21 @@ export function registerPackageRoutes(route: FleetRoute, state: FleetState): voi
     installVersion(state, p, b.ignore_constraints === true);
     return {
       status: 200,
-      body: { items: [{ id: `logs-${name}.incident`, type: "index_template" }], _meta: { install_source: "registry", name } },
+      body: {
+        items: [{ id: `logs-${name}.incident`, type: "index_template" }],
+        _meta: { install_source: "registry", name },
+      },
     };
   };
   route("POST", "/api/fleet/epm/packages/:name", (req) => install(req.params.name!, undefined, req.json()));
-  route("POST", "/api/fleet/epm/packages/:name/:version", (req) => install(req.params.name!, req.params.version!, req.json()));
+  route("POST", "/api/fleet/epm/packages/:name/:version", (req) =>
+    install(req.params.name!, req.params.version!, req.json()),
+  );
   route("DELETE", "/api/fleet/epm/packages/:name/:version", (req) => {
     const name = req.params.name!;
     const installed = state.installed.get(name);
-    if (!installed || installed.version !== req.params.version) throw new FleetHttpError(400, `${name} is not installed`);
+    if (!installed || installed.version !== req.params.version)
+      throw new FleetHttpError(400, `${name} is not installed`);
     if ([...state.packagePolicies.values()].some((p) => p.package.name === name))
       throw new FleetHttpError(400, `Unable to remove package with existing package policy(s) in use by agent(s)`);
     state.installed.delete(name);

@@ -61,9 +61,17 @@ function defaults(defs: PackageVarDef[]): SimplifiedVars {
   return out;
 }
 
-function assign(target: SimplifiedVars, defs: PackageVarDef[], given: unknown, ctxMessage: string, secrets: SecretStore, refs: { id: string }[]) {
+function assign(
+  target: SimplifiedVars,
+  defs: PackageVarDef[],
+  given: unknown,
+  ctxMessage: string,
+  secrets: SecretStore,
+  refs: { id: string }[],
+) {
   if (given === undefined || given === null) return;
-  if (typeof given !== "object" || Array.isArray(given)) throw badRequest(`[request body.inputs]: vars of ${ctxMessage} must be an object`);
+  if (typeof given !== "object" || Array.isArray(given))
+    throw badRequest(`[request body.inputs]: vars of ${ctxMessage} must be an object`);
   for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
     const def = defs.find((d) => d.name === k);
     if (!def) throw badRequest(`Variable ${ctxMessage}:${k} not found`);
@@ -106,8 +114,12 @@ export function buildInputs(
       streams,
     });
   }
-  const given = (body.inputs ?? {}) as Record<string, { enabled?: boolean; vars?: unknown; streams?: Record<string, { enabled?: boolean; vars?: unknown }> }>;
-  if (typeof given !== "object" || Array.isArray(given)) throw badRequest("[request body.inputs]: expected an object (simplified format)");
+  const given = (body.inputs ?? {}) as Record<
+    string,
+    { enabled?: boolean; vars?: unknown; streams?: Record<string, { enabled?: boolean; vars?: unknown }> }
+  >;
+  if (typeof given !== "object" || Array.isArray(given))
+    throw badRequest("[request body.inputs]: expected an object (simplified format)");
   for (const [inputId, val] of Object.entries(given)) {
     const input = inputs.get(inputId);
     const def = pkg.inputs.find((i) => `${pkg.policyTemplate}-${i.type}` === inputId);

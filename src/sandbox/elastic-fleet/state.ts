@@ -36,7 +36,11 @@ export interface FleetState {
   newId(): string;
 }
 
-export type FleetRoute = (method: string, path: string, handler: (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>) => void;
+export type FleetRoute = (
+  method: string,
+  path: string,
+  handler: (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>,
+) => void;
 
 /** `kuery` of the form `<saved-object-type>.name:"value"` (what the product sends); anything else matches all. */
 export function nameFromKuery(kuery: string | null): string | undefined {

@@ -47,14 +47,31 @@ async function plan(ctx: StepContext): Promise<Change[]> {
         code: "AGENTLESS_NOT_OFFERED",
         suggestion: "Pass --agent-policy-id with an agent policy id, or leave it empty to let us create one.",
       });
-    return [{ ...base, name: "agentless", action: "no-op", reason: "agentless: Fleet creates and runs the agent policy" }];
+    return [
+      { ...base, name: "agentless", action: "no-op", reason: "agentless: Fleet creates and runs the agent policy" },
+    ];
   }
   const found = await resolveAgentPolicy(ctx);
   if (agentPolicy.kind === "existing")
-    return [{ ...base, name: found!.name, action: "no-op", reason: `use the existing agent policy ${found!.id} (never changed by us)` }];
+    return [
+      {
+        ...base,
+        name: found!.name,
+        action: "no-op",
+        reason: `use the existing agent policy ${found!.id} (never changed by us)`,
+      },
+    ];
   const name = agentPolicyName(prefix);
   if (found) return [{ ...base, name, action: "no-op", reason: `agent policy ${found.id} exists` }];
-  return [{ ...base, name, action: "create", reason: "no agent policy was given: create one for the integration", payload: { name } }];
+  return [
+    {
+      ...base,
+      name,
+      action: "create",
+      reason: "no agent policy was given: create one for the integration",
+      payload: { name },
+    },
+  ];
 }
 
 async function apply(ctx: StepContext, changes: Change[]): Promise<void> {

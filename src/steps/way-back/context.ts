@@ -45,13 +45,22 @@ export function wayBackInputs(ctx: Ctx): WayBackInputs {
   const ws = workspaceRef(config);
   const tenantId = s.tenantId ?? config.azure.tenantId;
   const problems: { key: string; message: string; where: string }[] = [];
-  const need = (ok: unknown, key: string, where: string, message = "required for the Sentinel → Elastic integration") => {
+  const need = (
+    ok: unknown,
+    key: string,
+    where: string,
+    message = "required for the Sentinel → Elastic integration",
+  ) => {
     if (!ok) problems.push({ key, message, where });
   };
   need(ws.subscriptionId, "azure.subscriptionId", "--subscription-id or AZURE_SUBSCRIPTION_ID");
   need(ws.resourceGroup, "sentinel.resourceGroup", "--workspace-resource-group (or --resource-group)");
   need(ws.workspaceName, "sentinel.workspaceName", "--workspace or SENTINEL_WORKSPACE_NAME");
-  need(tenantId, "sentinelToElastic.tenantId", "--integration-tenant-id or SENTINEL_TO_ELASTIC_TENANT_ID (default: azure.tenantId)");
+  need(
+    tenantId,
+    "sentinelToElastic.tenantId",
+    "--integration-tenant-id or SENTINEL_TO_ELASTIC_TENANT_ID (default: azure.tenantId)",
+  );
   need(s.clientId, "sentinelToElastic.clientId", "--integration-client-id or SENTINEL_TO_ELASTIC_CLIENT_ID");
   need(s.clientSecret, "sentinelToElastic.clientSecret", "SENTINEL_TO_ELASTIC_CLIENT_SECRET (never a flag)");
   if (problems.length)

@@ -72,11 +72,14 @@ export async function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
     const known = await getPackageInfo(http, PACKAGE_NAME, REFERENCE_VERSION);
     const range = known?.conditions?.kibana?.version;
     if (range && !satisfies(kRelease, range)) throw incompatible(known.version, range, kv);
-    throw new PreconditionError(`Fleet does not offer the ${PACKAGE_NAME} package (not found in the package registry).`, {
-      code: "FLEET_PACKAGE_NOT_FOUND",
-      suggestion:
-        "Check that Kibana reaches its package registry (xpack.fleet.registryUrl) or upload the package to an air-gapped registry.",
-    });
+    throw new PreconditionError(
+      `Fleet does not offer the ${PACKAGE_NAME} package (not found in the package registry).`,
+      {
+        code: "FLEET_PACKAGE_NOT_FOUND",
+        suggestion:
+          "Check that Kibana reaches its package registry (xpack.fleet.registryUrl) or upload the package to an air-gapped registry.",
+      },
+    );
   }
   const installed = installedVersion(current);
   const candidates = new Map<string, PackageInfo>([[current.version, current]]);
@@ -108,11 +111,22 @@ async function plan(ctx: StepContext): Promise<Change[]> {
   if (fleet.fleetServerMissing)
     ctx.io.message("info", "Fleet has no Fleet Server yet: agents cannot enrol until one runs (agentless needs none).");
   const choice = await choosePackageVersion(ctx);
-  const base = { step: FLEET_PACKAGE_STEP, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
+  const base = {
+    step: FLEET_PACKAGE_STEP,
+    target: "fleet" as const,
+    resource: "integration package",
+    name: PACKAGE_NAME,
+  };
   if (choice.installed === choice.version)
     return [{ ...base, action: "no-op", reason: `${PACKAGE_NAME} ${choice.version} is installed` }];
   if (choice.installed && compareVersions(choice.installed, choice.version) > 0)
-    return [{ ...base, action: "no-op", reason: `${PACKAGE_NAME} ${choice.installed} is installed (newer than ${choice.version})` }];
+    return [
+      {
+        ...base,
+        action: "no-op",
+        reason: `${PACKAGE_NAME} ${choice.installed} is installed (newer than ${choice.version})`,
+      },
+    ];
   return [
     {
       ...base,

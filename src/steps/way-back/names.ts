@@ -40,7 +40,8 @@ export const agentPolicyName = (prefix: string) => `${prefix}-agent-policy`;
 
 /** Written into descriptions (role assignments cannot carry tags) and matched by teardown. */
 export const managedMarker = (prefix: string) => `managed-by: sentinel-elastic; sentinel-elastic-instance: ${prefix}`;
-export const isOurs = (description: string | undefined, prefix: string) => (description ?? "").includes(managedMarker(prefix));
+export const isOurs = (description: string | undefined, prefix: string) =>
+  (description ?? "").includes(managedMarker(prefix));
 
 // ARM's guid(): a name-based (v5, SHA-1) UUID over the arguments joined with '-', namespace
 // 11fb06fb-712d-4ddd-98c7-e71bbd588830 (Azure/bicep src/Bicep.Core/Emit/... GuidUtility, as used by the
@@ -84,7 +85,8 @@ export const roleAssignmentName = (workspaceId: string, clientId: string) =>
  * Incidents it creates list `<workspace id>/providers/Microsoft.SecurityInsights/alertRules/<this>` in
  * relatedAnalyticRuleIds. Keep in step with the Azure side's rule step.
  */
-export const analyticsRuleName = (workspaceId: string, prefix: string) => armGuid(workspaceId, prefix, "elastic-alerts-rule");
+export const analyticsRuleName = (workspaceId: string, prefix: string) =>
+  armGuid(workspaceId, prefix, "elastic-alerts-rule");
 
 export const analyticsRuleId = (workspaceId: string, prefix: string) =>
   `${workspaceId}/providers/Microsoft.SecurityInsights/alertRules/${analyticsRuleName(workspaceId, prefix)}`;

@@ -42,7 +42,12 @@ async function placed(ctx: Ctx, body: SimplifiedPackagePolicy, placement: Placem
 async function plan(ctx: StepContext): Promise<Change[]> {
   const { prefix } = wayBackInputs(ctx);
   const name = packagePolicyName(prefix);
-  const base = { step: PACKAGE_POLICY_STEP, target: "fleet" as const, resource: "package policy (microsoft_sentinel)", name };
+  const base = {
+    step: PACKAGE_POLICY_STEP,
+    target: "fleet" as const,
+    resource: "package policy (microsoft_sentinel)",
+    name,
+  };
   const { body, placement } = await desired(ctx);
   const existing = await findPackagePolicyByName(await fleetHttp(ctx), name);
   if (!existing)

@@ -99,14 +99,16 @@ export function desiredPackagePolicy(v: PolicyValues): SimplifiedPackagePolicy {
   }) as SimplifiedPackagePolicy;
 }
 
-const isSecretRef = (v: unknown) => !!v && typeof v === "object" && (v as { isSecretRef?: unknown }).isSecretRef === true;
+const isSecretRef = (v: unknown) =>
+  !!v && typeof v === "object" && (v as { isSecretRef?: unknown }).isSecretRef === true;
 
 function diffVars(path: string, want: SimplifiedVars | undefined, have: SimplifiedVars | undefined, out: Difference[]) {
   for (const [k, w] of Object.entries(want ?? {})) {
     const h = have?.[k];
     if ((SECRET_VARS as readonly string[]).includes(k)) {
       // A secret can't be read back; what we can tell is whether one is stored at all.
-      if (h === undefined || h === null || h === "") out.push({ field: `${path}.${k}`, from: "(unset)", to: "(secret)" });
+      if (h === undefined || h === null || h === "")
+        out.push({ field: `${path}.${k}`, from: "(unset)", to: "(secret)" });
       continue;
     }
     if (isSecretRef(h)) continue;
@@ -124,11 +126,16 @@ export interface Difference {
  * Differences between what we want and what Fleet has (read with `format=simplified`). Secret vars are
  * compared only for presence: Fleet never returns their values.
  */
-export function diffPackagePolicy(want: SimplifiedPackagePolicy, have: PackagePolicy, placement: Placement): Difference[] {
+export function diffPackagePolicy(
+  want: SimplifiedPackagePolicy,
+  have: PackagePolicy,
+  placement: Placement,
+): Difference[] {
   const out: Difference[] = [];
   if (have.package.version !== want.package.version)
     out.push({ field: "package.version", from: have.package.version, to: want.package.version });
-  if ((have.description ?? "") !== (want.description ?? "")) out.push({ field: "description", from: have.description, to: want.description });
+  if ((have.description ?? "") !== (want.description ?? ""))
+    out.push({ field: "description", from: have.description, to: want.description });
   if (placement.agentless) {
     if (!have.supports_agentless) out.push({ field: "supports_agentless", from: false, to: true });
   } else if (placement.agentPolicyId && !have.policy_ids.includes(placement.agentPolicyId)) {
@@ -136,7 +143,8 @@ export function diffPackagePolicy(want: SimplifiedPackagePolicy, have: PackagePo
   }
   for (const [id, wi] of Object.entries(want.inputs)) {
     const hi: SimplifiedInput = have.inputs?.[id] ?? {};
-    if ((hi.enabled ?? false) !== (wi.enabled ?? true)) out.push({ field: `inputs.${id}.enabled`, from: hi.enabled, to: wi.enabled ?? true });
+    if ((hi.enabled ?? false) !== (wi.enabled ?? true))
+      out.push({ field: `inputs.${id}.enabled`, from: hi.enabled, to: wi.enabled ?? true });
     if (wi.enabled === false) continue;
     diffVars(`inputs.${id}.vars`, wi.vars, hi.vars, out);
     for (const [sid, ws] of Object.entries(wi.streams ?? {})) {

@@ -144,7 +144,10 @@ async function verify(ctx: StepContext): Promise<Check[]> {
       durationMs: ctx.now() - started,
       ...(state.existing
         ? {}
-        : { cause: `service principal ${state.principalId} has no Sentinel read role`, remedy: grantCommand(clientId, workspace.id) }),
+        : {
+            cause: `service principal ${state.principalId} has no Sentinel read role`,
+            remedy: grantCommand(clientId, workspace.id),
+          }),
     },
   ];
 }

@@ -11,7 +11,15 @@ import { getPackageInfo, installedVersion, uninstallPackage } from "../../fleet/
 import type { AgentPolicy } from "../../fleet/types.js";
 import { roleAssignmentsApi } from "./azure-roles.js";
 import { fleetHttp } from "./clients.js";
-import { agentPolicyName, isOurs, managedMarker, PACKAGE_NAME, packagePolicyName, roleAssignmentName, workspaceRef } from "./names.js";
+import {
+  agentPolicyName,
+  isOurs,
+  managedMarker,
+  PACKAGE_NAME,
+  packagePolicyName,
+  roleAssignmentName,
+  workspaceRef,
+} from "./names.js";
 
 export interface WayBackTeardownOptions {
   uninstallPackages?: boolean;
@@ -35,13 +43,28 @@ const packagePolicyTeardown: TeardownStep = {
   async plan(ctx) {
     const prefix = ctx.config.naming.prefix;
     const name = packagePolicyName(prefix);
-    const base = { step: T_PACKAGE_POLICY, target: "fleet" as const, resource: "package policy (microsoft_sentinel)", name };
+    const base = {
+      step: T_PACKAGE_POLICY,
+      target: "fleet" as const,
+      resource: "package policy (microsoft_sentinel)",
+      name,
+    };
     const http = await fleetHttp(ctx);
     const found = await findPackagePolicyByName(http, name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!isOurs(found.description, prefix))
-      return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker (${managedMarker(prefix)}): left alone` }];
-    const changes: Change[] = [{ ...base, action: "delete", reason: `created by setup (${found.id})`, destructive: true, payload: { id: found.id } }];
+      return [
+        { ...base, action: "no-op", reason: `${found.id} lacks our marker (${managedMarker(prefix)}): left alone` },
+      ];
+    const changes: Change[] = [
+      {
+        ...base,
+        action: "delete",
+        reason: `created by setup (${found.id})`,
+        destructive: true,
+        payload: { id: found.id },
+      },
+    ];
     // Agentless: Fleet made an agent policy for this package policy alone; it goes with it.
     if (found.supports_agentless)
       for (const id of found.policy_ids) {
@@ -68,7 +91,8 @@ const packagePolicyTeardown: TeardownStep = {
     }
     for (const c of changes.filter((c) => c.action === "delete")) {
       const p = c.payload as { id?: string; agentPolicyId?: string };
-      if (p.agentPolicyId && (await getAgentPolicy(http, p.agentPolicyId))) await deleteAgentPolicy(http, p.agentPolicyId);
+      if (p.agentPolicyId && (await getAgentPolicy(http, p.agentPolicyId)))
+        await deleteAgentPolicy(http, p.agentPolicyId);
     }
   },
 };
@@ -85,7 +109,8 @@ const agentPolicyTeardown: TeardownStep = {
     const base = { step: T_AGENT_POLICY, target: "fleet" as const, resource: "agent policy", name };
     const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
-    if (!isOurs(found.description, prefix)) return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
+    if (!isOurs(found.description, prefix))
+      return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
     // Our package policy goes in the step before; anything else on the policy keeps it alive.
     const ours = await findPackagePolicyByName(await fleetHttp(ctx), packagePolicyName(prefix));
     const oursId = ours && isOurs(ours.description, prefix) ? ours.id : undefined;
@@ -99,7 +124,9 @@ const agentPolicyTeardown: TeardownStep = {
       {
         ...base,
         action: "delete",
-        reason: agents ? `created by setup; ${agents} enrolled agent(s) must be unenrolled or moved first` : "created by setup",
+        reason: agents
+          ? `created by setup; ${agents} enrolled agent(s) must be unenrolled or moved first`
+          : "created by setup",
         destructive: true,
         payload: { id: found.id },
       },
@@ -128,17 +155,24 @@ const roleAssignmentTeardown: TeardownStep = {
     const ws = workspaceRef(ctx.config);
     const clientId = ctx.config.sentinelToElastic.clientId!;
     const base = { step: T_ROLE, target: "azure" as const, resource: "role assignment (Microsoft Sentinel Reader)" };
-    if (!ws.id) return [{ ...base, name: "(workspace not configured)", action: "no-op", reason: "no workspace in the configuration" }];
+    if (!ws.id)
+      return [
+        { ...base, name: "(workspace not configured)", action: "no-op", reason: "no workspace in the configuration" },
+      ];
     const name = roleAssignmentName(ws.id, clientId);
     const id = `${ws.id}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const found = await (await roleAssignmentsApi(ctx)).getRoleAssignment(id);
     if (!found) return [{ ...base, name, action: "no-op", reason: "not found" }];
-    if (!isOurs(found.description, prefix)) return [{ ...base, name, action: "no-op", reason: "lacks our marker: left alone" }];
-    return [{ ...base, name, action: "delete", reason: "created by setup", destructive: true, payload: { id: found.id } }];
+    if (!isOurs(found.description, prefix))
+      return [{ ...base, name, action: "no-op", reason: "lacks our marker: left alone" }];
+    return [
+      { ...base, name, action: "delete", reason: "created by setup", destructive: true, payload: { id: found.id } },
+    ];
   },
   async apply(ctx, changes) {
     const api = await roleAssignmentsApi(ctx);
-    for (const c of changes) if (c.action === "delete") await api.deleteRoleAssignment((c.payload as { id: string }).id);
+    for (const c of changes)
+      if (c.action === "delete") await api.deleteRoleAssignment((c.payload as { id: string }).id);
   },
 };
 
@@ -170,5 +204,10 @@ const packageTeardown: TeardownStep = {
 };
 
 export function createWayBackTeardownSteps(options: WayBackTeardownOptions = {}): TeardownStep[] {
-  return [packagePolicyTeardown, agentPolicyTeardown, roleAssignmentTeardown, ...(options.uninstallPackages ? [packageTeardown] : [])];
+  return [
+    packagePolicyTeardown,
+    agentPolicyTeardown,
+    roleAssignmentTeardown,
+    ...(options.uninstallPackages ? [packageTeardown] : []),
+  ];
 }

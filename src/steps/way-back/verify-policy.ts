@@ -51,12 +51,19 @@ export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
     status: policy.enabled === false ? "fail" : "pass",
     evidence: `package policy ${policy.id}, microsoft_sentinel ${policy.package.version}`,
     durationMs: took(),
-    ...(policy.enabled === false ? { cause: "the package policy is disabled", remedy: "enable it in Fleet, or re-run setup" } : {}),
+    ...(policy.enabled === false
+      ? { cause: "the package policy is disabled", remedy: "enable it in Fleet, or re-run setup" }
+      : {}),
   });
   let running = false;
   if (policy.supports_agentless) {
     running = true;
-    checks.push({ id: "way-back.assigned", title: "The integration is assigned", status: "pass", evidence: "agentless" });
+    checks.push({
+      id: "way-back.assigned",
+      title: "The integration is assigned",
+      status: "pass",
+      evidence: "agentless",
+    });
   } else {
     const agentPolicies = await Promise.all(policy.policy_ids.map((id) => getAgentPolicy(http, id)));
     const agents = agentPolicies.reduce((n, p) => n + (p?.agents ?? 0), 0);
@@ -70,19 +77,30 @@ export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
       ...(agents > 0
         ? {}
         : {
-            cause: policy.policy_ids.length ? "no Elastic Agent is enrolled in the agent policy" : "the package policy is on no agent policy",
+            cause: policy.policy_ids.length
+              ? "no Elastic Agent is enrolled in the agent policy"
+              : "the package policy is on no agent policy",
             remedy: `Fleet → Agents → Add agent, policy ${agentPolicies[0]?.name ?? policy.policy_ids[0] ?? "(re-run setup)"}`,
           }),
     });
   }
   if (!running) {
-    checks.push({ id: "way-back.incidents-arriving", title: "Sentinel incidents arrive in Elastic", status: "skip", evidence: "no agent yet" });
+    checks.push({
+      id: "way-back.incidents-arriving",
+      title: "Sentinel incidents arrive in Elastic",
+      status: "skip",
+      evidence: "no agent yet",
+    });
     return checks;
   }
   const es = await elasticsearch(ctx);
   const ours = ourIncidentsQuery(workspace.id, prefix);
   const [others, echoed] = await Promise.all([
-    es.search<{ "@timestamp"?: string }>(INCIDENT_INDEX_PATTERN, { bool: { must_not: [ours] } }, { size: 1, sort: [{ "@timestamp": "desc" }] }),
+    es.search<{ "@timestamp"?: string }>(
+      INCIDENT_INDEX_PATTERN,
+      { bool: { must_not: [ours] } },
+      { size: 1, sort: [{ "@timestamp": "desc" }] },
+    ),
     es.search(INCIDENT_INDEX_PATTERN, ours, { size: 1 }),
   ]);
   checks.push({
@@ -94,7 +112,8 @@ export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
     ...(others.length > 0
       ? {}
       : {
-          cause: "the agent has not collected any incident yet (the first poll runs after the interval), or Sentinel has none",
+          cause:
+            "the agent has not collected any incident yet (the first poll runs after the interval), or Sentinel has none",
           remedy: "Check the agent's status in Fleet and re-run verify after the polling interval",
         }),
   });
@@ -106,7 +125,10 @@ export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
     durationMs: took(),
     ...(echoed.length === 0
       ? {}
-      : { cause: "the echo filter in the package policy is missing or changed", remedy: "re-run setup to restore the package policy's processors" }),
+      : {
+          cause: "the echo filter in the package policy is missing or changed",
+          remedy: "re-run setup to restore the package policy's processors",
+        }),
   });
   return checks;
 }
