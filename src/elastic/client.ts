@@ -34,8 +34,11 @@ export interface ElasticsearchApi {
   info(): Promise<{ version: string; clusterName: string }>;
   authenticate(): Promise<{ username: string; authenticationType?: string }>;
   hasPrivileges(body: HasPrivilegesRequest): Promise<HasPrivilegesResponse>;
-  /** `op_type: create`, as data streams require; refreshed so a search finds it at once. */
-  createDocument(index: string, document: Record<string, unknown>): Promise<{ id: string; index: string }>;
+  /**
+   * `op_type: create`, as data streams require; refreshed so a search finds it at once. With an `id`, a
+   * retried request cannot add a second copy: the repeat's 409 means it is already there.
+   */
+  createDocument(index: string, document: Record<string, unknown>, id?: string): Promise<{ id: string; index: string }>;
   search<T>(
     index: string,
     query: Record<string, unknown>,
@@ -101,12 +104,18 @@ export async function createElasticsearchClient(
         "check privileges",
         async () => (await client.security.hasPrivileges(body as never)) as unknown as HasPrivilegesResponse,
       ),
-    createDocument: (index, document) =>
+    createDocument: (index, document, id) =>
       call(
         `index a document into ${index}`,
         async () => {
-          const r = await client.index({ index, document, op_type: "create", refresh: "wait_for" });
-          return { id: r._id, index: r._index };
+          try {
+            const r = await client.index({ index, id, document, op_type: "create", refresh: "wait_for" });
+            return { id: r._id, index: r._index };
+          } catch (e) {
+            const status = (e as { meta?: { statusCode?: number } }).meta?.statusCode;
+            if (id && status === 409) return { id, index };
+            throw e;
+          }
         },
         `the create_doc index privilege on ${index}`,
       ),

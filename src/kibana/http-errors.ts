@@ -56,6 +56,8 @@ export interface HttpFailure {
   location?: string;
   /** Kibana sets `kbn-name` on every response; its absence means something else answered. */
   isKibana: boolean;
+  /** Elasticsearch marks every response with `x-elastic-product: Elasticsearch`. */
+  isElasticsearch?: boolean;
 }
 
 export function mapKibanaStatus(f: HttpFailure, c: KibanaErrorContext): SentinelElasticError {
@@ -63,6 +65,9 @@ export function mapKibanaStatus(f: HttpFailure, c: KibanaErrorContext): Sentinel
   const where = `${c.method} ${c.path}`;
   const debugBody = typeof f.body === "string" ? redact(f.body) : f.body;
   const details = { status: f.status, request: where, debugBody };
+  if (f.isElasticsearch && !f.isKibana) {
+    return notKibana(c.baseUrl, "it is Elasticsearch (x-elastic-product: Elasticsearch), not Kibana", details);
+  }
   if (f.status >= 300 && f.status < 400) {
     return new RemoteError(
       `Kibana answered ${f.status} (redirect${f.location ? ` to ${redact(f.location)}` : ""}) to ${where}; redirects are not followed.`,
@@ -173,6 +178,16 @@ export function mapKibanaNetworkError(
       remote: "kibana",
       cause: err,
       suggestion: "Check the Kibana URL and port, and that Kibana is running.",
+    });
+  }
+  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(err.message ?? "")) {
+    return new RemoteError(`Kibana at ${c.baseUrl} closed the connection during ${where} (${code || "reset"}).`, {
+      code: "KIBANA_CONNECTION_RESET",
+      remote: "kibana",
+      cause: err,
+      suggestion: c.baseUrl.startsWith("http:")
+        ? "If Kibana serves HTTPS on that port, use https:// in the Kibana URL; otherwise re-run (every step is idempotent)."
+        : "A proxy or load balancer may be dropping connections; re-run (every step is idempotent).",
     });
   }
   return new RemoteError(`The call ${where} to Kibana at ${c.baseUrl} failed: ${code || err.message}.`, {

@@ -187,6 +187,7 @@ export function createKibanaHttp(options: KibanaHttpOptions): KibanaHttp {
           body,
           contentType: resHeaders["content-type"],
           location: resHeaders.location,
+          isElasticsearch: resHeaders["x-elastic-product"] === "Elasticsearch",
           isKibana:
             resHeaders["kbn-name"] !== undefined || (typeof body === "object" && body !== null && "statusCode" in body),
         },

@@ -79,7 +79,7 @@ export async function applyTestDocument(ctx: Ctx, changes: Change[]): Promise<vo
   const es = await ctx.clients.elasticsearch();
   const marker = `sentinel-elastic-test-${randomUUID()}`;
   const timestamp = new Date(ctx.now()).toISOString();
-  const res = await es.createDocument(TEST_DATA_STREAM, testDocument(marker, timestamp));
+  const res = await es.createDocument(TEST_DATA_STREAM, testDocument(marker, timestamp), marker);
   ctx.shared[KIBANA_TEST_DOCUMENT] = { marker, index: res.index, id: res.id, timestamp } satisfies TestDocumentState;
 }
 

@@ -19,13 +19,17 @@ describe("drift, wrong objects and spaces", () => {
   it("runs in a non-default space: objects land there and case links carry /s/<space>", async () => {
     const ctx = makeContext(sandboxConfig(sb, { elastic: { space: "soc" } }), { now: () => sb.clock.now() });
     await runSetup(ctx, { between: (c) => Object.assign(c.shared.callbackUrls, rx.urls) });
-    expect(sb.state.connectors("soc").map((c) => c.id).sort()).toEqual([
-      "elastic-sentinel-alert-webhook",
-      "elastic-sentinel-cases-webhook",
-    ]);
+    expect(
+      sb.state
+        .connectors("soc")
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(["elastic-sentinel-alert-webhook", "elastic-sentinel-cases-webhook"]);
     expect(sb.state.connectors("default")).toEqual([]);
     const cw = sb.state.connectors("soc").find((c) => c.id === "elastic-sentinel-cases-webhook")!;
-    expect(String(cw.config.createIncidentJson)).toContain(`"elastic_url_base":"${sb.kibanaUrl}/s/soc/app/security/cases/"`);
+    expect(String(cw.config.createIncidentJson)).toContain(
+      `"elastic_url_base":"${sb.kibanaUrl}/s/soc/app/security/cases/"`,
+    );
     expect(sb.state.rules("soc")).toHaveLength(1);
   });
 
@@ -42,7 +46,10 @@ describe("drift, wrong objects and spaces", () => {
     const { plan } = await runSetup(ctx);
     const change = plan.find((c) => c.step === "kibana-case-connector")!;
     expect(change.action).toBe("update");
-    expect(change.diff!.map((d) => d.field).sort()).toEqual(["config.createIncidentJson", "config.updateIncidentMethod"]);
+    expect(change.diff!.map((d) => d.field).sort()).toEqual([
+      "config.createIncidentJson",
+      "config.updateIncidentMethod",
+    ]);
     expect(changed((await runSetup(makeContext(config, { shared: ctx.shared }), { dryRun: true })).plan)).toEqual([]);
   });
 

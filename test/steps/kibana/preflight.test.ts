@@ -101,6 +101,25 @@ describe("preflight: reaching Kibana", () => {
     expect(old.code).toBe("KIBANA_VERSION_UNSUPPORTED");
   });
 
+  it("http:// to a port that speaks HTTPS says to check the scheme", async () => {
+    const fixture = (f: string) => readFileSync(new URL(`./fixtures/${f}`, import.meta.url), "utf8");
+    const port = await listen(
+      createHttpsServer(
+        { cert: fixture("localhost.pem"), key: fixture("localhost.key") },
+        () => {},
+      ) as unknown as Server,
+    );
+    const kibana = await createKibanaClient(
+      makeConfig(urls(`http://127.0.0.1:${port}`)),
+      {},
+      { sleep: async () => {} },
+    );
+    const e = await failure(checkKibanaVersion(kibana));
+    // Node's TLS server drops a plain-HTTP request (a reset); the message points at the scheme.
+    expect(e.code).toBe("KIBANA_CONNECTION_RESET");
+    expect(e.suggestion).toContain("https://");
+  });
+
   it("a Kibana that never answers times out with its own message", async () => {
     const port = await listen(createHttpServer(() => {}));
     const kibana = await createKibanaClient(makeConfig(urls(`http://127.0.0.1:${port}`)), {}, { timeoutMs: 200 });
@@ -184,6 +203,13 @@ describe("preflight against the sandbox", () => {
     expect(e.code).toBe("KIBANA_NO_ENCRYPTION_KEY");
     expect(e.suggestion).toContain("xpack.encryptedSavedObjects.encryptionKey");
     expect(exitCodeOf(e)).toBe(5);
+  });
+
+  it("a Kibana URL that points at Elasticsearch is named as such (exit 3)", async () => {
+    const e = await failure(plan(sandboxConfig(sb, { elastic: { kibanaUrl: sb.elasticsearchUrl } })));
+    expect(e.code).toBe("KIBANA_NOT_KIBANA");
+    expect(e.message).toContain("Elasticsearch");
+    expect(exitCodeOf(e)).toBe(3);
   });
 
   it("an Elasticsearch that cannot be reached with the same credentials stops the run", async () => {
