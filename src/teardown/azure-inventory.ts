@@ -1,0 +1,156 @@
+/**
+ * What of ours exists in Azure, found without any local state: the resources our deterministic deployments
+ * created (`outputResources` of each deployment, kept in the resource group's deployment history), plus the
+ * resources with our deterministic names, each accepted only when it carries our
+ * `sentinel-elastic-instance` tag (types that take tags) — so nothing else in the same group is touched.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import type { AzureClients } from "../engine/clients.js";
+
+export const API = {
+  deployments: "2025-03-01",
+  resourceGroups: "2025-03-01",
+  workflows: "2019-05-01",
+  dataCollectionRules: "2024-03-11",
+  roleAssignments: "2022-04-01",
+  // The preview version reads both NRT and Scheduled rules (NRT exists only in previews; azure-facts.md §0.2).
+  alertRules: "2025-07-01-preview",
+  tables: "2022-10-01",
+  connections: "2016-06-01",
+} as const;
+
+export type Kind = "alertRule" | "workflow" | "roleAssignment" | "dataCollectionRule" | "connection" | "table" | "deployment";
+
+export interface OwnedResource {
+  id: string;
+  kind: Kind;
+  name: string;
+  apiVersion: string;
+  /** How we know it is ours. */
+  evidence: string;
+}
+
+export function kindOf(id: string): { kind: Kind; apiVersion: string } | undefined {
+  const l = id.toLowerCase();
+  if (l.includes("/providers/microsoft.securityinsights/alertrules/")) return { kind: "alertRule", apiVersion: API.alertRules };
+  if (l.includes("/providers/microsoft.authorization/roleassignments/"))
+    return { kind: "roleAssignment", apiVersion: API.roleAssignments };
+  if (l.includes("/providers/microsoft.logic/workflows/")) return { kind: "workflow", apiVersion: API.workflows };
+  if (l.includes("/providers/microsoft.insights/datacollectionrules/"))
+    return { kind: "dataCollectionRule", apiVersion: API.dataCollectionRules };
+  if (l.includes("/providers/microsoft.web/connections/")) return { kind: "connection", apiVersion: API.connections };
+  if (/\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+\/tables\//.test(l))
+    return { kind: "table", apiVersion: API.tables };
+  if (l.includes("/providers/microsoft.resources/deployments/")) return { kind: "deployment", apiVersion: API.deployments };
+  return undefined;
+}
+
+export interface Inventory {
+  resources: OwnedResource[];
+  /** Deployment records of ours (deleted last, so an interrupted teardown can still find what is left). */
+  deployments: OwnedResource[];
+  /** The Logic Apps resource group, when setup created it (it carries our tags). */
+  resourceGroup?: { id: string; name: string };
+  /** Things with our names that are NOT ours (no tag): reported, never deleted. */
+  foreign: string[];
+}
+
+export function deploymentNames(prefix: string) {
+  return {
+    logic: [`${prefix}-case-sync`, `${prefix}-alert-forwarding`],
+    workspace: [`${prefix}-alerts-table`, `${prefix}-alerts-rule-nrt`, `${prefix}-alerts-rule-scheduled`, `${prefix}-case-sync-roles`],
+  };
+}
+
+export async function takeInventory(config: ResolvedConfig, az: AzureClients): Promise<Inventory> {
+  const prefix = config.naming.prefix;
+  const logicGroup = config.azure.resourceGroup!;
+  const wsGroup = config.sentinel.resourceGroup ?? logicGroup;
+  const sub = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}`;
+  const rgUrl = (g: string) => `${sub}/resourceGroups/${encodeURIComponent(g)}`;
+  const get = async <T>(url: string, apiVersion: string): Promise<T | undefined> => {
+    const r = await az.http.request<T>("GET", url, { query: { "api-version": apiVersion }, accept: [404], what: "read" });
+    return r.status === 404 ? undefined : r.body;
+  };
+  const byId = new Map<string, OwnedResource>();
+  const deployments: OwnedResource[] = [];
+  const foreign: string[] = [];
+  const isOurs = (tags: Record<string, string> | undefined) =>
+    tags?.["managed-by"] === "sentinel-elastic" && tags?.["sentinel-elastic-instance"] === prefix;
+  const add = (id: string, evidence: string) => {
+    const k = kindOf(id);
+    if (!k || k.kind === "deployment") return;
+    const key = id.toLowerCase();
+    if (!byId.has(key)) byId.set(key, { id, ...k, name: id.split("/").at(-1)!, evidence });
+  };
+
+  const groups = [...new Set([logicGroup, wsGroup])];
+  const names = deploymentNames(prefix);
+  for (const group of groups) {
+    const wanted = group === logicGroup ? [...names.logic, ...(group === wsGroup ? names.workspace : [])] : names.workspace;
+    for (const name of wanted) {
+      const id = `${rgUrl(group)}/providers/Microsoft.Resources/deployments/${name}`;
+      const d = await get<{ id: string; properties?: { outputResources?: { id: string }[] } }>(id, API.deployments);
+      if (!d) continue;
+      deployments.push({ id: d.id, kind: "deployment", name, apiVersion: API.deployments, evidence: "deterministic name" });
+      for (const r of d.properties?.outputResources ?? []) add(r.id, `created by deployment ${name}`);
+    }
+  }
+
+  // Deterministic names, accepted only with our tags (deployment history may have been pruned).
+  const tagged: [string, string][] = [
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${prefix}-case-sync`, API.workflows],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${prefix}-case-get`, API.workflows],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${prefix}-alert-ingest`, API.workflows],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${prefix}-alerts-dcr`, API.dataCollectionRules],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Web/connections/${prefix}-azuresentinel`, API.connections],
+  ];
+  const principals: string[] = [];
+  for (const [id, apiVersion] of tagged) {
+    const r = await get<{ id: string; tags?: Record<string, string>; identity?: { principalId?: string } }>(id, apiVersion);
+    if (!r) continue;
+    if (!isOurs(r.tags)) {
+      byId.delete(r.id.toLowerCase());
+      foreign.push(r.id);
+      continue;
+    }
+    add(r.id, "deterministic name and our tags");
+    if (r.identity?.principalId) principals.push(r.identity.principalId);
+  }
+  // Role assignments held by our workflows' identities (on the workspace and on the DCR).
+  const wsId = `${rgUrl(wsGroup)}/providers/Microsoft.OperationalInsights/workspaces/${config.sentinel.workspaceName}`;
+  const dcrId = `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${prefix}-alerts-dcr`;
+  for (const principalId of principals) {
+    for (const scope of [wsId, dcrId]) {
+      const scopePath = scope.slice(az.arm.baseUrl.length);
+      const list = await az.http.request<{ value: { id: string; properties: { scope: string } }[] }>(
+        "GET",
+        `${scope}/providers/Microsoft.Authorization/roleAssignments`,
+        { query: { "api-version": API.roleAssignments, $filter: `principalId eq '${principalId}'` }, accept: [404], what: "list role assignments" },
+      );
+      if (list.status === 404) continue;
+      for (const ra of list.body.value ?? []) {
+        // Only assignments made exactly at that scope (not inherited from above).
+        if (ra.properties.scope.toLowerCase() === scopePath.toLowerCase()) add(ra.id, "held by our workflow's identity");
+      }
+    }
+  }
+  // Drop taggable resources that came from deployment history but have lost our tags (changed hands).
+  for (const r of [...byId.values()]) {
+    if (r.kind !== "workflow" && r.kind !== "dataCollectionRule" && r.kind !== "connection") continue;
+    const url = r.id.startsWith("http") ? r.id : `${az.arm.baseUrl}${r.id}`;
+    const live = await get<{ tags?: Record<string, string> }>(url, r.apiVersion);
+    if (!live) byId.delete(r.id.toLowerCase());
+    else if (!isOurs(live.tags)) {
+      byId.delete(r.id.toLowerCase());
+      foreign.push(r.id);
+    }
+  }
+  const rg = await get<{ id: string; name: string; tags?: Record<string, string> }>(rgUrl(logicGroup), API.resourceGroups);
+  return {
+    resources: [...byId.values()],
+    deployments,
+    resourceGroup: rg && isOurs(rg.tags) ? { id: rg.id, name: rg.name } : undefined,
+    foreign,
+  };
+}

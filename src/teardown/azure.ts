@@ -1,0 +1,109 @@
+/**
+ * Teardown of the Azure side: the analytics rule, the workflows, their role assignments, the data collection
+ * rule and the API connection; the alerts table only with --delete-data (it holds the alert history); the
+ * resource group only when setup created it (our tags) and --delete-resource-group is given; the deployment
+ * records last, so an interrupted teardown can find what is left.
+ */
+import type { Change, Step, StepContext } from "../engine/types.js";
+import { API, type Kind, type OwnedResource, takeInventory } from "./azure-inventory.js";
+
+export interface TeardownOptions {
+  deleteData?: boolean;
+  deleteResourceGroup?: boolean;
+}
+
+export const TEARDOWN_OPTIONS = "teardown.options";
+
+const ORDER: Kind[] = ["alertRule", "workflow", "roleAssignment", "dataCollectionRule", "connection", "table", "deployment"];
+const LABEL: Record<Kind, string> = {
+  alertRule: "Sentinel analytics rule",
+  workflow: "Logic App workflow",
+  roleAssignment: "role assignment",
+  dataCollectionRule: "data collection rule",
+  connection: "API connection",
+  table: "Log Analytics table",
+  deployment: "deployment record",
+};
+
+type Payload = { url: string; apiVersion: string; kind: Kind | "resourceGroup" };
+
+function options(ctx: Pick<StepContext, "shared">): TeardownOptions {
+  return (ctx.shared[TEARDOWN_OPTIONS] as TeardownOptions | undefined) ?? {};
+}
+
+export const azureTeardown: Step = {
+  id: "teardown-azure",
+  title: "Azure resources",
+  target: "azure",
+  after: ["teardown-kibana-rule", "teardown-kibana-alert-connector", "teardown-kibana-case-connector"],
+  enabled: (c) => Boolean(c.azure.subscriptionId && c.azure.resourceGroup && c.sentinel.workspaceName),
+  async plan(ctx) {
+    const az = await ctx.clients.azure();
+    const inv = await takeInventory(ctx.config, az);
+    const opts = options(ctx);
+    const url = (id: string) => (id.startsWith("http") ? id : `${az.arm.baseUrl}${id}`);
+    const changes: Change[] = [];
+    const base = { step: this.id, target: "azure" as const };
+    const exists = async (r: OwnedResource) =>
+      (await az.http.request("GET", url(r.id), { query: { "api-version": r.apiVersion }, accept: [404], what: "read" })).status !== 404;
+    const all = [...inv.resources, ...inv.deployments].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+    for (const r of all) {
+      if (!(await exists(r))) continue;
+      const payload: Payload = { url: url(r.id), apiVersion: r.apiVersion, kind: r.kind };
+      if (r.kind === "table" && !opts.deleteData) {
+        changes.push({ ...base, resource: LABEL.table, name: r.name, action: "no-op", reason: "kept: it holds the alert history (--delete-data removes it)" });
+        continue;
+      }
+      changes.push({ ...base, resource: LABEL[r.kind], name: r.name, action: "delete", reason: r.evidence, destructive: true, payload });
+    }
+    for (const id of inv.foreign)
+      changes.push({ ...base, resource: "not ours", name: id.split("/").at(-1)!, action: "no-op", reason: "has our name but not our tags: left alone" });
+    if (inv.resourceGroup) {
+      changes.push(
+        opts.deleteResourceGroup
+          ? {
+              ...base,
+              resource: "resource group",
+              name: inv.resourceGroup.name,
+              action: "delete",
+              reason: "created by setup (our tags) and --delete-resource-group given",
+              destructive: true,
+              payload: { url: url(inv.resourceGroup.id), apiVersion: API.resourceGroups, kind: "resourceGroup" } satisfies Payload,
+            }
+          : { ...base, resource: "resource group", name: inv.resourceGroup.name, action: "no-op", reason: "kept (--delete-resource-group removes it)" },
+      );
+    }
+    return changes;
+  },
+  async apply(ctx, changes) {
+    const az = await ctx.clients.azure();
+    const mine = changes.filter((c) => c.step === this.id && c.action === "delete");
+    for (const c of mine) {
+      const p = c.payload as Payload;
+      const progress = ctx.io.progress(`Deleting ${c.resource} ${c.name}`);
+      try {
+        await az.http.request("DELETE", p.url, {
+          query: { "api-version": p.apiVersion },
+          accept: [200, 202, 204, 404],
+          what: `delete ${c.resource} ${c.name}`,
+        });
+        progress.succeed(`Deleted ${c.resource} ${c.name}${p.kind === "resourceGroup" || p.kind === "table" ? " (Azure finishes this in the background)" : ""}`);
+      } catch (error) {
+        progress.fail(`Could not delete ${c.resource} ${c.name}`);
+        throw error;
+      }
+    }
+  },
+  async verify(ctx) {
+    const left = (await this.plan(ctx)).filter((c) => c.action === "delete" && c.payload && (c.payload as Payload).kind !== "resourceGroup");
+    return [
+      {
+        id: "teardown.azure",
+        title: "Azure resources of ours removed",
+        status: left.length === 0 ? "pass" : "fail",
+        evidence: left.length === 0 ? "nothing of ours left" : left.map((c) => `${c.resource} ${c.name}`).join(", "),
+        remedy: left.length === 0 ? undefined : "Run `sentinel-elastic teardown` again.",
+      },
+    ];
+  },
+};

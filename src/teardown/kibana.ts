@@ -1,0 +1,137 @@
+/**
+ * Teardown of the Kibana side, in an order that never leaves a broken reference (field-notes: bulk rule actions
+ * fail when a rule points at a deleted connector, kibana#239606): the detection rule before the alert connector,
+ * the case settings before the case connector. Only objects with our deterministic ids are touched.
+ */
+import type { Change, Check, Step, StepContext } from "../engine/types.js";
+import { CASES_WEBHOOK } from "../kibana/connector-bodies.js";
+import { names } from "../kibana/rule-body.js";
+
+const CASES_OWNER = "securitySolution";
+const NONE_CONNECTOR = { id: "none", name: "none", type: ".none", fields: null } as const;
+
+type Ctx = Pick<StepContext, "config" | "clients">;
+
+function remainingCheck(step: Step, changes: Change[]): Check[] {
+  const left = changes.filter((c) => c.action !== "no-op");
+  return [
+    {
+      id: `teardown.${step.id}`,
+      title: step.title,
+      status: left.length === 0 ? "pass" : "fail",
+      evidence: left.length === 0 ? "nothing of ours left" : left.map((c) => `${c.resource} ${c.name}`).join(", "),
+      remedy: left.length === 0 ? undefined : "Run `sentinel-elastic teardown` again.",
+    },
+  ];
+}
+
+export const kibanaRuleTeardown: Step = {
+  id: "teardown-kibana-rule",
+  title: "Kibana detection rule",
+  target: "kibana",
+  enabled: () => true,
+  async plan(ctx: Ctx) {
+    const k = await ctx.clients.kibana();
+    const ruleId = names(ctx.config.naming.prefix).ruleId;
+    const rule = await k.getRuleByRuleId(ruleId);
+    const base = { step: this.id, target: "kibana" as const, resource: "detection rule", name: ruleId };
+    return rule
+      ? [{ ...base, action: "delete" as const, reason: "created by setup (deterministic rule_id)", destructive: true }]
+      : [{ ...base, action: "no-op" as const, reason: "not there" }];
+  },
+  async apply(ctx: Ctx, changes) {
+    if (!changes.some((c) => c.step === this.id && c.action === "delete")) return;
+    const k = await ctx.clients.kibana();
+    await k.deleteRule(names(ctx.config.naming.prefix).ruleId);
+  },
+  async verify(ctx) {
+    return remainingCheck(this, await this.plan(ctx));
+  },
+};
+
+export const kibanaAlertConnectorTeardown: Step = {
+  id: "teardown-kibana-alert-connector",
+  title: "Kibana alert connector",
+  target: "kibana",
+  after: ["teardown-kibana-rule"],
+  enabled: () => true,
+  async plan(ctx: Ctx) {
+    const k = await ctx.clients.kibana();
+    const id = names(ctx.config.naming.prefix).alertConnectorId;
+    const base = { step: this.id, target: "kibana" as const, resource: "connector (.webhook)", name: id };
+    return (await k.getConnector(id))
+      ? [{ ...base, action: "delete" as const, reason: "created by setup (deterministic id)", destructive: true }]
+      : [{ ...base, action: "no-op" as const, reason: "not there" }];
+  },
+  async apply(ctx: Ctx, changes) {
+    if (!changes.some((c) => c.step === this.id && c.action === "delete")) return;
+    await (await ctx.clients.kibana()).deleteConnector(names(ctx.config.naming.prefix).alertConnectorId);
+  },
+  async verify(ctx) {
+    return remainingCheck(this, await this.plan(ctx));
+  },
+};
+
+export const kibanaCaseSettingsTeardown: Step = {
+  id: "teardown-kibana-case-settings",
+  title: "Kibana case settings",
+  target: "kibana",
+  enabled: () => true,
+  async plan(ctx: Ctx) {
+    const k = await ctx.clients.kibana();
+    const ours = names(ctx.config.naming.prefix).caseConnectorId;
+    const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
+    const base = { step: this.id, target: "kibana" as const, resource: "case settings", name: k.space };
+    if (!current || current.connector?.id !== ours)
+      return [{ ...base, action: "no-op" as const, reason: "the default case connector is not ours" }];
+    return [
+      {
+        ...base,
+        action: "update" as const,
+        reason: "our connector is the default: set the default back to none before deleting it",
+        diff: [{ field: "connector", from: ours, to: "none" }],
+        destructive: true,
+      },
+    ];
+  },
+  async apply(ctx: Ctx, changes) {
+    if (!changes.some((c) => c.step === this.id && c.action === "update")) return;
+    const k = await ctx.clients.kibana();
+    const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
+    if (!current || current.connector?.id !== names(ctx.config.naming.prefix).caseConnectorId) return;
+    await k.patchCaseConfiguration(current.id, { version: current.version, connector: { ...NONE_CONNECTOR } });
+  },
+  async verify(ctx) {
+    return remainingCheck(this, await this.plan(ctx));
+  },
+};
+
+export const kibanaCaseConnectorTeardown: Step = {
+  id: "teardown-kibana-case-connector",
+  title: "Kibana case connector",
+  target: "kibana",
+  after: ["teardown-kibana-case-settings"],
+  enabled: () => true,
+  async plan(ctx: Ctx) {
+    const k = await ctx.clients.kibana();
+    const id = names(ctx.config.naming.prefix).caseConnectorId;
+    const base = { step: this.id, target: "kibana" as const, resource: `connector (${CASES_WEBHOOK})`, name: id };
+    return (await k.getConnector(id))
+      ? [{ ...base, action: "delete" as const, reason: "created by setup (deterministic id)", destructive: true }]
+      : [{ ...base, action: "no-op" as const, reason: "not there" }];
+  },
+  async apply(ctx: Ctx, changes) {
+    if (!changes.some((c) => c.step === this.id && c.action === "delete")) return;
+    await (await ctx.clients.kibana()).deleteConnector(names(ctx.config.naming.prefix).caseConnectorId);
+  },
+  async verify(ctx) {
+    return remainingCheck(this, await this.plan(ctx));
+  },
+};
+
+export const kibanaTeardownSteps: Step[] = [
+  kibanaRuleTeardown,
+  kibanaAlertConnectorTeardown,
+  kibanaCaseSettingsTeardown,
+  kibanaCaseConnectorTeardown,
+];
