@@ -7,5 +7,16 @@ if (major < 20 || (major === 20 && minor < 19)) {
   );
   process.exitCode = 1;
 } else {
-  import("../dist/cli.js").then((cli) => cli.main());
+  import("../dist/cli.js").then(
+    (cli) => cli.main(),
+    (error) => {
+      const missing = error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist");
+      process.stderr.write(
+        missing
+          ? "sentinel-elastic is not built: run `npm run build` (npm install does it through `prepare`).\n"
+          : `sentinel-elastic failed to start: ${error?.message ?? error}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
 }

@@ -211,7 +211,14 @@ export async function runCli(argv: readonly string[], deps: CommandDeps = {}): P
       });
     }
     const { createOutput } = await import("./io/output.js");
-    const { printError } = await import("./io/handle-error.js");
+    const { errorDocument, printError } = await import("./io/handle-error.js");
+    if (argv.includes("--json")) {
+      // Even a usage error gives --json its one document.
+      const { createReport, serializeReport } = await import("./engine/report.js");
+      const report = createReport(argv.slice(2).find((a) => !a.startsWith("-")) ?? "");
+      report.error = errorDocument(error);
+      (deps.stdout ?? process.stdout).write(`${serializeReport(report)}\n`);
+    }
     return printError(
       error,
       createOutput({ stdout: deps.stdout ?? process.stdout, stderr, env: deps.env, debug: argv.includes("--debug") }),

@@ -167,3 +167,27 @@ describe("secrets are refused as flags", () => {
     }
   });
 });
+
+describe("--json always yields one document", () => {
+  it("even for a usage error", async () => {
+    const result = await run(["plan", "--json", "--bogus"]);
+    expect(result.code).toBe(3);
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, command: "plan", error: { code: "USAGE", exitCode: 3 } });
+  });
+
+  it("with the plan, resources and checks of a successful run, and nothing else on stdout", async () => {
+    const result = await run(["setup", "--yes", "--json"]);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.command).toBe("setup");
+    expect(doc.inputs["elastic.apiKey"]).toBe("[REDACTED]");
+    expect(doc.inputs["elastic.kibanaUrl"]).toBe("https://kibana.example.test:5601");
+    expect(doc.plan).toEqual([
+      { step: "s", target: "kibana", resource: "connector", name: "c1", action: "create", reason: "not found" },
+    ]);
+    expect(doc.resources[0]).toMatchObject({ name: "c1", status: "applied" });
+    expect(doc.checks[0]).toMatchObject({ status: "pass" });
+    expect(doc.error).toBeUndefined();
+  });
+});
