@@ -30,6 +30,7 @@ describe("setup with features.sentinelToElastic", () => {
   it("creates the role assignment, installs the package, creates our agent policy and the package policy", async () => {
     h = await startHarness();
     const plan = await run(wayBackSteps, h.ctx());
+    expect(JSON.stringify(plan)).not.toContain(CLIENT_SECRET);
     expect(plan.filter((c) => c.action === "create").map((c) => c.step)).toEqual([
       "way-back.fleet-package",
       "way-back.role-assignment",
@@ -91,6 +92,7 @@ describe("setup with features.sentinelToElastic", () => {
     const plan = await run(wayBackSteps, h.ctx(wayBackConfig({ sentinelToElastic: { interval: "10m" } })));
     const change = plan.find((c) => c.step === "way-back.package-policy")!;
     expect(change.action).toBe("update");
+    expect(JSON.stringify(plan)).not.toContain(CLIENT_SECRET);
     expect(change.diff?.map((d) => d.field)).toContain(
       "inputs.microsoft_sentinel-cel.streams.microsoft_sentinel.incident.vars.interval",
     );
@@ -142,6 +144,27 @@ describe("setup with features.sentinelToElastic", () => {
     expect(h.fleet.state.agentPolicies.get(pp.policy_ids[0]!)?.supports_agentless).toBe(true);
     const again = await run(wayBackSteps, h.ctx(wayBackConfig({ sentinelToElastic: { agentPolicyId: "agentless" } })));
     expect(again.every((c) => c.action === "no-op")).toBe(true);
+  });
+
+  it("upgrades an older installed package and moves the package policy to the new version", async () => {
+    h = await startHarness();
+    await fetch(`${h.baseUrl}/api/fleet/epm/packages/microsoft_sentinel/1.1.1`, {
+      method: "POST",
+      headers: { "kbn-xsrf": "t" },
+    });
+    await run(wayBackSteps, h.ctx());
+    const plan = await run(wayBackSteps, h.ctx());
+    expect(plan.every((c) => c.action === "no-op")).toBe(true);
+    h.fleet.state.installed.set("microsoft_sentinel", { version: "1.1.1", installedAt: "2026-01-01T00:00:00Z" });
+    [...h.fleet.state.packagePolicies.values()][0]!.package.version = "1.1.1";
+    const upgrade = await run(wayBackSteps, h.ctx());
+    expect(upgrade.find((c) => c.step === "way-back.fleet-package")).toMatchObject({
+      action: "update",
+      reason: expect.stringContaining("1.1.1 → 1.2.0"),
+    });
+    expect(upgrade.find((c) => c.step === "way-back.package-policy")?.action).toBe("update");
+    expect(h.fleet.state.installed.get("microsoft_sentinel")?.version).toBe("1.2.0");
+    expect([...h.fleet.state.packagePolicies.values()][0]!.package.version).toBe("1.2.0");
   });
 
   it("installs the newest package version this Kibana accepts (8.14 → 0.4.0)", async () => {

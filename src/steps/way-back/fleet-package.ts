@@ -59,8 +59,21 @@ export interface PackageChoice {
   info: PackageInfo;
 }
 
-/** The newest version whose `conditions.kibana.version` this Kibana satisfies, among what Fleet offers. */
-export async function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
+/**
+ * The newest version whose `conditions.kibana.version` this Kibana satisfies, among what Fleet offers.
+ * Worked out once per run (several steps need it); `installed` is as read at that time.
+ */
+export function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
+  const memo = (ctx.shared["way-back.package"] ??= {}) as { choice?: Promise<PackageChoice> };
+  memo.choice ??= readPackageChoice(ctx);
+  // A failed read may be retried by a later call.
+  memo.choice.catch(() => {
+    memo.choice = undefined;
+  });
+  return memo.choice;
+}
+
+async function readPackageChoice(ctx: Ctx): Promise<PackageChoice> {
   const http = await fleetHttp(ctx);
   const kv = await kibanaVersion(ctx);
   const release = coerceRelease(kv);
