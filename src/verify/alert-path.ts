@@ -15,7 +15,11 @@ export function kqlString(value: string): string {
 }
 
 /** The body our rule action sends (docs/contracts.md), carrying one synthetic alert. */
-export function syntheticAlertBody(p: Pick<PathContext, "config" | "marker">, kibanaUrl: string, space: string): string {
+export function syntheticAlertBody(
+  p: Pick<PathContext, "config" | "marker">,
+  kibanaUrl: string,
+  space: string,
+): string {
   const now = new Date().toISOString();
   const ruleName = `sentinel-elastic verify ${p.marker}`;
   return JSON.stringify({
@@ -23,7 +27,13 @@ export function syntheticAlertBody(p: Pick<PathContext, "config" | "marker">, ki
     kind: "summary",
     kibana_url: kibanaUrl,
     space,
-    rule: { id: "verify", rule_id: `${p.config.naming.prefix}-verify`, name: ruleName, severity: "high", risk_score: "73" },
+    rule: {
+      id: "verify",
+      rule_id: `${p.config.naming.prefix}-verify`,
+      name: ruleName,
+      severity: "high",
+      risk_score: "73",
+    },
     alerts: [
       {
         _id: p.marker,
@@ -68,7 +78,9 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
   });
   await runner.hop(`${idPrefix}.incident`, "Sentinel: an incident raised by the analytics rule", async () => {
     const matches = (i: IncidentView) => i.title.includes(ruleName) || (i.description ?? "").includes(alertId);
-    const r = await waitFor(async () => (await probes.incidentsSince(since)).find(matches), p.clock, { deadline: p.deadline });
+    const r = await waitFor(async () => (await probes.incidentsSince(since)).find(matches), p.clock, {
+      deadline: p.deadline,
+    });
     if (!r.ok)
       throw new HopFailure(
         `no incident for alert ${alertId} before the timeout`,
@@ -85,11 +97,10 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
   const since = new Date(p.clock.now() - 5_000).toISOString();
   const workflow = `${config.naming.prefix}-alert-ingest`;
   const body = syntheticAlertBody(p, kibanaUrl, space);
-  const ok = await runner.hop("alerts.execute", "Kibana: send a synthetic alert through the alert connector", async () => {
+  await runner.hop("alerts.execute", "Kibana: send a synthetic alert through the alert connector", async () => {
     await probes.executeAlertConnector(body);
     return { evidence: `alert ${p.marker}`, value: true };
   });
-  if (!ok) return;
   await runner.hop("alerts.workflow", `Logic App: ${workflow} run succeeded`, async () => {
     const r = await waitFor(
       async () => {
@@ -99,7 +110,8 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
       p.clock,
       { deadline: p.deadline },
     );
-    if (!r.ok) throw new HopFailure(`no finished run of ${workflow} since ${since}`, "Check that the workflow is enabled.");
+    if (!r.ok)
+      throw new HopFailure(`no finished run of ${workflow} since ${since}`, "Check that the workflow is enabled.");
     if (r.value.status !== "Succeeded") {
       const a = r.value.failedAction;
       throw new HopFailure(
@@ -118,11 +130,10 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
 export async function runAlertPathFull(p: PathContext): Promise<void> {
   const { runner, probes } = p;
   const since = new Date(p.clock.now() - 5_000).toISOString();
-  const indexed = await runner.hop("full.document", "Elasticsearch: index the test document", async () => {
+  await runner.hop("full.document", "Elasticsearch: index the test document", async () => {
     const r = await probes.indexTestDocument(p.marker);
     return { evidence: `document ${p.marker} in ${r.index}`, value: true };
   });
-  if (!indexed) return;
   const alert = await runner.hop("full.kibana-alert", "Kibana: our rule raised an alert for the document", async () => {
     const r = await waitFor(() => probes.findKibanaAlert(p.marker), p.clock, { deadline: p.deadline });
     if (!r.ok) {
@@ -138,6 +149,5 @@ export async function runAlertPathFull(p: PathContext): Promise<void> {
     }
     return { evidence: `alert ${r.value.alertId}`, value: r.value };
   });
-  if (!alert) return;
-  await followAlert(p, alert.alertId, alert.ruleName, since, "full");
+  await followAlert(p, alert?.alertId ?? "", alert?.ruleName ?? "", since, "full");
 }

@@ -12,7 +12,12 @@ export const VERIFY_TAG = "sentinel-elastic-verify";
 
 /** Kibana case severity → Sentinel severity, as our case-sync workflow maps it. */
 export function mappedSeverity(severity: string, config: Pick<ResolvedConfig, "cases">): string {
-  const map: Record<string, string> = { low: "Low", medium: "Medium", high: "High", critical: config.cases.criticalSeverity };
+  const map: Record<string, string> = {
+    low: "Low",
+    medium: "Medium",
+    high: "High",
+    critical: config.cases.criticalSeverity,
+  };
   return map[severity] ?? "Medium";
 }
 
@@ -72,17 +77,20 @@ export async function runCasePath(p: PathContext): Promise<void> {
       return { evidence: `external id ${pushed.externalId}`, value: pushed.externalId };
     });
     const expectedSeverity = mappedSeverity(severity, config);
-    if (externalId) {
+    {
       await runner.hop("case.incident", "Sentinel: incident created with the case's fields", async () => {
         const i = await waitForIncident(
           p,
-          externalId,
+          externalId!,
           (x) => x.title === title && x.severity === expectedSeverity && x.status === "New",
           `its fields do not match (expected title "${title}", severity ${expectedSeverity}, status New)`,
         );
         const link = `${p.kibanaCaseUrlBase}${caseId}`;
         if (!(i.description ?? "").includes(link))
-          throw new HopFailure(`the incident's description does not carry the case link ${link}`, fixCaseSync(config.naming.prefix));
+          throw new HopFailure(
+            `the incident's description does not carry the case link ${link}`,
+            fixCaseSync(config.naming.prefix),
+          );
         if (!i.labels.includes("elastic-case"))
           throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(config.naming.prefix));
         return { evidence: `incident ${i.id}${i.url ? ` ${i.url}` : ""}`, value: i };
@@ -97,7 +105,8 @@ export async function runCasePath(p: PathContext): Promise<void> {
         p.clock,
         { deadline: p.deadline },
       );
-      if (!r.ok) throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(config.naming.prefix));
+      if (!r.ok)
+        throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(config.naming.prefix));
       return { evidence: `comment on incident ${externalId}`, value: true };
     });
     await runner.hop("case.in-progress", "Sentinel: case in progress → incident Active", async () => {

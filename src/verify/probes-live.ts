@@ -92,7 +92,11 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
       const k = await kibana();
       const c = await k.getCase(caseId);
       if (!c) throw new HopFailure(`case ${caseId} disappeared`);
-      await k.http.request({ method: "PATCH", path: "/api/cases", body: { cases: [{ id: caseId, version: c.version, status }] } });
+      await k.http.request({
+        method: "PATCH",
+        path: "/api/cases",
+        body: { cases: [{ id: caseId, version: c.version, status }] },
+      });
     },
     async deleteCase(caseId) {
       const k = await kibana();
@@ -151,17 +155,25 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
       const src = hit._source as Record<string, unknown>;
       const flat = (k: string) =>
         (src[k] as string | undefined) ??
-        (k.split(".").reduce<unknown>((o, p) => (o && typeof o === "object" ? (o as Record<string, unknown>)[p] : undefined), src) as
-          | string
-          | undefined);
+        (k
+          .split(".")
+          .reduce<unknown>(
+            (o, p) => (o && typeof o === "object" ? (o as Record<string, unknown>)[p] : undefined),
+            src,
+          ) as string | undefined);
       return { alertId: flat("kibana.alert.uuid") ?? hit._id, ruleName: flat("kibana.alert.rule.name") ?? "" };
     },
     async ruleStatus() {
       const k = await kibana();
       const rule = await k.getRuleByRuleId(n.ruleId);
-      if (!rule) throw new PreconditionError("our detection rule does not exist", { code: "RULE_MISSING", suggestion: "Run `sentinel-elastic setup`." });
-      const last = (rule as { execution_summary?: { last_execution?: { date?: string; status?: string; message?: string } } })
-        .execution_summary?.last_execution;
+      if (!rule)
+        throw new PreconditionError("our detection rule does not exist", {
+          code: "RULE_MISSING",
+          suggestion: "Run `sentinel-elastic setup`.",
+        });
+      const last = (
+        rule as { execution_summary?: { last_execution?: { date?: string; status?: string; message?: string } } }
+      ).execution_summary?.last_execution;
       return {
         enabled: rule.enabled !== false,
         interval: rule.interval ?? config.rule.interval,
@@ -204,7 +216,10 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
     async latestWorkflowRun(workflow, sinceIso): Promise<WorkflowRunView | undefined> {
       const { az } = await azure();
       const base = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}/resourceGroups/${logicGroup}/providers/Microsoft.Logic/workflows/${workflow}`;
-      type Run = { name: string; properties: { status: string; startTime?: string; error?: { code?: string; message?: string } } };
+      type Run = {
+        name: string;
+        properties: { status: string; startTime?: string; error?: { code?: string; message?: string } };
+      };
       const res = await az.http.request<{ value: Run[] }>("GET", `${base}/runs`, {
         query: { "api-version": LOGIC_API, $top: "10" },
         what: `list runs of ${workflow}`,
@@ -213,9 +228,17 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
         .filter((r) => (r.properties.startTime ?? "") >= sinceIso)
         .sort((a, b) => (b.properties.startTime ?? "").localeCompare(a.properties.startTime ?? ""))[0];
       if (!run) return undefined;
-      const view: WorkflowRunView = { id: run.name, status: run.properties.status, startTime: run.properties.startTime, error: run.properties.error };
+      const view: WorkflowRunView = {
+        id: run.name,
+        status: run.properties.status,
+        startTime: run.properties.startTime,
+        error: run.properties.error,
+      };
       if (view.status === "Failed") {
-        type Action = { name: string; properties: { status: string; code?: string; error?: { code?: string; message?: string } } };
+        type Action = {
+          name: string;
+          properties: { status: string; code?: string; error?: { code?: string; message?: string } };
+        };
         const actions = await az.http.request<{ value: Action[] }>("GET", `${base}/runs/${run.name}/actions`, {
           query: { "api-version": LOGIC_API },
           what: "list the run's actions",

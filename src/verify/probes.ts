@@ -54,7 +54,13 @@ export interface VerifyProbes {
   indexTestDocument(marker: string): Promise<{ index: string }>;
   findKibanaAlert(marker: string): Promise<KibanaAlertView | undefined>;
   /** When the rule last ran and how (for the remedy when no alert appears). */
-  ruleStatus(): Promise<{ enabled: boolean; interval: string; lastRun?: string; lastStatus?: string; lastMessage?: string }>;
+  ruleStatus(): Promise<{
+    enabled: boolean;
+    interval: string;
+    lastRun?: string;
+    lastStatus?: string;
+    lastMessage?: string;
+  }>;
   // Azure
   getIncident(id: string): Promise<IncidentView | undefined>;
   incidentComments(id: string): Promise<string[]>;
