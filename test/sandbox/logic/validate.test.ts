@@ -43,6 +43,23 @@ describe("validate (deploy-time checks)", () => {
     ).toEqual(["The action type 'Wait' of action 'Wait' is not supported by the sandbox runtime."]);
   });
 
+  it("settings the runtime would ignore (splitOn, staticResult, unknown operation options) are refused", () => {
+    const problems = validate(
+      definition(
+        {
+          A: { type: "Compose", inputs: 1, runtimeConfiguration: { staticResult: { name: "x" } } },
+          B: { type: "Http", inputs: { method: "GET", uri: "http://x" }, operationOptions: "SuppressWorkflowHeaders" },
+        },
+        { splitOn: "@triggerBody()" },
+      ),
+    );
+    expect(problems).toEqual([
+      "The property 'splitOn' of trigger 'manual' is not supported by the sandbox runtime.",
+      "The runtime configuration 'staticResult' of action 'A' is not supported by the sandbox runtime.",
+      "The operation option 'SuppressWorkflowHeaders' of action 'B' is not supported by the sandbox runtime.",
+    ]);
+  });
+
   it("a trigger schema that is not a valid JSON schema is refused", () => {
     const problems = validate(definition({}, { inputs: { schema: { type: "objekt" } } }));
     expect(problems).toHaveLength(1);

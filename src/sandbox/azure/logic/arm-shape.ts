@@ -13,7 +13,7 @@ export function toArmRun(run: RunRecord): Record<string, unknown> {
     name: run.name,
     type: "Microsoft.Logic/workflows/runs",
     properties: {
-      waitEndTime: run.startTime,
+      waitEndTime: run.waitEndTime ?? run.startTime,
       startTime: run.startTime,
       ...(run.endTime ? { endTime: run.endTime } : {}),
       status: run.status,

@@ -13,7 +13,7 @@ export interface ActionDef {
   expression?: unknown;
   foreach?: unknown;
   limit?: { count?: number; timeout?: string };
-  runtimeConfiguration?: { concurrency?: { repetitions?: number } };
+  runtimeConfiguration?: { concurrency?: { repetitions?: number }; secureData?: { properties?: string[] } };
   operationOptions?: string;
 }
 
@@ -22,6 +22,8 @@ export interface TriggerDef {
   kind?: string;
   inputs?: { method?: string; relativePath?: string; schema?: unknown };
   operationOptions?: string;
+  /** Trigger concurrency control: at most `runs` runs at once, up to `maximumWaitingRuns` queued. */
+  runtimeConfiguration?: { concurrency?: { runs?: number; maximumWaitingRuns?: number } };
 }
 
 export interface WorkflowDefinition {

@@ -71,11 +71,13 @@ export class Frame {
     return out.length ? out : undefined;
   }
 
-  store(r: ActionResult): void {
+  /** Keep a result; `secure` (runtimeConfiguration.secureData.properties) hides inputs/outputs from the history. */
+  store(r: ActionResult, secure: string[] = []): void {
     this.results.set(r.name, r);
     if (this.parent) this.run.latest.set(r.name, r);
     const rec: ActionRecord = { ...r };
     delete (rec as Partial<ActionResult>).hasOutputs;
+    for (const p of secure) if (p === "inputs" || p === "outputs") delete rec[p];
     this.run.record.actions[r.name] = rec;
     if (rec.repetition) {
       const reps = this.run.record.repetitions[r.name] ?? [];

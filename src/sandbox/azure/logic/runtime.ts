@@ -46,6 +46,8 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
   const active = new Set<Promise<void>>();
   const { runContainer } = createScheduler(executorFor);
   const key = (id: string) => id.toLowerCase();
+  /** Trigger concurrency per workflow: runs in progress and runs waiting for a slot. */
+  const gates = new Map<string, { running: number; waiting: (() => void)[] }>();
 
   async function execute(run: Run, def: WorkflowDefinition, hasResponse: boolean): Promise<void> {
     const rec = run.record;
@@ -110,13 +112,26 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
         };
       const check = checkRequest(name, trigger, req);
       if (!check.ok) return check.response;
+      const limit = trigger.runtimeConfiguration?.concurrency;
+      const gate = gates.get(key(wf.id)) ?? { running: 0, waiting: [] };
+      gates.set(key(wf.id), gate);
+      const mustWait = limit?.runs !== undefined && gate.running >= limit.runs;
+      if (mustWait && gate.waiting.length >= (limit?.maximumWaitingRuns ?? 100))
+        return {
+          status: 429,
+          headers: { ...JSON_TYPE, "Retry-After": "10" },
+          body: errorBody(
+            "TooManyWaitingRuns",
+            `The workflow '${wf.name}' already has the maximum number of waiting runs (${limit?.maximumWaitingRuns ?? 100}).`,
+          ),
+        };
 
       const now = formatTimestamp(host.clock.now());
       const runName = newRunName(host.clock.now());
       const record: RunRecord = {
         name: runName,
         workflowId: wf.id,
-        status: "Running",
+        status: mustWait ? "Waiting" : "Running",
         startTime: now,
         trigger: {
           name,
@@ -171,7 +186,22 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
             ),
           }),
         );
-      const p: Promise<void> = execute(run, def, hasResponse).finally(() => {
+      // A run past the trigger's concurrency limit waits for a slot (status Waiting), in arrival order.
+      const start = async () => {
+        if (mustWait) {
+          await new Promise<void>((resolve) => gate.waiting.push(resolve));
+          record.status = "Running";
+          record.waitEndTime = run.now();
+        }
+        gate.running++;
+        try {
+          await execute(run, def, hasResponse);
+        } finally {
+          gate.running--;
+          gate.waiting.shift()?.();
+        }
+      };
+      const p: Promise<void> = start().finally(() => {
         active.delete(p);
         timer?.cancel();
       });

@@ -74,7 +74,7 @@ export function createScheduler(executors: (type: string) => Executor | undefine
       ...(frame.repetition() ? { repetition: frame.repetition() } : {}),
       hasOutputs: o.hasOutputs ?? o.outputs !== undefined,
     };
-    frame.store(r);
+    frame.store(r, def.runtimeConfiguration?.secureData?.properties);
     return r;
   }
 

@@ -66,7 +66,7 @@ export interface TriggerResponse {
 }
 
 /** Run and action statuses as ARM reports them. */
-export type RunStatus = "Running" | "Succeeded" | "Failed" | "Cancelled";
+export type RunStatus = "Waiting" | "Running" | "Succeeded" | "Failed" | "Cancelled";
 export type ActionStatus = "Running" | "Succeeded" | "Failed" | "Skipped" | "TimedOut" | "Cancelled" | "Aborted";
 
 export interface RunError {
@@ -99,6 +99,8 @@ export interface RunRecord {
   workflowId: string;
   status: RunStatus;
   startTime: string;
+  /** When a run that waited for the trigger's concurrency limit started running. */
+  waitEndTime?: string;
   endTime?: string;
   /** ARM `code`: the error code of a failed run ("ActionFailed", "Terminated"…) or "NotSpecified". */
   code?: string;

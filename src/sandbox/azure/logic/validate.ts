@@ -13,14 +13,9 @@ import { isSupportedFunction } from "./functions/index.js";
 import { ACTION_REFERENCES } from "./functions/workflow.js";
 import { isObject } from "./expression/values.js";
 import { schemaValidator } from "./schemas.js";
+import { ACTION_KEYS, checkKeys, checkRuntimeConfiguration, OPTIONS, TRIGGER_KEYS } from "./validate-settings.js";
 
 const STATUSES = ["succeeded", "failed", "skipped", "timedout"];
-const OPTIONS: Record<string, RegExp> = {
-  trigger: /^(enableschemavalidation|includeauthorizationheadersinoutputs|suppressworkflowheaders)$/i,
-  foreach: /^sequential$/i,
-  http: /^(disableasyncpattern|suppressworkflowheaders)$/i,
-};
-
 /** Literal string arguments of calls to `fn` in an expression tree. */
 function literalArgs(
   e: Expr,
@@ -50,6 +45,8 @@ export function validateDefinition(definition: unknown): string[] {
       problems.push(
         `The trigger type '${t?.type}' of trigger '${name}' is not supported by the sandbox runtime (supported: Request).`,
       );
+    if (isObject(t)) checkKeys("trigger", name, t, TRIGGER_KEYS, problems);
+    checkRuntimeConfiguration("trigger", name, "request", t?.runtimeConfiguration, problems);
     const method = t?.inputs?.method;
     if (method !== undefined && !/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i.test(String(method)))
       problems.push(`The method '${String(method)}' of trigger '${name}' is not an HTTP method.`);
@@ -107,11 +104,8 @@ export function validateDefinition(definition: unknown): string[] {
         problems.push(`The '${type}' action '${name}' has no 'expression'.`);
       if (lower === "foreach" && a.foreach === undefined)
         problems.push(`The Foreach action '${name}' has no 'foreach' expression.`);
-      const reps = a.runtimeConfiguration?.concurrency?.repetitions;
-      if (reps !== undefined && (lower !== "foreach" || !Number.isInteger(reps) || reps < 1 || reps > 50))
-        problems.push(
-          `The concurrency 'repetitions' of action '${name}' must be an integer from 1 to 50 on a Foreach action.`,
-        );
+      checkKeys("action", name, a, ACTION_KEYS, problems);
+      checkRuntimeConfiguration("action", name, lower, a.runtimeConfiguration, problems);
       if (a.limit !== undefined && lower !== "until")
         problems.push(
           `The 'limit' setting of action '${name}' is not supported by the sandbox runtime (only Until loops take a limit).`,
