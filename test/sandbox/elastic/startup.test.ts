@@ -1,4 +1,4 @@
-import { Client } from "@elastic/elasticsearch";
+import { Client, errors } from "@elastic/elasticsearch";
 import axios from "axios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ElasticSandbox } from "../../../src/sandbox/elastic/index.js";
@@ -24,14 +24,37 @@ describe("startElasticSandbox", () => {
     expect(res.data.version.build_flavor).toBe("traditional");
   });
 
-  it("the official @elastic/elasticsearch client passes its product check with the API key", async () => {
-    const client = new Client({ node: sb.elasticsearchUrl, auth: { apiKey: sb.apiKey } });
+  it("the official @elastic/elasticsearch 9 client works against an 8.x server once it sends 8.x compatibility headers", async () => {
+    const compat8 = "application/vnd.elasticsearch+json; compatible-with=8";
+    const client = new Client({ node: sb.elasticsearchUrl, auth: { apiKey: sb.apiKey }, headers: { accept: compat8, "content-type": compat8 } });
     const info = await client.info();
     expect(info.version.number).toBe("8.17.0");
     await client.index({ index: "logs-test-default", document: { "@timestamp": new Date().toISOString(), message: "hi" }, refresh: true });
     const res = await client.search({ index: "logs-*", query: { match: { message: "hi" } } });
     expect(res.hits.hits).toHaveLength(1);
     await client.close();
+  });
+
+  it("an 8.x server refuses the v9 client's default compatible-with=9 headers (elasticsearch-js#2909)", async () => {
+    const client = new Client({ node: sb.elasticsearchUrl, auth: { apiKey: sb.apiKey } });
+    const err = await client.info().catch((e: unknown) => e as errors.ResponseError);
+    expect(err).toBeInstanceOf(errors.ResponseError);
+    expect((err as errors.ResponseError).statusCode).toBe(400);
+    expect(JSON.stringify((err as errors.ResponseError).body)).toContain("Accept version must be either version 8 or 7, but found 9");
+    await client.close();
+  });
+
+  it("a 9.x server accepts the v9 client as it comes, product check included", async () => {
+    const sb9 = await sandbox({ kibanaVersion: "9.2.0" });
+    try {
+      const client = new Client({ node: sb9.elasticsearchUrl, auth: { apiKey: sb9.apiKey } });
+      expect((await client.info()).version.number).toBe("9.2.0");
+      await client.index({ index: "idx", id: "1", document: { a: 1 } });
+      expect((await client.get({ index: "idx", id: "1" }))._source).toEqual({ a: 1 });
+      await client.close();
+    } finally {
+      await sb9.stop();
+    }
   });
 
   it("basic auth with the sandbox superuser works on both servers", async () => {

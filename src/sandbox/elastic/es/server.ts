@@ -7,6 +7,7 @@ import type { FaultInjector } from "../../common/faults.js";
 import { createRouter, type Router, type SandboxRequest, type SandboxResponse } from "../../common/router.js";
 import { hasIndexPrivilege, type Principal } from "../auth.js";
 import type { SandboxContext } from "../context.js";
+import { checkCompatibilityHeaders } from "./compat.js";
 import { ES_HEADERS, esErrorResponse, esForbidden, esFromError, esUnauthorized } from "./errors.js";
 import { matchingDocs, search, type SearchRequest } from "./search.js";
 import { registerSecurityRoutes } from "./security.js";
@@ -61,6 +62,8 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   const router = createRouter({
     faults,
     before(req) {
+      const media = checkCompatibilityHeaders(req, ctx.version);
+      if (media) return media;
       const auth = ctx.realm.authenticate(req.headers.authorization);
       if (!auth.ok)
         return esUnauthorized(

@@ -12,7 +12,10 @@ import { type ExecutorResult, executeWebhook } from "./webhook.js";
 
 export type { ExecutorResult } from "./webhook.js";
 
-/** ACT/server/lib/license_state.ts: the message for a connector type the licence does not cover. */
+/**
+ * ACT/server/lib/license_state.ts: the message for a connector type the licence does not cover; the
+ * routes answer it with 403 (ACT/server/lib/errors/action_type_disabled.ts `res.forbidden`).
+ */
 export function licenseError(ctx: SandboxContext, typeId: string): string | undefined {
   const info = CONNECTOR_TYPES.find((t) => t.id === typeId);
   if (!info) return undefined;

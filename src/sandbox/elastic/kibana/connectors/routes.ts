@@ -47,6 +47,7 @@ function parseBody(req: SandboxRequest, withType: boolean): { name: string; conn
     if (e instanceof SchemaError) throw badRequest(requestBodyMessage(e.message));
     throw e;
   }
+  if (body.name.trim() === "") throw badRequest("[request body.name]: value '' is not valid");
   for (const key of ["config", "secrets"]) {
     const p = emptyStringPath(body[key], key);
     if (p) throw badRequest(`[request body.${p.split(".").slice(0, 2).join(".")}]: value '' is not valid`);
