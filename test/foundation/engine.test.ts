@@ -298,4 +298,38 @@ describe("setup engine: plan → confirm → apply → verify", () => {
     expect(error.code).toBe("STEP_UNKNOWN_DEPENDENCY");
     expect(log).toEqual([]);
   });
+
+  it("steps that depend on each other in a cycle are reported, not left hanging", async () => {
+    const log: string[] = [];
+    const steps = [fakeStep({ id: "a", after: ["b"], log }), fakeStep({ id: "b", after: ["a"], log })];
+    const error = await runSetupEngine({
+      steps,
+      ctx: await context(new TestIoHost()),
+      report: createReport("setup"),
+      style,
+    }).catch((e) => e);
+    expect(error.code).toBe("STEP_CYCLE");
+    expect(log).toEqual([]);
+  });
+
+  it("a verify that throws becomes a failed check; the other checks still report", async () => {
+    const log: string[] = [];
+    const broken = fakeStep({ id: "broken", changes: [noop("x")], log });
+    broken.verify = async () => {
+      throw new InputError("cannot read the connector", { code: "X", suggestion: "check the API key" });
+    };
+    const report = createReport("setup");
+    const error = await runSetupEngine({
+      steps: [broken, fakeStep({ id: "fine", changes: [noop("y")], log })],
+      ctx: await context(new TestIoHost()),
+      report,
+      style,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["broken.verify", "fail"],
+      ["fine.ok", "pass"],
+    ]);
+    expect(report.checks[0]!.remedy).toBe("check the API key");
+  });
 });
