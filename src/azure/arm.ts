@@ -6,7 +6,8 @@
 import type { HttpClient } from "./pipeline.js";
 
 export const apiVersions = {
-  subscriptions: "2022-12-01",
+  // 2021-01-01: in the Subscriptions spec (stable) and accepted by the sandbox; 2022-12-01 is not, there.
+  subscriptions: "2021-01-01",
   resourceGroups: "2021-04-01",
   providers: "2021-04-01",
   workspaces: "2022-10-01",

@@ -5,7 +5,8 @@
  * azuresentinel connection deploys unauthorised (Azure/Azure-Sentinel#671); show the consent link and the
  * portal path, then poll until it is Connected — or, without a person, fail with the link (exit 4).
  */
-import { azureNames } from "../../azure/names.js";
+import { workspaceResourceId } from "../../azure/arm.js";
+import { azureNames, roles } from "../../azure/names.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
@@ -36,6 +37,25 @@ export async function probeIdentity(ctx: StepContext, which: "caseGet" | "caseSy
         });
   if (res.status === 404) return { ok: true };
   return { ok: false, status: res.status, message: res.body?.error?.message ?? `HTTP ${res.status}` };
+}
+
+/** Whether case-sync holds Responder and case-get Reader on the workspace (assigned; maybe not yet effective). */
+async function identitiesHoldRoles(ctx: StepContext): Promise<boolean> {
+  const az = await ctx.clients.azure();
+  const facts = factsOf(ctx);
+  const n = azureNames(ctx.config.naming.prefix);
+  const scope = workspaceResourceId(az.subscriptionId, facts.workspaceResourceGroup, facts.workspaceName);
+  for (const [wfName, role] of [
+    [n.caseSync, roles.sentinelResponder],
+    [n.caseGet, roles.sentinelReader],
+  ] as const) {
+    const wf = await az.arm.workflow(facts.logicAppsResourceGroup, wfName);
+    const principalId = wf?.identity?.principalId;
+    if (!principalId) return false;
+    const assignments = await az.arm.roleAssignments(scope, principalId);
+    if (!assignments.some((a) => a.properties.roleDefinitionId.toLowerCase().endsWith(role))) return false;
+  }
+  return true;
 }
 
 async function confirmManagedIdentity(ctx: StepContext): Promise<void> {
@@ -77,18 +97,22 @@ export const azureSentinelAuthorization: Step = {
   async plan(ctx) {
     const n = azureNames(ctx.config.naming.prefix);
     const base = { step: SENTINEL_AUTH_ID, target: "azure" as const };
+    const facts = factsOf(ctx);
     if (ctx.config.sentinel.authorization === "managed-identity") {
+      const assigned = facts.logicAppsResourceGroupExists && (await identitiesHoldRoles(ctx));
       return [
         {
           ...base,
           resource: "Sentinel authorization (managed identity)",
           name: `${n.caseSync}, ${n.caseGet}`,
-          action: "no-op",
-          reason: "role assignments come with the deployment; confirmed effective after it",
+          // Not a resource of its own: "create" makes the engine run apply, which waits for propagation.
+          action: assigned ? "no-op" : "create",
+          reason: assigned
+            ? "the identities hold Sentinel Responder / Reader on the workspace"
+            : "role assignments come with the deployment; wait until they are effective",
         },
       ];
     }
-    const facts = factsOf(ctx);
     const status = facts.logicAppsResourceGroupExists ? await connectionStatus(ctx, facts.logicAppsResourceGroup) : undefined;
     const change: Change = {
       ...base,

@@ -1,0 +1,155 @@
+/**
+ * Done-when of issue 6: a first setup run (both features, both authorization modes) creates everything and
+ * the plan shows it first; a second run plans no changes and changes nothing.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { exitCodeOf } from "../../../src/errors.js";
+import { REDACTED } from "../../../src/redact.js";
+import { TestIoHost } from "../../helpers/test-io-host.js";
+import {
+  type AzureSandbox,
+  LOGIC_RG,
+  WORKSPACE_RG,
+  actionable,
+  applyAll,
+  azureConfig,
+  azureRun,
+  planAll,
+  sandboxOptions,
+  setupRun,
+  startAzureSandbox,
+} from "./azure-context.js";
+
+let sb: AzureSandbox | undefined;
+afterEach(async () => {
+  await sb?.stop();
+  sb = undefined;
+});
+
+const rows = (changes: { resource: string; name: string; action: string }[]) =>
+  changes.map((c) => `${c.action} ${c.resource} ${c.name}`).sort();
+
+describe("setup, Azure side, managed identity", () => {
+  it("the first run plans every resource as a create, then creates them; the second run plans no changes", async () => {
+    sb = await startAzureSandbox(sandboxOptions({ roleAssignmentDelayMs: 90_000 }));
+    const config = azureConfig(sb);
+    const first = azureRun(sb, config);
+    const plan = await planAll(first.ctx);
+    expect(rows(actionable(plan))).toEqual(
+      [
+        "create Logic App workflow elastic-sentinel-case-sync",
+        "create Logic App workflow elastic-sentinel-case-get",
+        "create Logic App workflow elastic-sentinel-alert-ingest",
+        "create role assignment (Microsoft Sentinel Responder) on ws-sentinel",
+        "create role assignment (Microsoft Sentinel Reader) on ws-sentinel",
+        "create role assignment (Monitoring Metrics Publisher) on elastic-sentinel-alerts-dcr",
+        "create data collection rule elastic-sentinel-alerts-dcr",
+        "create Log Analytics table ElasticAlerts_CL",
+        "create Sentinel analytics rule (NRT) Elastic Security alerts (elastic-sentinel)",
+        "create callback URL elastic-sentinel-case-sync",
+        "create callback URL elastic-sentinel-case-get",
+        "create callback URL elastic-sentinel-alert-ingest",
+        "create Sentinel authorization (managed identity) elastic-sentinel-case-sync, elastic-sentinel-case-get",
+      ].sort(),
+    );
+    // Nothing exists before apply: the plan only read.
+    expect([...sb.state.resources.keys()].filter((k) => /microsoft\.(logic|insights|web)\//i.test(k))).toEqual([]);
+
+    await applyAll(first.ctx, plan);
+    const urls = first.ctx.shared.callbackUrls;
+    expect(urls.caseSync).toMatch(/sig=/);
+    expect(urls.caseGet).toMatch(/sig=/);
+    expect(urls.alertIngest).toMatch(/sig=/);
+    // The role assignments took 90 s to propagate; the step waited for them instead of failing.
+    expect(first.io.progressLines.join("\n")).toMatch(/update Waiting for the "Reader" role to take effect/);
+    expect(first.io.progressLines.join("\n")).toMatch(/managed identities can use Sentinel/);
+    // Nothing printed carries a callback URL's signature.
+    const sig = new URL(urls.caseSync!).searchParams.get("sig")!;
+    expect(first.io.allText()).not.toContain(sig);
+
+    const second = azureRun(sb, config);
+    const again = await planAll(second.ctx);
+    expect(actionable(again)).toEqual([]);
+    expect(again.length).toBeGreaterThan(10);
+    // The second run still hands the callback URLs to the Kibana steps.
+    expect(second.ctx.shared.callbackUrls).toEqual(urls);
+
+    const checks = [];
+    for (const s of (await import("../../../src/steps/azure/index.js")).azureSteps) checks.push(...((await s.verify?.(second.ctx)) ?? []));
+    expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
+    expect(JSON.stringify(checks)).not.toContain(sig);
+    expect(JSON.stringify(checks)).toContain(REDACTED);
+  });
+
+  it("creates the Logic Apps' resource group when it is missing and the user agrees", async () => {
+    sb = await startAzureSandbox(sandboxOptions({ resourceGroups: [{ name: WORKSPACE_RG, location: "northeurope" }] }));
+    const config = azureConfig(sb);
+    const io = new TestIoHost({ interactive: true, answers: { "azure.createResourceGroup": true } });
+    const { ctx, changes } = await setupRun(sb, config, io);
+    expect(io.asked.map((q) => q.code)).toContain("azure.createResourceGroup");
+    expect(changes.find((c) => c.resource === "resource group")).toMatchObject({ action: "create", name: LOGIC_RG });
+    expect(changes.filter((c) => c.step === "azure-deploy").every((c) => c.action === "create")).toBe(true);
+    expect(ctx.shared.callbackUrls.caseSync).toBeDefined();
+    expect(actionable(await planAll(azureRun(sb, config).ctx))).toEqual([]);
+  });
+});
+
+describe("setup, Azure side, OAuth connection", () => {
+  it("without a person at the terminal, an unauthorised connection stops the run with exit 4 and the consent link", async () => {
+    sb = await startAzureSandbox(sandboxOptions());
+    const config = azureConfig(sb, { sentinel: { authorization: "oauth" }, features: { alertForwarding: false } });
+    const run = azureRun(sb, config);
+    const plan = await planAll(run.ctx);
+    expect(rows(actionable(plan))).toEqual(
+      [
+        "create API connection (azuresentinel) elastic-sentinel-azuresentinel",
+        "create Logic App workflow elastic-sentinel-case-sync",
+        "create Logic App workflow elastic-sentinel-case-get",
+        "create callback URL elastic-sentinel-case-sync",
+        "create callback URL elastic-sentinel-case-get",
+        "create Sentinel authorization (OAuth consent) elastic-sentinel-azuresentinel",
+      ].sort(),
+    );
+    const err = await applyAll(run.ctx, plan).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(exitCodeOf(err)).toBe(4);
+    expect((err as Error).message).toMatch(/elastic-sentinel-azuresentinel is not authorised/);
+    expect((err as { suggestion: string }).suggestion).toMatch(/consent link.*https:\/\/127\.0\.0\.1:\d+\/consent\//);
+    expect((err as { suggestion: string }).suggestion).toMatch(/Authorize → Save/);
+  });
+
+  it("interactively, shows the consent link and waits until the person has authorised the connection", async () => {
+    sb = await startAzureSandbox(sandboxOptions());
+    const sandbox = sb;
+    const config = azureConfig(sb, { sentinel: { authorization: "oauth" } });
+    // The "person": opens the consent link as soon as it is shown.
+    const io = new (class extends TestIoHost {
+      override message(level: Parameters<TestIoHost["message"]>[0], text: string) {
+        super.message(level, text);
+        const link = /consent link and sign in: (\S+)/.exec(text)?.[1];
+        if (link) void visit(sandbox, link);
+      }
+    })({ interactive: true });
+    const { changes } = await setupRun(sb, config, io);
+    expect(changes.some((c) => c.resource.startsWith("Sentinel authorization") && c.action === "create")).toBe(true);
+    expect(io.progressLines.join("\n")).toMatch(/elastic-sentinel-azuresentinel is authorised/);
+    const again = await planAll(azureRun(sb, config).ctx);
+    expect(actionable(again)).toEqual([]);
+    expect(again.find((c) => c.resource.startsWith("Sentinel authorization"))?.reason).toMatch(/authorised/);
+  });
+});
+
+/** A browser visit of a sandbox page (trusting the sandbox CA). */
+async function visit(sb: AzureSandbox, url: string): Promise<void> {
+  const { request } = await import("node:https");
+  await new Promise<void>((resolve, reject) => {
+    request(url, { ca: sb.caCert }, (res) => {
+      res.resume();
+      res.on("end", () => resolve());
+    })
+      .on("error", reject)
+      .end();
+  });
+}
