@@ -63,7 +63,14 @@ export async function createElasticsearchClient(
     tls: conn.caCerts ? { ca: conn.caCerts } : undefined,
     requestTimeout: 30_000,
     maxRetries: 3,
-    headers: { "user-agent": userAgent() },
+    headers: {
+      "user-agent": userAgent(),
+      // The v9 client asks for `compatible-with=9`, which an 8.x cluster refuses ("Accept version must be
+      // either version 8 or 7", elastic/elasticsearch-js#2909). Plain JSON works on 8.x and 9.x alike, and the
+      // few responses we read (info, authenticate, has_privileges, index, search) have the same shape on both.
+      accept: "application/json",
+      "content-type": "application/json",
+    },
   });
   if (overrides.onHttp) {
     const onHttp = overrides.onHttp;

@@ -9,6 +9,7 @@ import { type ClientOverrides, createClients } from "../../../src/engine/clients
 import { createSharedState, type SharedState } from "../../../src/engine/shared-state.js";
 import type { Change, Check, Step, StepContext } from "../../../src/engine/types.js";
 import type { IoHost, Level, Question } from "../../../src/io/io-host.js";
+import { createKibanaClient } from "../../../src/kibana/client.js";
 import type { ElasticSandbox } from "../../../src/sandbox/elastic/index.js";
 import { kibanaPreflightSteps, kibanaSteps } from "../../../src/steps/kibana/index.js";
 
@@ -81,12 +82,33 @@ export function testIo(answers: Record<string, string | boolean> = {}): TestIo {
 
 export function makeContext(
   config: ResolvedConfig,
-  options: { io?: IoHost; shared?: SharedState; overrides?: ClientOverrides; now?: () => number } = {},
+  options: {
+    io?: IoHost;
+    shared?: SharedState;
+    overrides?: ClientOverrides;
+    now?: () => number;
+    /** Record Kibana retry waits instead of waiting (fault tests). */
+    waits?: number[];
+  } = {},
 ): StepContext {
+  const overrides = options.overrides ?? {};
+  const clients = createClients(config, overrides);
+  const waits = options.waits;
+  if (waits) {
+    let kibana: ReturnType<typeof createKibanaClient> | undefined;
+    clients.kibana = () => {
+      kibana ??= createKibanaClient(config, overrides, {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+      return kibana;
+    };
+  }
   return {
     config,
     io: options.io ?? testIo(),
-    clients: createClients(config, options.overrides ?? {}),
+    clients,
     shared: options.shared ?? createSharedState(),
     signal: new AbortController().signal,
     now: options.now ?? Date.now,
