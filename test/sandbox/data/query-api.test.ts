@@ -121,6 +121,18 @@ describe("Log Analytics query API", () => {
     expect(t.rows).toEqual([["case-1", "Closed", "Undetermined"]]);
   });
 
+  it("ingestion_time() is when the row became visible, not its TimeGenerated", async () => {
+    const w = createWorld({ latencyMs: 45_000 });
+    w.grant(WORKFLOW_PRINCIPAL, "mmp");
+    w.grant(READER_PRINCIPAL, "reader");
+    await w.ingest([alert(1, { TimeGenerated: "2026-11-27T10:00:00Z" })]);
+    await w.clock.advance(45_000);
+    const t = resultTable(
+      (await w.query("ElasticAlerts_CL | extend it = ingestion_time() | project it, TimeGenerated")).body,
+    );
+    expect(t.rows).toEqual([["2026-11-27T12:00:45Z", "2026-11-27T10:00:00Z"]]);
+  });
+
   it("a caller without a reader role gets 403 InsufficientAccessError", async () => {
     const w = await seeded();
     const res = await w.query("ElasticAlerts_CL | take 1", { principal: WORKFLOW_PRINCIPAL });

@@ -16,7 +16,7 @@ import type { ClockTimer } from "../../common/clock.js";
 import { alertFromRow, securityAlertRow, summaryAlert } from "./alerts.js";
 import type { AlertRuleView, DataPlaneHost, SentinelAlert, WorkspaceView } from "./host.js";
 import { KqlError, type KqlRow, runKql } from "./kql/index.js";
-import type { RowStore, StoredRow } from "./row-store.js";
+import { ingestionTimeOf, type RowStore, type StoredRow } from "./row-store.js";
 import { workspaceTable } from "./tables.js";
 import { parseIsoDuration } from "./timespan.js";
 
@@ -86,7 +86,11 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
     s.cursor = seq;
     let result: KqlRow[];
     try {
-      result = runKql(String(p.query ?? ""), { now, table: (n) => workspaceTable(host, rows, ws, n, filter) }).rows;
+      result = runKql(String(p.query ?? ""), {
+        now,
+        ingestionTime: ingestionTimeOf,
+        table: (n) => workspaceTable(host, rows, ws, n, filter),
+      }).rows;
       s.lastError = undefined;
     } catch (e) {
       if (!(e instanceof KqlError)) throw e;

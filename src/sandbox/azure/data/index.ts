@@ -17,6 +17,7 @@ import type { DataPlaneHost } from "./host.js";
 import { handleIngest } from "./ingest-api.js";
 import { handleQuery } from "./query-api.js";
 import { createRowStore, type RowStore } from "./row-store.js";
+import { checkWorkspaceQuery, type KqlCheck } from "./validate.js";
 
 export type {
   AlertRuleView,
@@ -35,6 +36,7 @@ export type { KqlColumn, KqlContext, KqlRow, KqlTable, KqlType, KqlValue } from 
 export { mountIngestionApi, mountQueryApi } from "./mount.js";
 export { createStateHost, type StateHostOptions } from "./state-host.js";
 export type { RowStore, StoredRow } from "./row-store.js";
+export { checkTransformKql, type KqlCheck } from "./validate.js";
 
 export interface QueryRequest {
   /** The `{workspaceId}` path parameter (the workspace's customerId GUID). */
@@ -71,6 +73,11 @@ export interface DataPlane {
   stop(): void;
   /** Run one scheduler tick now (tests): every rule that is due at the current clock time. */
   runRules(): Promise<void>;
+  /**
+   * Compile a query against a workspace's tables without running it: for the control plane to refuse an analytics
+   * rule whose query Sentinel could not run (unknown table or column, unsupported KQL).
+   */
+  checkQuery(workspaceResourceId: string, query: string): KqlCheck;
   /** Last query error per analytics rule id (lower-cased), for rules whose query the engine refused. */
   ruleErrors(): Record<string, string>;
   /** The rows of every workspace table (read by tests; dropped by the control plane when a table is deleted). */
@@ -88,5 +95,6 @@ export function createDataPlane(host: DataPlaneHost): DataPlane {
     stop: () => analytics.stop(),
     runRules: () => analytics.runDue(),
     ruleErrors: () => analytics.errors(),
+    checkQuery: (workspaceId, query) => checkWorkspaceQuery(host, rows, workspaceId, query),
   };
 }

@@ -14,7 +14,7 @@ import type { QueryRequest } from "./index.js";
 import { KqlError, runKql } from "./kql/index.js";
 import { toJsonCell } from "./kql/values.js";
 import { INVALID_JSON } from "./mount.js";
-import type { RowStore } from "./row-store.js";
+import { ingestionTimeOf, type RowStore } from "./row-store.js";
 import { workspaceTable } from "./tables.js";
 import { parseTimespanParam } from "./timespan.js";
 
@@ -83,6 +83,7 @@ export async function handleQuery(host: DataPlaneHost, rows: RowStore, req: Quer
   try {
     const result = runKql(query, {
       now,
+      ingestionTime: ingestionTimeOf,
       table: (name) =>
         workspaceTable(host, rows, ws, name, (s) => {
           if (!window) return true;

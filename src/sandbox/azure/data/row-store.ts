@@ -24,6 +24,13 @@ export interface RowStore {
   lastSeq(): number;
 }
 
+/** Ingestion time of every stored row object, for KQL's `ingestion_time()`. */
+const INGESTED = new WeakMap<object, number>();
+
+export function ingestionTimeOf(row: KqlRow): number | undefined {
+  return INGESTED.get(row);
+}
+
 export function createRowStore(): RowStore {
   const byWorkspace = new Map<string, Map<string, StoredRow[]>>();
   let seq = 0;
@@ -44,7 +51,10 @@ export function createRowStore(): RowStore {
         list = [];
         tables.set(table, list);
       }
-      for (const values of rows) list.push({ values, ingestedAt, seq: ++seq });
+      for (const values of rows) {
+        INGESTED.set(values, ingestedAt);
+        list.push({ values, ingestedAt, seq: ++seq });
+      }
     },
     list: (workspaceId, table) => ws(workspaceId).get(table) ?? [],
     drop(workspaceId, table) {

@@ -16,6 +16,7 @@ export interface Compiled {
 export interface Scope {
   columns: Map<string, KqlType>;
   now: number;
+  ingestionTime?: (row: KqlRow) => number | undefined;
   /** Name of the operator being compiled, for error messages ("'where' operator: …"). */
   operator: string;
 }

@@ -22,7 +22,12 @@ export function runKql(query: string | Query, ctx: KqlContext): KqlTable {
 }
 
 function scopeOf(table: KqlTable, ctx: KqlContext, operator: string): Scope {
-  return { columns: new Map(table.columns.map((c) => [c.name, c.type])), now: ctx.now, operator };
+  return {
+    columns: new Map(table.columns.map((c) => [c.name, c.type])),
+    now: ctx.now,
+    ingestionTime: ctx.ingestionTime,
+    operator,
+  };
 }
 
 /** Column name KQL gives an unnamed expression: the column itself, `a_b_c` for `a.b.c`, else `ColumnN`. */

@@ -103,6 +103,16 @@ const FUNCTIONS: Record<string, FnSpec> = {
       },
     }),
   },
+  ingestion_time: {
+    min: 0,
+    build: (_a, scope) => ({
+      type: "datetime",
+      fn: (row) => {
+        const t = scope.ingestionTime?.(row);
+        return t === undefined ? null : new Date(t);
+      },
+    }),
+  },
   isempty: { min: 1, build: (a) => ({ type: "bool", fn: (row) => isEmptyValue(a[0]!.fn(row)) }) },
   isnotempty: { min: 1, build: (a) => ({ type: "bool", fn: (row) => !isEmptyValue(a[0]!.fn(row)) }) },
   isnull: { min: 1, build: (a) => ({ type: "bool", fn: (row) => a[0]!.fn(row) === null }) },

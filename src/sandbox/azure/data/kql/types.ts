@@ -38,6 +38,8 @@ export interface KqlContext {
   table(name: string): KqlTable | undefined;
   /** Current time for now()/ago(), epoch ms (the sandbox clock). */
   now: number;
+  /** When a stored row was ingested (KQL's `ingestion_time()`); rows made by project/extend have none. */
+  ingestionTime?: (row: KqlRow) => number | undefined;
 }
 
 /** A KQL error with the construct it concerns; the query API maps it to 400 BadArgumentError. */
