@@ -91,7 +91,9 @@ export async function handleIngest(host: DataPlaneHost, rows: RowStore, req: Ing
       "The request body must be a JSON array of objects matching the stream declaration.",
     );
 
-  // The stream's columns type the input; properties the declaration does not list are not part of `source`.
+  // The stream's columns type the input; properties the declaration does not list are not part of `source`
+  // [I: docs say the body must "match the structure expected by the DCR" (logs-ingestion-api-overview) but do
+  // not say whether extra properties fail the call; the sandbox drops them, as the transformation never sees them].
   const source: KqlTable = {
     columns: decl.columns.map((c) => ({ name: c.name, type: kqlTypeOf(c.type) ?? "string" })),
     rows: [],
