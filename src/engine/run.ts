@@ -190,7 +190,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
 
   const checks = await verifySteps(steps, ctx);
   report.checks = checks;
-  if (checks.length > 0) ctx.io.result(formatChecks(checks, style));
+  if (checks.length > 0) ctx.io.result(`\n${formatChecks(checks, style)}`);
   const failed = checks.filter((c) => c.status === "fail");
   if (failed.length > 0) {
     throw new VerificationError(
