@@ -83,6 +83,17 @@ describe("auth, xsrf, spaces, privileges", () => {
     });
   });
 
+  it("Elasticsearch enforces index privileges: create_doc may create but not overwrite or search", async () => {
+    const key = sb.state.createApiKey({ privileges: { indices: [{ names: ["logs-t-*"], privileges: ["create_doc"] }] } });
+    const headers = { Authorization: `ApiKey ${key.encoded}` };
+    const doc = { "@timestamp": "2026-01-01T00:00:00Z" };
+    expect((await raw.post(`${sb.elasticsearchUrl}/logs-t-default/_doc?op_type=create`, doc, { headers })).status).toBe(201);
+    expect((await raw.put(`${sb.elasticsearchUrl}/other/_doc/1`, doc, { headers })).status).toBe(403);
+    const search = await raw.post(`${sb.elasticsearchUrl}/logs-t-default/_search`, {}, { headers });
+    expect(search.status).toBe(403);
+    expect(search.data.error.type).toBe("security_exception");
+  });
+
   it("the superuser key has all requested privileges", async () => {
     const res = await es(sb).post("/_security/user/_has_privileges", { cluster: ["all"], index: [{ names: ["*"], privileges: ["all"] }] });
     expect(res.data.has_all_requested).toBe(true);

@@ -95,8 +95,8 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
 
   const indexDoc = (req: SandboxRequest, id: string | undefined, forceCreate: boolean) => {
     const index = req.params.index!;
-    requireIndex(req, index, forceCreate ? "create_doc" : "index", "indices:data/write/index");
     const opType = forceCreate || req.query.get("op_type") === "create" ? "create" : "index";
+    requireIndex(req, index, opType === "create" ? "create_doc" : "index", "indices:data/write/index");
     const source = body(req);
     const r = ctx.store.index(index, source, { id, opType });
     return ok(
