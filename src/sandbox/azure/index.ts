@@ -142,71 +142,60 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     logic,
     data,
     providers,
-    environment: () => environmentOf(state, loginUrl),
+    environment: () => environmentOf(state, state.endpoints.login),
   };
   const deployments = createDeploymentsApi(env);
   const session = randomBytes(24).toString("base64url");
-  let loginUrl = "";
-  const authority = () => loginUrl;
+  // The login endpoint first: every other endpoint names it in WWW-Authenticate.
+  const login = await listen(certs, createLoginRouter(issuer, session, { id: principalId, upn }, subscriptionId));
+  const auth = (audiences: readonly string[]) => ({ issuer, audiences, authority: login.url, tenantId });
 
   const laRouter = createRouter({
     faults,
-    before: (req) =>
-      authenticate({
-        issuer,
-        audiences: AUDIENCES.logAnalytics,
-        authority: authority(),
-        tenantId,
-        // Log Analytics query API error shape (OperationalInsights.json ErrorResponse).
-        body: (code, message) => ({
-          error: {
-            code: "AuthorizationRequiredError",
-            message: "Valid authentication was not provided",
-            innererror: { code, message },
-          },
-        }),
-      })(req),
+    before: authenticate({
+      ...auth(AUDIENCES.logAnalytics),
+      // Log Analytics query API error shape (OperationalInsights.json ErrorResponse).
+      body: (code, message) => ({
+        error: {
+          code: "AuthorizationRequiredError",
+          message: "Valid authentication was not provided",
+          innererror: { code, message },
+        },
+      }),
+    }),
     onError: (e) => errorResponse(e),
   });
   mountQueryApi(laRouter, data, (r) => callerFromRequest(r).principalId);
   const ingestRouter = createRouter({
     faults,
     maxBodyBytes: 64 * 1024 * 1024,
-    before: (req) => authenticate({ issuer, audiences: AUDIENCES.ingestion, authority: authority(), tenantId })(req),
+    before: authenticate(auth(AUDIENCES.ingestion)),
     onError: (e) => errorResponse(e),
   });
   mountIngestionApi(ingestRouter, data, (r) => callerFromRequest(r).principalId);
 
-  const armAuth = { issuer, audiences: AUDIENCES.management, tenantId, authority: "" };
-  const [arm, la, ingest, portal, logicApps, login] = await Promise.all([
-    listen(certs, {
-      on: () => {
-        throw new Error("unused");
-      },
-      handle: (req, res) => armRouter.handle(req, res),
-    }),
+  const [arm, la, ingest, portal, logicApps] = await Promise.all([
+    listen(certs, createArmRouter(env, deployments, auth(AUDIENCES.management), faults)),
     listen(certs, laRouter),
     listen(certs, ingestRouter),
     listen(certs, createPortalRouter(env, principalId)),
     listen(certs, createLogicAppsRouter(env, logic, faults)),
-    listen(certs, createLoginRouter(issuer, session, { id: principalId, upn }, subscriptionId)),
   ]);
-  loginUrl = login.url;
-  armAuth.authority = loginUrl;
-  const armRouter = createArmRouter(env, deployments, armAuth, faults);
+  const loginUrl = login.url;
   state.endpoints = {
     resourceManager: arm.url,
     logAnalytics: la.url,
     logsIngestion: ingest.url,
     portal: portal.url,
     logicApps: logicApps.url,
+    login: loginUrl,
   };
   data.start();
 
   let azDir: string | undefined;
   const servers = [arm, la, ingest, portal, logicApps, login];
   return {
-    endpoints: { ...state.endpoints, login: login.url },
+    endpoints: { ...state.endpoints },
     caCert: certs.caCert,
     credential: sandboxCredential(issuer, { principalId, user: true, upn }),
     tenantId,

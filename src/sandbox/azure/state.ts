@@ -72,6 +72,8 @@ export interface SandboxEndpoints {
   logsIngestion: string;
   portal: string;
   logicApps: string;
+  /** The sandbox login endpoint (the fake az's token source). */
+  login: string;
 }
 
 export type StateEvent =
@@ -98,7 +100,14 @@ export class AzureState {
   readonly incidents = new Map<string, IncidentRecord>();
   /** Table rows per `idKey(workspaceId)/tablename-lowercased`. Owned by the data plane; kept here so all share one store. */
   readonly rows = new Map<string, Row[]>();
-  endpoints: SandboxEndpoints = { resourceManager: "", logAnalytics: "", logsIngestion: "", portal: "", logicApps: "" };
+  endpoints: SandboxEndpoints = {
+    resourceManager: "",
+    logAnalytics: "",
+    logsIngestion: "",
+    portal: "",
+    logicApps: "",
+    login: "",
+  };
   private incidentCounters = new Map<string, number>();
   private listeners = new Set<(e: StateEvent) => void>();
 
