@@ -1,4 +1,8 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { createKibanaHttp } from "../../src/kibana/http.js";
+import { createRouter } from "../../src/sandbox/common/router.js";
 import { createWayBackTeardownSteps, wayBackSteps, wayBackTeardownSteps } from "../../src/steps/way-back/index.js";
 import { type Harness, run, startHarness, wayBackConfig } from "./helpers.js";
 
@@ -71,5 +75,31 @@ describe("teardown of the way back", () => {
     await run(wayBackTeardownSteps, h.ctx());
     const again = await run(wayBackTeardownSteps, h.ctx());
     expect(again.every((c) => c.action === "no-op")).toBe(true);
+  });
+
+  it("on a Kibana without Fleet there is nothing to remove", async () => {
+    h = await startHarness();
+    const router = createRouter({
+      notFound: () => ({ status: 404, body: { statusCode: 404, error: "Not Found", message: "Not Found" } }),
+    });
+    const server = createServer((req, res) => void router.handle(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const http = createKibanaHttp({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        space: "default",
+        auth: { kind: "apiKey", apiKey: "test-api-key-0001" },
+        retry: { maxAttempts: 1 },
+      });
+      const ctx = h.ctx(wayBackConfig({ features: { sentinelToElastic: false } }));
+      (ctx.clients as { kibana: () => Promise<unknown> }).kibana = async () => ({ http });
+      const plan = await run(wayBackTeardownSteps, ctx);
+      expect(plan.filter((c) => c.target === "fleet").map((c) => c.reason)).toEqual([
+        "Fleet is not available in this Kibana",
+        "Fleet is not available in this Kibana",
+      ]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -64,7 +64,8 @@ export interface PackageChoice {
  * Worked out once per run (several steps need it); `installed` is as read at that time.
  */
 export function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
-  const memo = (ctx.shared["way-back.package"] ??= {}) as { choice?: Promise<PackageChoice> };
+  ctx.shared["way-back.package"] ??= {};
+  const memo = ctx.shared["way-back.package"] as { choice?: Promise<PackageChoice> };
   memo.choice ??= readPackageChoice(ctx);
   // A failed read may be retried by a later call.
   memo.choice.catch(() => {

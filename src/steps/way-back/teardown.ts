@@ -8,7 +8,9 @@ import type { Change, StepContext, TeardownStep } from "../../engine/types.js";
 import { deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
 import { deletePackagePolicy, findPackagePolicyByName } from "../../fleet/package-policies.js";
 import { getPackageInfo, installedVersion, uninstallPackage } from "../../fleet/packages.js";
+import { getFleetStatus } from "../../fleet/setup.js";
 import type { AgentPolicy } from "../../fleet/types.js";
+import { AuthError } from "../../errors.js";
 import { roleAssignmentsApi } from "./azure-roles.js";
 import { fleetHttp } from "./clients.js";
 import {
@@ -30,6 +32,25 @@ function packagePolicyIdsOf(p: AgentPolicy): string[] {
   return ((p.package_policies ?? []) as ({ id: string } | string)[]).map((x) => (typeof x === "string" ? x : x.id));
 }
 
+/**
+ * Fleet teardown runs whatever `features.sentinelToElastic` says now (it may have been on when setup ran), so
+ * a stack without Fleet, or, with the feature off, credentials without Fleet privileges, mean "nothing of
+ * ours there" rather than a failure.
+ */
+async function fleetUnavailable(
+  ctx: StepContext,
+  base: Omit<Change, "action" | "reason">,
+): Promise<Change[] | undefined> {
+  try {
+    if (await getFleetStatus(await fleetHttp(ctx))) return undefined;
+    return [{ ...base, action: "no-op", reason: "Fleet is not available in this Kibana" }];
+  } catch (e) {
+    if (e instanceof AuthError && !ctx.config.features.sentinelToElastic)
+      return [{ ...base, action: "no-op", reason: `skipped: cannot read Fleet (${e.message})` }];
+    throw e;
+  }
+}
+
 const T_PACKAGE_POLICY = "way-back.teardown.package-policy";
 const T_AGENT_POLICY = "way-back.teardown.agent-policy";
 const T_ROLE = "way-back.teardown.role-assignment";
@@ -49,6 +70,8 @@ const packagePolicyTeardown: TeardownStep = {
       resource: "package policy (microsoft_sentinel)",
       name,
     };
+    const unavailable = await fleetUnavailable(ctx, base);
+    if (unavailable) return unavailable;
     const http = await fleetHttp(ctx);
     const found = await findPackagePolicyByName(http, name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
@@ -107,6 +130,8 @@ const agentPolicyTeardown: TeardownStep = {
     const prefix = ctx.config.naming.prefix;
     const name = agentPolicyName(prefix);
     const base = { step: T_AGENT_POLICY, target: "fleet" as const, resource: "agent policy", name };
+    const unavailable = await fleetUnavailable(ctx, base);
+    if (unavailable) return unavailable;
     const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!isOurs(found.description, prefix))
@@ -184,6 +209,8 @@ const packageTeardown: TeardownStep = {
   enabled: () => true,
   async plan(ctx) {
     const base = { step: T_PACKAGE, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
+    const unavailable = await fleetUnavailable(ctx, base);
+    if (unavailable) return unavailable;
     const version = installedVersion(await getPackageInfo(await fleetHttp(ctx), PACKAGE_NAME));
     if (!version) return [{ ...base, action: "no-op", reason: "not installed" }];
     return [
