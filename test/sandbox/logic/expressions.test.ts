@@ -160,6 +160,36 @@ describe("Logic Apps expressions", () => {
     expect(r.ticks).toBe(10_000_000);
   });
 
+  it("object helpers and chunking: setProperty, addProperty, removeProperty, array, isInt, isFloat, chunk, reverse, slice", async () => {
+    const r = await evaluate({
+      obj: "@removeProperty(setProperty(addProperty(json('{\"a\":1}'), 'b', 2), 'a', 3), 'b')",
+      dup: "@addProperty(json('{\"a\":1}'), 'a', 2)",
+      misc: "@createArray(array('x'), isInt('12'), isInt('1.5'), isFloat('1.5'), reverse(createArray(1, 2)), slice('hello', 1, -1))",
+      chunk: "@createArray(chunk(createArray(1, 2, 3, 4, 5), 2), chunk('abcde', 3))",
+    });
+    expect(r.obj).toEqual({ a: 3 });
+    expect(r.dup).toMatch(/^Failed: .*already has it/);
+    expect(r.misc).toEqual([["x"], true, false, true, [2, 1], "ell"]);
+    expect(r.chunk).toEqual([
+      [[1, 2], [3, 4], [5]],
+      ["abc", "de"],
+    ]);
+  });
+
+  it("addToTime moves months as .NET does (Jan 31 + 1 month is Feb 28); getFutureTime, getPastTime, startOfDay and startOfHour", async () => {
+    const r = await evaluate({
+      t: "@createArray(addToTime('2026-01-31T10:00:00Z', 1, 'Month', 'yyyy-MM-dd'), addToTime('2026-01-01T00:00:00Z', 2, 'Week', 'yyyy-MM-dd'), getFutureTime(1, 'Hour'), getPastTime(1, 'Day', 'yyyy-MM-dd'), startOfDay('2026-03-04T05:06:07Z'), startOfHour('2026-03-04T05:06:07Z', 'HH:mm'))",
+    });
+    expect(r.t).toEqual([
+      "2026-03-03",
+      "2026-01-15",
+      "2026-11-27T13:00:00.0000000Z",
+      "2026-11-26",
+      "2026-03-04T00:00:00.0000000Z",
+      "05:00",
+    ]);
+  });
+
   it("guid() makes distinct GUIDs in the requested format", async () => {
     const r = await evaluate({ g: "@createArray(guid(), guid(), guid('N'))" });
     const [a, b, n] = r.g as string[];

@@ -96,6 +96,35 @@ export function formatTimestamp(t: number, format = "o"): string {
   return out;
 }
 
+const UNITS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
+/** Add `n` units; Month and Year move the calendar, the others a fixed length. */
+function addUnits(name: string, t: number, n: number, unit: unknown): number {
+  const u = expectString(name, unit).toLowerCase();
+  if (u === "month" || u === "year") {
+    // .NET AddMonths keeps the day when it exists and otherwise takes the month's last day (Jan 31 + 1 → Feb 28).
+    const d = new Date(t);
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + (u === "year" ? 12 * n : n));
+    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, last));
+    return d.getTime();
+  }
+  const ms = UNITS[u];
+  if (ms === undefined)
+    fail(name, `expects a time unit of Second, Minute, Hour, Day, Week, Month or Year; got '${String(unit)}'`);
+  return t + n * ms;
+}
+
+const fmt = (name: string, f: unknown) => (f === undefined ? "o" : expectString(name, f));
+
 function adder(name: string, unitMs: number): FnSpec {
   return spec(2, 3, ([ts, n, f]) => {
     const t = parseTimestamp(name, ts) + expectInteger(name, n) * unitMs;
@@ -109,6 +138,26 @@ export const dateFunctions: Record<string, FnSpec> = {
   addminutes: adder("addMinutes", 60_000),
   addhours: adder("addHours", 3_600_000),
   adddays: adder("addDays", 86_400_000),
+  addtotime: spec(3, 4, ([ts, n, u, f]) =>
+    formatTimestamp(
+      addUnits("addToTime", parseTimestamp("addToTime", ts), expectInteger("addToTime", n), u),
+      fmt("addToTime", f),
+    ),
+  ),
+  getfuturetime: spec(2, 3, ([n, u, f], wf) =>
+    formatTimestamp(addUnits("getFutureTime", wf.now(), expectInteger("getFutureTime", n), u), fmt("getFutureTime", f)),
+  ),
+  getpasttime: spec(2, 3, ([n, u, f], wf) =>
+    formatTimestamp(addUnits("getPastTime", wf.now(), -expectInteger("getPastTime", n), u), fmt("getPastTime", f)),
+  ),
+  startofday: spec(1, 2, ([ts, f]) => {
+    const t = parseTimestamp("startOfDay", ts);
+    return formatTimestamp(t - (t % 86_400_000), fmt("startOfDay", f));
+  }),
+  startofhour: spec(1, 2, ([ts, f]) => {
+    const t = parseTimestamp("startOfHour", ts);
+    return formatTimestamp(t - (t % 3_600_000), fmt("startOfHour", f));
+  }),
   formatdatetime: spec(1, 2, ([ts, f]) =>
     formatTimestamp(parseTimestamp("formatDateTime", ts), f === undefined ? "o" : expectString("formatDateTime", f)),
   ),

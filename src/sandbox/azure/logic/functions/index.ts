@@ -3,6 +3,7 @@ import { DOCS, TemplateError } from "../expression/values.js";
 import { collectionFunctions } from "./collections.js";
 import { dateFunctions } from "./dates.js";
 import { logicMathFunctions } from "./logic-math.js";
+import { objectFunctions } from "./objects.js";
 import { stringFunctions } from "./strings.js";
 import type { FnSpec, WorkflowAccess } from "./types.js";
 import { workflowFunctions } from "./workflow.js";
@@ -13,6 +14,7 @@ export const FUNCTIONS: Readonly<Record<string, FnSpec>> = {
   ...logicMathFunctions,
   ...stringFunctions,
   ...collectionFunctions,
+  ...objectFunctions,
   ...dateFunctions,
   ...workflowFunctions,
 };

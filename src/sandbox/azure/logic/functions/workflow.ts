@@ -11,6 +11,8 @@ export const workflowFunctions: Record<string, FnSpec> = {
   actions: spec(1, 1, ([n], wf, t) => wf.action(expectString("actions", n), t)),
   outputs: spec(1, 1, ([n], wf, t) => wf.outputs(expectString("outputs", n), t)),
   body: spec(1, 1, ([n], wf, t) => bodyOf(wf.outputs(expectString("body", n), t))),
+  actionoutputs: spec(1, 1, ([n], wf, t) => wf.outputs(expectString("actionOutputs", n), t)),
+  actionbody: spec(1, 1, ([n], wf, t) => bodyOf(wf.outputs(expectString("actionBody", n), t))),
   result: spec(1, 1, ([n], wf, t) => wf.result(expectString("result", n), t)),
   item: spec(0, 0, (_a, wf, t) => wf.item(t)),
   items: spec(1, 1, ([n], wf, t) => wf.items(expectString("items", n), t)),
@@ -20,4 +22,4 @@ export const workflowFunctions: Record<string, FnSpec> = {
 };
 
 /** Functions whose first (literal) argument names an action, checked by `validate`. */
-export const ACTION_REFERENCES = new Set(["actions", "outputs", "body", "result"]);
+export const ACTION_REFERENCES = new Set(["actions", "outputs", "body", "result", "actionoutputs", "actionbody"]);
