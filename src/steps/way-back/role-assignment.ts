@@ -5,7 +5,9 @@
  * Azure management API `…/workspaces/<ws>/providers/Microsoft.SecurityInsights/incidents` (and each incident's
  * `/alerts`) — see the package's data_stream/{incident,alert}/agent/stream/cel.yml.hbs. Reading incidents and
  * their alerts is what **Microsoft Sentinel Reader** on the workspace grants (`Microsoft.SecurityInsights/*\/read`),
- * and nothing more: it cannot change incidents or rules. We assign that role to the app's service principal at the
+ * and nothing more: it cannot change incidents or rules. (The package README asks for Microsoft Graph
+ * permissions `SecurityAlert.Read.All` and `User.Read`; the CEL programs do not call Graph — their token is for
+ * `resource: https://management.azure.com/` — so we neither need nor grant them.) We assign that role to the app's service principal at the
  * workspace scope under a deterministic name, after checking that it does not already hold it (or a role that
  * includes it). Assigning needs `Microsoft.Authorization/roleAssignments/write` for whoever runs us (Owner,
  * User Access Administrator or Role Based Access Control Administrator on the workspace).
