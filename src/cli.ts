@@ -3,7 +3,7 @@
  * input registry only; each command's module (zod, chalk, prompts, the engine) is imported when it runs.
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CommandDeps, CommonOptions } from "./commands/context.js";
 import { refuseSecretFlags } from "./commands/secret-flags.js";
 import { inputs } from "./config/registry.js";
@@ -59,6 +59,14 @@ function addCommonOptions(cmd: Command, withInputs: boolean): void {
   }
   cmd.option("--json", "Print one JSON document on stdout at the end (implies --non-interactive)");
   cmd.option("--debug", "Show each HTTP call (method, URL, status, duration) and error stacks");
+}
+
+/** `--timeout 15m` → milliseconds (commander turns the throw into a usage error: exit 3). */
+export function parseDuration(text: string): number {
+  const m = /^([1-9][0-9]*)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) throw new InvalidArgumentError("expected a duration such as 90s, 15m or 1h");
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+  return Number(m[1]) * unit;
 }
 
 function examples(lines: string[]): string {
@@ -154,8 +162,22 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     const flagMap: FlagMap = new Map();
     const cmd = program.command("verify").description("Check every managed object and follow both paths end to end");
     addCommonOptions(cmd, true);
+    cmd.option("--full", "Also follow a real test document through the detection rule (slower)");
+    cmd.addOption(
+      new Option("--timeout <duration>", "Bound for the whole run, e.g. 90s, 15m, 1h [default 15m]").argParser(
+        parseDuration,
+      ),
+    );
+    cmd.addOption(new Option("--only <path>", "Check only one path").choices(["case", "alerts"]));
     addInputOptions(cmd, flagMap);
-    cmd.addHelpText("after", examples([`${BIN} verify`, `${BIN} verify --config prod.yaml --json`]));
+    cmd.addHelpText(
+      "after",
+      examples([
+        `${BIN} verify`,
+        `${BIN} verify --only case --timeout 5m`,
+        `${BIN} verify --full --config prod.yaml --json`,
+      ]),
+    );
     const go = run("verify", async () => (await import("./commands/verify.js")).runVerify);
     cmd.action((opts) => go(opts, flagMap));
   }
@@ -166,10 +188,17 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
       .command("teardown")
       .description("Remove exactly what setup created for this prefix (asks first; --yes in CI)");
     addCommonOptions(cmd, true);
+    cmd.option("--dry-run", "Print what would be removed and stop");
+    cmd.option("--delete-data", "Also delete the alerts table (it holds the forwarded alert history)");
+    cmd.option("--delete-resource-group", "Also delete the resource group, if setup created it");
     addInputOptions(cmd, flagMap);
     cmd.addHelpText(
       "after",
-      examples([`${BIN} teardown`, `${BIN} teardown --config prod.yaml --non-interactive --yes`]),
+      examples([
+        `${BIN} teardown --dry-run`,
+        `${BIN} teardown`,
+        `${BIN} teardown --config prod.yaml --non-interactive --yes --delete-data`,
+      ]),
     );
     const go = run("teardown", async () => (await import("./commands/teardown.js")).runTeardown);
     cmd.action((opts) => go(opts, flagMap));
@@ -182,7 +211,11 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
         "Run setup and verify against local sandboxes of Kibana, Elasticsearch and Azure (no accounts needed)",
       );
     addCommonOptions(cmd, false);
-    cmd.addHelpText("after", examples([`npx ${BIN} demo`, `${BIN} demo --json`]));
+    cmd.option(
+      "--keep",
+      "Keep the sandboxes running and print a config file and env lines to use them from another shell",
+    );
+    cmd.addHelpText("after", examples([`npx ${BIN} demo`, `${BIN} demo --keep`, `${BIN} demo --json`]));
     const go = run("demo", async () => (await import("./commands/demo.js")).runDemo);
     cmd.action((opts) => go(opts, new Map()));
   }

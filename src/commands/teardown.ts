@@ -4,6 +4,10 @@ import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, lo
 
 export interface TeardownOptions extends CommonOptions {
   dryRun?: boolean;
+  /** --delete-data: also the alerts table. */
+  deleteData?: boolean;
+  /** --delete-resource-group: also the resource group, when setup created it. */
+  deleteResourceGroup?: boolean;
 }
 
 export async function runTeardown(options: TeardownOptions, deps: CommandDeps = {}): Promise<CommandResult> {

@@ -191,3 +191,21 @@ describe("--json always yields one document", () => {
     expect(doc.error).toBeUndefined();
   });
 });
+
+describe("command options", () => {
+  it("verify --timeout takes durations and refuses anything else with exit 3", async () => {
+    const { parseDuration } = await import("../../src/cli.js");
+    expect(parseDuration("90s")).toBe(90_000);
+    expect(parseDuration("15m")).toBe(900_000);
+    expect(parseDuration("1h")).toBe(3_600_000);
+    const bad = await run(["verify", "--timeout", "soon"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain("expected a duration such as 90s, 15m or 1h");
+  });
+
+  it("verify --only accepts case or alerts, nothing else", async () => {
+    const bad = await run(["verify", "--only", "everything"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/Allowed choices are case, alerts/);
+  });
+});
