@@ -181,7 +181,7 @@ describe("Logic Apps expressions", () => {
       t: "@createArray(addToTime('2026-01-31T10:00:00Z', 1, 'Month', 'yyyy-MM-dd'), addToTime('2026-01-01T00:00:00Z', 2, 'Week', 'yyyy-MM-dd'), getFutureTime(1, 'Hour'), getPastTime(1, 'Day', 'yyyy-MM-dd'), startOfDay('2026-03-04T05:06:07Z'), startOfHour('2026-03-04T05:06:07Z', 'HH:mm'))",
     });
     expect(r.t).toEqual([
-      "2026-03-03",
+      "2026-02-28",
       "2026-01-15",
       "2026-11-27T13:00:00.0000000Z",
       "2026-11-26",
