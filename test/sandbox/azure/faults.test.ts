@@ -12,7 +12,11 @@ afterAll(async () => {
 
 describe("fault injection on the Azure endpoints", () => {
   it("a per-route 429 carries Retry-After and fails only the next matching request", async () => {
-    sb.faults.set({ routes: [{ match: "/providers/Microsoft.SecurityInsights/incidents/", times: 1, kinds: [429], retryAfterSeconds: 7 }] });
+    sb.faults.set({
+      routes: [
+        { match: "/providers/Microsoft.SecurityInsights/incidents/", times: 1, kinds: [429], retryAfterSeconds: 7 },
+      ],
+    });
     const url = `${wsId(sb)}/providers/Microsoft.SecurityInsights/incidents/f1?api-version=2025-09-01`;
     const body = { properties: { title: "t", severity: "Low", status: "New" } };
     const first = await arm(sb, "PUT", url, body);

@@ -312,3 +312,30 @@ describe("Sentinel analytics rules", () => {
     expect(WS).toBe("ws-test");
   });
 });
+
+describe("collections and classic tables", () => {
+  it("GET of a collection lists its direct members (tables of a workspace, alert rules of a workspace)", async () => {
+    const tables = await arm(sb, "GET", `${wsId(sb)}/tables?api-version=2022-10-01`);
+    expect(tables.body.value.map((t: { name: string }) => t.name)).toContain("ElasticAlerts_CL");
+    const rules = await arm(
+      sb,
+      "GET",
+      `${wsId(sb)}/providers/Microsoft.SecurityInsights/alertRules?api-version=2025-07-01-preview`,
+    );
+    expect(rules.body.value.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it("a Classic (Data Collector API) table stays Classic on PUT until it is migrated", async () => {
+    const { createClassicTable } = await import("../../../src/sandbox/azure/index.js");
+    createClassicTable(sb.state, wsId(sb), "Legacy_CL", columns);
+    const put = await arm(sb, "PUT", tablePath("Legacy_CL"), {
+      properties: { schema: { name: "Legacy_CL", columns } },
+    });
+    expect(put.body.properties.schema.tableSubType).toBe("Classic");
+    const migrate = await arm(sb, "POST", `${wsId(sb)}/tables/Legacy_CL/migrate?api-version=2022-10-01`);
+    expect(migrate.status).toBe(200);
+    expect((await arm(sb, "GET", tablePath("Legacy_CL"))).body.properties.schema.tableSubType).toBe(
+      "DataCollectionRuleBased",
+    );
+  });
+});

@@ -10,11 +10,9 @@ import { createHash } from "node:crypto";
 
 const GUID_NAMESPACE = "11fb06fb-712d-4ddd-98c7-e71bbd588830";
 
+/** RFC 4122 byte order of a UUID string (Bicep's GuidUtility hashes the namespace in this order). */
 function uuidBytes(uuid: string): Buffer {
-  const hex = uuid.replace(/-/g, "");
-  const b = Buffer.from(hex, "hex");
-  // .NET Guid byte order: the first three groups are little-endian (Bicep's GuidUtility swaps them).
-  return b;
+  return Buffer.from(uuid.replace(/-/g, ""), "hex");
 }
 
 export function armGuid(args: string[]): string {
@@ -38,7 +36,7 @@ export function uniqueString(args: string[]): string {
   for (let i = 0; i < 8; i++) bits = (bits << 8n) | BigInt(hash[i]!);
   let out = "";
   for (let i = 0; i < 13; i++) {
-    out += BASE32[Number((bits >> BigInt(Math.max(59 - i * 5 , 0))) & 31n)];
+    out += BASE32[Number((bits >> BigInt(Math.max(59 - i * 5, 0))) & 31n)];
   }
   return out;
 }
