@@ -51,7 +51,7 @@ export const names = (config: ResolvedConfig) => ({
   ruleId: `${config.naming.prefix}-forward-rule`,
 });
 
-export async function createLiveProbes(ctx: Pick<StepContext, "config" | "clients">): Promise<VerifyProbes> {
+export async function createLiveProbes(ctx: Pick<StepContext, "config" | "clients" | "now">): Promise<VerifyProbes> {
   const { config } = ctx;
   const n = names(config);
   const kibana = () => ctx.clients.kibana();
@@ -133,7 +133,7 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
     },
     async indexTestDocument(marker) {
       const client = await es();
-      const r = await client.createDocument(TEST_DATA_STREAM, testDocument(marker, new Date().toISOString()));
+      const r = await client.createDocument(TEST_DATA_STREAM, testDocument(marker, new Date(ctx.now()).toISOString()));
       return { index: r.index };
     },
     async findKibanaAlert(marker) {
