@@ -18,5 +18,5 @@ export { type ElasticSandbox, type ElasticSandboxOptions, startElasticSandbox } 
 export type { ElasticSandboxState } from "./state.js";
 export type { ApplicationPrivilegeGrant, IndexPrivilegeGrant, RoleGrant } from "./auth.js";
 export type { LicenseType, OutgoingCall } from "./context.js";
-export type { RuleRunResult } from "./kibana/rules/scheduler.js";
+export type { ActionRunSummary, RuleRunResult } from "./kibana/rules/scheduler.js";
 export type { FleetEmulator, FleetEmulatorOptions } from "../elastic-fleet/index.js";

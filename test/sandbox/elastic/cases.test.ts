@@ -178,6 +178,14 @@ describe("cases", () => {
       await k().post(`/api/cases/${theCase.id}/comments`, { type: "alert", alertId: "a1", index: ".alerts-security.alerts-default", rule: { id: "r", name: "R" }, owner: "securitySolution" });
       await k().post(`/api/cases/${theCase.id}/connector/${c.id}/_push`);
       expect(JSON.parse(rx.received[2]!.body).comment).toBe("Elastic Alerts attached to the case: 1");
+      // a later alert: the message counts every alert of the case, not only the new one
+      rx.received.length = 0;
+      await k().post(`/api/cases/${theCase.id}/comments`, { type: "alert", alertId: ["a2", "a3"], index: [".alerts-security.alerts-default", ".alerts-security.alerts-default"], rule: { id: "r", name: "R" }, owner: "securitySolution" });
+      await k().post(`/api/cases/${theCase.id}/connector/${c.id}/_push`);
+      expect(JSON.parse(rx.received[2]!.body).comment).toBe("Elastic Alerts attached to the case: 3");
+      rx.received.length = 0;
+      await k().post(`/api/cases/${theCase.id}/connector/${c.id}/_push`);
+      expect(rx.received.map((r) => r.method)).toEqual(["PUT", "GET"]);
     });
   });
 

@@ -75,8 +75,8 @@ describe("state, spaces, versions", () => {
     sb.state.indexDocument("logs-x-default", doc());
     sb.state.setLicense("basic");
     const [run] = await sb.state.runRulesNow();
-    expect(run!.status).toBe("partial failure");
-    expect(run!.message).toContain("license does not support it");
+    expect(run!.actions[0]!.status).toBe("error");
+    expect(run!.actions[0]!.message).toContain("license does not support it");
     expect(rx.received).toHaveLength(0);
     expect((await kibana(sb).get("/api/licensing/info")).data.license.type).toBe("basic");
   });

@@ -3,8 +3,9 @@
  * utils.ts (createIncident, formatComments, addAlertMessage, getLatestPushInfo):
  * - a closed case → 409 "The <title> case is closed. Pushing a closed case is not allowed.";
  * - the incident carries externalId = the latest push to that connector, which selects the update path;
- * - only user comments not pushed yet (or edited since) are sent, each with "\n\nAdded by <user>.";
- *   unpushed alerts add one "Elastic Alerts attached to the case: N" comment (`<caseId>-total-alerts`);
+ * - only user comments not pushed yet (or edited since) are sent, each with "\n\nAdded by <user>." where
+ *   user = full_name ?? username of updated_by ?? created_by (getEntity); when any alert attachment is
+ *   unpushed, one "Elastic Alerts attached to the case: <total>" comment is added (`<caseId>-total-alerts`);
  * - a connector result with status 'error' → 424 with its serviceMessage;
  * - closure_type close-by-pushing closes the case after a successful push.
  */
@@ -41,8 +42,12 @@ export function registerPushRoute(router: Router, ctx: SandboxContext): void {
     const comments = unpushed
       .filter((c) => c.type === "user")
       .map((c) => ({ comment: `${c.comment}\n\nAdded by ${c.updated_by?.full_name ?? c.updated_by?.username ?? c.created_by.full_name ?? c.created_by.username}.`, commentId: c.id }));
-    const alertCount = unpushed.filter((c) => c.type === "alert").reduce((n, c) => n + (Array.isArray(c.alertId) ? c.alertId.length : 1), 0);
-    if (alertCount > 0) comments.push({ comment: `Elastic Alerts attached to the case: ${alertCount}`, commentId: `${theCase.id}-total-alerts` });
+    // addAlertMessage: when any alert attachment is unpushed, one comment with the TOTAL alert count.
+    const alertComments = theCase.comments.filter((c) => c.type === "alert");
+    if (alertComments.some((c) => c.pushed_at == null)) {
+      const total = alertComments.reduce((n, c) => n + (Array.isArray(c.alertId) ? c.alertId.length : 1), 0);
+      comments.push({ comment: `Elastic Alerts attached to the case: ${total}`, commentId: `${theCase.id}-total-alerts` });
+    }
 
     // case.id / severity / status reach the connector from 8.11 (kibana PR #166295).
     const extended = atLeast(ctx.version, "8.11.0");

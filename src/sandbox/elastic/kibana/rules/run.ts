@@ -7,7 +7,8 @@
  *     (date math from the run time) and that match the KQL query;
  *  3. writes at most `max_signals` new alerts (a document alerts once per rule);
  *  4. records execution_summary.last_execution (statuses and status_order from
- *     SECSOL/common/api/detection_engine/rule_monitoring/model/execution_status.gen.ts);
+ *     SECSOL/common/api/detection_engine/rule_monitoring/model/execution_status.gen.ts; the success
+ *     message of SECSOL/.../rule_types/create_security_rule_type_wrapper.ts);
  *  5. fires the actions.
  */
 import { hasIndexPrivilege } from "../../auth.js";
@@ -35,16 +36,15 @@ function summary(ctx: SandboxContext, status: RuleRunResult["status"], message: 
   };
 }
 
-export function createRuleScheduler(ctx: SandboxContext): RuleScheduler & { lastActionRuns: Map<string, unknown> } {
-  const lastActionRuns = new Map<string, unknown>();
+export function createRuleScheduler(ctx: SandboxContext): RuleScheduler {
 
   async function runRule(space: SpaceData, rule: StoredRule): Promise<RuleRunResult> {
     const now = ctx.clock.now();
     const b = rule.body;
-    const done = (status: RuleRunResult["status"], message: string, alerts = 0): RuleRunResult => {
+    const done = (status: RuleRunResult["status"], message: string, alerts = 0, actions: RuleRunResult["actions"] = []): RuleRunResult => {
       rule.execution_summary = summary(ctx, status, message);
       rule.lastRunAt = now;
-      return { ruleId: rule.rule_id, space: space.id, status, alerts, message };
+      return { ruleId: rule.rule_id, space: space.id, status, alerts, message, actions };
     };
     if (!ctx.encryptionKey)
       return done("failed", "Alerting is disabled: xpack.encryptedSavedObjects.encryptionKey is not set (has_permanent_encryption_key: false)");
@@ -95,19 +95,23 @@ export function createRuleScheduler(ctx: SandboxContext): RuleScheduler & { last
     }
     for (const a of created) ctx.store.index(alertsIndex.name, a.source, { id: a.id, opType: "create" });
     if (truncated) warnings.push("This rule reached the maximum alert limit for the rule execution. Some alerts were not created.");
+    // Status is settled before actions run: in Kibana actions are separate tasks, and their failures
+    // show in the event log, not in the rule's execution_summary.
+    const status = warnings.length ? done("partial failure", warnings.join(" "), created.length) : done("succeeded", "Rule execution completed successfully", created.length);
     const runs = await fireActions(ctx, space, rule, created, now);
-    lastActionRuns.set(rule.id, runs);
-    const failedActions = runs.filter((r) => r.result.status === "error");
-    if (failedActions.length)
-      warnings.push(
-        failedActions.map((r) => `action execution failure: ${r.connectorId}: ${r.result.message}${r.result.serviceMessage ? `: ${r.result.serviceMessage}` : ""}; attempts: ${r.attempts}`).join("; "),
-      );
-    return warnings.length ? done("partial failure", warnings.join(" "), created.length) : done("succeeded", "Rule execution completed successfully", created.length);
+    status.actions = runs.map((r) => ({
+      actionUuid: r.actionUuid,
+      connectorId: r.connectorId,
+      status: r.result.status,
+      attempts: r.attempts,
+      ...(r.result.message !== undefined ? { message: r.result.message } : {}),
+      ...(r.result.serviceMessage !== undefined ? { serviceMessage: r.result.serviceMessage } : {}),
+    }));
+    return status;
   }
 
   const live = new Set<StoredRule>();
   const scheduler = {
-    lastActionRuns,
     runRule,
     async runAll() {
       const results: RuleRunResult[] = [];
