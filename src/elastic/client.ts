@@ -74,14 +74,21 @@ export async function createElasticsearchClient(
   });
   if (overrides.onHttp) {
     const onHttp = overrides.onHttp;
+    const started = new Map<unknown, number>();
+    client.diagnostic.on("request", (_err, result) => {
+      started.set(result?.meta?.request?.id, Date.now());
+    });
     client.diagnostic.on("response", (err, result) => {
       const req = result?.meta?.request?.params;
+      const id = result?.meta?.request?.id;
+      const t0 = started.get(id);
+      started.delete(id);
       onHttp({
         remote: "elasticsearch",
         method: req?.method ?? "?",
         url: describeUrl(`${baseUrl}${req?.path ?? ""}`),
         status: result?.statusCode ?? undefined,
-        durationMs: 0,
+        durationMs: t0 === undefined ? 0 : Date.now() - t0,
         ...(err ? { error: err.name } : {}),
       });
     });

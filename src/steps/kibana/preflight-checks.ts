@@ -8,7 +8,7 @@ import { AuthError, PreconditionError } from "../../errors.js";
 import type { KibanaApi } from "../../kibana/client.js";
 import { notKibana } from "../../kibana/http-errors.js";
 import { CASES_WEBHOOK, WEBHOOK } from "../../kibana/connector-bodies.js";
-import { TEST_DATA_STREAM } from "../../kibana/rule-body.js";
+import { ruleIndices, TEST_DATA_STREAM } from "../../kibana/rule-body.js";
 import type { KibanaStatus } from "../../kibana/status.js";
 import { MINIMUM_KIBANA_VERSION, parseVersion, versionAtLeast } from "../../kibana/version.js";
 import type { StackInfo } from "./stack.js";
@@ -153,17 +153,27 @@ export const KIBANA_PRIVILEGE_AREAS = [
 export async function checkPrivileges(
   es: ElasticsearchApi,
   space: string,
-  config: Pick<ResolvedConfig, "features">,
-): Promise<{ username: string }> {
+  config: Pick<ResolvedConfig, "features" | "rule">,
+): Promise<{ username: string; warnings: string[] }> {
   const areas = KIBANA_PRIVILEGE_AREAS.filter(
     (a) => a.area !== "detection rules" || config.features.alertForwarding,
   ).filter((a) => a.area !== "cases" || config.features.caseSync);
   const resource = `space:${space}`;
+  // Rules run with the API key of whoever last saved them, so that user needs read on the rule's indices
+  // (kibana-facts.md §4). Exclusions ("-pattern") are not indices.
+  const ruleIndexNames = config.features.alertForwarding ? ruleIndices(config).filter((i) => !i.startsWith("-")) : [];
   const res = await es.hasPrivileges({
     application: [
       { application: KIBANA_APPLICATION, resources: [resource], privileges: areas.flatMap((a) => [...a.any]) },
     ],
-    ...(config.features.alertForwarding ? { index: [{ names: [TEST_DATA_STREAM], privileges: ["create_doc"] }] } : {}),
+    ...(config.features.alertForwarding
+      ? {
+          index: [
+            { names: [TEST_DATA_STREAM], privileges: ["create_doc"] },
+            { names: ruleIndexNames, privileges: ["read"] },
+          ],
+        }
+      : {}),
   });
   const granted = res.application?.[KIBANA_APPLICATION]?.[resource] ?? {};
   const missing = areas.filter((a) => !a.any.some((p) => granted[p]));
@@ -180,5 +190,11 @@ export async function checkPrivileges(
       details: { missing: what },
     });
   }
-  return { username: res.username };
+  const unreadable = ruleIndexNames.filter((i) => res.index?.[i]?.read === false);
+  const warnings = unreadable.length
+    ? [
+        `${res.username} cannot read ${unreadable.join(", ")}: the rule runs with this user's key and will not see those indices`,
+      ]
+    : [];
+  return { username: res.username, warnings };
 }

@@ -67,8 +67,9 @@ const checks: Outcome[] = [
     title: "Privileges for connectors, cases and detection rules",
     run: async (ctx) => {
       const es = await ctx.clients.elasticsearch();
-      const { username } = await checkPrivileges(es, ctx.config.elastic.space, ctx.config);
-      return `${username} holds the needed privileges in space '${ctx.config.elastic.space}'`;
+      const { username, warnings } = await checkPrivileges(es, ctx.config.elastic.space, ctx.config);
+      for (const w of warnings) ctx.io.message("warn", w);
+      return `${username} holds the needed privileges in space '${ctx.config.elastic.space}'${warnings.length ? ` (${warnings.join("; ")})` : ""}`;
     },
   },
   {

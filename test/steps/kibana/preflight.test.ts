@@ -8,7 +8,7 @@ import { createKibanaClient } from "../../../src/kibana/client.js";
 import { type ElasticSandbox, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
 import { kibanaPreflightStep } from "../../../src/steps/kibana/preflight.js";
 import { checkKibanaVersion } from "../../../src/steps/kibana/preflight-checks.js";
-import { makeConfig, makeContext, sandboxConfig } from "./helpers.js";
+import { makeConfig, makeContext, sandboxConfig, testIo } from "./helpers.js";
 
 async function failure(p: Promise<unknown>): Promise<SentinelElasticError> {
   try {
@@ -195,6 +195,28 @@ describe("preflight against the sandbox", () => {
     expect(e.message).toContain("Rules");
     expect(e.message).not.toContain("Actions and Connectors");
     expect(exitCodeOf(e)).toBe(4);
+  });
+
+  it("a user who cannot read the rule's indices is warned (the rule runs with that user's key)", async () => {
+    const key = sb.state.createApiKey({
+      name: "no-read",
+      privileges: {
+        applications: [
+          {
+            application: "kibana-.kibana",
+            privileges: ["feature_actions.all", "feature_securitySolutionCases.all", "feature_siem.all"],
+            resources: ["space:default"],
+          },
+        ],
+        indices: [{ names: ["logs-sentinel_elastic.test-default"], privileges: ["create_doc", "read"] }],
+      },
+    });
+    const io = testIo();
+    await kibanaPreflightStep.plan(makeContext(sandboxConfig(sb, { elastic: { apiKey: key.encoded } }), { io }));
+    const warning = io.messages.find((m) => m.level === "warn")?.text ?? "";
+    expect(warning).toContain("cannot read");
+    expect(warning).toContain("logs-*");
+    expect(warning).not.toContain("logs-sentinel_elastic.test-default");
   });
 
   it("a Kibana without a permanent encryption key is refused (exit 5)", async () => {
