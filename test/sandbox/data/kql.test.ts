@@ -34,6 +34,11 @@ describe("KQL subset: filtering", () => {
     expect(col(kql("Events | where Host endswith '01'"), "Host")).toEqual(["db-01"]);
   });
 
+  it("has_any and has_all match whole terms from a list", () => {
+    expect(col(kql("Events | where Host has_any ('contoso', 'db')"), "User")).toEqual(["alice", "bob"]);
+    expect(col(kql("Events | where Host has_all ('web', 'contoso')"), "User")).toEqual(["alice"]);
+  });
+
   it("in and !in compare against a list", () => {
     expect(col(kql("Events | where Severity in ('high', 'critical')"), "User")).toEqual(["alice", "alice"]);
     expect(col(kql("Events | where Severity !in ('high', 'critical')"), "User")).toEqual(["bob", "carol"]);
@@ -166,6 +171,20 @@ describe("KQL subset: shaping", () => {
     const out = kql("Events | summarize n = count() by bin(TimeGenerated, 1d) | order by TimeGenerated asc");
     expect(out.columns[0]).toEqual({ name: "TimeGenerated", type: "datetime" });
     expect(col(out, "n")).toEqual([1, 3]);
+  });
+
+  it("arg_max(x, *) keeps the whole row with the largest x per group", () => {
+    const out = kql(
+      "Events | summarize arg_max(RiskScore, *) by User | order by User asc | project User, RiskScore, Host",
+    );
+    expect(out.rows).toEqual([
+      { User: "alice", RiskScore: 99, Host: "web-02" },
+      { User: "bob", RiskScore: 21, Host: "db-01" },
+      { User: "carol", RiskScore: 47, Host: "" },
+    ]);
+    const min = kql("Events | summarize arg_min(TimeGenerated, Host)");
+    expect(min.columns.map((c) => c.name)).toEqual(["TimeGenerated", "Host"]);
+    expect(min.rows[0]!.Host).toBe("");
   });
 
   it("summarize with no by over no rows still yields one row", () => {

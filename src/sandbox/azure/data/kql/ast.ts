@@ -10,7 +10,8 @@ export type Expr =
   | { k: "unary"; op: "-" | "+"; arg: Expr; pos: number }
   | { k: "binary"; op: string; left: Expr; right: Expr; pos: number }
   /** `x in (a, b)`, `x !in~ (…)`: the list may hold one dynamic array expression. */
-  | { k: "in"; op: "in" | "!in" | "in~" | "!in~"; left: Expr; list: Expr[]; pos: number }
+  /** Also `has_any` / `has_all` (same list syntax, term matching). */
+  | { k: "in"; op: "in" | "!in" | "in~" | "!in~" | "has_any" | "has_all"; left: Expr; list: Expr[]; pos: number }
   | { k: "between"; negate: boolean; left: Expr; low: Expr; high: Expr; pos: number };
 
 /** `[Name =] expr` in project/extend/summarize. */

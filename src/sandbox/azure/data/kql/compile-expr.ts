@@ -87,6 +87,13 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
             if (it.type === "dynamic" && Array.isArray(x)) candidates.push(...(x as KqlValue[]));
             else candidates.push(x);
           }
+          if (e.op === "has_any" || e.op === "has_all") {
+            const hay = toKqlString(v);
+            const terms = candidates.map((c) => toKqlString(c));
+            return e.op === "has_any"
+              ? terms.some((c) => hasTerm(hay, c, false))
+              : terms.every((c) => hasTerm(hay, c, false));
+          }
           const hit = candidates.some((c) => equals(v, c, ci));
           return negate ? !hit : hit;
         },

@@ -199,7 +199,8 @@ function summarize(aggs: NamedExpr[], by: NamedExpr[], t: KqlTable, ctx: KqlCont
     const inner = b.expr.k === "call" && (b.expr.name === "bin" || b.expr.name === "floor") ? b.expr.args[0]! : b.expr;
     return { name: b.name ?? autoName(inner, `Column${++n}`), c: compileExpr(b.expr, scope) };
   });
-  const aggregates = aggs.map((a) => compileAggregate(a, scope));
+  const keyNames = new Set(keys.map((k) => k.name));
+  const aggregates = aggs.map((a) => compileAggregate(a, scope, keyNames));
   const groups = new Map<string, { keyVals: unknown[]; rows: KqlRow[] }>();
   for (const row of t.rows) {
     const keyVals = keys.map((k) => k.c.fn(row));
@@ -215,14 +216,19 @@ function summarize(aggs: NamedExpr[], by: NamedExpr[], t: KqlTable, ctx: KqlCont
   if (keys.length === 0 && groups.size === 0) groups.set("", { keyVals: [], rows: [] });
   const columns: KqlColumn[] = [
     ...keys.map((k) => ({ name: k.name, type: k.c.type })),
-    ...aggregates.map((a) => ({ name: a.name, type: a.type })),
+    ...aggregates.flatMap((a) => a.columns),
   ];
   const rows = [...groups.values()].map((g) => {
     const o: KqlRow = {};
     keys.forEach((k, i) => {
       o[k.name] = g.keyVals[i] as never;
     });
-    for (const a of aggregates) o[a.name] = a.reduce(g.rows);
+    for (const a of aggregates) {
+      const vals = a.reduce(g.rows);
+      a.columns.forEach((c, i) => {
+        o[c.name] = vals[i] ?? null;
+      });
+    }
     return o;
   });
   return { columns, rows };

@@ -29,7 +29,7 @@ const STRING_OPS = new Set([
   "hassuffix",
   "!hassuffix",
 ]);
-const UNSUPPORTED_STRING_OPS = new Set(["matches", "has_any", "has_all", "!has_any", "!has_all"]);
+const UNSUPPORTED_STRING_OPS = new Set(["matches", "!has_any", "!has_all"]);
 /** Tabular operators real KQL has that the subset does not: named in the error. */ export class ExprParser extends TokenStream {
   expr(): Expr {
     return this.or();
@@ -67,7 +67,7 @@ const UNSUPPORTED_STRING_OPS = new Set(["matches", "has_any", "has_all", "!has_a
         return { k: "binary", op: t.v, left, right: this.additive(), pos: t.pos };
       }
       if (UNSUPPORTED_STRING_OPS.has(t.v)) this.unsupported(`the '${t.v}' operator`);
-      if (t.v === "in" || t.v === "!in" || t.v === "in~" || t.v === "!in~") {
+      if (t.v === "in" || t.v === "!in" || t.v === "in~" || t.v === "!in~" || t.v === "has_any" || t.v === "has_all") {
         this.i++;
         this.expectOp("(");
         const list: Expr[] = [];
@@ -152,6 +152,8 @@ const UNSUPPORTED_STRING_OPS = new Set(["matches", "has_any", "has_all", "!has_a
         return { k: "lit", value, type, pos: t.pos };
       }
       case "op":
+        // `*` as an argument: arg_max(TimeGenerated, *).
+        if (t.v === "*" && (this.isOp(")") || this.isOp(","))) return { k: "col", name: "*", pos: t.pos };
         if (t.v === "(") {
           const e = this.expr();
           this.expectOp(")");

@@ -2,13 +2,19 @@
  * Aggregation functions of `summarize`, with KQL's default result names (`count_`, `max_TimeGenerated`,
  * `dcount_Host`) and types (https://learn.microsoft.com/kusto/query/aggregation-functions).
  */
-import type { NamedExpr } from "./ast.js";
+import type { Expr, NamedExpr } from "./ast.js";
 import { type Compiled, compileExpr, type Scope } from "./compile-expr.js";
 import { AGGREGATES } from "./functions.js";
-import { KqlError, type KqlRow, type KqlType, type KqlValue } from "./types.js";
+import { type KqlColumn, KqlError, type KqlRow, type KqlType, type KqlValue } from "./types.js";
 import { compareValues, numeric, toKqlString, toJsonCell } from "./values.js";
 
 export interface Aggregate {
+  /** Result columns (one, or several for arg_max/arg_min). */
+  columns: KqlColumn[];
+  reduce(rows: KqlRow[]): KqlValue[];
+}
+
+interface Single {
   name: string;
   type: KqlType;
   reduce(rows: KqlRow[]): KqlValue;
@@ -26,9 +32,56 @@ const SUPPORTED = new Set([
   "make_list",
   "take_any",
   "any",
+  "arg_max",
+  "arg_min",
 ]);
 
-export function compileAggregate(item: NamedExpr, scope: Scope): Aggregate {
+export function compileAggregate(item: NamedExpr, scope: Scope, byNames: Set<string>): Aggregate {
+  const e = item.expr;
+  if (e.k === "call" && (e.name === "arg_max" || e.name === "arg_min")) return argExtreme(e, item, scope, byNames);
+  const one = compileSingle(item, scope);
+  return { columns: [{ name: one.name, type: one.type }], reduce: (rows) => [one.reduce(rows)] };
+}
+
+/**
+ * arg_max(expr, col1, …) / arg_max(expr, *): the row with the largest (smallest) expr, returning expr and the
+ * listed columns (all, for `*`, except the by-columns) — https://learn.microsoft.com/kusto/query/arg-max-aggregation-function.
+ */
+function argExtreme(e: Extract<Expr, { k: "call" }>, item: NamedExpr, scope: Scope, byNames: Set<string>): Aggregate {
+  if (e.args.length < 1)
+    throw new KqlError(`The function '${e.name}' expects at least 1 argument`, "SemanticError", e.pos);
+  const [first, ...rest] = e.args as [Expr, ...Expr[]];
+  const key = compileExpr(first, scope);
+  const keyName = item.name ?? (first.k === "col" ? first.name : `${e.name === "arg_max" ? "max" : "min"}_`);
+  const star = rest.length === 1 && rest[0]!.k === "col" && rest[0]!.name === "*";
+  const picked: { name: string; c: Compiled }[] = star
+    ? [...scope.columns.entries()]
+        .filter(([n]) => n !== keyName && !byNames.has(n))
+        .map(([n, type]) => ({ name: n, c: { type, fn: (r: KqlRow) => r[n] ?? null } }))
+    : rest.map((x, i) => ({
+        name: x.k === "col" ? x.name : `${e.name}_arg${i + 1}`,
+        c: compileExpr(x, scope),
+      }));
+  const sign = e.name === "arg_max" ? 1 : -1;
+  return {
+    columns: [{ name: keyName, type: key.type }, ...picked.map((p) => ({ name: p.name, type: p.c.type }))],
+    reduce: (rows) => {
+      let best: KqlRow | undefined;
+      let bestVal: KqlValue = null;
+      for (const r of rows) {
+        const v = key.fn(r);
+        if (v === null) continue;
+        if (best === undefined || sign * compareValues(v, bestVal) > 0) {
+          best = r;
+          bestVal = v;
+        }
+      }
+      return [bestVal, ...picked.map((p) => (best ? p.c.fn(best) : null))];
+    },
+  };
+}
+
+function compileSingle(item: NamedExpr, scope: Scope): Single {
   const e = item.expr;
   if (e.k !== "call" || !AGGREGATES.has(e.name))
     throw new KqlError(
