@@ -147,4 +147,48 @@ describe("permissions", () => {
     expect(sb.state.hasRole(principalId, RESPONDER, wsId(sb))).toBe(true);
     expect(sb.state.hasRole(principalId, RESPONDER, `/subscriptions/${sb.subscriptionId}`)).toBe(false);
   });
+
+  it("permissions at a scope list the caller's effective actions (Contributor: Microsoft.Authorization/*/Write in notActions)", async () => {
+    sb = await startAzureSandbox({ ...sandboxOptions, deployerRoles: ["Contributor", "Log Analytics Reader"] });
+    const r = await arm(
+      sb,
+      "GET",
+      `${rgPath(sb)}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.value).toHaveLength(2);
+    expect(r.body.value[0].actions).toEqual(["*"]);
+    expect(r.body.value[0].notActions).toContain("Microsoft.Authorization/*/Write");
+  });
+
+  it("role assignments list with atScope() shows inherited ones; principalId eq filters to one principal", async () => {
+    sb = await startAzureSandbox(sandboxOptions);
+    const principalId = await workflowIdentity(sb);
+    sb.state.addRoleAssignment({
+      scope: wsId(sb),
+      name: crypto.randomUUID(),
+      roleDefinitionId: roleDef(sb, RESPONDER),
+      principalId,
+      immediate: true,
+    });
+    const base = `${wsId(sb)}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`;
+    const atScope = await arm(sb, "GET", `${base}&$filter=${encodeURIComponent("atScope()")}`);
+    const principals = atScope.body.value.map((a: { properties: { principalId: string } }) => a.properties.principalId);
+    expect(principals).toEqual(expect.arrayContaining([sb.principalId, principalId]));
+    const mine = await arm(
+      sb,
+      "GET",
+      `${rgPath(sb)}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`,
+    );
+    expect(mine.body.value).toHaveLength(1);
+    expect(mine.body.value[0].properties.roleDefinitionId).toContain(RESPONDER);
+    const subAtScope = await arm(
+      sb,
+      "GET",
+      `/subscriptions/${sb.subscriptionId}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()`,
+    );
+    expect(
+      subAtScope.body.value.map((a: { properties: { principalId: string } }) => a.properties.principalId),
+    ).not.toContain(principalId);
+  });
 });

@@ -12,6 +12,7 @@ import type { TokenIssuer } from "../tokens.js";
 import { requireApiVersion } from "./api-version.js";
 import { type Caller, callerOf } from "./authz.js";
 import type { DeploymentsApi } from "./deployments-api.js";
+import { AUTHORIZATION_PATH, handleAuthorization } from "./authorization-api.js";
 import { handleIncidents } from "./incidents-api.js";
 import { deleteResource, getResource, handlerFor, listResources, putResource, trySubRoute } from "./resources-api.js";
 import { handleSubscription } from "./subscription-api.js";
@@ -112,6 +113,8 @@ export function createArmRouter(
       if (!r) throw notFound("OperationNotFound", "The operation could not be found.");
       return { status: 200, body: r };
     }
+    const authz = req.method === "GET" ? AUTHORIZATION_PATH.exec(path) : null;
+    if (authz) return handleAuthorization(env, req, caller, authz[1]!, authz[2]!);
     const inc = INCIDENT_PATH.exec(path);
     if (inc)
       return handleIncidents(env, req, caller, { wsPath: inc[1]!, incident: inc[2], sub: inc[3], subId: inc[4] });

@@ -67,7 +67,10 @@ export function handleSubscription(
   const rest = segs.slice(2).map((s) => s.toLowerCase());
   // GET /subscriptions/{sub}
   if (rest.length === 0 && req.method === "GET") {
-    checkResourcesApiVersion(requireApiVersion(req.query));
+    // Subscriptions API versions (resources/…/Microsoft.Resources/stable/*/subscriptions.json).
+    const v = requireApiVersion(req.query);
+    if (!["2016-06-01", "2020-01-01", "2021-01-01", "2022-01-01", "2022-12-01"].includes(v))
+      checkResourcesApiVersion(v);
     authorize(state, caller, "Microsoft.Resources/subscriptions/read", subId);
     return {
       status: 200,
