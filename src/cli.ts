@@ -125,6 +125,12 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     addCommonOptions(cmd, true);
     cmd.option("--dry-run", "Print the plan and stop (same as `plan`)");
     cmd.option("--detailed-exitcode", "With --dry-run: exit 0 when nothing would change, 2 when something would");
+    cmd.option("--no-verify", "Skip the end-to-end verification at the end (the configuration checks still run)");
+    cmd.addOption(
+      new Option("--timeout <duration>", "Bound for the end-to-end verification, e.g. 10m [default 15m]").argParser(
+        parseDuration,
+      ),
+    );
     addInputOptions(cmd, flagMap);
     cmd.addHelpText(
       "after",
@@ -191,6 +197,7 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     cmd.option("--dry-run", "Print what would be removed and stop");
     cmd.option("--delete-data", "Also delete the alerts table (it holds the forwarded alert history)");
     cmd.option("--delete-resource-group", "Also delete the resource group, if setup created it");
+    cmd.option("--uninstall-packages", "Also uninstall the microsoft_sentinel Fleet package (the way back)");
     addInputOptions(cmd, flagMap);
     cmd.addHelpText(
       "after",
@@ -260,7 +267,7 @@ export async function runCli(argv: readonly string[], deps: CommandDeps = {}): P
 }
 
 /** The bin's entry: Ctrl-C stops at the next safe point (twice: now), then exit with the command's code. */
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
+export async function main(argv: readonly string[] = process.argv, deps: CommandDeps = {}): Promise<void> {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) {
@@ -271,6 +278,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     controller.abort();
   };
   process.on("SIGINT", onSigint);
-  const code = await runCli(argv, { signal: controller.signal });
+  const code = await runCli(argv, { ...deps, signal: controller.signal });
   process.exit(code);
 }
