@@ -188,8 +188,10 @@ export function createKibanaHttp(options: KibanaHttpOptions): KibanaHttp {
           contentType: resHeaders["content-type"],
           location: resHeaders.location,
           isElasticsearch: resHeaders["x-elastic-product"] === "Elasticsearch",
+          // Kibana's error bodies: `{statusCode, error, message}` (core) or `{status_code, message}` (detection engine).
           isKibana:
-            resHeaders["kbn-name"] !== undefined || (typeof body === "object" && body !== null && "statusCode" in body),
+            resHeaders["kbn-name"] !== undefined ||
+            (typeof body === "object" && body !== null && ("statusCode" in body || "status_code" in body)),
         },
         ctx,
       );
