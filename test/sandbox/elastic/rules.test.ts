@@ -197,6 +197,9 @@ describe("detection rules", () => {
       expect(body.alerts).toHaveLength(2);
       expect(body.alerts.map((a: { host: { name: string } }) => a.host.name).sort()).toEqual(["web-01", "web-02"]);
       expect(body.alerts[0].kibana.alert.rule.name).toBe('Failed "logins"');
+      // the legacy signal.* view rides along (formatAlertsForNotificationActions)
+      expect(body.alerts[0].signal.rule).toMatchObject({ rule_id: "r1", name: 'Failed "logins"' });
+      expect(body.alerts[0].signal.original_event).toEqual({ category: "authentication", outcome: "failure" });
     });
 
     it("{{{var}}} is raw: quotes inside it break the JSON, and axios then sends the body as one JSON string", async () => {

@@ -20,6 +20,33 @@ import type { RuleAction, StoredRule } from "./model.js";
 
 export const MAX_ATTEMPTS = 3;
 
+/**
+ * The legacy `signal.*` view added to each alert in context.alerts so pre-8.0 templates keep working
+ * (formatAlertsForNotificationActions + convertToLegacyAlert over
+ * SECSOL/server/lib/detection_engine/routes/index/signal_aad_mapping.json; the main fields only).
+ */
+const LEGACY_FIELDS: [string, string][] = [
+  ...["id:uuid", "rule_id", "name", "description", "severity", "risk_score", "type", "interval", "from", "to", "tags", "version", "created_at", "created_by", "updated_at", "updated_by", "enabled"].map(
+    (f): [string, string] => {
+      const [legacy, aad] = f.includes(":") ? (f.split(":") as [string, string]) : [f, f];
+      return [`signal.rule.${legacy}`, `kibana.alert.rule.${aad}`];
+    },
+  ),
+  ["signal.status", "kibana.alert.workflow_status"],
+  ["signal.original_time", "kibana.alert.original_time"],
+  ["signal.reason", "kibana.alert.reason"],
+  ["signal.depth", "kibana.alert.depth"],
+  ["signal.ancestors", "kibana.alert.ancestors"],
+];
+
+function legacySignalFields(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [legacy, aad] of LEGACY_FIELDS) if (source[aad] != null) out[legacy] = source[aad];
+  for (const [k, v] of Object.entries(source))
+    if (k.startsWith("kibana.alert.original_event.") && v != null) out[`signal.original_event.${k.slice(28)}`] = v;
+  return out;
+}
+
 export interface ActionRun {
   actionUuid: string;
   connectorId: string;
@@ -68,7 +95,7 @@ export async function fireActions(
   const runs: ActionRun[] = [];
   const kibanaBaseUrl = ctx.kibanaUrl;
   const spacePrefix = space.id === "default" ? "" : `/s/${space.id}`;
-  const expanded = alerts.map((a) => ({ _id: a.id, ...expandDots(a.source) }));
+  const expanded = alerts.map((a) => ({ ...expandDots(legacySignalFields(a.source)), _id: a.id, ...expandDots(a.source) }));
   const base = {
     date: new Date(now).toISOString(),
     kibanaBaseUrl,
