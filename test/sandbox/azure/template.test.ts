@@ -204,4 +204,41 @@ describe("template evaluation", () => {
       sb.state.getResource(`${rgPath(sb, "rg-logic")}/providers/Microsoft.Logic/workflows/wf-nested`),
     ).toBeDefined();
   });
+
+  it("constructs the sandbox does not evaluate are refused by name, never ignored (property copy, templateLink, user functions)", async () => {
+    const propertyCopy = templateOf([
+      {
+        type: "Microsoft.OperationalInsights/workspaces/tables",
+        apiVersion: "2022-10-01",
+        name: `${WS}/Copy_CL`,
+        properties: {
+          schema: {
+            copy: [
+              { name: "columns", count: 2, input: { name: "[concat('c', copyIndex('columns'))]", type: "string" } },
+            ],
+          },
+        },
+      },
+    ]);
+    const r = await deploy(sb, "pcopy", propertyCopy);
+    expect(r.state).toBe("Failed");
+    expect(JSON.stringify(r.deployment.properties.error)).toContain("Property copy loops");
+    const linked = templateOf([
+      {
+        type: "Microsoft.Resources/deployments",
+        apiVersion: "2022-09-01",
+        name: "linked",
+        properties: { mode: "Incremental", templateLink: { uri: "https://example.com/t.json" } },
+      },
+    ]);
+    await expect(deploy(sb, "linked", linked)).rejects.toMatchObject({
+      code: "InvalidTemplate",
+      message: expect.stringContaining("templateLink"),
+    });
+    const userFunctions = templateOf([], { functions: [{ namespace: "x", members: {} }] });
+    await expect(deploy(sb, "ufn", userFunctions)).rejects.toMatchObject({
+      code: "InvalidTemplate",
+      message: expect.stringContaining("functions"),
+    });
+  });
 });

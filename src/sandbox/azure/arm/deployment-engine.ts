@@ -136,6 +136,13 @@ export function preflight(env: ArmEnv, plan: TemplatePlan, caller: Caller): void
   const details: AzureErrorBody[] = [];
   for (const r of plan.resources) {
     if (r.type.toLowerCase() === "microsoft.resources/deployments") {
+      const p = (r.decl.properties ?? {}) as Record<string, unknown>;
+      if (p.templateLink !== undefined || typeof p.template !== "object")
+        throw new AzureError(
+          400,
+          "InvalidTemplate",
+          `Deployment template validation failed: 'The nested deployment '${r.name}' must carry its template inline: templateLink is not supported by the sandbox.'`,
+        );
       if (!env.state.resourceGroup(r.resourceGroup!))
         details.push({
           code: "ResourceGroupNotFound",
@@ -173,10 +180,26 @@ export function preflight(env: ArmEnv, plan: TemplatePlan, caller: Caller): void
   }
 }
 
+/** Property `copy` loops (`"copy": [{name, count, input}]`) are not evaluated by the sandbox: refuse them. */
+function rejectPropertyCopy(v: unknown, path: string): void {
+  if (!v || typeof v !== "object") return;
+  if (Array.isArray(v)) return v.forEach((x, i) => rejectPropertyCopy(x, `${path}[${i}]`));
+  for (const [k, x] of Object.entries(v)) {
+    if (
+      k.toLowerCase() === "copy" &&
+      Array.isArray(x) &&
+      x.some((c) => c && typeof c === "object" && "input" in c && "count" in c)
+    )
+      throw new TemplateError(`Property copy loops are not supported by the sandbox (at '${path}.copy').`);
+    if (k !== "definition") rejectPropertyCopy(x, `${path}.${k}`);
+  }
+}
+
 /** The request body of one resource, evaluated now (properties may call reference()). */
 export function resourceBody(plan: TemplatePlan, inst: ResourceInstance, lenient: boolean): Record<string, any> {
   const scope: EvalScope = plan.scopeFor(inst);
   const d = inst.decl;
+  rejectPropertyCopy(d.properties, "properties");
   const body: Record<string, any> = {};
   const isDeployment = inst.type.toLowerCase() === "microsoft.resources/deployments";
   for (const k of ["location", "kind", "tags", "identity", "sku", "properties", "etag", "plan", "zones"]) {
