@@ -183,7 +183,12 @@ export function preflight(env: ArmEnv, plan: TemplatePlan, caller: Caller): void
 /** Property `copy` loops (`"copy": [{name, count, input}]`) are not evaluated by the sandbox: refuse them. */
 function rejectPropertyCopy(v: unknown, path: string): void {
   if (!v || typeof v !== "object") return;
-  if (Array.isArray(v)) return v.forEach((x, i) => rejectPropertyCopy(x, `${path}[${i}]`));
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      rejectPropertyCopy(x, `${path}[${i}]`);
+    });
+    return;
+  }
   for (const [k, x] of Object.entries(v)) {
     if (
       k.toLowerCase() === "copy" &&
