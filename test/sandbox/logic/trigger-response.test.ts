@@ -39,6 +39,25 @@ describe("Request trigger", () => {
     expect((await rt.invoke(wf, "manual", post({ action: "x", n: 1 }))).status).toBe(200);
   });
 
+  it("schema validation checks formats such as date-time, as Json.NET Schema does", async () => {
+    const rt = createLogicRuntime(createTestHost());
+    const wf = workflow(
+      definition(
+        {},
+        {
+          inputs: { schema: { type: "object", properties: { at: { type: "string", format: "date-time" } } } },
+          operationOptions: "EnableSchemaValidation",
+        },
+      ),
+    );
+    expect((await rt.invoke(wf, "manual", post({ at: "2026-11-27T12:00:00Z" }))).status).toBe(202);
+    const bad = await rt.invoke(wf, "manual", post({ at: "yesterday" }));
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toContain(
+      "String 'yesterday' does not validate against format 'date-time'. Path 'at'.",
+    );
+  });
+
   it("without Schema Validation the schema only describes the body, as in Azure (off by default)", async () => {
     const rt = createLogicRuntime(createTestHost());
     const wf = workflow(

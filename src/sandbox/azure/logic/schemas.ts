@@ -1,7 +1,27 @@
 /** JSON Schema validation (Request trigger, ParseJson) with compiled validators cached by schema text. */
 import { Ajv, type ValidateFunction } from "ajv";
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+const ajv = new Ajv({ allErrors: false, strict: false, logger: false });
+// Json.NET Schema, which Logic Apps uses, checks these formats; other format names are ignored, as there.
+const FORMATS: Record<string, RegExp | ((s: string) => boolean)> = {
+  "date-time": (s) =>
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(s) && !Number.isNaN(Date.parse(s)),
+  date: /^\d{4}-\d\d-\d\d$/,
+  time: /^\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/i,
+  email: /^[^\s@]+@[^\s@]+$/,
+  ipv4: /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/,
+  ipv6: (s) => s.includes(":") && /^[0-9a-f:.]+$/i.test(s),
+  uri: (s) => {
+    try {
+      new URL(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+for (const [name, check] of Object.entries(FORMATS))
+  ajv.addFormat(name, check instanceof RegExp ? check : { validate: check });
 const cache = new Map<string, ValidateFunction>();
 
 export function schemaValidator(schema: object): ValidateFunction {
@@ -12,6 +32,13 @@ export function schemaValidator(schema: object): ValidateFunction {
     cache.set(key, v);
   }
   return v;
+}
+
+function valueAt(pointer: string, data: unknown): unknown {
+  return pointer
+    .split("/")
+    .filter(Boolean)
+    .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], data);
 }
 
 /**
@@ -47,12 +74,10 @@ export function describeSchemaError(v: ValidateFunction, data: unknown): string 
         .split(",")
         .map(cap)
         .join(", ");
-      const value = e.instancePath
-        .split("/")
-        .filter(Boolean)
-        .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], data);
-      return `Invalid type. Expected ${want} but got ${jsonType(value)}.${at}`;
+      return `Invalid type. Expected ${want} but got ${jsonType(valueAt(e.instancePath, data))}.${at}`;
     }
+    case "format":
+      return `String '${String(valueAt(e.instancePath, data))}' does not validate against format '${(e.params as { format: string }).format}'.${at}`;
     case "enum":
       return `Value is not defined in enum.${at}`;
     case "additionalProperties":
