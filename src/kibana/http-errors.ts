@@ -63,7 +63,8 @@ export interface HttpFailure {
 export function mapKibanaStatus(f: HttpFailure, c: KibanaErrorContext): SentinelElasticError {
   const summary = redact(summariseBody(f.body, f.contentType));
   const where = `${c.method} ${c.path}`;
-  const debugBody = typeof f.body === "string" ? redact(f.body) : f.body;
+  // The full body is for --debug only; bounded so an HTML error page cannot flood the output.
+  const debugBody = typeof f.body === "string" ? redact(f.body).slice(0, 5000) : f.body;
   const details = { status: f.status, request: where, debugBody };
   if (f.isElasticsearch && !f.isKibana) {
     return notKibana(c.baseUrl, "it is Elasticsearch (x-elastic-product: Elasticsearch), not Kibana", details);

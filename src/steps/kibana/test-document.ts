@@ -4,7 +4,7 @@
  * test document (last 24 hours) and reuses its marker instead of adding another, so re-runs change nothing.
  */
 import { randomUUID } from "node:crypto";
-import type { Change, Step } from "../../engine/types.js";
+import type { Change, Check, Step } from "../../engine/types.js";
 import { TEST_DATA_STREAM } from "../../kibana/rule-body.js";
 import { KIBANA_DETECTION_RULE } from "./detection-rule.js";
 import type { KibanaStepContext } from "./stack.js";
@@ -83,6 +83,25 @@ export async function applyTestDocument(ctx: Ctx, changes: Change[]): Promise<vo
   ctx.shared[KIBANA_TEST_DOCUMENT] = { marker, index: res.index, id: res.id, timestamp } satisfies TestDocumentState;
 }
 
+export async function verifyTestDocument(ctx: Ctx): Promise<Check[]> {
+  const state = ctx.shared[KIBANA_TEST_DOCUMENT] as TestDocumentState | undefined;
+  const found = state ?? (await findRecent(ctx));
+  const id = `${KIBANA_TEST_DOCUMENT}.present`;
+  const title = "Test document indexed for the rule";
+  if (!found) {
+    return [
+      {
+        id,
+        title,
+        status: "fail",
+        cause: `no test document in ${TEST_DATA_STREAM}`,
+        remedy: "Re-run `sentinel-elastic setup`.",
+      },
+    ];
+  }
+  return [{ id, title, status: "pass", evidence: `marker ${found.marker} at ${found.timestamp}` }];
+}
+
 export const testDocumentStep: Step = {
   id: KIBANA_TEST_DOCUMENT,
   title: "Test document for the detection rule",
@@ -91,4 +110,5 @@ export const testDocumentStep: Step = {
   enabled: (config) => config.features.alertForwarding,
   plan: planTestDocument,
   apply: applyTestDocument,
+  verify: verifyTestDocument,
 };
