@@ -116,7 +116,9 @@ export function hasKibanaFeature(p: Principal, space: string, feature: string, l
   return hasApplicationPrivilege(p, KIBANA_APPLICATION, `space:${space}`, `feature_${feature}.${level}`);
 }
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: "missing" | "invalid"; detail: string };
+export type AuthResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: "missing" | "invalid"; detail: string; scheme?: "basic" | "apikey"; username?: string };
 
 export interface Realm {
   readonly superuser: { username: string; password: string };
@@ -176,7 +178,7 @@ export function createRealm(): Realm {
         const password = idx < 0 ? "" : decoded.slice(idx + 1);
         const rec = users.get(username);
         if (!rec || rec.password !== password)
-          return { ok: false, reason: "invalid", detail: `unable to authenticate user [${username}]` };
+          return { ok: false, reason: "invalid", detail: `unable to authenticate user [${username}]`, scheme: "basic", username };
         return {
           ok: true,
           principal: { username, superuser: rec.superuser, grant: rec.grant, authType: "realm" },
@@ -192,6 +194,7 @@ export function createRealm(): Realm {
             ok: false,
             reason: "invalid",
             detail: rec?.invalidated ? `api key [${id}] has been invalidated` : `unable to find apikey with id ${id}`,
+            scheme: "apikey",
           };
         return {
           ok: true,

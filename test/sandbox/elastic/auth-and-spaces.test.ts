@@ -38,6 +38,16 @@ describe("auth, xsrf, spaces, privileges", () => {
     expect(res.data.status).toBe(401);
   });
 
+  it("Elasticsearch names the user in a failed basic login and Kibana relays it", async () => {
+    const auth = { username: "elastic", password: "wrong" };
+    const esRes = await raw.get(`${sb.elasticsearchUrl}/_search`, { auth });
+    expect(esRes.status).toBe(401);
+    expect(esRes.data.error.reason).toBe("unable to authenticate user [elastic] for REST request [/_search]");
+    const kbRes = await raw.get(`${sb.kibanaUrl}/api/status`, { auth });
+    expect(kbRes.status).toBe(401);
+    expect(kbRes.data.message).toContain("unable to authenticate user [elastic]");
+  });
+
   it("the official client raises ResponseError 401 for a bad password", async () => {
     const client = new Client({ node: sb.elasticsearchUrl, auth: { username: "elastic", password: "wrong" } });
     await expect(client.info()).rejects.toBeInstanceOf(errors.ResponseError);

@@ -19,9 +19,9 @@ export function esFromError(err: unknown): SandboxResponse {
 }
 
 /** 401 as ES answers it, with both challenges (ES: DefaultAuthenticationFailureHandler). */
-export function esUnauthorized(reason: string): SandboxResponse {
+export function esUnauthorized(reason: string, extra: Record<string, unknown> = {}): SandboxResponse {
   const header = { "WWW-Authenticate": ['Basic realm="security", charset="UTF-8"', "ApiKey"] };
-  const res = esErrorResponse(401, "security_exception", reason, { header });
+  const res = esErrorResponse(401, "security_exception", reason, { ...extra, header });
   res.headers = { ...res.headers, "www-authenticate": 'Basic realm="security", charset="UTF-8", ApiKey' };
   return res;
 }

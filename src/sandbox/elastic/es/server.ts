@@ -65,11 +65,16 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
       const media = checkCompatibilityHeaders(req, ctx.version);
       if (media) return media;
       const auth = ctx.realm.authenticate(req.headers.authorization);
+      // ES AuthenticationService: a failed basic login names the user; a failed API key gets the
+      // generic text plus the API key detail in additional_unsuccessful_credentials.
       if (!auth.ok)
         return esUnauthorized(
           auth.reason === "missing"
             ? `missing authentication credentials for REST request [${req.path}]`
-            : `unable to authenticate with provided credentials and anonymous access is not allowed for this request`,
+            : auth.scheme === "basic"
+              ? `unable to authenticate user [${auth.username}] for REST request [${req.path}]`
+              : `unable to authenticate with provided credentials and anonymous access is not allowed for this request`,
+          auth.scheme === "apikey" ? { additional_unsuccessful_credentials: `API key: ${auth.detail}` } : {},
         );
       principals.set(req.req, auth.principal);
       return undefined;

@@ -33,10 +33,12 @@ export function createKibanaHandler(
       const auth = ctx.realm.authenticate(req.headers.authorization);
       if (!auth.ok) {
         if (auth.reason === "missing") return kbnError(401, "Unauthorized");
-        return kbnError(
-          401,
-          `[security_exception\n\tRoot causes:\n\t\tsecurity_exception: unable to authenticate with provided credentials and anonymous access is not allowed for this request]: unable to authenticate with provided credentials and anonymous access is not allowed for this request`,
-        );
+        // Kibana relays the ES security_exception of its `_security/_authenticate` call.
+        const reason =
+          auth.scheme === "basic"
+            ? `unable to authenticate user [${auth.username}] for REST request [/_security/_authenticate]`
+            : "unable to authenticate with provided credentials and anonymous access is not allowed for this request";
+        return kbnError(401, `[security_exception\n\tRoot causes:\n\t\tsecurity_exception: ${reason}]: ${reason}`);
       }
       const info = { spaceId: spaceIdOf(req.req), principal: auth.principal };
       setInfo(req.req, info);
