@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { createDataPlane, createStateHost } from "../../../src/sandbox/azure/data/index.js";
 import { kustoDiagnostics } from "./kusto-parse.js";
 import {
   acceptedQueries,
   alert,
   createWorld,
+  IMMUTABLE_ID,
   kustoTablesOf,
   READER_PRINCIPAL,
   resultTable,
   ruleQueries,
+  STREAM,
   WORKFLOW_PRINCIPAL,
   WS_ID,
 } from "./world.js";
@@ -187,6 +190,31 @@ describe("Sentinel analytics rules", () => {
     await w.ingest([alert(2)]);
     await w.clock.advance(60_000);
     expect(w.state.listIncidents(WS_ID)).toHaveLength(1);
+  });
+
+  it("a rule whose incident Sentinel refuses records the error and the scheduler keeps running", async () => {
+    const w = createWorld();
+    w.grant(WORKFLOW_PRINCIPAL, "mmp");
+    const host = createStateHost(w.state);
+    const plane = createDataPlane({
+      ...host,
+      createIncident: () => {
+        throw new Error("Sentinel said no");
+      },
+    });
+    const id = w.addRule("NRT", nrtRule());
+    plane.start();
+    await plane.ingest({
+      immutableId: IMMUTABLE_ID,
+      stream: STREAM,
+      principalId: WORKFLOW_PRINCIPAL,
+      searchParams: new URLSearchParams({ "api-version": "2023-01-01" }),
+      headers: {},
+      raw: Buffer.from(JSON.stringify([alert(1)])),
+    });
+    await expect(w.clock.advance(60_000)).resolves.toBeUndefined();
+    expect(plane.ruleErrors()[id.toLowerCase()]).toBe("Sentinel said no");
+    plane.stop();
   });
 
   it("runRules runs the due rules at once without advancing the clock", async () => {

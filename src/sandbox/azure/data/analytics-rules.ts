@@ -173,7 +173,15 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
     async runDue() {
       const now = host.clock.now();
       for (const ws of host.listSentinelWorkspaces())
-        for (const rule of host.listAlertRules(ws.id)) await runRule(ws, rule, now);
+        for (const rule of host.listAlertRules(ws.id)) {
+          try {
+            await runRule(ws, rule, now);
+          } catch (e) {
+            // One failing rule (e.g. Sentinel refusing an incident) must not stop the scheduler or the clock.
+            const s = states.get(rule.id.toLowerCase());
+            if (s) s.lastError = e instanceof Error ? e.message : String(e);
+          }
+        }
     },
     errors() {
       const out: Record<string, string> = {};
