@@ -1,15 +1,13 @@
-/** `demo`: sandboxes in-process, setup, verify --full (issue 8). Not built yet. */
-import { NotImplementedError } from "../errors.js";
-import { type CommandDeps, type CommandResult, type CommonOptions, commandIo } from "./context.js";
+/** `demo`: sandboxes in-process, setup against them (which ends with verify --full), then stop (issue 8). */
+import type { CommandDeps, CommandResult, CommonOptions } from "./context.js";
+import { commandIo } from "./context.js";
 
 export interface DemoOptions extends Pick<CommonOptions, "json" | "debug"> {
   keep?: boolean;
 }
 
 export async function runDemo(options: DemoOptions, deps: CommandDeps = {}): Promise<CommandResult> {
-  commandIo("demo", options, deps);
-  throw new NotImplementedError(
-    "demo",
-    "It lands with the sandbox and demo issues (it needs the Kibana, Elasticsearch and Azure sandboxes). Run `npm test` meanwhile.",
-  );
+  const cio = commandIo("demo", options, deps);
+  const [{ runDemo: run }, { runSetup }] = await Promise.all([import("../demo/run-demo.js"), import("./setup.js")]);
+  return run(options, { ...deps, io: cio.io, output: cio.output, report: cio.report }, { setup: runSetup });
 }

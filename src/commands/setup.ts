@@ -4,8 +4,15 @@ import { createStepContext } from "../engine/context.js";
 import { runSetupEngine } from "../engine/run.js";
 import { NotImplementedError } from "../errors.js";
 import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, loadCommandConfig } from "./context.js";
+import { verifyPaths } from "./verify-report.js";
 
 export interface SetupOptions extends CommonOptions {
+  /** --no-verify: skip the end-to-end paths at the end (the configuration checks still run). */
+  verify?: boolean;
+  /** Also follow the test document through the rule at the end (default true: setup wrote it for that). */
+  full?: boolean;
+  /** Bound for the end-to-end verification, ms. */
+  timeout?: number;
   dryRun?: boolean;
   /** With dryRun: exit 2 when the plan has changes, 0 when not. */
   detailedExitcode?: boolean;
@@ -36,6 +43,14 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
     dryRun: options.dryRun,
     style: cio.output.outStyle,
   });
+  if (!options.dryRun && options.verify !== false) {
+    await verifyPaths(ctx, cio.report, cio.output.outStyle, {
+      steps,
+      full: options.full ?? true,
+      timeoutMs: options.timeout,
+      earlier: result.checks,
+    });
+  }
   if (!options.dryRun) cio.io.message("success", "Setup complete.");
   const exitCode = options.dryRun && options.detailedExitcode && result.changed ? 2 : 0;
   return { exitCode, report: cio.report };

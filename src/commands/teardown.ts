@@ -1,5 +1,10 @@
-/** `teardown`: removes exactly what setup created for this prefix (issue 9). Not built yet. */
-import { NotImplementedError } from "../errors.js";
+/**
+ * `teardown`: removes exactly what setup created for this prefix — found by deterministic names, ids and our
+ * tags — in an order that never leaves a broken reference. Shows the plan first; asks, or needs --yes.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import { createStepContext } from "../engine/context.js";
+import { runSetupEngine } from "../engine/run.js";
 import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, loadCommandConfig } from "./context.js";
 
 export interface TeardownOptions extends CommonOptions {
@@ -8,13 +13,32 @@ export interface TeardownOptions extends CommonOptions {
   deleteData?: boolean;
   /** --delete-resource-group: also the resource group, when setup created it. */
   deleteResourceGroup?: boolean;
+  /** --uninstall-packages: also uninstall the microsoft_sentinel Fleet package. */
+  uninstallPackages?: boolean;
 }
 
 export async function runTeardown(options: TeardownOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo("teardown", options, deps);
-  await loadCommandConfig(options, cio);
-  throw new NotImplementedError(
-    "teardown",
-    "It lands with the teardown issue; nothing was removed. Your inputs were checked and are valid.",
-  );
+  const { config } = await loadCommandConfig(options, cio);
+  const ctx = createStepContext({
+    config: config as ResolvedConfig,
+    io: cio.io,
+    overrides: deps.overrides,
+    signal: deps.signal,
+    now: deps.clock?.now,
+    sleep: deps.clock?.sleep,
+  });
+  const { teardownSteps, TEARDOWN_OPTIONS } = await import("../teardown/index.js");
+  ctx.shared[TEARDOWN_OPTIONS] = { deleteData: options.deleteData, deleteResourceGroup: options.deleteResourceGroup };
+  const steps = deps.steps ?? teardownSteps({ uninstallPackages: options.uninstallPackages });
+  const result = await runSetupEngine({
+    steps,
+    ctx,
+    report: cio.report,
+    dryRun: options.dryRun,
+    style: cio.output.outStyle,
+  });
+  if (!options.dryRun)
+    cio.io.message("success", result.applied ? "Teardown complete." : "Nothing of ours to remove.");
+  return { exitCode: 0, report: cio.report };
 }

@@ -1,6 +1,14 @@
-/** `verify`: checks every managed object and follows both paths end to end (issue 8). Not built yet. */
-import { NotImplementedError } from "../errors.js";
+/**
+ * `verify`: 1. configuration checks — re-plan every step (any change setup would make is drift) and run each
+ * step's own checks; 2. the case path; 3. the alert path (fast); 4. with --full, the real test document through
+ * the rule. Exit 0 only when every selected check passed, 6 otherwise.
+ */
+import type { ResolvedConfig } from "../config/schema.js";
+import { createStepContext } from "../engine/context.js";
+import { enabledSteps, planSteps, verifySteps } from "../engine/run.js";
+import { formatChecks } from "../io/format.js";
 import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, loadCommandConfig } from "./context.js";
+import { driftChecks, verifyPaths } from "./verify-report.js";
 
 export interface VerifyOptions extends CommonOptions {
   /** --full: also the real test document → rule → alert → row → incident. */
@@ -13,9 +21,28 @@ export interface VerifyOptions extends CommonOptions {
 
 export async function runVerify(options: VerifyOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo("verify", options, deps);
-  await loadCommandConfig(options, cio);
-  throw new NotImplementedError(
-    "verify",
-    "It lands with the verify/demo issue; your inputs were checked and are valid.",
-  );
+  const { config } = await loadCommandConfig(options, cio);
+  const ctx = createStepContext({
+    config: config as ResolvedConfig,
+    io: cio.io,
+    overrides: deps.overrides,
+    signal: deps.signal,
+    now: deps.clock?.now,
+    sleep: deps.clock?.sleep,
+  });
+  const all = deps.steps ?? (await import("../steps/index.js")).setupSteps();
+  const steps = enabledSteps(all, ctx);
+  // Plans are read-only: they find each managed object and say what setup would change.
+  const changes = await planSteps(steps, ctx);
+  const configuration = [...driftChecks(changes), ...(await verifySteps(steps, ctx))];
+  cio.io.result(formatChecks(configuration, cio.output.outStyle));
+  await verifyPaths(ctx, cio.report, cio.output.outStyle, {
+    steps,
+    full: options.full,
+    only: options.only,
+    timeoutMs: options.timeout,
+    earlier: configuration,
+  });
+  cio.io.message("success", "Verified: every check passed.");
+  return { exitCode: 0, report: cio.report };
 }

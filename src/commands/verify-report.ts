@@ -1,0 +1,56 @@
+/**
+ * What `verify` and the end of `setup` share: drift found by re-planning (any change setup would make is drift,
+ * named per object with the command that fixes it), the path checks, the table, and the verdict (exit 6).
+ */
+import type { Change, Check, Step, StepContext } from "../engine/types.js";
+import { VerificationError } from "../errors.js";
+import { formatChecks } from "../io/format.js";
+import type { RunReport } from "../engine/report.js";
+
+export function driftChecks(changes: readonly Change[]): Check[] {
+  return changes
+    .filter((c) => c.action !== "no-op")
+    .map((c) => ({
+      id: `drift.${c.step}.${c.name}`,
+      title: `${c.resource} ${c.name}`,
+      status: "fail" as const,
+      cause: `drift: setup would ${c.action} it (${c.reason})`,
+      remedy: "Run `sentinel-elastic setup` to put it back (`sentinel-elastic plan` shows the change first).",
+    }));
+}
+
+/** Run the end-to-end paths, print the table, record the checks; throws VerificationError (exit 6) on a failure. */
+export async function verifyPaths(
+  ctx: StepContext,
+  report: RunReport,
+  style: Parameters<typeof formatChecks>[1],
+  options: { steps: readonly Step[]; full?: boolean; only?: "case" | "alerts"; timeoutMs?: number; earlier?: Check[] },
+): Promise<Check[]> {
+  const { runVerification } = await import("../verify/index.js");
+  const progress = ctx.io.progress("Following the paths end to end");
+  const checks = await runVerification(ctx, {
+    steps: options.steps,
+    full: options.full,
+    only: options.only,
+    timeoutMs: options.timeoutMs,
+    skipConfiguration: true,
+    onCheck: (c) => progress.update(`${c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "–"} ${c.title}`),
+  });
+  const failed = checks.filter((c) => c.status === "fail");
+  if (failed.length) progress.fail(`${failed.length} hop${failed.length === 1 ? "" : "s"} failed`);
+  else progress.succeed("Both paths work end to end");
+  const all = [...(options.earlier ?? []), ...checks];
+  report.checks = all;
+  ctx.io.result(formatChecks(checks, style));
+  assertPassed(all);
+  return all;
+}
+
+export function assertPassed(checks: readonly Check[]): void {
+  const failed = checks.filter((c) => c.status === "fail");
+  if (failed.length === 0) return;
+  throw new VerificationError(`${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join("; ")}`, {
+    code: "VERIFY_FAILED",
+    suggestion: failed[0]!.remedy ?? "See the checks above; fix the cause and run `sentinel-elastic verify` again.",
+  });
+}
