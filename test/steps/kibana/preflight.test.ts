@@ -147,6 +147,13 @@ describe("preflight against the sandbox", () => {
     expect(ctx.shared.kibana?.version).toBe("8.17.0");
   });
 
+  it("a username and password work as well as an API key", async () => {
+    const ctx = makeContext(
+      sandboxConfig(sb, { elastic: { apiKey: undefined, username: sb.username, password: sb.password } }),
+    );
+    expect(await kibanaPreflightStep.plan(ctx)).toEqual([]);
+  });
+
   it("invalid credentials are an authentication error (exit 4)", async () => {
     const e = await failure(
       plan(sandboxConfig(sb, { elastic: { apiKey: Buffer.from("nope:nope").toString("base64") } })),
