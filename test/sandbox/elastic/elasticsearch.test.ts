@@ -110,6 +110,22 @@ describe("Elasticsearch emulator", () => {
     expect((await client.count({ index: "tmp" })).count).toBe(1);
   });
 
+  it("terms and metric aggregations answer in the ES shape; an unsupported type is a 400", async () => {
+    const res = await client.search({
+      index: "events",
+      size: 0,
+      aggs: { by_port: { terms: { field: "port", size: 2 }, aggs: { hosts: { cardinality: { field: "host.name" } } } }, top: { max: { field: "port" } } },
+    });
+    const byPort = res.aggregations!.by_port as { buckets: { key: number; doc_count: number; hosts: { value: number } }[]; sum_other_doc_count: number };
+    expect(byPort.buckets).toHaveLength(2);
+    expect(byPort.sum_other_doc_count).toBe(1);
+    expect(byPort.buckets[0]!.hosts.value).toBe(1);
+    expect((res.aggregations!.top as { value: number }).value).toBe(443);
+    const bad = await es(sb).post("/events/_search", { aggs: { h: { date_histogram: { field: "@timestamp" } } } });
+    expect(bad.status).toBe(400);
+    expect(bad.data.error.reason).toContain("not supported by the sandbox");
+  });
+
   it("_license reports the licence set through state", async () => {
     sb.state.setLicense("basic");
     expect((await client.license.get()).license.type).toBe("basic");

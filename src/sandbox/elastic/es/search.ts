@@ -5,6 +5,7 @@
  */
 import { globMatch } from "../glob.js";
 import { leafValues } from "./fields.js";
+import { runAggs } from "./aggs.js";
 import { compileQuery } from "./query.js";
 import { EsError, type DocStore, type IndexData, type StoredDoc } from "./store.js";
 
@@ -91,8 +92,6 @@ export function search(store: DocStore, target: string, body: SearchRequest, now
   for (const k of Object.keys(body))
     if (!["query", "size", "from", "sort", "_source", "track_total_hits", "aggs", "aggregations", "fields", "runtime_mappings", "timeout", "seq_no_primary_term", "version"].includes(k))
       throw new EsError(400, "x_content_parse_exception", `[1:2] [search] unknown field [${k}]`);
-  if (body.aggs !== undefined || body.aggregations !== undefined)
-    throw new EsError(400, "illegal_argument_exception", "aggregations are not supported by the sandbox Elasticsearch emulator");
   const indices = store.resolve(target, { allowMissing });
   const hits = matchingDocs(store, indices, body.query, now);
   const sort = parseSort(body.sort);
@@ -119,6 +118,8 @@ export function search(store: DocStore, target: string, body: SearchRequest, now
   const tth = body.track_total_hits;
   const total =
     tth === false ? undefined : typeof tth === "number" && hits.length > tth ? { value: tth, relation: "gte" } : { value: hits.length, relation: "eq" };
+  const aggSpec = (body.aggs ?? body.aggregations) as Record<string, Record<string, unknown>> | undefined;
+  const aggregations = aggSpec ? runAggs(aggSpec, hits.map((h) => h.doc)) : undefined;
   return {
     took: Date.now() - started,
     timed_out: false,
@@ -137,5 +138,6 @@ export function search(store: DocStore, target: string, body: SearchRequest, now
         };
       }),
     },
+    ...(aggregations ? { aggregations } : {}),
   };
 }
