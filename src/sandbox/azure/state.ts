@@ -6,7 +6,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SandboxClock } from "../common/clock.js";
-import { AzureError, badRequest, notFound } from "./errors.js";
+import { AzureError, notFound } from "./errors.js";
+import {
+  checkCommentMessage,
+  checkIncidentInput,
+  type IncidentWriteOptions,
+  incidentResource,
+} from "./incident-shapes.js";
 import { buildResourceId, idKey, parentId, parseId, scopeContains } from "./ids.js";
 import { findRole, roleGrants, roleGuidOf } from "./roles.js";
 
@@ -81,17 +87,7 @@ export type StateEvent =
   | { kind: "resource-deleted"; id: string; type: string }
   | { kind: "incident-put"; id: string; incident: ArmResource };
 
-const INCIDENT_SEVERITIES = ["High", "Medium", "Low", "Informational"];
-const INCIDENT_STATUSES = ["New", "Active", "Closed"];
-const CLASSIFICATIONS = ["Undetermined", "TruePositive", "BenignPositive", "FalsePositive"];
-
-export interface IncidentWriteOptions {
-  /** Etag from the body or If-Match; a stale one gets 412. */
-  etag?: string;
-  relatedAnalyticRuleIds?: string[];
-  alerts?: Record<string, unknown>[];
-  providerName?: string;
-}
+export type { IncidentWriteOptions } from "./incident-shapes.js";
 
 export class AzureState {
   readonly resources = new Map<string, StoredResource>();
@@ -363,21 +359,7 @@ export class AzureState {
         "PreconditionFailed",
         "The etag in the request does not match the current etag of the incident. Read the incident again and retry.",
       );
-    for (const f of ["title", "severity", "status"])
-      if (input[f] === undefined || input[f] === null || input[f] === "")
-        throw badRequest("BadRequest", `The ${f} field is required.`, `properties.${f}`);
-    if (!INCIDENT_SEVERITIES.includes(input.severity))
-      throw badRequest(
-        "BadRequest",
-        `Invalid severity '${input.severity}'. Allowed: ${INCIDENT_SEVERITIES.join(", ")}.`,
-      );
-    if (!INCIDENT_STATUSES.includes(input.status))
-      throw badRequest("BadRequest", `Invalid status '${input.status}'. Allowed: ${INCIDENT_STATUSES.join(", ")}.`);
-    if (input.classification !== undefined && !CLASSIFICATIONS.includes(input.classification))
-      throw badRequest("BadRequest", `Invalid classification '${input.classification}'.`);
-    // Sentinel refuses to close an incident without a classification [I: portal and API both require it].
-    if (input.status === "Closed" && !input.classification)
-      throw badRequest("BadRequest", "Classification is required when the incident status is Closed.");
+    checkIncidentInput(input);
     const now = this.nowIso();
     let number = existing?.resource.properties.incidentNumber as number | undefined;
     if (number === undefined) {
@@ -387,49 +369,19 @@ export class AzureState {
     const alerts = existing?.alerts ?? [];
     if (opts.alerts) alerts.push(...opts.alerts);
     const comments = existing?.comments ?? new Map<string, ArmResource>();
-    const prev = existing?.resource.properties ?? {};
-    const labels = (input.labels ?? []).map((l: any) => ({ labelName: l.labelName, labelType: l.labelType ?? "User" }));
-    const resource: ArmResource = {
+    const resource = incidentResource({
       id,
       name,
       etag: this.newEtag(),
-      type: "Microsoft.SecurityInsights/Incidents",
-      properties: {
-        title: input.title,
-        description: input.description,
-        severity: input.severity,
-        status: input.status,
-        classification: input.classification,
-        classificationReason: input.classificationReason,
-        classificationComment: input.classificationComment,
-        owner: {
-          objectId: input.owner?.objectId ?? null,
-          email: input.owner?.email ?? null,
-          assignedTo: input.owner?.assignedTo ?? null,
-          userPrincipalName: input.owner?.userPrincipalName ?? null,
-          ownerType: input.owner?.ownerType ?? "Unknown",
-        },
-        labels,
-        firstActivityTimeUtc: input.firstActivityTimeUtc ?? prev.firstActivityTimeUtc,
-        lastActivityTimeUtc: input.lastActivityTimeUtc ?? prev.lastActivityTimeUtc,
-        createdTimeUtc: prev.createdTimeUtc ?? now,
-        lastModifiedTimeUtc: now,
-        incidentNumber: number,
-        incidentUrl: `${this.endpoints.portal}/#asset/Microsoft_Azure_Security_Insights/Incident${id}`,
-        providerName: opts.providerName ?? prev.providerName ?? "Azure Sentinel",
-        providerIncidentId: String(number),
-        relatedAnalyticRuleIds: opts.relatedAnalyticRuleIds ?? prev.relatedAnalyticRuleIds ?? [],
-        additionalData: {
-          alertsCount: alerts.length,
-          bookmarksCount: 0,
-          commentsCount: comments.size,
-          alertProductNames: alerts.length ? ["Azure Sentinel"] : [],
-          tactics: [],
-        },
-      },
-    };
-    for (const k of Object.keys(resource.properties))
-      if (resource.properties[k] === undefined) delete resource.properties[k];
+      input,
+      prev: existing?.resource.properties ?? {},
+      now,
+      number,
+      portal: this.endpoints.portal,
+      alerts,
+      commentsCount: comments.size,
+      opts,
+    });
     this.incidents.set(idKey(id), { workspaceId: ws.id, resource, comments, alerts });
     this.emit({ kind: "incident-put", id, incident: resource });
     return { created: !existing, incident: resource };
@@ -448,10 +400,7 @@ export class AzureState {
   ): { created: boolean; comment: ArmResource } {
     const rec = this.getIncident(incidentId);
     if (!rec) throw notFound("NotFound", `Incident '${incidentId.split("/").pop()}' was not found.`);
-    if (typeof message !== "string" || message === "")
-      throw badRequest("BadRequest", "The message field is required.", "properties.message");
-    // https://learn.microsoft.com/rest/api/securityinsights/incident-comments/create-or-update: message max 30000 chars.
-    if (message.length > 30000) throw badRequest("BadRequest", "The comment message exceeds 30000 characters.");
+    checkCommentMessage(message);
     const key = name.toLowerCase();
     const old = rec.comments.get(key);
     const now = this.nowIso();
