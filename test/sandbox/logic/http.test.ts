@@ -156,6 +156,40 @@ describe("Http action", () => {
     expect(run!.actions.Bad).toMatchObject({ status: "Failed", code: "BadRequest" });
   });
 
+  it("a 202 with a Location header is polled until the operation finishes, unless DisableAsyncPattern is set", async () => {
+    let polls = 0;
+    const srv = await startServer((req, _b, res) => {
+      if (req.url === "/start") return sendJson(res, 202, {}, { Location: "/status", "Retry-After": "5" });
+      polls++;
+      if (polls < 2) return sendJson(res, 202, {}, { Location: "/status", "Retry-After": "5" });
+      sendJson(res, 200, { done: true });
+    });
+    closers.push(srv.close);
+    const host = createTestHost();
+    const rt = createLogicRuntime(host);
+    const wf = workflow(definition({ Call: { type: "Http", inputs: { method: "POST", uri: `${srv.url}/start` } } }));
+    await rt.invoke(wf, "manual", post({}));
+    for (let i = 0; i < 2; i++) {
+      const { delayMs } = await host.nextTimer();
+      expect(delayMs).toBe(5000);
+      await host.clock.advance(delayMs);
+    }
+    await rt.idle();
+    expect(rt.runs(wf.id)[0]!.actions.Call!.outputs).toMatchObject({ statusCode: 200, body: { done: true } });
+
+    const noPoll = workflow(
+      definition({
+        Call: {
+          type: "Http",
+          inputs: { method: "POST", uri: `${srv.url}/start` },
+          operationOptions: "DisableAsyncPattern",
+        },
+      }),
+    );
+    const { run } = await runOnce(rt, noPoll, post({}));
+    expect(run!.actions.Call).toMatchObject({ status: "Succeeded", code: "Accepted", outputs: { statusCode: 202 } });
+  });
+
   it("queries, headers and a JSON body are sent as given", async () => {
     let seen: { url?: string; type?: string; custom?: string; body?: string } = {};
     const srv = await startServer((req, body, res) => {

@@ -7,7 +7,6 @@ import { isObject } from "./expression/values.js";
 export const OPTIONS: Record<string, RegExp> = {
   trigger: /^enableschemavalidation$/i,
   foreach: /^sequential$/i,
-  // The runtime never follows the 202 async polling pattern, which is what DisableAsyncPattern asks for.
   http: /^disableasyncpattern$/i,
 };
 

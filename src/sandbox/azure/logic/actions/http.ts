@@ -6,10 +6,13 @@
  */
 import { ActionError } from "../errors.js";
 import { isObject, stringify } from "../expression/values.js";
-import { httpOutputs, retryPolicyOf, sendWithRetries, statusName } from "../http-call.js";
+import { delay, httpOutputs, retryPolicyOf, sendWithRetries, statusName } from "../http-call.js";
 import type { Executor } from "../scheduler.js";
 
 export const DEFAULT_AUDIENCE = "https://management.azure.com/";
+
+const header = (h: Record<string, string>, name: string) =>
+  Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
 
 export const http: Executor = async (ctx) => {
   const inputs = ctx.inputs() as Record<string, unknown>;
@@ -56,7 +59,25 @@ export const http: Executor = async (ctx) => {
   }
   const policy = retryPolicyOf(inputs.retryPolicy, ctx.name);
   const shown = { ...inputs, ...(isObject(auth) ? { authentication: { ...auth, value: undefined } } : {}) };
-  const { res, retryHistory } = await sendWithRetries(run.host, { method, url: url.toString(), headers, body }, policy);
+  let { res, retryHistory } = await sendWithRetries(run.host, { method, url: url.toString(), headers, body }, policy);
+  // The asynchronous request-response pattern: a 202 with a Location header is polled with GET until the
+  // operation answers something other than 202, unless DisableAsyncPattern is set
+  // (learn.microsoft.com/azure/logic-apps/logic-apps-create-api-app#perform-long-running-tasks-with-the-polling-action-pattern).
+  const asyncPattern = !/disableasyncpattern/i.test(ctx.def.operationOptions ?? "");
+  for (let polls = 0; asyncPattern && res.status === 202 && polls < 1000; polls++) {
+    const location = header(res.headers, "location");
+    if (!location) break;
+    const wait = Number(header(res.headers, "retry-after") ?? "");
+    await delay(run.host, Number.isFinite(wait) && wait > 0 ? wait * 1000 : 10_000);
+    const auth: Record<string, string> = headers.Authorization ? { Authorization: headers.Authorization } : {};
+    const next = await sendWithRetries(
+      run.host,
+      { method: "GET", url: new URL(location, url).toString(), headers: auth },
+      policy,
+    );
+    res = next.res;
+    retryHistory = [...retryHistory, ...next.retryHistory];
+  }
   const outputs = httpOutputs(res);
   const ok = res.status < 400;
   return { status: ok ? "Succeeded" : "Failed", code: statusName(res.status), inputs: shown, outputs, retryHistory };
