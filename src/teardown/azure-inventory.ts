@@ -119,6 +119,15 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   }
   // Role assignments held by our workflows' identities (on the workspace and on the DCR).
   const wsId = `${rgUrl(wsGroup)}/providers/Microsoft.OperationalInsights/workspaces/${config.sentinel.workspaceName}`;
+  // The alerts table takes no tags and outlives the deployment records (teardown keeps it without --delete-data),
+  // so it is also found by its configured name — accepted only as a DCR-based table, the kind setup creates
+  // (a classic table of that name is never ours: setup refuses to touch one).
+  const table = await get<{ id: string; properties?: { schema?: { tableSubType?: string } } }>(
+    `${wsId}/tables/${encodeURIComponent(config.alerts.table)}`,
+    API.tables,
+  );
+  if (table && table.properties?.schema?.tableSubType === "DataCollectionRuleBased")
+    add(table.id, `the alerts table named by alerts.table (${config.alerts.table})`);
   const dcrId = `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${prefix}-alerts-dcr`;
   for (const principalId of principals) {
     for (const scope of [wsId, dcrId]) {
