@@ -72,6 +72,14 @@ describe(".webhook execution", () => {
     expect(r.received[0]).toMatchObject({ method: "GET", body: "" });
   });
 
+  it("with allowedHosts widened to *, a non-loopback target still never leaves the machine", async () => {
+    const k = await start({ allowedHosts: ["*"] });
+    const id = await create({ url: "https://example.invalid/hook", hasAuth: false });
+    const res = await k.post(`/api/actions/connector/${id}/_execute`, { params: { body: "{}" } });
+    expect(res.data).toMatchObject({ status: "error", message: "error calling webhook, request failed" });
+    expect(res.data.service_message).toContain("ENOTFOUND");
+  });
+
   it("basic auth secrets become an Authorization header", async () => {
     const k = await start();
     const r = await rx();

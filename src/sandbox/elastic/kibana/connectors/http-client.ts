@@ -33,6 +33,21 @@ export function ensureUriAllowed(ctx: SandboxContext, url: string): void {
     throw new Error(`target url "${url}" is not added to the Kibana config xpack.actions.allowedHosts`);
 }
 
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/**
+ * Whatever allowedHosts says (tests may widen it to check URL validation), the sandbox itself only
+ * ever connects to loopback: nothing may leave the machine (team rules).
+ */
+function ensureLoopback(url: string): void {
+  const host = new URL(url).hostname;
+  if (!LOOPBACK.has(host)) {
+    const err = new Error(`getaddrinfo ENOTFOUND ${host} (the sandbox connects only to 127.0.0.1)`) as Error & { code: string };
+    err.code = "ENOTFOUND";
+    throw err;
+  }
+}
+
 function agentFor(ctx: SandboxContext, ssl: SslOverrides): https.Agent {
   const ca = [...rootCertificates, ...ctx.extraCaCerts, ...(ssl.ca ? [ssl.ca.toString("utf8")] : [])];
   return new https.Agent({
@@ -63,6 +78,7 @@ export function createAxios(): AxiosInstance {
 /** Send one request; resolves with the axios response, rejects with the axios error (as Kibana's `request`). */
 export async function sendRequest(ctx: SandboxContext, r: OutgoingRequest): Promise<AxiosResponse> {
   ensureUriAllowed(ctx, r.url);
+  ensureLoopback(r.url);
   const call = { at: ctx.clock.date().toISOString(), connectorId: r.connectorId, method: r.method.toUpperCase(), url: r.url } as {
     at: string;
     connectorId: string;
@@ -84,6 +100,7 @@ export async function sendRequest(ctx: SandboxContext, r: OutgoingRequest): Prom
       timeout: 60_000,
       beforeRedirect: (options: Record<string, unknown>) => {
         ensureUriAllowed(ctx, `http://${String(options.hostname)}`);
+        ensureLoopback(`http://${String(options.hostname)}`);
       },
     });
     call.status = res.status;
