@@ -33,7 +33,6 @@ export function toArmRun(run: RunRecord): Record<string, unknown> {
         ...(run.trigger.outputs !== undefined ? { outputs: run.trigger.outputs } : {}),
       },
       outputs: run.outputs ?? {},
-      ...(run.response ? { response: { statusCode: run.response.status } } : {}),
     },
   };
 }
@@ -51,7 +50,15 @@ export function toArmRunAction(run: RunRecord, action: ActionRecord): Record<str
       ...(action.error ? { error: action.error } : {}),
       trackingId: `${run.name}-${action.name}`,
       correlation: { actionTrackingId: `${run.name}-${action.name}`, clientTrackingId: run.name },
-      ...(action.retryHistory?.length ? { retryHistory: action.retryHistory } : {}),
+      // RetryHistory.error is an ErrorResponse: {error: {code, message}}.
+      ...(action.retryHistory?.length
+        ? {
+            retryHistory: action.retryHistory.map(({ error, ...h }) => ({
+              ...h,
+              ...(error ? { error: { error } } : {}),
+            })),
+          }
+        : {}),
       ...(action.inputs !== undefined ? { inputs: action.inputs } : {}),
       ...(action.outputs !== undefined ? { outputs: action.outputs } : {}),
     },
