@@ -15,10 +15,10 @@ import { callerFromRequest, createArmRouter, errorResponse, authenticate } from 
 import { createDeploymentsApi } from "./arm/deployments-api.js";
 import { KNOWN_PROVIDERS, resourceGroupResource } from "./arm/subscription-api.js";
 import { generateCerts } from "./certs.js";
-import { createDataPlane, mountIngestionApi, mountQueryApi } from "./data/index.js";
+import { createDataPlane, type DataPlane, mountIngestionApi, mountQueryApi } from "./data/index.js";
 import { createStateHost } from "./data/state-host.js";
 import { createLoginRouter, createLogicAppsRouter, createPortalRouter } from "./endpoints.js";
-import { createLogicRuntime } from "./logic/index.js";
+import { createLogicRuntime, type LogicRuntime } from "./logic/index.js";
 import { createLogicHost } from "./logic-host.js";
 import type { ArmEnv } from "./resources/types.js";
 import { workspaceResource } from "./resources/workspaces.js";
@@ -69,6 +69,10 @@ export interface AzureSandbox {
   faults: FaultInjector;
   /** Env vars that make test/fixtures/bin/az answer with sandbox tokens (PATH prefix + state file). */
   azCliEnv(): Record<string, string>;
+  /** The Logic Apps runtime (run history; `await logic.idle()` waits for runs still going). */
+  logic: LogicRuntime;
+  /** The data plane (table rows, `runRules()` to run due analytics rules now). */
+  data: DataPlane;
   /** A credential acting as another principal (e.g. a workflow's managed identity, by its principalId). */
   credentialFor(principalId: string): TokenCredential;
   stop(): Promise<void>;
@@ -204,6 +208,8 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     state,
     clock,
     faults,
+    logic,
+    data,
     credentialFor(id: string) {
       const p = state.principals.get(id);
       if (!p) throw new Error(`No principal '${id}' in the sandbox.`);

@@ -2,6 +2,7 @@
  * The Resource Manager endpoint: bearer-token check on every call (401 with `WWW-Authenticate` as ARM sends
  * it), then subscription-level routes, deployments, Sentinel incidents, and the generic resource routes.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { FaultInjector } from "../../common/faults.js";
 import { BadJson, createRouter, type Router, type SandboxRequest, type SandboxResponse } from "../../common/router.js";
@@ -181,6 +182,20 @@ export function createArmRouter(
       },
     };
   });
-  router.on("*", "/subscriptions/*", dispatch);
+  // ARM stamps every answer with request and correlation ids; SDKs log them and users quote them to support.
+  const stamped = async (req: SandboxRequest): Promise<SandboxResponse> => {
+    const ids = {
+      "x-ms-request-id": randomUUID(),
+      "x-ms-correlation-request-id": String(req.headers["x-ms-correlation-request-id"] ?? randomUUID()),
+    };
+    try {
+      const out = await dispatch(req);
+      return { ...out, headers: { ...ids, ...(out.headers ?? {}) } };
+    } catch (e) {
+      const out = errorResponse(e);
+      return { ...out, headers: { ...ids, ...(out.headers ?? {}) } };
+    }
+  };
+  router.on("*", "/subscriptions/*", stamped);
   return router;
 }
