@@ -2,6 +2,7 @@
  * A narrow Elasticsearch client over the official `@elastic/elasticsearch` SDK (imported lazily, so runs that
  * never touch Elasticsearch never load it). Same credentials and CA as Kibana.
  */
+import { rootCertificates } from "node:tls";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { ClientOverrides } from "../engine/clients.js";
 import { resolveConnection } from "../kibana/connection.js";
@@ -60,7 +61,8 @@ export async function createElasticsearchClient(
       conn.auth.kind === "apiKey"
         ? { apiKey: conn.auth.apiKey }
         : { username: conn.auth.username, password: conn.auth.password },
-    tls: conn.caCerts ? { ca: conn.caCerts } : undefined,
+    // `ca` replaces Node's roots: keep them, so a CA file adds trust rather than narrowing it (as for Kibana).
+    tls: conn.caCerts ? { ca: [...rootCertificates, ...conn.caCerts] } : undefined,
     requestTimeout: 30_000,
     maxRetries: 3,
     headers: {
