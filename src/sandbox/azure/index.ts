@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TokenCredential } from "@azure/core-auth";
 import { createClock, type SandboxClock } from "../common/clock.js";
@@ -224,10 +224,13 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
           JSON.stringify({ loginUrl: login.url, session, caCert: certs.caCert, tenantId, subscriptionId, user: upn }),
           { mode: 0o600 },
         );
+        writeFileSync(join(azDir, "ca.pem"), certs.caCert);
       }
       return {
-        PATH: `${FAKE_AZ_DIR}:${process.env.PATH ?? ""}`,
+        PATH: `${FAKE_AZ_DIR}${delimiter}${process.env.PATH ?? ""}`,
         AZURE_SANDBOX_AZ_STATE: join(azDir, "state.json"),
+        // The sandbox CA as a file, for a child process's NODE_EXTRA_CA_CERTS (not set here: callers may combine CAs).
+        AZURE_SANDBOX_CA_FILE: join(azDir, "ca.pem"),
       };
     },
     async stop() {
