@@ -50,7 +50,13 @@ t = performance.now();
 const res = await fetch(`${sb.elasticsearchUrl}/logs-*/_search`, {
   method: "POST",
   headers: auth,
-  body: JSON.stringify({ query: { bool: { filter: [{ term: { "event.category": "authentication" } }, { term: { "event.outcome": "failure" } }] } }, size: 100, sort: [{ "@timestamp": "desc" }] }),
+  body: JSON.stringify({
+    query: {
+      bool: { filter: [{ term: { "event.category": "authentication" } }, { term: { "event.outcome": "failure" } }] },
+    },
+    size: 100,
+    sort: [{ "@timestamp": "desc" }],
+  }),
 });
 const hits = (await res.json()).hits.total.value;
 const searchMs = performance.now() - t;
@@ -58,7 +64,18 @@ const searchMs = performance.now() - t;
 await fetch(`${sb.kibanaUrl}/api/detection_engine/rules`, {
   method: "POST",
   headers: { ...auth, "kbn-xsrf": "1" },
-  body: JSON.stringify({ rule_id: "bench", type: "query", name: "bench", description: "b", risk_score: 1, severity: "low", query: "event.category:authentication and event.outcome:failure", index: ["logs-*"], from: "now-15m", max_signals: 1000 }),
+  body: JSON.stringify({
+    rule_id: "bench",
+    type: "query",
+    name: "bench",
+    description: "b",
+    risk_score: 1,
+    severity: "low",
+    query: "event.category:authentication and event.outcome:failure",
+    index: ["logs-*"],
+    from: "now-15m",
+    max_signals: 1000,
+  }),
 });
 t = performance.now();
 const [run] = await sb.state.runRulesNow();
@@ -79,7 +96,9 @@ const rows = [
   [`rule run over 10,000 (${run.alerts} alerts, ${run.status})`, `${ruleMs.toFixed(1)} ms`, null],
 ];
 for (const [name, value, ratio] of rows)
-  console.log(`${name.padEnd(52)} ${value.padStart(10)}${ratio === null ? "" : `   ${(ratio * 100).toFixed(0)}% of budget`}`);
+  console.log(
+    `${name.padEnd(52)} ${value.padStart(10)}${ratio === null ? "" : `   ${(ratio * 100).toFixed(0)}% of budget`}`,
+  );
 const over = rows.filter(([, , r]) => r !== null && r > 1);
 if (over.length) {
   console.error(`over budget: ${over.map(([n]) => n).join(", ")}`);

@@ -178,7 +178,13 @@ export function createRealm(): Realm {
         const password = idx < 0 ? "" : decoded.slice(idx + 1);
         const rec = users.get(username);
         if (!rec || rec.password !== password)
-          return { ok: false, reason: "invalid", detail: `unable to authenticate user [${username}]`, scheme: "basic", username };
+          return {
+            ok: false,
+            reason: "invalid",
+            detail: `unable to authenticate user [${username}]`,
+            scheme: "basic",
+            username,
+          };
         return {
           ok: true,
           principal: { username, superuser: rec.superuser, grant: rec.grant, authType: "realm" },

@@ -61,7 +61,8 @@ function convertDots(vars: Vars): void {
 /** objects: toString() → JSON; arrays: asJSON() → JSON (addToStringDeep). */
 function addToStringDeep(value: unknown): void {
   if (isPlain(value)) {
-    if (!Object.hasOwn(value, "toString")) Object.defineProperty(value, "toString", { value: () => JSON.stringify(value), enumerable: false });
+    if (!Object.hasOwn(value, "toString"))
+      Object.defineProperty(value, "toString", { value: () => JSON.stringify(value), enumerable: false });
     for (const v of Object.values(value)) addToStringDeep(v);
   }
   if (Array.isArray(value)) {

@@ -83,7 +83,12 @@ export function createState(ctx: SandboxContext, scheduler: RuleScheduler): Elas
       ctx.realm.addUser(username, password, privileges ?? {}, superuser ?? false);
     },
     createApiKey({ name, privileges, owner } = {}) {
-      return ctx.realm.createApiKey({ name, owner, grant: privileges ?? {}, superuser: privileges ? false : undefined });
+      return ctx.realm.createApiKey({
+        name,
+        owner,
+        grant: privileges ?? {},
+        superuser: privileges ? false : undefined,
+      });
     },
     invalidateApiKey: (id) => ctx.realm.invalidateApiKey(id),
     connectors: (s) => [...space(s).connectors.values()],
@@ -111,7 +116,9 @@ export function createState(ctx: SandboxContext, scheduler: RuleScheduler): Elas
       return docs.length;
     },
     documents(index, query) {
-      return search(ctx.store, index, { query, size: 10_000 }, ctx.clock.now(), true).hits.hits.map((h) => h._source as Record<string, unknown>);
+      return search(ctx.store, index, { query, size: 10_000 }, ctx.clock.now(), true).hits.hits.map(
+        (h) => h._source as Record<string, unknown>,
+      );
     },
     alerts(s = "default") {
       return search(ctx.store, `.alerts-security.alerts-${s}`, { size: 10_000 }, ctx.clock.now(), true).hits.hits.map(

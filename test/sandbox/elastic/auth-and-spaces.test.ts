@@ -24,7 +24,9 @@ describe("auth, xsrf, spaces, privileges", () => {
   });
 
   it("Kibana answers a wrong API key with 401 and the security_exception text", async () => {
-    const res = await raw.get(`${sb.kibanaUrl}/api/status`, { headers: { Authorization: `ApiKey ${Buffer.from("x:y").toString("base64")}` } });
+    const res = await raw.get(`${sb.kibanaUrl}/api/status`, {
+      headers: { Authorization: `ApiKey ${Buffer.from("x:y").toString("base64")}` },
+    });
     expect(res.status).toBe(401);
     expect(res.data.message).toContain("security_exception");
   });
@@ -72,7 +74,9 @@ describe("auth, xsrf, spaces, privileges", () => {
       privileges: {
         cluster: ["monitor"],
         indices: [{ names: ["logs-*"], privileges: ["read"] }],
-        applications: [{ application: "kibana-.kibana", privileges: ["feature_actions.read"], resources: ["space:default"] }],
+        applications: [
+          { application: "kibana-.kibana", privileges: ["feature_actions.read"], resources: ["space:default"] },
+        ],
       },
     });
     const res = await raw.post(
@@ -80,7 +84,13 @@ describe("auth, xsrf, spaces, privileges", () => {
       {
         cluster: ["monitor", "manage_security"],
         index: [{ names: ["logs-*", ".alerts-security.alerts-default"], privileges: ["read"] }],
-        application: [{ application: "kibana-.kibana", resources: ["space:default"], privileges: ["feature_actions.read", "feature_actions.all"] }],
+        application: [
+          {
+            application: "kibana-.kibana",
+            resources: ["space:default"],
+            privileges: ["feature_actions.read", "feature_actions.all"],
+          },
+        ],
       },
       { headers: { Authorization: `ApiKey ${key.encoded}` } },
     );
@@ -89,15 +99,21 @@ describe("auth, xsrf, spaces, privileges", () => {
       has_all_requested: false,
       cluster: { monitor: true, manage_security: false },
       index: { "logs-*": { read: true }, ".alerts-security.alerts-default": { read: false } },
-      application: { "kibana-.kibana": { "space:default": { "feature_actions.read": true, "feature_actions.all": false } } },
+      application: {
+        "kibana-.kibana": { "space:default": { "feature_actions.read": true, "feature_actions.all": false } },
+      },
     });
   });
 
   it("Elasticsearch enforces index privileges: create_doc may create but not overwrite or search", async () => {
-    const key = sb.state.createApiKey({ privileges: { indices: [{ names: ["logs-t-*"], privileges: ["create_doc"] }] } });
+    const key = sb.state.createApiKey({
+      privileges: { indices: [{ names: ["logs-t-*"], privileges: ["create_doc"] }] },
+    });
     const headers = { Authorization: `ApiKey ${key.encoded}` };
     const doc = { "@timestamp": "2026-01-01T00:00:00Z" };
-    expect((await raw.post(`${sb.elasticsearchUrl}/logs-t-default/_doc?op_type=create`, doc, { headers })).status).toBe(201);
+    expect((await raw.post(`${sb.elasticsearchUrl}/logs-t-default/_doc?op_type=create`, doc, { headers })).status).toBe(
+      201,
+    );
     expect((await raw.put(`${sb.elasticsearchUrl}/other/_doc/1`, doc, { headers })).status).toBe(403);
     const search = await raw.post(`${sb.elasticsearchUrl}/logs-t-default/_search`, {}, { headers });
     expect(search.status).toBe(403);
@@ -105,7 +121,10 @@ describe("auth, xsrf, spaces, privileges", () => {
   });
 
   it("the superuser key has all requested privileges", async () => {
-    const res = await es(sb).post("/_security/user/_has_privileges", { cluster: ["all"], index: [{ names: ["*"], privileges: ["all"] }] });
+    const res = await es(sb).post("/_security/user/_has_privileges", {
+      cluster: ["all"],
+      index: [{ names: ["*"], privileges: ["all"] }],
+    });
     expect(res.data.has_all_requested).toBe(true);
   });
 
@@ -113,7 +132,9 @@ describe("auth, xsrf, spaces, privileges", () => {
     sb.state.addUser({
       username: "reader",
       password: "pw-reader",
-      privileges: { applications: [{ application: "kibana-.kibana", privileges: ["feature_actions.read"], resources: ["*"] }] },
+      privileges: {
+        applications: [{ application: "kibana-.kibana", privileges: ["feature_actions.read"], resources: ["*"] }],
+      },
     });
     const auth = { username: "reader", password: "pw-reader" };
     expect((await raw.get(`${sb.kibanaUrl}/api/actions/connectors`, { auth })).status).toBe(200);
@@ -132,7 +153,11 @@ describe("auth, xsrf, spaces, privileges", () => {
 
   it("/api/alerting/_health reports has_permanent_encryption_key", async () => {
     const res = await kibana(sb).get("/api/alerting/_health");
-    expect(res.data).toMatchObject({ is_sufficiently_secure: true, has_permanent_encryption_key: true, alerting_framework_health: { execution_health: { status: "ok" } } });
+    expect(res.data).toMatchObject({
+      is_sufficiently_secure: true,
+      has_permanent_encryption_key: true,
+      alerting_framework_health: { execution_health: { status: "ok" } },
+    });
     sb.state.setEncryptionKey(false);
     expect((await kibana(sb).get("/api/alerting/_health")).data.has_permanent_encryption_key).toBe(false);
     sb.state.setEncryptionKey(true);

@@ -11,13 +11,21 @@ type Rx = Awaited<ReturnType<typeof receiver>>;
 /** A fake incident service: POST /incidents → {id}, GET /incidents/:id → {title}, others → {}. */
 function incidentService(title = "remote title"): (r: Received) => Reply {
   return (r) => {
-    if (r.method === "POST" && r.url === "/incidents") return { body: { id: "INC-1", data: { nested: [{ key: 42 }] } } };
-    if (r.method === "GET" && r.url.startsWith("/incidents/")) return { body: { title, id: decodeURIComponent(r.url.split("/")[2]!) } };
+    if (r.method === "POST" && r.url === "/incidents")
+      return { body: { id: "INC-1", data: { nested: [{ key: 42 }] } } };
+    if (r.method === "GET" && r.url.startsWith("/incidents/"))
+      return { body: { title, id: decodeURIComponent(r.url.split("/")[2]!) } };
     return { body: { ok: true } };
   };
 }
 
-const incident = (extra: Record<string, unknown> = {}) => ({ title: "t", description: "d", tags: ["a"], externalId: null, ...extra });
+const incident = (extra: Record<string, unknown> = {}) => ({
+  title: "t",
+  description: "d",
+  tags: ["a"],
+  externalId: null,
+  ...extra,
+});
 
 describe(".cases-webhook execution", () => {
   let sb: ElasticSandbox;
@@ -44,7 +52,9 @@ describe(".cases-webhook execution", () => {
     return res.data.id as string;
   };
   const push = (id: string, inc = incident(), comments: unknown = null) =>
-    kibana(sb).post(`/api/actions/connector/${id}/_execute`, { params: { subAction: "pushToService", subActionParams: { incident: inc, comments } } });
+    kibana(sb).post(`/api/actions/connector/${id}/_execute`, {
+      params: { subAction: "pushToService", subActionParams: { incident: inc, comments } },
+    });
 
   it("a .cases-webhook create always follows with a GET of the created incident", async () => {
     const id = await connector();
@@ -58,9 +68,13 @@ describe(".cases-webhook execution", () => {
   it("the blog's case template with a hostile title arrives as valid JSON with the title intact", async () => {
     const hostile = `He said "hi" \\ back\\slash\nnew line\ttab 🚨💥 </script><script>alert('x')</script> {{not.a.var}}`;
     const id = await connector({
-      createIncidentJson: '{"case_title": {{{case.title}}}, "case_description": {{{case.description}}}, "tags": {{{case.tags}}}, "severity": {{{case.severity}}}}',
+      createIncidentJson:
+        '{"case_title": {{{case.title}}}, "case_description": {{{case.description}}}, "tags": {{{case.tags}}}, "severity": {{{case.severity}}}}',
     });
-    const res = await push(id, incident({ title: hostile, description: "multi\nline \"quoted\"", tags: ['t"1', "t2"], severity: "high" }));
+    const res = await push(
+      id,
+      incident({ title: hostile, description: 'multi\nline "quoted"', tags: ['t"1', "t2"], severity: "high" }),
+    );
     expect(res.data.status, JSON.stringify(res.data)).toBe("ok");
     const create = rx.received[0]!;
     const parsed = JSON.parse(create.body);
@@ -85,7 +99,9 @@ describe(".cases-webhook execution", () => {
     const res = await push(id);
     expect(res.data.status).toBe("error");
     expect(res.data.message).toBe("an error occurred while running the action");
-    expect(res.data.service_message).toMatch(/^\[Action\]\[Webhook - Case Management\]: Unable to create case\. Error: JSON Error/);
+    expect(res.data.service_message).toMatch(
+      /^\[Action\]\[Webhook - Case Management\]: Unable to create case\. Error: JSON Error/,
+    );
   });
 
   it("createIncidentUrl is not rendered: mustache in it is sent literally", async () => {
@@ -140,13 +156,21 @@ describe(".cases-webhook execution", () => {
       { comment: "", commentId: "2" },
     ]);
     expect(res.data.status, JSON.stringify(res.data)).toBe("ok");
-    expect(rx.received.map((r) => `${r.method} ${r.url}`)).toEqual(["PUT /incidents/INC-9", "GET /incidents/INC-9", "POST /incidents/INC-9/comments"]);
+    expect(rx.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "PUT /incidents/INC-9",
+      "GET /incidents/INC-9",
+      "POST /incidents/INC-9/comments",
+    ]);
     expect(JSON.parse(rx.received[0]!.body)).toEqual({ title: "t", id: "INC-9" });
     expect(res.data.data.comments).toEqual([{ commentId: "1", pushedDate: expect.any(String) }]);
   });
 
   it("getIncidentMethod post (8.17+) sends getIncidentJson with the JSON-stringified id", async () => {
-    const id = await connector({ getIncidentMethod: "post", getIncidentUrl: `${rx.url}/lookup`, getIncidentJson: '{"lookup": {{{external.system.id}}}}' });
+    const id = await connector({
+      getIncidentMethod: "post",
+      getIncidentUrl: `${rx.url}/lookup`,
+      getIncidentJson: '{"lookup": {{{external.system.id}}}}',
+    });
     reply = (r) => (r.url === "/incidents" ? { body: { id: "INC-1" } } : { body: { title: "found" } });
     const res = await push(id);
     expect(res.data.status).toBe("ok");
@@ -156,7 +180,8 @@ describe(".cases-webhook execution", () => {
 
   it("a 3xx answer to the create POST is followed as a GET (axios/follow-redirects, kibana#266724)", async () => {
     reply = (r) => {
-      if (r.method === "POST" && r.url === "/incidents") return { status: 302, headers: { location: "/moved" }, body: {} };
+      if (r.method === "POST" && r.url === "/incidents")
+        return { status: 302, headers: { location: "/moved" }, body: {} };
       if (r.url === "/moved") return { body: { note: "I am a GET now" } };
       return { body: { title: "x" } };
     };

@@ -53,13 +53,21 @@ describe("connectors", () => {
       expect(JSON.stringify(body)).not.toContain('"secrets"');
     }
     expect(sb!.state.connectors()[0]!.secrets.password).toBe("hunter2");
-    expect(got.data).toMatchObject({ id: created.data.id, connector_type_id: ".webhook", is_preconfigured: false, is_missing_secrets: false });
+    expect(got.data).toMatchObject({
+      id: created.data.id,
+      connector_type_id: ".webhook",
+      is_preconfigured: false,
+      is_missing_secrets: false,
+    });
     expect(all.data[0].referenced_by_count).toBe(0);
   });
 
   it("an empty or whitespace string anywhere in config or secrets is rejected: value '' is not valid", async () => {
     const k = await start();
-    const res = await k.post("/api/actions/connector", casesWebhook({ ...casesWebhookConfig(BASE), headers: { "x-a": " " } }));
+    const res = await k.post(
+      "/api/actions/connector",
+      casesWebhook({ ...casesWebhookConfig(BASE), headers: { "x-a": " " } }),
+    );
     expect(res.status).toBe(400);
     expect(res.data.message).toBe("[request body.config.headers]: value '' is not valid");
     const res2 = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE), { user: "" }));
@@ -79,12 +87,17 @@ describe("connectors", () => {
     const { createIncidentJson: _, ...config } = casesWebhookConfig(BASE);
     const res = await k.post("/api/actions/connector", casesWebhook(config));
     expect(res.status).toBe(400);
-    expect(res.data.message).toBe("error validating action type config: [createIncidentJson]: expected value of type [string] but got [undefined]");
+    expect(res.data.message).toBe(
+      "error validating action type config: [createIncidentJson]: expected value of type [string] but got [undefined]",
+    );
   });
 
   it("createIncidentMethod accepts only post and put (patch is listed by the docs but refused)", async () => {
     const k = await start();
-    const res = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE, { createIncidentMethod: "patch" })));
+    const res = await k.post(
+      "/api/actions/connector",
+      casesWebhook(casesWebhookConfig(BASE, { createIncidentMethod: "patch" })),
+    );
     expect(res.status).toBe(400);
     expect(res.data.message).toContain("[createIncidentMethod]: types that failed validation");
     expect(res.data.message).toContain("expected value to equal [post]");
@@ -92,7 +105,10 @@ describe("connectors", () => {
 
   it("getIncidentMethod exists from 8.17: rejected on 8.16, accepted on 8.17", async () => {
     let k = await start({ kibanaVersion: "8.16.0" });
-    let res = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE, { getIncidentMethod: "get" })));
+    let res = await k.post(
+      "/api/actions/connector",
+      casesWebhook(casesWebhookConfig(BASE, { getIncidentMethod: "get" })),
+    );
     expect(res.status).toBe(400);
     expect(res.data.message).toContain("[getIncidentMethod]: definition for this key is missing");
     await sb!.stop();
@@ -114,7 +130,9 @@ describe("connectors", () => {
     const body = casesWebhook(casesWebhookConfig(BASE, { hasAuth: false }), { secretHeaders: { "x-key": "v" } });
     let res = await k.post("/api/actions/connector", body);
     expect(res.status).toBe(400);
-    expect(res.data.message).toContain("error validating action type secrets: [secretHeaders]: definition for this key is missing");
+    expect(res.data.message).toContain(
+      "error validating action type secrets: [secretHeaders]: definition for this key is missing",
+    );
     await sb!.stop();
     k = await start({ kibanaVersion: "9.2.0" });
     res = await k.post("/api/actions/connector", body);
@@ -142,7 +160,12 @@ describe("connectors", () => {
 
   it(".cases-webhook rejects OAuth2 (9.2+ enum value)", async () => {
     const k = await start({ kibanaVersion: "9.2.0" });
-    const res = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE, { hasAuth: true, authType: "webhook-oauth2-client-credentials" }), { clientSecret: "s" }));
+    const res = await k.post(
+      "/api/actions/connector",
+      casesWebhook(casesWebhookConfig(BASE, { hasAuth: true, authType: "webhook-oauth2-client-credentials" }), {
+        clientSecret: "s",
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.data.message).toContain("OAuth2 authentication is not supported for cases webhook connector");
   });
@@ -151,7 +174,9 @@ describe("connectors", () => {
     const k = await start();
     const res = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE), { user: "u" }));
     expect(res.status).toBe(400);
-    expect(res.data.message).toContain("error validating action type secrets: must specify one of the following schemas");
+    expect(res.data.message).toContain(
+      "error validating action type secrets: must specify one of the following schemas",
+    );
   });
 
   it(".webhook: authType must be null or undefined when hasAuth is false", async () => {
@@ -176,7 +201,10 @@ describe("connectors", () => {
 
   it("an unparsable URL is refused with the cases webhook configuration error", async () => {
     const k = await start();
-    const res = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE, { viewIncidentUrl: "not a url" })));
+    const res = await k.post(
+      "/api/actions/connector",
+      casesWebhook(casesWebhookConfig(BASE, { viewIncidentUrl: "not a url" })),
+    );
     expect(res.status).toBe(400);
     expect(res.data.message).toContain("error configuring cases webhook action: unable to parse not a url");
   });
@@ -185,10 +213,16 @@ describe("connectors", () => {
     const k = await start({ license: "basic" });
     const res = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE)));
     expect(res.status).toBe(403);
-    expect(res.data.message).toBe("Action type .cases-webhook is disabled because your basic license does not support it. Please upgrade your license.");
+    expect(res.data.message).toBe(
+      "Action type .cases-webhook is disabled because your basic license does not support it. Please upgrade your license.",
+    );
     const types = await k.get("/api/actions/connector_types");
     const cw = types.data.find((t: { id: string }) => t.id === ".cases-webhook");
-    expect(cw).toMatchObject({ enabled_in_license: false, minimum_license_required: "gold", supported_feature_ids: ["cases"] });
+    expect(cw).toMatchObject({
+      enabled_in_license: false,
+      minimum_license_required: "gold",
+      supported_feature_ids: ["cases"],
+    });
     sb!.state.setLicense("gold");
     expect((await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE)))).status).toBe(200);
     const types2 = await k.get("/api/actions/connector_types?feature_id=cases");
@@ -199,10 +233,17 @@ describe("connectors", () => {
   it("PUT /api/actions/connector/{id} takes no connector_type_id and replaces config and secrets", async () => {
     const k = await start();
     const created = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE)));
-    const bad = await k.put(`/api/actions/connector/${created.data.id}`, { name: "x", connector_type_id: ".cases-webhook", config: casesWebhookConfig(BASE) });
+    const bad = await k.put(`/api/actions/connector/${created.data.id}`, {
+      name: "x",
+      connector_type_id: ".cases-webhook",
+      config: casesWebhookConfig(BASE),
+    });
     expect(bad.status).toBe(400);
     expect(bad.data.message).toBe("[request body.connector_type_id]: definition for this key is missing");
-    const ok = await k.put(`/api/actions/connector/${created.data.id}`, { name: "renamed", config: casesWebhookConfig(BASE, { createIncidentMethod: "put" }) });
+    const ok = await k.put(`/api/actions/connector/${created.data.id}`, {
+      name: "renamed",
+      config: casesWebhookConfig(BASE, { createIncidentMethod: "put" }),
+    });
     expect(ok.status).toBe(200);
     expect(ok.data).toMatchObject({ name: "renamed", config: { createIncidentMethod: "put" } });
   });
@@ -219,10 +260,14 @@ describe("connectors", () => {
   it("_execute validates params: a missing incident.title is a status:error result, not a 400", async () => {
     const k = await start();
     const created = await k.post("/api/actions/connector", casesWebhook(casesWebhookConfig(BASE)));
-    const res = await k.post(`/api/actions/connector/${created.data.id}/_execute`, { params: { subAction: "pushToService", subActionParams: { incident: {} } } });
+    const res = await k.post(`/api/actions/connector/${created.data.id}/_execute`, {
+      params: { subAction: "pushToService", subActionParams: { incident: {} } },
+    });
     expect(res.status).toBe(200);
     expect(res.data.status).toBe("error");
-    expect(res.data.message).toContain("error validating action params: [subActionParams.incident.title]: expected value of type [string] but got [undefined]");
+    expect(res.data.message).toContain(
+      "error validating action params: [subActionParams.incident.title]: expected value of type [string] but got [undefined]",
+    );
     const extra = await k.post(`/api/actions/connector/${created.data.id}/_execute`, { params: {}, other: 1 });
     expect(extra.status).toBe(400);
   });

@@ -14,7 +14,13 @@ describe("Elasticsearch emulator", () => {
     sb = await sandbox();
     client = new Client({ node: sb.elasticsearchUrl, auth: { apiKey: sb.apiKey } });
     const docs = [
-      { "@timestamp": "2026-01-01T00:00:01Z", host: { name: "a" }, port: 22, message: "ssh login failed", tags: ["x", "y"] },
+      {
+        "@timestamp": "2026-01-01T00:00:01Z",
+        host: { name: "a" },
+        port: 22,
+        message: "ssh login failed",
+        tags: ["x", "y"],
+      },
       { "@timestamp": "2026-01-01T00:00:03Z", host: { name: "b" }, port: 443, message: "tls ok" },
       { "@timestamp": "2026-01-01T00:00:02Z", "host.name": "c", port: 80, message: "http login ok", user: null },
     ];
@@ -44,8 +50,13 @@ describe("Elasticsearch emulator", () => {
     expect(await ids({ range: { "@timestamp": { gt: "2026-01-01T00:00:02Z" } } })).toEqual(["2"]);
     expect(await ids({ exists: { field: "tags" } })).toEqual(["1"]);
     expect(await ids({ exists: { field: "user" } })).toEqual([]);
-    expect(await ids({ bool: { must: [{ match: { message: "login" } }], must_not: [{ term: { port: 22 } }] } })).toEqual(["3"]);
-    expect((await ids({ bool: { should: [{ term: { port: 22 } }, { term: { port: 80 } }] } })).sort()).toEqual(["1", "3"]);
+    expect(
+      await ids({ bool: { must: [{ match: { message: "login" } }], must_not: [{ term: { port: 22 } }] } }),
+    ).toEqual(["3"]);
+    expect((await ids({ bool: { should: [{ term: { port: 22 } }, { term: { port: 80 } }] } })).sort()).toEqual([
+      "1",
+      "3",
+    ]);
   });
 
   it("sort and size order and limit the hits; total counts all matches", async () => {
@@ -79,14 +90,20 @@ describe("Elasticsearch emulator", () => {
     const put = await es(sb).put("/logs-app-default/_doc/1", { "@timestamp": "2026-01-01T00:00:00Z" });
     expect(put.status).toBe(400);
     expect(put.data.error.reason).toContain("only write ops with an op_type of create are allowed in data streams");
-    expect((await es(sb).put("/logs-app-default/_create/1", { "@timestamp": "2026-01-01T00:00:00Z" })).status).toBe(201);
+    expect((await es(sb).put("/logs-app-default/_create/1", { "@timestamp": "2026-01-01T00:00:00Z" })).status).toBe(
+      201,
+    );
     const ds = await es(sb).get("/_data_stream/logs-app-default");
     expect(ds.data.data_streams[0].name).toBe("logs-app-default");
     expect((await client.search({ index: "logs-*" })).hits.total).toEqual({ value: 2, relation: "eq" });
   });
 
   it("wildcards skip hidden dot-indices; the alerts alias resolves to the backing index", async () => {
-    sb.state.indexDocument(".alerts-security.alerts-default", { "@timestamp": "2026-01-01T00:00:00Z", "kibana.alert.uuid": "u1" }, "u1");
+    sb.state.indexDocument(
+      ".alerts-security.alerts-default",
+      { "@timestamp": "2026-01-01T00:00:00Z", "kibana.alert.uuid": "u1" },
+      "u1",
+    );
     const viaAlias = await client.search({ index: ".alerts-security.alerts-default" });
     expect(viaAlias.hits.hits[0]!._index).toBe(".internal.alerts-security.alerts-default-000001");
     const all = await client.search({ index: "*", size: 100 });
@@ -95,7 +112,12 @@ describe("Elasticsearch emulator", () => {
 
   it("_bulk indexes NDJSON and reports per-item errors", async () => {
     const res = await client.bulk({
-      operations: [{ index: { _index: "bulk-idx", _id: "b1" } }, { v: 1 }, { create: { _index: "bulk-idx", _id: "b1" } }, { v: 2 }],
+      operations: [
+        { index: { _index: "bulk-idx", _id: "b1" } },
+        { v: 1 },
+        { create: { _index: "bulk-idx", _id: "b1" } },
+        { v: 2 },
+      ],
     });
     expect(res.errors).toBe(true);
     expect(res.items[0]!.index!.status).toBe(201);
@@ -114,9 +136,15 @@ describe("Elasticsearch emulator", () => {
     const res = await client.search({
       index: "events",
       size: 0,
-      aggs: { by_port: { terms: { field: "port", size: 2 }, aggs: { hosts: { cardinality: { field: "host.name" } } } }, top: { max: { field: "port" } } },
+      aggs: {
+        by_port: { terms: { field: "port", size: 2 }, aggs: { hosts: { cardinality: { field: "host.name" } } } },
+        top: { max: { field: "port" } },
+      },
     });
-    const byPort = res.aggregations!.by_port as { buckets: { key: number; doc_count: number; hosts: { value: number } }[]; sum_other_doc_count: number };
+    const byPort = res.aggregations!.by_port as {
+      buckets: { key: number; doc_count: number; hosts: { value: number } }[];
+      sum_other_doc_count: number;
+    };
     expect(byPort.buckets).toHaveLength(2);
     expect(byPort.sum_other_doc_count).toBe(1);
     expect(byPort.buckets[0]!.hosts.value).toBe(1);

@@ -9,7 +9,14 @@ describe("fault injection", () => {
 
   it("a per-route override fails exactly the next N matching requests on Kibana", async () => {
     sb = await sandbox({ faults: { routes: [{ match: "POST /api/cases", times: 2, kinds: [503] }] } });
-    const body = { title: "t", description: "d", tags: [], connector: { id: "none", name: "none", type: ".none", fields: null }, settings: { syncAlerts: false }, owner: "securitySolution" };
+    const body = {
+      title: "t",
+      description: "d",
+      tags: [],
+      connector: { id: "none", name: "none", type: ".none", fields: null },
+      settings: { syncAlerts: false },
+      owner: "securitySolution",
+    };
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await kibana(sb).post("/api/cases", body)).status);
     expect(statuses).toEqual([503, 503, 200]);

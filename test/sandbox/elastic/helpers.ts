@@ -2,7 +2,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import axios, { type AxiosInstance } from "axios";
-import { type ElasticSandbox, type ElasticSandboxOptions, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
+import {
+  type ElasticSandbox,
+  type ElasticSandboxOptions,
+  startElasticSandbox,
+} from "../../../src/sandbox/elastic/index.js";
 
 export async function sandbox(options?: ElasticSandboxOptions): Promise<ElasticSandbox> {
   return startElasticSandbox(options);
@@ -46,7 +50,12 @@ export async function receiver(reply: (r: Received) => Reply = () => ({})): Prom
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const r: Received = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const r: Received = {
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       received.push(r);
       const out = reply(r);
       const body = out.body === undefined ? "{}" : typeof out.body === "string" ? out.body : JSON.stringify(out.body);

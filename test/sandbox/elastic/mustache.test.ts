@@ -4,10 +4,14 @@ import { renderJson, renderNoEscape } from "../../../src/sandbox/elastic/mustach
 
 describe("renderMustacheStringNoEscape (cases-webhook)", () => {
   it("{{case.title}} with double braces HTML-escapes the quotes of the stringified value", () => {
-    expect(renderNoEscape("{{case.title}}", { case: { title: JSON.stringify('a "b"') } })).toBe("&quot;a \\&quot;b\\&quot;&quot;");
+    expect(renderNoEscape("{{case.title}}", { case: { title: JSON.stringify('a "b"') } })).toBe(
+      "&quot;a \\&quot;b\\&quot;&quot;",
+    );
   });
   it("{{{case.title}}} inserts the pre-stringified value raw, quotes included", () => {
-    expect(renderNoEscape('{"t": {{{case.title}}}}', { case: { title: JSON.stringify('a "b"\n</script>') } })).toBe('{"t": "a \\"b\\"\\n</script>"}');
+    expect(renderNoEscape('{"t": {{{case.title}}}}', { case: { title: JSON.stringify('a "b"\n</script>') } })).toBe(
+      '{"t": "a \\"b\\"\\n</script>"}',
+    );
   });
   it("a missing variable renders as empty", () => {
     expect(renderNoEscape("[{{{external.system.ID}}}]", { external: { system: { id: "x" } } })).toBe("[]");
@@ -33,6 +37,10 @@ describe("renderMustacheString(…, 'json') (rule actions)", () => {
     expect(renderJson("{{kibana.alert.rule.name}}", { "kibana.alert.rule.name": "R" })).toBe("R");
   });
   it("sections iterate arrays", () => {
-    expect(renderJson("{{#context.alerts}}[{{host.name}}]{{/context.alerts}}", { context: { alerts: [{ host: { name: "a" } }, { host: { name: "b" } }] } })).toBe("[a][b]");
+    expect(
+      renderJson("{{#context.alerts}}[{{host.name}}]{{/context.alerts}}", {
+        context: { alerts: [{ host: { name: "a" } }, { host: { name: "b" } }] },
+      }),
+    ).toBe("[a][b]");
   });
 });

@@ -34,7 +34,13 @@ describe("detection rules", () => {
     ...extra,
   });
   const webhook = async () =>
-    (await k().post("/api/actions/connector", { name: "wh", connector_type_id: ".webhook", config: { url: `${rx.url}/hook`, hasAuth: false } })).data.id as string;
+    (
+      await k().post("/api/actions/connector", {
+        name: "wh",
+        connector_type_id: ".webhook",
+        config: { url: `${rx.url}/hook`, hasAuth: false },
+      })
+    ).data.id as string;
   const rule = (extra: Record<string, unknown> = {}) => ({
     rule_id: "r1",
     type: "query",
@@ -75,7 +81,9 @@ describe("detection rules", () => {
       expect(put.data).toMatchObject({ name: "Replaced", tags: [], revision: 1 });
       const patch = await k().patch("/api/detection_engine/rules", { rule_id: "r1", severity: "high" });
       expect(patch.data).toMatchObject({ name: "Replaced", severity: "high", revision: 2 });
-      const found = await k().get(`/api/detection_engine/rules/_find?filter=${encodeURIComponent('alert.attributes.name:"Replaced"')}`);
+      const found = await k().get(
+        `/api/detection_engine/rules/_find?filter=${encodeURIComponent('alert.attributes.name:"Replaced"')}`,
+      );
       expect(found.data.total).toBe(1);
       expect((await k().delete("/api/detection_engine/rules?rule_id=r1")).status).toBe(200);
       const gone = await k().get("/api/detection_engine/rules?rule_id=r1");
@@ -85,15 +93,32 @@ describe("detection rules", () => {
 
     it("an action without frequency gets the default summary/onActiveAlert frequency; throttle 1h converts to onThrottleInterval", async () => {
       const id = await webhook();
-      const res = await k().post("/api/detection_engine/rules", rule({ actions: [{ group: "default", id, action_type_id: ".webhook", params: { body: "{}" } }] }));
+      const res = await k().post(
+        "/api/detection_engine/rules",
+        rule({ actions: [{ group: "default", id, action_type_id: ".webhook", params: { body: "{}" } }] }),
+      );
       expect(res.data.actions[0].frequency).toEqual({ summary: true, notifyWhen: "onActiveAlert", throttle: null });
       expect(res.data.actions[0].uuid).toEqual(expect.any(String));
-      const res2 = await k().post("/api/detection_engine/rules", rule({ rule_id: "r2", throttle: "1h", actions: [{ group: "default", id, action_type_id: ".webhook", params: {} }] }));
-      expect(res2.data.actions[0].frequency).toEqual({ summary: true, notifyWhen: "onThrottleInterval", throttle: "1h" });
+      const res2 = await k().post(
+        "/api/detection_engine/rules",
+        rule({
+          rule_id: "r2",
+          throttle: "1h",
+          actions: [{ group: "default", id, action_type_id: ".webhook", params: {} }],
+        }),
+      );
+      expect(res2.data.actions[0].frequency).toEqual({
+        summary: true,
+        notifyWhen: "onThrottleInterval",
+        throttle: "1h",
+      });
     });
 
     it("an action pointing at a missing connector is refused", async () => {
-      const res = await k().post("/api/detection_engine/rules", rule({ actions: [{ group: "default", id: "nope", action_type_id: ".webhook", params: {} }] }));
+      const res = await k().post(
+        "/api/detection_engine/rules",
+        rule({ actions: [{ group: "default", id: "nope", action_type_id: ".webhook", params: {} }] }),
+      );
       expect(res.status).toBe(400);
       expect(res.data.message).toContain("Invalid connectors: nope");
     });
@@ -103,7 +128,10 @@ describe("detection rules", () => {
     it("an enabled rule runs on the sandbox clock, alerts on matching documents inside its from window, and records execution_summary", async () => {
       sb.state.indexDocument("logs-auth-default", event(1));
       sb.state.indexDocument("logs-auth-default", event(10)); // outside now-6m
-      sb.state.indexDocument("logs-auth-default", event(2, { event: { category: "authentication", outcome: "success" } }));
+      sb.state.indexDocument(
+        "logs-auth-default",
+        event(2, { event: { category: "authentication", outcome: "success" } }),
+      );
       await k().post("/api/detection_engine/rules", rule());
       expect(sb.state.alerts()).toHaveLength(0);
       await sb.clock.advance(0);
@@ -160,9 +188,15 @@ describe("detection rules", () => {
     it("a rule runs with the privileges of whoever saved it: unreadable index patterns are reported", async () => {
       sb.state.indexDocument("logs-auth-default", event(1));
       const limited = sb.state.createApiKey({
-        privileges: { indices: [{ names: ["other-*"], privileges: ["read"] }], applications: [{ application: "kibana-.kibana", privileges: ["all"], resources: ["*"] }] },
+        privileges: {
+          indices: [{ names: ["other-*"], privileges: ["read"] }],
+          applications: [{ application: "kibana-.kibana", privileges: ["all"], resources: ["*"] }],
+        },
       });
-      const res = await kibana(sb, undefined, { Authorization: `ApiKey ${limited.encoded}` }).post("/api/detection_engine/rules", rule());
+      const res = await kibana(sb, undefined, { Authorization: `ApiKey ${limited.encoded}` }).post(
+        "/api/detection_engine/rules",
+        rule(),
+      );
       expect(res.status).toBe(200);
       const [result] = await sb.state.runRulesNow();
       expect(result!.status).toBe("partial failure");
@@ -179,7 +213,11 @@ describe("detection rules", () => {
       const id = await webhook();
       const res = await k().post(
         "/api/detection_engine/rules",
-        rule({ actions: [{ group: "default", id, action_type_id: ".webhook", params: { body }, ...(frequency ? { frequency } : {}) }] }),
+        rule({
+          actions: [
+            { group: "default", id, action_type_id: ".webhook", params: { body }, ...(frequency ? { frequency } : {}) },
+          ],
+        }),
       );
       expect(res.status, JSON.stringify(res.data)).toBe(200);
     };
@@ -187,7 +225,9 @@ describe("detection rules", () => {
     it("a summary action renders {{var}} JSON-escaped without quotes and {{{context.alerts.asJSON}}} as a JSON array", async () => {
       sb.state.indexDocument("logs-auth-default", event(1));
       sb.state.indexDocument("logs-auth-default", event(2, { host: { name: "web-02" } }));
-      await withAction('{"rule":"{{context.rule.name}}","space":"{{rule.spaceId}}","count":{{state.signals_count}},"alerts":{{{context.alerts.asJSON}}}}');
+      await withAction(
+        '{"rule":"{{context.rule.name}}","space":"{{rule.spaceId}}","count":{{state.signals_count}},"alerts":{{{context.alerts.asJSON}}}}',
+      );
       await sb.state.runRulesNow();
       expect(rx.received).toHaveLength(1);
       const body = JSON.parse(rx.received[0]!.body);
@@ -214,7 +254,11 @@ describe("detection rules", () => {
     it("alert.* variables exist only for per-alert actions, which run once per alert", async () => {
       sb.state.indexDocument("logs-auth-default", event(1));
       sb.state.indexDocument("logs-auth-default", event(2));
-      await withAction('{"alert":"{{alert.id}}","n":{{{context.alerts.asJSON}}}}', { summary: false, notifyWhen: "onActiveAlert", throttle: null });
+      await withAction('{"alert":"{{alert.id}}","n":{{{context.alerts.asJSON}}}}', {
+        summary: false,
+        notifyWhen: "onActiveAlert",
+        throttle: null,
+      });
       await sb.state.runRulesNow();
       expect(rx.received).toHaveLength(2);
       const ids = rx.received.map((r) => JSON.parse(r.body).alert);
@@ -242,7 +286,9 @@ describe("detection rules", () => {
       await withAction('{"a":1}');
       const [result] = await sb.state.runRulesNow();
       expect(rx.received).toHaveLength(3);
-      expect(result!.actions).toEqual([expect.objectContaining({ status: "error", attempts: 3, serviceMessage: "[503] Service Unavailable: busy" })]);
+      expect(result!.actions).toEqual([
+        expect.objectContaining({ status: "error", attempts: 3, serviceMessage: "[503] Service Unavailable: busy" }),
+      ]);
       // actions are their own tasks in Kibana: their failure does not change the rule's status
       expect(result!.status).toBe("succeeded");
     });

@@ -26,10 +26,18 @@ describe("startElasticSandbox", () => {
 
   it("the official @elastic/elasticsearch 9 client works against an 8.x server once it sends 8.x compatibility headers", async () => {
     const compat8 = "application/vnd.elasticsearch+json; compatible-with=8";
-    const client = new Client({ node: sb.elasticsearchUrl, auth: { apiKey: sb.apiKey }, headers: { accept: compat8, "content-type": compat8 } });
+    const client = new Client({
+      node: sb.elasticsearchUrl,
+      auth: { apiKey: sb.apiKey },
+      headers: { accept: compat8, "content-type": compat8 },
+    });
     const info = await client.info();
     expect(info.version.number).toBe("8.17.0");
-    await client.index({ index: "logs-test-default", document: { "@timestamp": new Date().toISOString(), message: "hi" }, refresh: true });
+    await client.index({
+      index: "logs-test-default",
+      document: { "@timestamp": new Date().toISOString(), message: "hi" },
+      refresh: true,
+    });
     const res = await client.search({ index: "logs-*", query: { match: { message: "hi" } } });
     expect(res.hits.hits).toHaveLength(1);
     await client.close();
@@ -40,7 +48,9 @@ describe("startElasticSandbox", () => {
     const err = await client.info().catch((e: unknown) => e as errors.ResponseError);
     expect(err).toBeInstanceOf(errors.ResponseError);
     expect((err as errors.ResponseError).statusCode).toBe(400);
-    expect(JSON.stringify((err as errors.ResponseError).body)).toContain("Accept version must be either version 8 or 7, but found 9");
+    expect(JSON.stringify((err as errors.ResponseError).body)).toContain(
+      "Accept version must be either version 8 or 7, but found 9",
+    );
     await client.close();
   });
 

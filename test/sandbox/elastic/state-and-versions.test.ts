@@ -39,11 +39,24 @@ describe("state, spaces, versions", () => {
     const rx = await receiver();
     closers.push(rx.close);
     const soc = kibana(sb, "soc");
-    const c = await soc.post("/api/actions/connector", { name: "wh", connector_type_id: ".webhook", config: { url: `${rx.url}/h`, hasAuth: false } });
+    const c = await soc.post("/api/actions/connector", {
+      name: "wh",
+      connector_type_id: ".webhook",
+      config: { url: `${rx.url}/h`, hasAuth: false },
+    });
     sb.state.indexDocument("logs-x-default", doc());
     const created = await soc.post(
       "/api/detection_engine/rules",
-      rule({ actions: [{ group: "default", id: c.data.id, action_type_id: ".webhook", params: { body: '{"space":"{{rule.spaceId}}","link":"{{{context.results_link}}}"}' } }] }),
+      rule({
+        actions: [
+          {
+            group: "default",
+            id: c.data.id,
+            action_type_id: ".webhook",
+            params: { body: '{"space":"{{rule.spaceId}}","link":"{{{context.results_link}}}"}' },
+          },
+        ],
+      }),
     );
     expect(created.status, JSON.stringify(created.data)).toBe(200);
     await sb.state.runRule("r1", "soc");
@@ -58,7 +71,12 @@ describe("state, spaces, versions", () => {
 
   it("without an encryption key, connectors with secrets cannot be saved and rules fail", async () => {
     await start({ encryptionKey: false });
-    const res = await kibana(sb).post("/api/actions/connector", { name: "wh", connector_type_id: ".webhook", config: { url: "http://127.0.0.1:9/h" }, secrets: { user: "u", password: "p" } });
+    const res = await kibana(sb).post("/api/actions/connector", {
+      name: "wh",
+      connector_type_id: ".webhook",
+      config: { url: "http://127.0.0.1:9/h" },
+      secrets: { user: "u", password: "p" },
+    });
     expect(res.status).toBe(400);
     expect(res.data.message).toContain("encryption key");
     await kibana(sb).post("/api/detection_engine/rules", rule());
@@ -70,8 +88,15 @@ describe("state, spaces, versions", () => {
     await start();
     const rx = await receiver();
     closers.push(rx.close);
-    const c = await kibana(sb).post("/api/actions/connector", { name: "wh", connector_type_id: ".webhook", config: { url: `${rx.url}/h`, hasAuth: false } });
-    await kibana(sb).post("/api/detection_engine/rules", rule({ actions: [{ group: "default", id: c.data.id, action_type_id: ".webhook", params: { body: "{}" } }] }));
+    const c = await kibana(sb).post("/api/actions/connector", {
+      name: "wh",
+      connector_type_id: ".webhook",
+      config: { url: `${rx.url}/h`, hasAuth: false },
+    });
+    await kibana(sb).post(
+      "/api/detection_engine/rules",
+      rule({ actions: [{ group: "default", id: c.data.id, action_type_id: ".webhook", params: { body: "{}" } }] }),
+    );
     sb.state.indexDocument("logs-x-default", doc());
     sb.state.setLicense("basic");
     const [run] = await sb.state.runRulesNow();
@@ -110,7 +135,10 @@ describe("state, spaces, versions", () => {
     await start();
     const a = await kibana(sb).post("/api/detection_engine/rules", rule());
     const b = await kibana(sb).post("/api/detection_engine/rules", rule({ rule_id: "r2" }));
-    const dis = await kibana(sb).post("/api/detection_engine/rules/_bulk_action", { action: "disable", ids: [a.data.id] });
+    const dis = await kibana(sb).post("/api/detection_engine/rules/_bulk_action", {
+      action: "disable",
+      ids: [a.data.id],
+    });
     expect(dis.data.attributes.summary).toMatchObject({ succeeded: 1, total: 1 });
     expect((await kibana(sb).get("/api/detection_engine/rules?rule_id=r1")).data.enabled).toBe(false);
     await kibana(sb).post("/api/detection_engine/rules/_bulk_action", { action: "delete", ids: [b.data.id] });

@@ -28,7 +28,12 @@ describe(".webhook execution", () => {
     return r;
   };
   const create = async (config: Record<string, unknown>, secrets: Record<string, unknown> = {}) => {
-    const res = await kibana(sb!).post("/api/actions/connector", { name: "wh", connector_type_id: ".webhook", config, secrets });
+    const res = await kibana(sb!).post("/api/actions/connector", {
+      name: "wh",
+      connector_type_id: ".webhook",
+      config,
+      secrets,
+    });
     expect(res.status, JSON.stringify(res.data)).toBe(200);
     return res.data.id as string;
   };
@@ -49,7 +54,12 @@ describe(".webhook execution", () => {
     const r = await rx(() => ({ status, body: { message: "bad gateway" } }));
     const id = await create({ url: `${r.url}/hook`, hasAuth: false });
     const res = await k.post(`/api/actions/connector/${id}/_execute`, { params: { body: "{}" } });
-    expect(res.data).toMatchObject({ status: "error", retry: true, message: "error calling webhook, retry later", service_message: "[502] Bad Gateway: bad gateway" });
+    expect(res.data).toMatchObject({
+      status: "error",
+      retry: true,
+      message: "error calling webhook, retry later",
+      service_message: "[502] Bad Gateway: bad gateway",
+    });
     status = 404;
     const res2 = await k.post(`/api/actions/connector/${id}/_execute`, { params: { body: "{}" } });
     expect(res2.data).toMatchObject({ status: "error", message: "error calling webhook, invalid response" });
@@ -107,9 +117,13 @@ describe(".webhook execution", () => {
     expect(untrusted.data.status).toBe("error");
     expect(untrusted.data.message).toBe("error calling webhook, request failed");
     const withCa = await create({ url, hasAuth: false, ca: Buffer.from(certs.caCert).toString("base64") });
-    expect((await k.post(`/api/actions/connector/${withCa}/_execute`, { params: { body: "{}" } })).data.status).toBe("ok");
+    expect((await k.post(`/api/actions/connector/${withCa}/_execute`, { params: { body: "{}" } })).data.status).toBe(
+      "ok",
+    );
     const noVerify = await create({ url, hasAuth: false, verificationMode: "none" });
-    expect((await k.post(`/api/actions/connector/${noVerify}/_execute`, { params: { body: "{}" } })).data.status).toBe("ok");
+    expect((await k.post(`/api/actions/connector/${noVerify}/_execute`, { params: { body: "{}" } })).data.status).toBe(
+      "ok",
+    );
     await sb!.stop();
 
     k = await start({ extraCaCerts: [certs.caCert] });

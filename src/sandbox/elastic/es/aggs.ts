@@ -24,7 +24,8 @@ function numeric(v: unknown): number | undefined {
 function one(name: string, spec: Agg, docs: StoredDoc[]): unknown {
   const { aggs, aggregations, ...rest } = spec;
   const kinds = Object.keys(rest);
-  if (kinds.length !== 1) throw new EsError(400, "parsing_exception", `Expected exactly one aggregation type for [${name}]`);
+  if (kinds.length !== 1)
+    throw new EsError(400, "parsing_exception", `Expected exactly one aggregation type for [${name}]`);
   const kind = kinds[0]!;
   const body = rest[kind] as { field?: string; size?: number };
   const field = body?.field;
@@ -39,13 +40,17 @@ function one(name: string, spec: Agg, docs: StoredDoc[]): unknown {
           entry.docs.push(d);
           counts.set(v, entry);
         }
-      const sorted = [...counts.values()].sort((a, b) => b.docs.length - a.docs.length || String(a.key).localeCompare(String(b.key)));
+      const sorted = [...counts.values()].sort(
+        (a, b) => b.docs.length - a.docs.length || String(a.key).localeCompare(String(b.key)),
+      );
       const size = body.size ?? 10;
       const sub = (aggs ?? aggregations) as Record<string, Agg> | undefined;
       return {
         doc_count_error_upper_bound: 0,
         sum_other_doc_count: sorted.slice(size).reduce((n, e) => n + e.docs.length, 0),
-        buckets: sorted.slice(0, size).map((e) => ({ key: e.key, doc_count: e.docs.length, ...(sub ? runAggs(sub, e.docs) : {}) })),
+        buckets: sorted
+          .slice(0, size)
+          .map((e) => ({ key: e.key, doc_count: e.docs.length, ...(sub ? runAggs(sub, e.docs) : {}) })),
       };
     }
     case "cardinality":
@@ -63,7 +68,11 @@ function one(name: string, spec: Agg, docs: StoredDoc[]): unknown {
       return { value: kind === "min" ? Math.min(...nums) : Math.max(...nums) };
     }
     default:
-      throw new EsError(400, "illegal_argument_exception", `aggregation type [${kind}] is not supported by the sandbox (supported: ${SUPPORTED})`);
+      throw new EsError(
+        400,
+        "illegal_argument_exception",
+        `aggregation type [${kind}] is not supported by the sandbox (supported: ${SUPPORTED})`,
+      );
   }
 }
 

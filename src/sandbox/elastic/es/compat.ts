@@ -24,17 +24,31 @@ export function checkCompatibilityHeaders(req: SandboxRequest, version: string):
   const acceptVersion = compatibleWith(accept);
   const contentVersion = hasContent ? compatibleWith(contentType) : undefined;
   const fail = (reason: string) => {
-    const res = esErrorResponse(400, "media_type_header_exception", "Invalid media-type value on headers [Accept, Content-Type]", {
-      caused_by: { type: "status_exception", reason },
-    });
+    const res = esErrorResponse(
+      400,
+      "media_type_header_exception",
+      "Invalid media-type value on headers [Accept, Content-Type]",
+      {
+        caused_by: { type: "status_exception", reason },
+      },
+    );
     return res;
   };
   const allowed = (v: number) => v === major || v === major - 1;
   if (acceptVersion !== undefined && !allowed(acceptVersion))
-    return fail(`Accept version must be either version ${major} or ${major - 1}, but found ${acceptVersion}. Accept=${accept}`);
+    return fail(
+      `Accept version must be either version ${major} or ${major - 1}, but found ${acceptVersion}. Accept=${accept}`,
+    );
   if (contentVersion !== undefined && !allowed(contentVersion))
-    return fail(`Content-Type version must be either version ${major} or ${major - 1}, but found ${contentVersion}. Content-Type=${contentType}`);
-  if (hasContent && (acceptVersion !== undefined || contentVersion !== undefined) && acceptVersion !== contentVersion && accept !== undefined)
+    return fail(
+      `Content-Type version must be either version ${major} or ${major - 1}, but found ${contentVersion}. Content-Type=${contentType}`,
+    );
+  if (
+    hasContent &&
+    (acceptVersion !== undefined || contentVersion !== undefined) &&
+    acceptVersion !== contentVersion &&
+    accept !== undefined
+  )
     return fail(
       `A compatible version is required on both Content-Type and Accept headers if either one has requested a compatible version and the compatible versions must match. Accept=${accept}, Content-Type=${contentType}`,
     );

@@ -7,7 +7,12 @@ import { EsError } from "./store.js";
 
 export const ES_HEADERS = { "x-elastic-product": "Elasticsearch" };
 
-export function esErrorResponse(status: number, type: string, reason: string, extra: Record<string, unknown> = {}): SandboxResponse {
+export function esErrorResponse(
+  status: number,
+  type: string,
+  reason: string,
+  extra: Record<string, unknown> = {},
+): SandboxResponse {
   const cause = { type, reason, ...extra };
   return { status, headers: { ...ES_HEADERS }, body: { error: { root_cause: [cause], ...cause }, status } };
 }
@@ -24,8 +29,4 @@ export function esUnauthorized(reason: string, extra: Record<string, unknown> = 
   const res = esErrorResponse(401, "security_exception", reason, { ...extra, header });
   res.headers = { ...res.headers, "www-authenticate": 'Basic realm="security", charset="UTF-8", ApiKey' };
   return res;
-}
-
-export function esForbidden(action: string, user: string): SandboxResponse {
-  return esErrorResponse(403, "security_exception", `action [${action}] is unauthorized for user [${user}] with effective roles [sandbox_limited]`);
 }

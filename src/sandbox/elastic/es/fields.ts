@@ -67,7 +67,10 @@ export function expandDots(doc: Record<string, unknown>): Record<string, unknown
       cur = cur[p] as Record<string, unknown>;
     }
     const last = parts[parts.length - 1]!;
-    const v = value && typeof value === "object" && !Array.isArray(value) ? expandDots(value as Record<string, unknown>) : value;
+    const v =
+      value && typeof value === "object" && !Array.isArray(value)
+        ? expandDots(value as Record<string, unknown>)
+        : value;
     if (cur[last] && typeof cur[last] === "object" && v && typeof v === "object" && !Array.isArray(v))
       Object.assign(cur[last] as object, v);
     else cur[last] = v;

@@ -13,17 +13,28 @@ export type Predicate = (source: Record<string, unknown>, id: string) => boolean
 const SUPPORTED = "match_all, match_none, match, match_phrase, term, terms, ids, bool, range, exists, prefix, wildcard";
 
 function unknownQuery(name: string): never {
-  throw new EsError(400, "parsing_exception", `unknown query [${name}]`, { line: 1, col: 1, supported_in_sandbox: SUPPORTED });
+  throw new EsError(400, "parsing_exception", `unknown query [${name}]`, {
+    line: 1,
+    col: 1,
+    supported_in_sandbox: SUPPORTED,
+  });
 }
 
 function single(q: unknown, kind: string): [string, unknown] {
   if (!q || typeof q !== "object" || Object.keys(q).length !== 1)
-    throw new EsError(400, "parsing_exception", `[${kind}] query doesn't support multiple fields, found [${Object.keys(q ?? {}).join("] and [")}]`);
+    throw new EsError(
+      400,
+      "parsing_exception",
+      `[${kind}] query doesn't support multiple fields, found [${Object.keys(q ?? {}).join("] and [")}]`,
+    );
   return Object.entries(q)[0]!;
 }
 
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
 }
 
 /** `term` equality: exact for strings; numbers and booleans compare by value ("true" == true, "3" == 3). */
@@ -60,14 +71,18 @@ export function compileQuery(query: unknown, now: number): Predicate {
       const ci = spec && typeof spec === "object" && (spec as { case_insensitive?: boolean }).case_insensitive;
       return (src) =>
         leafValues(src, field).some((v) =>
-          ci && typeof v === "string" && typeof value === "string" ? v.toLowerCase() === value.toLowerCase() : termEquals(v, value),
+          ci && typeof v === "string" && typeof value === "string"
+            ? v.toLowerCase() === value.toLowerCase()
+            : termEquals(v, value),
         );
     }
     case "terms": {
       const entries = Object.entries(body as object).filter(([k]) => k !== "boost");
-      if (entries.length !== 1) throw new EsError(400, "parsing_exception", "[terms] query does not support multiple fields");
+      if (entries.length !== 1)
+        throw new EsError(400, "parsing_exception", "[terms] query does not support multiple fields");
       const [field, values] = entries[0]!;
-      if (!Array.isArray(values)) throw new EsError(400, "parsing_exception", `[terms] query does not support [${field}]`);
+      if (!Array.isArray(values))
+        throw new EsError(400, "parsing_exception", `[terms] query does not support [${field}]`);
       return (src) => leafValues(src, field).some((v) => values.some((w) => termEquals(v, w)));
     }
     case "ids": {
@@ -86,7 +101,9 @@ export function compileQuery(query: unknown, now: number): Predicate {
           if (typeof v !== "string") return String(v) === String(text);
           const have = tokens(v);
           if (kind === "match_phrase") return ` ${have.join(" ")} `.includes(` ${wanted.join(" ")} `);
-          return operator?.toLowerCase() === "and" ? wanted.every((t) => have.includes(t)) : wanted.some((t) => have.includes(t));
+          return operator?.toLowerCase() === "and"
+            ? wanted.every((t) => have.includes(t))
+            : wanted.some((t) => have.includes(t));
         });
     }
     case "exists": {
@@ -101,17 +118,31 @@ export function compileQuery(query: unknown, now: number): Predicate {
     }
     case "wildcard": {
       const [field, spec] = single(body, "wildcard");
-      const raw = spec && typeof spec === "object" ? ((spec as { value?: unknown; wildcard?: unknown }).value ?? (spec as { wildcard?: unknown }).wildcard) : spec;
-      const re = new RegExp(`^${String(raw).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+      const raw =
+        spec && typeof spec === "object"
+          ? ((spec as { value?: unknown; wildcard?: unknown }).value ?? (spec as { wildcard?: unknown }).wildcard)
+          : spec;
+      const re = new RegExp(
+        `^${String(raw)
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+      );
       return (src) => leafValues(src, field).some((v) => typeof v === "string" && re.test(v));
     }
     case "range": {
       const [field, spec] = single(body, "range");
       const s = spec as Record<string, unknown>;
       const gt = s.gt !== undefined ? toComparable(s.gt, now, true) : undefined;
-      const gte = s.gte !== undefined ? toComparable(s.gte, now) : s.from !== undefined ? toComparable(s.from, now) : undefined;
+      const gte =
+        s.gte !== undefined ? toComparable(s.gte, now) : s.from !== undefined ? toComparable(s.from, now) : undefined;
       const lt = s.lt !== undefined ? toComparable(s.lt, now) : undefined;
-      const lte = s.lte !== undefined ? toComparable(s.lte, now, true) : s.to !== undefined ? toComparable(s.to, now, true) : undefined;
+      const lte =
+        s.lte !== undefined
+          ? toComparable(s.lte, now, true)
+          : s.to !== undefined
+            ? toComparable(s.to, now, true)
+            : undefined;
       return (src) =>
         leafValues(src, field).some((raw) => {
           const v = toComparable(raw, now);
@@ -134,7 +165,11 @@ export function compileQuery(query: unknown, now: number): Predicate {
         if (!["must", "filter", "should", "must_not", "minimum_should_match", "boost", "_name"].includes(k))
           throw new EsError(400, "parsing_exception", `[bool] query does not support [${k}]`);
       const msm =
-        b.minimum_should_match !== undefined ? Number(b.minimum_should_match) : must.length > 0 || mustNot.length > 0 ? 0 : 1;
+        b.minimum_should_match !== undefined
+          ? Number(b.minimum_should_match)
+          : must.length > 0 || mustNot.length > 0
+            ? 0
+            : 1;
       return (src, id) =>
         must.every((p) => p(src, id)) &&
         !mustNot.some((p) => p(src, id)) &&

@@ -56,7 +56,10 @@ function compare(a: unknown, b: unknown): number {
   return (na as number) < (nb as number) ? -1 : (na as number) > (nb as number) ? 1 : 0;
 }
 
-function filterSource(source: Record<string, unknown>, spec: SearchRequest["_source"]): Record<string, unknown> | undefined {
+function filterSource(
+  source: Record<string, unknown>,
+  spec: SearchRequest["_source"],
+): Record<string, unknown> | undefined {
   if (spec === undefined || spec === true) return source;
   if (spec === false) return undefined;
   const includes = typeof spec === "string" ? [spec] : Array.isArray(spec) ? spec : (spec.includes ?? []);
@@ -79,21 +82,37 @@ function filterSource(source: Record<string, unknown>, spec: SearchRequest["_sou
   return out;
 }
 
-export function matchingDocs(store: DocStore, indices: IndexData[], query: unknown, now: number): Hit[] {
+export function matchingDocs(indices: IndexData[], query: unknown, now: number): Hit[] {
   const pred = compileQuery(query, now);
   const hits: Hit[] = [];
-  for (const index of indices) for (const doc of index.docs.values()) if (pred(doc._source, doc._id)) hits.push({ index, doc });
-  void store;
+  for (const index of indices)
+    for (const doc of index.docs.values()) if (pred(doc._source, doc._id)) hits.push({ index, doc });
   return hits;
 }
 
 export function search(store: DocStore, target: string, body: SearchRequest, now: number, allowMissing = false) {
   const started = Date.now();
   for (const k of Object.keys(body))
-    if (!["query", "size", "from", "sort", "_source", "track_total_hits", "aggs", "aggregations", "fields", "runtime_mappings", "timeout", "seq_no_primary_term", "version"].includes(k))
+    if (
+      ![
+        "query",
+        "size",
+        "from",
+        "sort",
+        "_source",
+        "track_total_hits",
+        "aggs",
+        "aggregations",
+        "fields",
+        "runtime_mappings",
+        "timeout",
+        "seq_no_primary_term",
+        "version",
+      ].includes(k)
+    )
       throw new EsError(400, "x_content_parse_exception", `[1:2] [search] unknown field [${k}]`);
   const indices = store.resolve(target, { allowMissing });
-  const hits = matchingDocs(store, indices, body.query, now);
+  const hits = matchingDocs(indices, body.query, now);
   const sort = parseSort(body.sort);
   const explicitSort = sort.length > 0 && !(sort.length === 1 && sort[0]!.field === "_score");
   if (explicitSort)
@@ -113,13 +132,26 @@ export function search(store: DocStore, target: string, body: SearchRequest, now
   const from = Number(body.from ?? 0);
   const size = Number(body.size ?? 10);
   if (from + size > 10_000)
-    throw new EsError(400, "illegal_argument_exception", `Result window is too large, from + size must be less than or equal to: [10000] but was [${from + size}].`);
+    throw new EsError(
+      400,
+      "illegal_argument_exception",
+      `Result window is too large, from + size must be less than or equal to: [10000] but was [${from + size}].`,
+    );
   const page = hits.slice(from, from + size);
   const tth = body.track_total_hits;
   const total =
-    tth === false ? undefined : typeof tth === "number" && hits.length > tth ? { value: tth, relation: "gte" } : { value: hits.length, relation: "eq" };
+    tth === false
+      ? undefined
+      : typeof tth === "number" && hits.length > tth
+        ? { value: tth, relation: "gte" }
+        : { value: hits.length, relation: "eq" };
   const aggSpec = (body.aggs ?? body.aggregations) as Record<string, Record<string, unknown>> | undefined;
-  const aggregations = aggSpec ? runAggs(aggSpec, hits.map((h) => h.doc)) : undefined;
+  const aggregations = aggSpec
+    ? runAggs(
+        aggSpec,
+        hits.map((h) => h.doc),
+      )
+    : undefined;
   return {
     took: Date.now() - started,
     timed_out: false,

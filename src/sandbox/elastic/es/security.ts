@@ -3,7 +3,13 @@
  * `_has_privileges` (ES docs: security-api-has-privileges.html), and API key create/invalidate.
  */
 import type { Router, SandboxRequest } from "../../common/router.js";
-import { hasApplicationPrivilege, hasClusterPrivilege, hasIndexPrivilege, type Principal, type RoleGrant } from "../auth.js";
+import {
+  hasApplicationPrivilege,
+  hasClusterPrivilege,
+  hasIndexPrivilege,
+  type Principal,
+  type RoleGrant,
+} from "../auth.js";
 import type { SandboxContext } from "../context.js";
 import { ES_HEADERS, esErrorResponse } from "./errors.js";
 
@@ -61,7 +67,10 @@ export function registerSecurityRoutes(router: Router, ctx: SandboxContext, prin
       email: null,
       metadata: {},
       enabled: true,
-      authentication_realm: { name: p.authType === "api_key" ? "_es_api_key" : "default_native", type: p.authType === "api_key" ? "_es_api_key" : "native" },
+      authentication_realm: {
+        name: p.authType === "api_key" ? "_es_api_key" : "default_native",
+        type: p.authType === "api_key" ? "_es_api_key" : "native",
+      },
       lookup_realm: { name: "default_native", type: "native" },
       authentication_type: p.authType === "api_key" ? "api_key" : "realm",
       ...(p.apiKeyId ? { api_key: { id: p.apiKeyId, name: "sandbox" } } : {}),
@@ -83,9 +92,21 @@ export function registerSecurityRoutes(router: Router, ctx: SandboxContext, prin
   const createKey = (req: SandboxRequest) => {
     const p = principalOf(req);
     if (!hasClusterPrivilege(p, "manage_own_api_key"))
-      return esErrorResponse(403, "security_exception", `action [cluster:admin/xpack/security/api_key/create] is unauthorized for user [${p.username}]`);
-    const body = (req.json() ?? {}) as { name?: string; role_descriptors?: Record<string, RoleGrant & { index?: RoleGrant["indices"] }> };
-    if (!body.name) return esErrorResponse(400, "action_request_validation_exception", "Validation Failed: 1: api key name is required;");
+      return esErrorResponse(
+        403,
+        "security_exception",
+        `action [cluster:admin/xpack/security/api_key/create] is unauthorized for user [${p.username}]`,
+      );
+    const body = (req.json() ?? {}) as {
+      name?: string;
+      role_descriptors?: Record<string, RoleGrant & { index?: RoleGrant["indices"] }>;
+    };
+    if (!body.name)
+      return esErrorResponse(
+        400,
+        "action_request_validation_exception",
+        "Validation Failed: 1: api key name is required;",
+      );
     const descriptors = Object.values(body.role_descriptors ?? {});
     const grant: RoleGrant | undefined = descriptors.length
       ? {
@@ -95,7 +116,12 @@ export function registerSecurityRoutes(router: Router, ctx: SandboxContext, prin
         }
       : undefined;
     // Without role descriptors a key inherits the creator's privileges (ES create-api-key docs).
-    const key = ctx.realm.createApiKey({ name: body.name, owner: p.username, grant: grant ?? p.grant, superuser: grant ? false : p.superuser });
+    const key = ctx.realm.createApiKey({
+      name: body.name,
+      owner: p.username,
+      grant: grant ?? p.grant,
+      superuser: grant ? false : p.superuser,
+    });
     const [, secret] = Buffer.from(key.encoded, "base64").toString().split(":");
     return ok({ id: key.id, name: body.name, api_key: secret, encoded: key.encoded });
   };

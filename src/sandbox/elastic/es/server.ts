@@ -8,7 +8,7 @@ import { createRouter, type Router, type SandboxRequest, type SandboxResponse } 
 import { hasIndexPrivilege, type Principal } from "../auth.js";
 import type { SandboxContext } from "../context.js";
 import { checkCompatibilityHeaders } from "./compat.js";
-import { ES_HEADERS, esErrorResponse, esForbidden, esFromError, esUnauthorized } from "./errors.js";
+import { ES_HEADERS, esErrorResponse, esFromError, esUnauthorized } from "./errors.js";
 import { matchingDocs, search, type SearchRequest } from "./search.js";
 import { registerSecurityRoutes } from "./security.js";
 import { EsError } from "./store.js";
@@ -89,7 +89,12 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   const principalOf = (req: SandboxRequest) => principals.get(req.req)!;
   const requireIndex = (req: SandboxRequest, index: string, priv: string, action: string) => {
     const p = principalOf(req);
-    if (!hasIndexPrivilege(p, index, priv)) throw Object.assign(new EsError(403, "security_exception", `action [${action}] is unauthorized for user [${p.username}] on indices [${index}]`));
+    if (!hasIndexPrivilege(p, index, priv))
+      throw new EsError(
+        403,
+        "security_exception",
+        `action [${action}] is unauthorized for ${p.apiKeyId ? `API key id [${p.apiKeyId}] of ` : ""}user [${p.username}] on indices [${index}], this action is granted by the index privileges [${priv},all]`,
+      );
   };
   const body = (req: SandboxRequest) => (req.json() ?? {}) as Record<string, unknown>;
 
@@ -126,8 +131,21 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   router.on("GET", "/:index/_doc/:id", (req) => {
     requireIndex(req, req.params.index!, "read", "indices:data/read/get");
     const found = ctx.store.get(req.params.index!, req.params.id!);
-    if (!found) return { status: 404, headers: { ...ES_HEADERS }, body: { _index: req.params.index, _id: req.params.id, found: false } };
-    return ok({ _index: found.index, _id: found.doc._id, _version: found.doc._version, _seq_no: found.doc._seq_no, _primary_term: 1, found: true, _source: found.doc._source });
+    if (!found)
+      return {
+        status: 404,
+        headers: { ...ES_HEADERS },
+        body: { _index: req.params.index, _id: req.params.id, found: false },
+      };
+    return ok({
+      _index: found.index,
+      _id: found.doc._id,
+      _version: found.doc._version,
+      _seq_no: found.doc._seq_no,
+      _primary_term: 1,
+      found: true,
+      _source: found.doc._source,
+    });
   });
   router.on("DELETE", "/:index/_doc/:id", (req) => {
     requireIndex(req, req.params.index!, "delete", "indices:data/write/delete");
@@ -135,7 +153,13 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
     return {
       status: gone ? 200 : 404,
       headers: { ...ES_HEADERS },
-      body: { _index: gone?.index ?? req.params.index, _id: req.params.id, _version: (gone?.doc._version ?? 0) + 1, result: gone ? "deleted" : "not_found", _shards: { total: 1, successful: 1, failed: 0 } },
+      body: {
+        _index: gone?.index ?? req.params.index,
+        _id: req.params.id,
+        _version: (gone?.doc._version ?? 0) + 1,
+        result: gone ? "deleted" : "not_found",
+        _shards: { total: 1, successful: 1, failed: 0 },
+      },
     };
   });
 
@@ -145,7 +169,12 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
     if (req.query.has("size")) b.size = Number(req.query.get("size"));
     if (req.query.has("from")) b.from = Number(req.query.get("from"));
     if (req.query.has("sort")) b.sort = req.query.get("sort")!;
-    if (req.query.has("q")) throw new EsError(400, "illegal_argument_exception", "the sandbox does not support the q= (Lucene) parameter; send a query DSL body");
+    if (req.query.has("q"))
+      throw new EsError(
+        400,
+        "illegal_argument_exception",
+        "the sandbox does not support the q= (Lucene) parameter; send a query DSL body",
+      );
     const ignoreUnavailable = req.query.get("ignore_unavailable") === "true";
     return ok(search(ctx.store, target, b, ctx.clock.now(), ignoreUnavailable || target.includes("*")));
   };
@@ -156,7 +185,7 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
     requireIndex(req, target, "read", "indices:data/read/search");
     const q = body(req).query;
     const indices = ctx.store.resolve(target, { allowMissing: target.includes("*") });
-    const count = matchingDocs(ctx.store, indices, q, ctx.clock.now()).length;
+    const count = matchingDocs(indices, q, ctx.clock.now()).length;
     return ok({ count, _shards: { total: indices.length, successful: indices.length, skipped: 0, failed: 0 } });
   };
   router.on("*", "/_count", (req) => doCount(req, "_all"));
@@ -165,15 +194,32 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   router.on("POST", "/:index/_delete_by_query", (req) => {
     requireIndex(req, req.params.index!, "delete", "indices:data/write/delete/byquery");
     const b = body(req);
-    if (b.query === undefined) throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: query is missing;");
+    if (b.query === undefined)
+      throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: query is missing;");
     const indices = ctx.store.resolve(req.params.index!, { allowMissing: req.params.index!.includes("*") });
-    const hits = matchingDocs(ctx.store, indices, b.query, ctx.clock.now());
+    const hits = matchingDocs(indices, b.query, ctx.clock.now());
     for (const h of hits) h.index.docs.delete(h.doc._id);
-    return ok({ took: 0, timed_out: false, total: hits.length, deleted: hits.length, batches: hits.length ? 1 : 0, version_conflicts: 0, noops: 0, retries: { bulk: 0, search: 0 }, throttled_millis: 0, requests_per_second: -1, throttled_until_millis: 0, failures: [] });
+    return ok({
+      took: 0,
+      timed_out: false,
+      total: hits.length,
+      deleted: hits.length,
+      batches: hits.length ? 1 : 0,
+      version_conflicts: 0,
+      noops: 0,
+      retries: { bulk: 0, search: 0 },
+      throttled_millis: 0,
+      requests_per_second: -1,
+      throttled_until_millis: 0,
+      failures: [],
+    });
   });
 
   const bulk = (req: SandboxRequest, defaultIndex?: string) => {
-    const lines = req.raw.toString("utf8").split("\n").filter((l) => l.trim() !== "");
+    const lines = req.raw
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     const items: unknown[] = [];
     let errors = false;
     for (let i = 0; i < lines.length; i++) {
@@ -181,20 +227,40 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
       const [op, meta] = Object.entries(action)[0]!;
       const index = meta._index ?? defaultIndex;
       try {
-        if (!index) throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
+        if (!index)
+          throw new EsError(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
         if (op === "delete") {
           const gone = ctx.store.delete(index, meta._id!);
-          items.push({ delete: { _index: gone?.index ?? index, _id: meta._id, result: gone ? "deleted" : "not_found", status: gone ? 200 : 404 } });
+          items.push({
+            delete: {
+              _index: gone?.index ?? index,
+              _id: meta._id,
+              result: gone ? "deleted" : "not_found",
+              status: gone ? 200 : 404,
+            },
+          });
           continue;
         }
         const source = JSON.parse(lines[++i]!) as Record<string, unknown>;
         requireIndex(req, index, "index", "indices:data/write/bulk");
         const r = ctx.store.index(index, source, { id: meta._id, opType: op === "create" ? "create" : "index" });
-        items.push({ [op]: { _index: r.index, _id: r.id, _version: r.version, result: r.result, status: r.result === "created" ? 201 : 200, _seq_no: r.seqNo, _primary_term: 1 } });
+        items.push({
+          [op]: {
+            _index: r.index,
+            _id: r.id,
+            _version: r.version,
+            result: r.result,
+            status: r.result === "created" ? 201 : 200,
+            _seq_no: r.seqNo,
+            _primary_term: 1,
+          },
+        });
       } catch (err) {
         errors = true;
         const e = err instanceof EsError ? err : new EsError(400, "exception", String(err));
-        items.push({ [op]: { _index: index, _id: meta._id, status: e.status, error: { type: e.type, reason: e.reason } } });
+        items.push({
+          [op]: { _index: index, _id: meta._id, status: e.status, error: { type: e.type, reason: e.reason } },
+        });
       }
     }
     return ok({ took: 0, errors, items });
@@ -208,7 +274,12 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   router.on("POST", "/:index/_refresh", refresh);
 
   router.on("GET", "/_data_stream/:name", (req) => {
-    const streams = [...ctx.store.dataStreams].filter(([s]) => req.params.name === "*" || s === req.params.name || new RegExp(`^${req.params.name!.replace(/\*/g, ".*")}$`).test(s));
+    const streams = [...ctx.store.dataStreams].filter(
+      ([s]) =>
+        req.params.name === "*" ||
+        s === req.params.name ||
+        new RegExp(`^${req.params.name!.replace(/\*/g, ".*")}$`).test(s),
+    );
     if (!streams.length && !req.params.name!.includes("*"))
       return esErrorResponse(404, "index_not_found_exception", `no such index [${req.params.name}]`);
     return ok({
@@ -226,7 +297,9 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   router.on("PUT", "/:index", (req) => {
     const name = req.params.index!;
     if (ctx.store.indices.has(name))
-      return esErrorResponse(400, "resource_already_exists_exception", `index [${name}/sandbox] already exists`, { index: name });
+      return esErrorResponse(400, "resource_already_exists_exception", `index [${name}/sandbox] already exists`, {
+        index: name,
+      });
     ctx.store.createIndex(name);
     return ok({ acknowledged: true, shards_acknowledged: true, index: name });
   });
@@ -238,6 +311,5 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
     for (const idx of ctx.store.resolve(req.params.index!)) ctx.store.indices.delete(idx.name);
     return ok({ acknowledged: true });
   });
-  void esForbidden;
   return router;
 }

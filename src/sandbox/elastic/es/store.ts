@@ -118,16 +118,31 @@ export class DocStore {
     const opType = opts.opType ?? "index";
     const idx = this.writeTarget(target, opType, opts.id !== undefined);
     if (idx.dataStream && source["@timestamp"] === undefined)
-      throw new EsError(400, "document_parsing_exception", "[1:1] failed to parse: data stream timestamp field [@timestamp] is missing");
+      throw new EsError(
+        400,
+        "document_parsing_exception",
+        "[1:1] failed to parse: data stream timestamp field [@timestamp] is missing",
+      );
     const id = opts.id ?? randomUUID().replace(/-/g, "").slice(0, 20);
     const prev = idx.docs.get(id);
     if (prev && opType === "create")
-      throw new EsError(409, "version_conflict_engine_exception", `[${id}]: version conflict, document already exists (current version [${prev._version}])`, {
-        index: idx.name,
-      });
+      throw new EsError(
+        409,
+        "version_conflict_engine_exception",
+        `[${id}]: version conflict, document already exists (current version [${prev._version}])`,
+        {
+          index: idx.name,
+        },
+      );
     const doc: StoredDoc = { _id: id, _source: source, _version: (prev?._version ?? 0) + 1, _seq_no: this.seq++ };
     idx.docs.set(id, doc);
-    return { index: idx.name, id, result: prev ? "updated" : "created", version: doc._version, seqNo: doc._seq_no } as IndexResult;
+    return {
+      index: idx.name,
+      id,
+      result: prev ? "updated" : "created",
+      version: doc._version,
+      seqNo: doc._seq_no,
+    } as IndexResult;
   }
 
   /**
@@ -140,7 +155,8 @@ export class DocStore {
     for (const raw of expression.split(",")) {
       const part = raw.trim();
       if (!part || part === "_all" || part === "*") {
-        for (const i of this.indices.values()) if (!i.hidden || (i.dataStream && !i.dataStream.startsWith("."))) out.set(i.name, i);
+        for (const i of this.indices.values())
+          if (!i.hidden || (i.dataStream && !i.dataStream.startsWith("."))) out.set(i.name, i);
         continue;
       }
       if (part.startsWith("-")) {
@@ -212,6 +228,7 @@ export function validateIndexName(name: string): void {
     throw new EsError(400, "invalid_index_name_exception", `Invalid index name [${name}], ${why}`, { index: name });
   };
   if (name !== name.toLowerCase()) bad("must be lowercase");
-  if (/[\\/*?"<>| ,#]/.test(name)) bad('must not contain the following characters [\'\\\\\', \'/\', \'*\', \'?\', \'"\', \'<\', \'>\', \'|\', \' \', \',\', \'#\']');
+  if (/[\\/*?"<>| ,#]/.test(name))
+    bad("must not contain the following characters ['\\\\', '/', '*', '?', '\"', '<', '>', '|', ' ', ',', '#']");
   if (/^[-_+]/.test(name)) bad("must not start with '_', '-', or '+'");
 }

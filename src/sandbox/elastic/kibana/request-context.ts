@@ -39,10 +39,15 @@ const FEATURE_ALIASES: Record<string, string[]> = {
 };
 
 /** Kibana feature privilege check; 403 with the message shape Kibana's authorization gives. */
-export function requireFeature(req: SandboxRequest, feature: string | string[], level: "read" | "all", what: string): void {
+export function requireFeature(
+  req: SandboxRequest,
+  feature: string | string[],
+  level: "read" | "all",
+  what: string,
+): void {
   const { principal, spaceId } = infoOf(req);
   if (!principal || principal.superuser) return;
-  const ids = Array.isArray(feature) ? feature : FEATURE_ALIASES[feature] ?? [feature];
+  const ids = Array.isArray(feature) ? feature : (FEATURE_ALIASES[feature] ?? [feature]);
   if (!ids.some((f) => hasKibanaFeature(principal, spaceId, f, level)))
     throw new KibanaError(403, `Unauthorized to ${what}`);
 }

@@ -56,13 +56,16 @@ export function validate(s: S, value: unknown, path: string[] = []): unknown {
       return value;
     case "string":
     case "boolean":
-      if (typeof value !== s.t) throw new SchemaError(`${at(path)}expected value of type [${s.t}] but got [${typeName(value)}]`);
+      if (typeof value !== s.t)
+        throw new SchemaError(`${at(path)}expected value of type [${s.t}] but got [${typeName(value)}]`);
       return value;
     case "number": {
       if (typeof value !== "number" || Number.isNaN(value))
         throw new SchemaError(`${at(path)}expected value of type [number] but got [${typeName(value)}]`);
-      if (s.min !== undefined && value < s.min) throw new SchemaError(`${at(path)}Value must be equal to or greater than [${s.min}].`);
-      if (s.max !== undefined && value > s.max) throw new SchemaError(`${at(path)}Value must be equal to or lower than [${s.max}].`);
+      if (s.min !== undefined && value < s.min)
+        throw new SchemaError(`${at(path)}Value must be equal to or greater than [${s.min}].`);
+      if (s.max !== undefined && value > s.max)
+        throw new SchemaError(`${at(path)}Value must be equal to or lower than [${s.max}].`);
       return value;
     }
     case "literal":
@@ -80,7 +83,8 @@ export function validate(s: S, value: unknown, path: string[] = []): unknown {
       throw new SchemaError(`${at(path)}types that failed validation:\n${errors.join("\n")}`);
     }
     case "array":
-      if (!Array.isArray(value)) throw new SchemaError(`${at(path)}expected value of type [array] but got [${typeName(value)}]`);
+      if (!Array.isArray(value))
+        throw new SchemaError(`${at(path)}expected value of type [array] but got [${typeName(value)}]`);
       return value.map((v, i) => validate(s.item, v, [...path, String(i)]));
     case "record": {
       if (typeof value !== "object" || value === null || Array.isArray(value))

@@ -42,7 +42,11 @@ export function createKibanaHandler(
       }
       const info = { spaceId: spaceIdOf(req.req), principal: auth.principal };
       setInfo(req.req, info);
-      if (WRITE_METHODS.has(req.method) && req.headers["kbn-xsrf"] === undefined && req.headers["kbn-version"] === undefined)
+      if (
+        WRITE_METHODS.has(req.method) &&
+        req.headers["kbn-xsrf"] === undefined &&
+        req.headers["kbn-version"] === undefined
+      )
         return kbnError(400, "Request must contain a kbn-xsrf header.");
       if (!ctx.spaces.has(info.spaceId)) return kbnError(404, "Not Found");
       return undefined;

@@ -15,10 +15,23 @@ export function registerStatusRoutes(router: Router, ctx: SandboxContext): void 
     ok({
       name: "sandbox-kibana",
       uuid: "5b2de169-2785-441b-ae8c-186a1936b17d",
-      version: { number: ctx.version, build_hash: "sandbox", build_number: 1, build_snapshot: false, build_flavor: "traditional", build_date: "2025-01-01T00:00:00.000Z" },
+      version: {
+        number: ctx.version,
+        build_hash: "sandbox",
+        build_number: 1,
+        build_snapshot: false,
+        build_flavor: "traditional",
+        build_date: "2025-01-01T00:00:00.000Z",
+      },
       status: {
         overall: { level: "available", summary: "All services and plugins are available" },
-        core: { elasticsearch: { level: "available", summary: "Elasticsearch is available" }, savedObjects: { level: "available", summary: "SavedObjects service has completed migrations and is available" } },
+        core: {
+          elasticsearch: { level: "available", summary: "Elasticsearch is available" },
+          savedObjects: {
+            level: "available",
+            summary: "SavedObjects service has completed migrations and is available",
+          },
+        },
         plugins: {},
       },
       metrics: { last_updated: ctx.clock.date().toISOString(), collection_interval_in_millis: 5000 },
@@ -49,7 +62,8 @@ export function registerStatusRoutes(router: Router, ctx: SandboxContext): void 
         name: t.name,
         enabled: ctx.license.status === "active" && licenseAtLeast(ctx.license.type, t.minimum_license_required),
         enabled_in_config: true,
-        enabled_in_license: ctx.license.status === "active" && licenseAtLeast(ctx.license.type, t.minimum_license_required),
+        enabled_in_license:
+          ctx.license.status === "active" && licenseAtLeast(ctx.license.type, t.minimum_license_required),
         minimum_license_required: t.minimum_license_required,
         supported_feature_ids: t.supported_feature_ids,
         is_system_action_type: false,

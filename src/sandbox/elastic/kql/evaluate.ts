@@ -12,7 +12,11 @@ import { type KqlNode, type KqlValue, parseKql } from "./parse.js";
 
 export type DocPredicate = (source: Record<string, unknown>) => boolean;
 
-const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
 
 function allLeaves(node: unknown, out: unknown[] = []): unknown[] {
   if (Array.isArray(node)) for (const v of node) allLeaves(v, out);
@@ -40,7 +44,8 @@ function valueMatches(stored: unknown, value: KqlValue): boolean {
 }
 
 function compare(stored: unknown, op: string, raw: string, now: number): boolean {
-  const asNum = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);
+  const asNum = (v: unknown) =>
+    typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
   let a: number | undefined = asNum(stored);
   let b: number | undefined = asNum(raw);
   if (a === undefined || b === undefined) {

@@ -53,7 +53,8 @@ function lex(input: string): Tok[] {
         text += input[i];
         i++;
       }
-      if (input[i] !== '"') throw new KqlSyntaxError(`KQL syntax error: unterminated quoted string starting at position ${pos}`);
+      if (input[i] !== '"')
+        throw new KqlSyntaxError(`KQL syntax error: unterminated quoted string starting at position ${pos}`);
       i++;
       out.push({ t: "quoted", text, pos });
     } else {
@@ -141,7 +142,8 @@ export function parseKql(input: string): KqlNode {
       if (field !== null && text === "*" && !words.slice(1).length) return { kind: "exists", field };
       return { kind: "match", field, value: { quoted: false, text, wildcard } };
     }
-    if (tok?.t === "lbrace") throw new KqlSyntaxError("KQL nested field queries (field:{ … }) are not supported by the sandbox");
+    if (tok?.t === "lbrace")
+      throw new KqlSyntaxError("KQL nested field queries (field:{ … }) are not supported by the sandbox");
     return fail("expected a value");
   };
 

@@ -20,13 +20,19 @@ export function registerConfigureRoutes(router: Router, ctx: SandboxContext): vo
   router.on("GET", "/api/cases/configure", (req) => {
     requireFeature(req, "securitySolutionCases", "read", "get case configuration");
     const owner = req.query.getAll("owner");
-    const configs = [...spaceOf(ctx, req).caseConfigs.values()].filter((c) => owner.length === 0 || owner.includes(c.owner));
+    const configs = [...spaceOf(ctx, req).caseConfigs.values()].filter(
+      (c) => owner.length === 0 || owner.includes(c.owner),
+    );
     return ok(configs);
   });
 
   router.on("POST", "/api/cases/configure", (req) => {
     requireFeature(req, "securitySolutionCases", "all", "create case configuration");
-    const body = strictBody(req, ["owner", "closure_type", "connector", "customFields", "templates", "observableTypes"], ["owner", "closure_type", "connector"]);
+    const body = strictBody(
+      req,
+      ["owner", "closure_type", "connector", "customFields", "templates", "observableTypes"],
+      ["owner", "closure_type", "connector"],
+    );
     expectOneOf(body, "owner", OWNERS);
     expectOneOf(body, "closure_type", CLOSURE);
     validateCaseConnector(body.connector);
@@ -55,8 +61,13 @@ export function registerConfigureRoutes(router: Router, ctx: SandboxContext): vo
 
   router.on("PATCH", "/api/cases/configure/:id", (req) => {
     requireFeature(req, "securitySolutionCases", "all", "update case configuration");
-    const body = strictBody(req, ["version", "closure_type", "connector", "customFields", "templates", "observableTypes"], ["version"]);
-    if (typeof body.version !== "string") throw badRequest(`Invalid value ${JSON.stringify(body.version)} supplied to "version"`);
+    const body = strictBody(
+      req,
+      ["version", "closure_type", "connector", "customFields", "templates", "observableTypes"],
+      ["version"],
+    );
+    if (typeof body.version !== "string")
+      throw badRequest(`Invalid value ${JSON.stringify(body.version)} supplied to "version"`);
     const config = spaceOf(ctx, req).caseConfigs.get(req.params.id!);
     if (!config) throw new KibanaError(404, `Saved object [cases-configure/${req.params.id}] not found`);
     if (body.closure_type !== undefined) expectOneOf(body, "closure_type", CLOSURE);

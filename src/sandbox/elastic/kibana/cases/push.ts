@@ -37,16 +37,23 @@ export function registerPushRoute(router: Router, ctx: SandboxContext): void {
     const latest = [...theCase.pushes].reverse().find((p) => p.connector_id === connector.id);
     const latestAt = latest ? Date.parse(latest.pushed_at) : undefined;
     const unpushed = theCase.comments.filter(
-      (c) => c.pushed_at == null || (latestAt !== undefined && c.updated_at != null && Date.parse(c.updated_at) > latestAt),
+      (c) =>
+        c.pushed_at == null || (latestAt !== undefined && c.updated_at != null && Date.parse(c.updated_at) > latestAt),
     );
     const comments = unpushed
       .filter((c) => c.type === "user")
-      .map((c) => ({ comment: `${c.comment}\n\nAdded by ${c.updated_by?.full_name ?? c.updated_by?.username ?? c.created_by.full_name ?? c.created_by.username}.`, commentId: c.id }));
+      .map((c) => ({
+        comment: `${c.comment}\n\nAdded by ${c.updated_by?.full_name ?? c.updated_by?.username ?? c.created_by.full_name ?? c.created_by.username}.`,
+        commentId: c.id,
+      }));
     // addAlertMessage: when any alert attachment is unpushed, one comment with the TOTAL alert count.
     const alertComments = theCase.comments.filter((c) => c.type === "alert");
     if (alertComments.some((c) => c.pushed_at == null)) {
       const total = alertComments.reduce((n, c) => n + (Array.isArray(c.alertId) ? c.alertId.length : 1), 0);
-      comments.push({ comment: `Elastic Alerts attached to the case: ${total}`, commentId: `${theCase.id}-total-alerts` });
+      comments.push({
+        comment: `Elastic Alerts attached to the case: ${total}`,
+        commentId: `${theCase.id}-total-alerts`,
+      });
     }
 
     // case.id / severity / status reach the connector from 8.11 (kibana PR #166295).
@@ -58,8 +65,12 @@ export function registerPushRoute(router: Router, ctx: SandboxContext): void {
       ...(extended ? { id: theCase.id, severity: theCase.severity, status: theCase.status } : {}),
       externalId: latest?.external_id ?? null,
     };
-    const result = await executeConnector(ctx, connector, { subAction: "pushToService", subActionParams: { incident, comments } });
-    if (result.status === "error") throw new KibanaError(424, result.serviceMessage ?? result.message ?? "Error pushing to service");
+    const result = await executeConnector(ctx, connector, {
+      subAction: "pushToService",
+      subActionParams: { incident, comments },
+    });
+    if (result.status === "error")
+      throw new KibanaError(424, result.serviceMessage ?? result.message ?? "Error pushing to service");
     const data = result.data as { id: string; title: string; url: string; pushedDate: string };
     const now = ctx.clock.date().toISOString();
     const user = caseUser(req);

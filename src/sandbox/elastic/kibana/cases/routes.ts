@@ -9,7 +9,15 @@ import type { Router } from "../../../common/router.js";
 import type { SandboxContext } from "../../context.js";
 import { badRequest, isPlainObject, KibanaError, ok } from "../http.js";
 import { requireFeature, spaceOf } from "../request-context.js";
-import { caseUser, expectOneOf, expectString, nextVersion, OWNERS, strictBody, validateCaseConnector } from "./common.js";
+import {
+  caseUser,
+  expectOneOf,
+  expectString,
+  nextVersion,
+  OWNERS,
+  strictBody,
+  validateCaseConnector,
+} from "./common.js";
 import type { CaseAttachment, CaseRecord } from "./model.js";
 import { registerPushRoute } from "./push.js";
 import { caseResponse, findCase } from "./view.js";
@@ -24,10 +32,12 @@ function checkLengths(body: Record<string, unknown>): void {
   }
   if (typeof body.description === "string") {
     if (body.description.trim() === "") throw badRequest("The description field cannot be an empty string.");
-    if (body.description.length > 30000) throw badRequest("The length of the description is too long. The maximum length is 30000.");
+    if (body.description.length > 30000)
+      throw badRequest("The length of the description is too long. The maximum length is 30000.");
   }
   if (body.tags !== undefined) {
-    if (!Array.isArray(body.tags) || body.tags.some((t) => typeof t !== "string")) throw badRequest(`Invalid value ${JSON.stringify(body.tags)} supplied to "tags"`);
+    if (!Array.isArray(body.tags) || body.tags.some((t) => typeof t !== "string"))
+      throw badRequest(`Invalid value ${JSON.stringify(body.tags)} supplied to "tags"`);
     if (body.tags.some((t: string) => t.trim() === "")) throw badRequest("The tag field cannot be an empty string.");
   }
 }
@@ -37,7 +47,18 @@ export function registerCasesRoutes(router: Router, ctx: SandboxContext): void {
     requireFeature(req, "securitySolutionCases", "all", "create a case");
     const body = strictBody(
       req,
-      ["title", "description", "tags", "connector", "settings", "owner", "severity", "assignees", "category", "customFields"],
+      [
+        "title",
+        "description",
+        "tags",
+        "connector",
+        "settings",
+        "owner",
+        "severity",
+        "assignees",
+        "category",
+        "customFields",
+      ],
       ["title", "description", "tags", "connector", "settings", "owner"],
     );
     expectString(body, "title");
@@ -91,12 +112,21 @@ export function registerCasesRoutes(router: Router, ctx: SandboxContext): void {
         (owners.length === 0 || owners.includes(c.owner)) &&
         (severities.length === 0 || severities.includes(c.severity)) &&
         (tags.length === 0 || tags.some((t) => c.tags.includes(t))) &&
-        (!search || c.title.toLowerCase().includes(search) || c.description.toLowerCase().includes(search) || c.id === search),
+        (!search ||
+          c.title.toLowerCase().includes(search) ||
+          c.description.toLowerCase().includes(search) ||
+          c.id === search),
     );
     const matched = all.filter((c) => statuses.length === 0 || statuses.includes(c.status));
     const field = (q.get("sortField") ?? "createdAt").replace(/([A-Z])/g, "_$1").toLowerCase() as keyof CaseRecord;
     const dir = q.get("sortOrder") === "asc" ? 1 : -1;
-    matched.sort((a, b) => (String(a[field] ?? "") < String(b[field] ?? "") ? -dir : String(a[field] ?? "") > String(b[field] ?? "") ? dir : 0));
+    matched.sort((a, b) =>
+      String(a[field] ?? "") < String(b[field] ?? "")
+        ? -dir
+        : String(a[field] ?? "") > String(b[field] ?? "")
+          ? dir
+          : 0,
+    );
     const page = Number(q.get("page") ?? 1);
     const perPage = Number(q.get("perPage") ?? 20);
     return ok({
@@ -121,7 +151,17 @@ export function registerCasesRoutes(router: Router, ctx: SandboxContext): void {
     const raw = req.json();
     if (!isPlainObject(raw)) throw badRequest("Invalid value supplied to request body");
     const now = ctx.clock.date().toISOString();
-    const base = { id: randomUUID(), version: nextVersion(ctx), owner: c.owner, created_at: now, created_by: caseUser(req), pushed_at: null, pushed_by: null, updated_at: null, updated_by: null };
+    const base = {
+      id: randomUUID(),
+      version: nextVersion(ctx),
+      owner: c.owner,
+      created_at: now,
+      created_by: caseUser(req),
+      pushed_at: null,
+      pushed_by: null,
+      updated_at: null,
+      updated_by: null,
+    };
     let attachment: CaseAttachment;
     if (raw.type === "user") {
       const body = strictBody(req, ["type", "comment", "owner"], ["type", "comment", "owner"]);
@@ -132,9 +172,19 @@ export function registerCasesRoutes(router: Router, ctx: SandboxContext): void {
       if (text.length > 30000) throw badRequest("The length of the comment is too long. The maximum length is 30000.");
       attachment = { ...base, type: "user", comment: text };
     } else if (raw.type === "alert") {
-      const body = strictBody(req, ["type", "alertId", "index", "rule", "owner"], ["type", "alertId", "index", "rule", "owner"]);
+      const body = strictBody(
+        req,
+        ["type", "alertId", "index", "rule", "owner"],
+        ["type", "alertId", "index", "rule", "owner"],
+      );
       expectOneOf(body, "owner", OWNERS);
-      attachment = { ...base, type: "alert", alertId: body.alertId as string, index: body.index as string, rule: body.rule as CaseAttachment["rule"] };
+      attachment = {
+        ...base,
+        type: "alert",
+        alertId: body.alertId as string,
+        index: body.index as string,
+        rule: body.rule as CaseAttachment["rule"],
+      };
     } else throw badRequest(`Invalid value ${JSON.stringify(raw.type)} supplied to "type"`);
     if (attachment.owner !== c.owner) throw badRequest(`The owner field of the comment must match the case`);
     c.comments.push(attachment);
@@ -147,8 +197,22 @@ export function registerCasesRoutes(router: Router, ctx: SandboxContext): void {
   router.on("PATCH", "/api/cases", (req) => {
     requireFeature(req, "securitySolutionCases", "all", "update cases");
     const body = strictBody(req, ["cases"], ["cases"]);
-    if (!Array.isArray(body.cases) || body.cases.length === 0) throw badRequest(`Invalid value ${JSON.stringify(body.cases)} supplied to "cases"`);
-    const allowed = ["id", "version", "title", "description", "tags", "status", "severity", "connector", "settings", "assignees", "category", "customFields"];
+    if (!Array.isArray(body.cases) || body.cases.length === 0)
+      throw badRequest(`Invalid value ${JSON.stringify(body.cases)} supplied to "cases"`);
+    const allowed = [
+      "id",
+      "version",
+      "title",
+      "description",
+      "tags",
+      "status",
+      "severity",
+      "connector",
+      "settings",
+      "assignees",
+      "category",
+      "customFields",
+    ];
     const updates = body.cases.map((u: unknown) => {
       if (!isPlainObject(u)) throw badRequest(`Invalid value ${JSON.stringify(u)} supplied to "cases"`);
       const excess = Object.keys(u).filter((k) => !allowed.includes(k));
@@ -163,7 +227,11 @@ export function registerCasesRoutes(router: Router, ctx: SandboxContext): void {
     });
     const cases = updates.map((u) => findCase(ctx, req, u.id as string));
     const stale = cases.filter((c, i) => c.version !== updates[i]!.version).map((c) => c.id);
-    if (stale.length) throw new KibanaError(409, `These cases ${stale.join(", ")} has been updated. Please refresh before saving additional updates.`);
+    if (stale.length)
+      throw new KibanaError(
+        409,
+        `These cases ${stale.join(", ")} has been updated. Please refresh before saving additional updates.`,
+      );
     const now = ctx.clock.date().toISOString();
     return ok(
       cases.map((c, i) => {

@@ -9,7 +9,9 @@ import type { CaseRecord } from "./model.js";
 export function caseResponse(c: CaseRecord, withComments = true) {
   const { pushes: _pushes, comments, ...rest } = c;
   const userComments = comments.filter((x) => x.type === "user").length;
-  const alerts = comments.filter((x) => x.type === "alert").reduce((n, x) => n + (Array.isArray(x.alertId) ? x.alertId.length : 1), 0);
+  const alerts = comments
+    .filter((x) => x.type === "alert")
+    .reduce((n, x) => n + (Array.isArray(x.alertId) ? x.alertId.length : 1), 0);
   return { ...rest, comments: withComments ? comments : [], totalComment: userComments, totalAlerts: alerts };
 }
 
@@ -18,4 +20,3 @@ export function findCase(ctx: SandboxContext, req: SandboxRequest, id: string): 
   if (!c) throw new KibanaError(404, `Saved object [cases/${id}] not found`);
   return c;
 }
-

@@ -73,12 +73,17 @@ export function checkResponse(res: AxiosResponse, required: string[] = []): void
   const contentType = res.headers["content-type"] as string | undefined;
   if (res.status === 204 && isEmptyLike(res.data) && required.length === 0) return;
   const where = `${res.config.method} ${res.config.url}`;
-  if (contentType == null) throw new Error(`Missing content type header in ${where}. Supported content types: application/json`);
+  if (contentType == null)
+    throw new Error(`Missing content type header in ${where}. Supported content types: application/json`);
   if (!contentType.includes("application/json"))
     throw new Error(`Unsupported content type: ${contentType} in ${where}. Supported content types: application/json`);
-  if (!isEmptyLike(res.data) && (typeof res.data !== "object" || res.data === null)) throw new Error("Response is not a valid JSON");
+  if (!isEmptyLike(res.data) && (typeof res.data !== "object" || res.data === null))
+    throw new Error("Response is not a valid JSON");
   const missing = required.filter((k) => getValueAsString(res.data, k) === undefined);
-  if (missing.length) throw new Error(`Response is missing the expected ${missing.length > 1 ? "fields" : "field"}: ${missing.join(", ")}`);
+  if (missing.length)
+    throw new Error(
+      `Response is missing the expected ${missing.length > 1 ? "fields" : "field"}: ${missing.join(", ")}`,
+    );
 }
 
 const removeSlash = (url: string) => (url.endsWith("/") ? url.slice(0, -1) : url);
@@ -96,7 +101,9 @@ function validateAndNormalizeUrl(ctx: SandboxContext, url: string, desc: string)
     if (!["http:", "https:"].includes(parsed.protocol)) throw new Error("Invalid protocol");
     const allowed = ctx.allowedHosts;
     if (!allowed.includes("*") && !allowed.includes(parsed.hostname))
-      throw new Error(`error configuring connector action: target url "${url}" is not added to the Kibana config xpack.actions.allowedHosts`);
+      throw new Error(
+        `error configuring connector action: target url "${url}" is not added to the Kibana config xpack.actions.allowedHosts`,
+      );
     return removeSlash(url).replace(/([^:]\/)\/+/g, "$1");
   } catch (e) {
     throw new Error(`Invalid ${desc}: ${e}`);
@@ -134,9 +141,16 @@ export async function pushToCasesWebhook(
   if (c.verificationMode) ssl.verificationMode = c.verificationMode;
   if (c.ca) ssl.ca = Buffer.from(c.ca, "base64");
   // common/auth/utils.ts validateConnectorAuthConfiguration
-  if ((basic && (!s.user || !s.password)) || (c.authType === "webhook-authentication-ssl" && Object.keys(ssl).length === 0))
+  if (
+    (basic && (!s.user || !s.password)) ||
+    (c.authType === "webhook-authentication-ssl" && Object.keys(ssl).length === 0)
+  )
     throw new Error(`[Action]${CONNECTOR_NAME}: Wrong configuration.`);
-  const headers: Record<string, string> = { "content-type": "application/json", ...(c.headers ?? {}), ...(s.secretHeaders ?? {}) };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...(c.headers ?? {}),
+    ...(s.secretHeaders ?? {}),
+  };
   const auth = basic ? { username: String(s.user), password: String(s.password) } : undefined;
   const send = (method: string, url: string, data?: string | null) =>
     sendRequest(ctx, { connectorId: connector.id, method, url, headers, data: data ?? undefined, auth, ssl });
@@ -144,9 +158,16 @@ export async function pushToCasesWebhook(
 
   const getIncident = async (id: string) => {
     try {
-      const url = validateAndNormalizeUrl(ctx, renderNoEscape(c.getIncidentUrl, { external: { system: { id: encodeURIComponent(id) } } }), "Get case URL");
+      const url = validateAndNormalizeUrl(
+        ctx,
+        renderNoEscape(c.getIncidentUrl, { external: { system: { id: encodeURIComponent(id) } } }),
+        "Get case URL",
+      );
       const method = c.getIncidentMethod ?? "get";
-      const json = method === "post" && c.getIncidentJson ? renderNoEscape(c.getIncidentJson, { external: { system: { id: JSON.stringify(id) } } }) : null;
+      const json =
+        method === "post" && c.getIncidentJson
+          ? renderNoEscape(c.getIncidentJson, { external: { system: { id: JSON.stringify(id) } } })
+          : null;
       if (json !== null) validateJson(json, "Get case JSON body");
       const res = await send(method, url, method === "post" ? json : undefined);
       checkResponse(res, [c.getIncidentResponseExternalTitleKey]);
@@ -158,7 +179,9 @@ export async function pushToCasesWebhook(
   const viewUrl = (id: string, title: string) =>
     validateAndNormalizeUrl(
       ctx,
-      renderNoEscape(c.viewIncidentUrl, { external: { system: { id: encodeURIComponent(id), title: encodeURIComponent(title) } } }),
+      renderNoEscape(c.viewIncidentUrl, {
+        external: { system: { id: encodeURIComponent(id), title: encodeURIComponent(title) } },
+      }),
       "View case URL",
     );
   const { incident } = params;
@@ -175,8 +198,15 @@ export async function pushToCasesWebhook(
   if (incident.externalId != null) {
     const incidentId = incident.externalId;
     try {
-      const url = validateAndNormalizeUrl(ctx, renderNoEscape(c.updateIncidentUrl, { external: { system: { id: encodeURIComponent(incidentId) } } }), "Update case URL");
-      const json = renderNoEscape(c.updateIncidentJson, { ...caseVars, external: { system: { id: JSON.stringify(incidentId) } } });
+      const url = validateAndNormalizeUrl(
+        ctx,
+        renderNoEscape(c.updateIncidentUrl, { external: { system: { id: encodeURIComponent(incidentId) } } }),
+        "Update case URL",
+      );
+      const json = renderNoEscape(c.updateIncidentJson, {
+        ...caseVars,
+        external: { system: { id: JSON.stringify(incidentId) } },
+      });
       validateJson(json, "Update case JSON body");
       const res = await send(c.updateIncidentMethod ?? "put", url, json);
       checkResponse(res);
@@ -208,8 +238,15 @@ export async function pushToCasesWebhook(
       if (!comment.comment) continue;
       if (c.createCommentUrl && c.createCommentJson && c.createCommentMethod) {
         try {
-          const url = validateAndNormalizeUrl(ctx, renderNoEscape(c.createCommentUrl, { external: { system: { id: encodeURIComponent(result.id) } } }), "Create comment URL");
-          const json = renderNoEscape(c.createCommentJson, { ...stringifyCase({ comment: comment.comment }), external: { system: { id: JSON.stringify(result.id) } } });
+          const url = validateAndNormalizeUrl(
+            ctx,
+            renderNoEscape(c.createCommentUrl, { external: { system: { id: encodeURIComponent(result.id) } } }),
+            "Create comment URL",
+          );
+          const json = renderNoEscape(c.createCommentJson, {
+            ...stringifyCase({ comment: comment.comment }),
+            external: { system: { id: JSON.stringify(result.id) } },
+          });
           validateJson(json, "Create comment JSON body");
           const res = await send(c.createCommentMethod, url, json);
           checkResponse(res);

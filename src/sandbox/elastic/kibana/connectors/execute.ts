@@ -26,17 +26,23 @@ export function licenseError(ctx: SandboxContext, typeId: string): string | unde
   return undefined;
 }
 
-export async function executeConnector(ctx: SandboxContext, connector: StoredConnector, rawParams: Record<string, unknown>): Promise<ExecutorResult> {
+export async function executeConnector(
+  ctx: SandboxContext,
+  connector: StoredConnector,
+  rawParams: Record<string, unknown>,
+): Promise<ExecutorResult> {
   const actionId = connector.id;
   let params: Record<string, unknown>;
   try {
     params = validateParams(connector.connector_type_id, ctx.version, rawParams);
   } catch (e) {
-    if (e instanceof SchemaError) return { status: "error", actionId, message: e.message, retry: false, errorSource: "user" };
+    if (e instanceof SchemaError)
+      return { status: "error", actionId, message: e.message, retry: false, errorSource: "user" };
     throw e;
   }
   try {
-    if (connector.connector_type_id === ".webhook") return await executeWebhook(ctx, connector, params as { body?: string });
+    if (connector.connector_type_id === ".webhook")
+      return await executeWebhook(ctx, connector, params as { body?: string });
     if (connector.connector_type_id === ".cases-webhook") {
       const sub = params.subActionParams as Parameters<typeof pushToCasesWebhook>[2];
       const data = await pushToCasesWebhook(ctx, connector, sub);

@@ -42,7 +42,9 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 function ensureLoopback(url: string): void {
   const host = new URL(url).hostname;
   if (!LOOPBACK.has(host)) {
-    const err = new Error(`getaddrinfo ENOTFOUND ${host} (the sandbox connects only to 127.0.0.1)`) as Error & { code: string };
+    const err = new Error(`getaddrinfo ENOTFOUND ${host} (the sandbox connects only to 127.0.0.1)`) as Error & {
+      code: string;
+    };
     err.code = "ENOTFOUND";
     throw err;
   }
@@ -79,7 +81,12 @@ export function createAxios(): AxiosInstance {
 export async function sendRequest(ctx: SandboxContext, r: OutgoingRequest): Promise<AxiosResponse> {
   ensureUriAllowed(ctx, r.url);
   ensureLoopback(r.url);
-  const call = { at: ctx.clock.date().toISOString(), connectorId: r.connectorId, method: r.method.toUpperCase(), url: r.url } as {
+  const call = {
+    at: ctx.clock.date().toISOString(),
+    connectorId: r.connectorId,
+    method: r.method.toUpperCase(),
+    url: r.url,
+  } as {
     at: string;
     connectorId: string;
     method: string;

@@ -23,10 +23,30 @@ export interface ConnectorTypeInfo {
 
 /** ACT/common connector feature ids; stack_connectors `index.ts` of each type. */
 export const CONNECTOR_TYPES: ConnectorTypeInfo[] = [
-  { id: ".cases-webhook", name: "Webhook - Case Management", minimum_license_required: "gold", supported_feature_ids: ["cases"] },
-  { id: ".webhook", name: "Webhook", minimum_license_required: "gold", supported_feature_ids: ["alerting", "uptime", "siem"] },
-  { id: ".index", name: "Index", minimum_license_required: "basic", supported_feature_ids: ["alerting", "uptime", "siem"] },
-  { id: ".server-log", name: "Server log", minimum_license_required: "basic", supported_feature_ids: ["alerting", "uptime", "siem"] },
+  {
+    id: ".cases-webhook",
+    name: "Webhook - Case Management",
+    minimum_license_required: "gold",
+    supported_feature_ids: ["cases"],
+  },
+  {
+    id: ".webhook",
+    name: "Webhook",
+    minimum_license_required: "gold",
+    supported_feature_ids: ["alerting", "uptime", "siem"],
+  },
+  {
+    id: ".index",
+    name: "Index",
+    minimum_license_required: "basic",
+    supported_feature_ids: ["alerting", "uptime", "siem"],
+  },
+  {
+    id: ".server-log",
+    name: "Server log",
+    minimum_license_required: "basic",
+    supported_feature_ids: ["alerting", "uptime", "siem"],
+  },
 ];
 
 export function connectorResponse(c: StoredConnector) {

@@ -33,7 +33,10 @@ function emptyStringPath(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
-function parseBody(req: SandboxRequest, withType: boolean): { name: string; connector_type_id?: string; config: Record<string, unknown>; secrets: Record<string, unknown> } {
+function parseBody(
+  req: SandboxRequest,
+  withType: boolean,
+): { name: string; connector_type_id?: string; config: Record<string, unknown>; secrets: Record<string, unknown> } {
   const schema = obj({
     name: required(str),
     ...(withType ? { connector_type_id: required(str) } : {}),
@@ -71,11 +74,20 @@ export function registerConnectorRoutes(router: Router, ctx: SandboxContext): vo
     const licence = licenseError(ctx, type);
     if (licence) throw new KibanaError(403, licence);
     if (!ctx.encryptionKey && Object.keys(body.secrets).length > 0)
-      throw badRequest("Unable to create connector because the Encrypted Saved Objects plugin is missing encryption key. Please set xpack.encryptedSavedObjects.encryptionKey in the kibana.yml or use the bin/kibana-encryption-keys command.");
+      throw badRequest(
+        "Unable to create connector because the Encrypted Saved Objects plugin is missing encryption key. Please set xpack.encryptedSavedObjects.encryptionKey in the kibana.yml or use the bin/kibana-encryption-keys command.",
+      );
     const id = req.params.id ?? randomUUID();
     if (space.connectors.has(id)) throw new KibanaError(409, `Saved object [action/${id}] conflict`);
     const { config, secrets } = validateOrThrow(ctx, type, body.config, body.secrets);
-    const connector: StoredConnector = { id, name: body.name, connector_type_id: type, config, secrets, is_missing_secrets: false };
+    const connector: StoredConnector = {
+      id,
+      name: body.name,
+      connector_type_id: type,
+      config,
+      secrets,
+      is_missing_secrets: false,
+    };
     space.connectors.set(id, connector);
     return ok(connectorResponse(connector));
   };
@@ -131,7 +143,12 @@ export function registerConnectorRoutes(router: Router, ctx: SandboxContext): vo
   });
 }
 
-function validateOrThrow(ctx: SandboxContext, type: string, config: Record<string, unknown>, secrets: Record<string, unknown>) {
+function validateOrThrow(
+  ctx: SandboxContext,
+  type: string,
+  config: Record<string, unknown>,
+  secrets: Record<string, unknown>,
+) {
   try {
     const v = validateConnectorInput(type, ctx.version, config, secrets);
     // validators.ts / webhook validations.ts: every configured URL must pass xpack.actions.allowedHosts.
@@ -142,7 +159,9 @@ function validateOrThrow(ctx: SandboxContext, type: string, config: Record<strin
         try {
           ensureUriAllowed(ctx, url);
         } catch (e) {
-          throw new SchemaError(`error validating action type config: error configuring ${label} action: ${(e as Error).message}`);
+          throw new SchemaError(
+            `error validating action type config: error configuring ${label} action: ${(e as Error).message}`,
+          );
         }
       }
     return v;

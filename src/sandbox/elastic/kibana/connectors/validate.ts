@@ -12,7 +12,22 @@
  * (PR #218442, #230042); webhook patch/get/delete 9.3 (PR #237270).
  */
 import { atLeast } from "../../version.js";
-import { bool, def, lit, nullable, obj, oneOfLit, opt, type Prop, record, req, str, type S, SchemaError, validate } from "../schema.js";
+import {
+  bool,
+  def,
+  lit,
+  nullable,
+  obj,
+  oneOfLit,
+  opt,
+  type Prop,
+  record,
+  req,
+  str,
+  type S,
+  SchemaError,
+  validate,
+} from "../schema.js";
 
 const BASIC = "webhook-authentication-basic";
 const SSL = "webhook-authentication-ssl";
@@ -28,15 +43,22 @@ function authConfig(version: string, sslSince: string): Record<string, Prop> {
     ca: opt(str),
     verificationMode: opt(oneOfLit("none", "certificate", "full")),
     ...(atLeast(version, "9.2.0")
-      ? { accessTokenUrl: opt(nullable(str)), clientId: opt(nullable(str)), scope: opt(nullable(str)), additionalFields: opt(nullable(str)) }
+      ? {
+          accessTokenUrl: opt(nullable(str)),
+          clientId: opt(nullable(str)),
+          scope: opt(nullable(str)),
+          additionalFields: opt(nullable(str)),
+        }
       : {}),
   };
 }
 
 function secretsSchema(version: string, sslSince: string): S {
   const props: Record<string, Prop> = { user: req(nullable(str)), password: req(nullable(str)) };
-  if (atLeast(version, sslSince)) Object.assign(props, { crt: req(nullable(str)), key: req(nullable(str)), pfx: req(nullable(str)) });
-  if (atLeast(version, "9.2.0")) Object.assign(props, { clientSecret: req(nullable(str)), secretHeaders: req(nullable(record(str))) });
+  if (atLeast(version, sslSince))
+    Object.assign(props, { crt: req(nullable(str)), key: req(nullable(str)), pfx: req(nullable(str)) });
+  if (atLeast(version, "9.2.0"))
+    Object.assign(props, { clientSecret: req(nullable(str)), secretHeaders: req(nullable(record(str))) });
   return obj(props);
 }
 
@@ -62,7 +84,9 @@ export function casesWebhookConfigSchema(version: string): S {
     createIncidentResponseKey: str,
     createIncidentUrl: str,
     getIncidentResponseExternalTitleKey: str,
-    ...(atLeast(version, "8.17.0") ? { getIncidentMethod: def(oneOfLit("get", "post"), "get"), getIncidentJson: def(nullable(str), null) } : {}),
+    ...(atLeast(version, "8.17.0")
+      ? { getIncidentMethod: def(oneOfLit("get", "post"), "get"), getIncidentJson: def(nullable(str), null) }
+      : {}),
     getIncidentUrl: str,
     updateIncidentJson: str,
     updateIncidentMethod: def(oneOfLit("post", "patch", "put"), "put"),
@@ -116,8 +140,15 @@ export function validateConnectorInput(
   if (type === ".cases-webhook") {
     const c = stage("config", () => {
       const v = validate(casesWebhookConfigSchema(version), config) as Record<string, unknown>;
-      if (v.authType === OAUTH2) throw new SchemaError("OAuth2 authentication is not supported for cases webhook connector");
-      for (const key of ["createIncidentUrl", "createCommentUrl", "viewIncidentUrl", "getIncidentUrl", "updateIncidentUrl"]) {
+      if (v.authType === OAUTH2)
+        throw new SchemaError("OAuth2 authentication is not supported for cases webhook connector");
+      for (const key of [
+        "createIncidentUrl",
+        "createCommentUrl",
+        "viewIncidentUrl",
+        "getIncidentUrl",
+        "updateIncidentUrl",
+      ]) {
         const url = v[key];
         if (typeof url === "string")
           assertUrl(url, (err) => `error configuring cases webhook action: unable to parse ${url}: ${err}`);
@@ -139,7 +170,8 @@ export function validateConnectorInput(
     const c = stage("config", () => {
       const v = validate(webhookConfigSchema(version), config) as Record<string, unknown>;
       assertUrl(String(v.url), (err) => `error configuring webhook action: unable to parse url: ${err}`);
-      if (v.hasAuth === false && v.authType != null) throw new SchemaError("authType must be null or undefined if hasAuth is false");
+      if (v.hasAuth === false && v.authType != null)
+        throw new SchemaError("authType must be null or undefined if hasAuth is false");
       if (v.authType === OAUTH2 && (!v.accessTokenUrl || !v.clientId))
         throw new SchemaError("accessTokenUrl and clientId are required for OAuth2 client credentials");
       return v;
@@ -155,7 +187,11 @@ export function validateConnectorInput(
 }
 
 /** Params of `_execute` / rule actions. cases-webhook: ExecutorParamsSchema; webhook: ParamsSchema. */
-export function validateParams(type: string, version: string, params: Record<string, unknown>): Record<string, unknown> {
+export function validateParams(
+  type: string,
+  version: string,
+  params: Record<string, unknown>,
+): Record<string, unknown> {
   try {
     if (type === ".webhook") return validate(obj({ body: opt(str) }), params) as Record<string, unknown>;
     if (type === ".cases-webhook") {
@@ -165,7 +201,9 @@ export function validateParams(type: string, version: string, params: Record<str
         description: def(nullable(str), null),
         externalId: def(nullable(str), null),
         tags: def(nullable({ t: "array", item: str }), null),
-        ...(extended ? { id: def(nullable(str), null), severity: def(nullable(str), null), status: def(nullable(str), null) } : {}),
+        ...(extended
+          ? { id: def(nullable(str), null), severity: def(nullable(str), null), status: def(nullable(str), null) }
+          : {}),
       });
       const comment = obj({ comment: str, commentId: str });
       return validate(

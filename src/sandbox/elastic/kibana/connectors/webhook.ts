@@ -18,7 +18,11 @@ export interface ExecutorResult {
   errorSource?: string;
 }
 
-export async function executeWebhook(ctx: SandboxContext, connector: StoredConnector, params: { body?: string }): Promise<ExecutorResult> {
+export async function executeWebhook(
+  ctx: SandboxContext,
+  connector: StoredConnector,
+  params: { body?: string },
+): Promise<ExecutorResult> {
   const actionId = connector.id;
   const c = connector.config as Record<string, any>;
   const s = connector.secrets as Record<string, any>;
@@ -29,33 +33,69 @@ export async function executeWebhook(ctx: SandboxContext, connector: StoredConne
   const ssl: SslOverrides = {};
   if (hasAuth && c.authType === "webhook-authentication-ssl") {
     if (typeof s.pfx === "string") ssl.pfx = Buffer.from(s.pfx, "base64");
-    else if (typeof s.crt === "string" && typeof s.key === "string") Object.assign(ssl, { cert: Buffer.from(s.crt, "base64"), key: Buffer.from(s.key, "base64") });
+    else if (typeof s.crt === "string" && typeof s.key === "string")
+      Object.assign(ssl, { cert: Buffer.from(s.crt, "base64"), key: Buffer.from(s.key, "base64") });
     if (typeof s.password === "string" && (ssl.pfx || ssl.cert)) ssl.passphrase = s.password;
   }
   if (c.verificationMode) ssl.verificationMode = c.verificationMode;
   if (c.ca) ssl.ca = Buffer.from(c.ca, "base64");
-  const auth = basic && typeof s.user === "string" && typeof s.password === "string" ? { username: s.user, password: s.password } : undefined;
+  const auth =
+    basic && typeof s.user === "string" && typeof s.password === "string"
+      ? { username: s.user, password: s.password }
+      : undefined;
   const headers: Record<string, string> = { ...(c.headers ?? {}), ...(s.secretHeaders ?? {}) };
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+    headers["Content-Type"] = "application/json";
   const expectsBody = !["get", "delete"].includes(method);
   try {
-    await sendRequest(ctx, { connectorId: actionId, method, url: String(c.url), headers, data: expectsBody ? data : undefined, auth, ssl });
+    await sendRequest(ctx, {
+      connectorId: actionId,
+      method,
+      url: String(c.url),
+      headers,
+      data: expectsBody ? data : undefined,
+      auth,
+      ssl,
+    });
     return { status: "ok", data, actionId };
   } catch (err) {
-    const e = err as { response?: { status: number; statusText: string; headers: Record<string, string>; data?: any }; code?: string; message: string };
+    const e = err as {
+      response?: { status: number; statusText: string; headers: Record<string, string>; data?: any };
+      code?: string;
+      message: string;
+    };
     if (e.response) {
       const { status, statusText } = e.response;
       const raw = e.response.data?.message;
       const msg = typeof raw === "string" ? raw : raw != null ? JSON.stringify(raw) : undefined;
       const message = `[${status}] ${statusText}${msg ? `: ${msg}` : ""}`;
-      if (status >= 500) return { status: "error", actionId, message: "error calling webhook, retry later", retry: true, serviceMessage: message };
+      if (status >= 500)
+        return {
+          status: "error",
+          actionId,
+          message: "error calling webhook, retry later",
+          retry: true,
+          serviceMessage: message,
+        };
       if (status === 429) {
         const after = Number(e.response.headers["retry-after"]);
         if (Number.isFinite(after) && after > 0) {
           const retry = new Date(ctx.clock.now() + after * 1000).toISOString();
-          return { status: "error", actionId, message: `error calling webhook, retry at ${retry}`, retry, serviceMessage: message };
+          return {
+            status: "error",
+            actionId,
+            message: `error calling webhook, retry at ${retry}`,
+            retry,
+            serviceMessage: message,
+          };
         }
-        return { status: "error", actionId, message: "error calling webhook, retry later", retry: true, serviceMessage: message };
+        return {
+          status: "error",
+          actionId,
+          message: "error calling webhook, retry later",
+          retry: true,
+          serviceMessage: message,
+        };
       }
       return { status: "error", actionId, message: "error calling webhook, invalid response", serviceMessage: message };
     }

@@ -26,12 +26,28 @@ export const MAX_ATTEMPTS = 3;
  * SECSOL/server/lib/detection_engine/routes/index/signal_aad_mapping.json; the main fields only).
  */
 const LEGACY_FIELDS: [string, string][] = [
-  ...["id:uuid", "rule_id", "name", "description", "severity", "risk_score", "type", "interval", "from", "to", "tags", "version", "created_at", "created_by", "updated_at", "updated_by", "enabled"].map(
-    (f): [string, string] => {
-      const [legacy, aad] = f.includes(":") ? (f.split(":") as [string, string]) : [f, f];
-      return [`signal.rule.${legacy}`, `kibana.alert.rule.${aad}`];
-    },
-  ),
+  ...[
+    "id:uuid",
+    "rule_id",
+    "name",
+    "description",
+    "severity",
+    "risk_score",
+    "type",
+    "interval",
+    "from",
+    "to",
+    "tags",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "enabled",
+  ].map((f): [string, string] => {
+    const [legacy, aad] = f.includes(":") ? (f.split(":") as [string, string]) : [f, f];
+    return [`signal.rule.${legacy}`, `kibana.alert.rule.${aad}`];
+  }),
   ["signal.status", "kibana.alert.workflow_status"],
   ["signal.original_time", "kibana.alert.original_time"],
   ["signal.reason", "kibana.alert.reason"],
@@ -59,11 +75,17 @@ function ruleContext(rule: StoredRule) {
 }
 
 function renderParams(action: RuleAction, vars: Record<string, unknown>): Record<string, unknown> {
-  if (action.action_type_id === ".webhook" && typeof action.params.body === "string") return { ...action.params, body: renderJson(action.params.body, vars) };
+  if (action.action_type_id === ".webhook" && typeof action.params.body === "string")
+    return { ...action.params, body: renderJson(action.params.body, vars) };
   return action.params;
 }
 
-async function runWithRetry(ctx: SandboxContext, space: SpaceData, action: RuleAction, params: Record<string, unknown>): Promise<ActionRun> {
+async function runWithRetry(
+  ctx: SandboxContext,
+  space: SpaceData,
+  action: RuleAction,
+  params: Record<string, unknown>,
+): Promise<ActionRun> {
   const connector = space.connectors.get(action.id);
   if (!connector) {
     return {
@@ -74,7 +96,13 @@ async function runWithRetry(ctx: SandboxContext, space: SpaceData, action: RuleA
     };
   }
   const licence = licenseError(ctx, connector.connector_type_id);
-  if (licence) return { actionUuid: action.uuid, connectorId: action.id, attempts: 0, result: { status: "error", actionId: action.id, message: licence } };
+  if (licence)
+    return {
+      actionUuid: action.uuid,
+      connectorId: action.id,
+      attempts: 0,
+      result: { status: "error", actionId: action.id, message: licence },
+    };
   let attempts = 0;
   let result: ExecutorResult;
   do {
@@ -95,11 +123,22 @@ export async function fireActions(
   const runs: ActionRun[] = [];
   const kibanaBaseUrl = ctx.kibanaUrl;
   const spacePrefix = space.id === "default" ? "" : `/s/${space.id}`;
-  const expanded = alerts.map((a) => ({ ...expandDots(legacySignalFields(a.source)), _id: a.id, ...expandDots(a.source) }));
+  const expanded = alerts.map((a) => ({
+    ...expandDots(legacySignalFields(a.source)),
+    _id: a.id,
+    ...expandDots(a.source),
+  }));
   const base = {
     date: new Date(now).toISOString(),
     kibanaBaseUrl,
-    rule: { id: rule.id, name: rule.body.name, spaceId: space.id, tags: rule.body.tags, type: "siem.queryRule", params: ruleContext(rule) },
+    rule: {
+      id: rule.id,
+      name: rule.body.name,
+      spaceId: space.id,
+      tags: rule.body.tags,
+      type: "siem.queryRule",
+      params: ruleContext(rule),
+    },
     state: { signals_count: alerts.length },
   };
   for (const action of rule.actions) {
@@ -115,7 +154,12 @@ export async function fireActions(
       const vars = {
         ...base,
         context: { alerts: expanded, results_link: resultsLink, rule: ruleContext(rule) },
-        alerts: { new: { count: alerts.length, data: expanded }, ongoing: { count: 0, data: [] }, recovered: { count: 0, data: [] }, all: { count: alerts.length, data: expanded } },
+        alerts: {
+          new: { count: alerts.length, data: expanded },
+          ongoing: { count: 0, data: [] },
+          recovered: { count: 0, data: [] },
+          all: { count: alerts.length, data: expanded },
+        },
       };
       runs.push(await runWithRetry(ctx, space, action, renderParams(action, vars)));
     } else {
@@ -123,7 +167,15 @@ export async function fireActions(
         const vars = {
           ...base,
           context: { alerts: [expanded[i]], results_link: resultsLink, rule: ruleContext(rule) },
-          alert: { id: alert.id, uuid: alert.id, actionGroup: "default", actionGroupName: "Default", actionSubgroup: undefined, flapping: false, consecutiveMatches: 1 },
+          alert: {
+            id: alert.id,
+            uuid: alert.id,
+            actionGroup: "default",
+            actionGroupName: "Default",
+            actionSubgroup: undefined,
+            flapping: false,
+            consecutiveMatches: 1,
+          },
         };
         runs.push(await runWithRetry(ctx, space, action, renderParams(action, vars)));
       }

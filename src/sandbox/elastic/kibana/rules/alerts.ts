@@ -28,12 +28,13 @@ export function buildAlert(opts: {
   const src = doc._source;
   const originalEvent: Record<string, unknown> = {};
   const event = src.event;
-  if (event && typeof event === "object") for (const [k, v] of Object.entries(event)) originalEvent[`kibana.alert.original_event.${k}`] = v;
-  for (const [k, v] of Object.entries(src)) if (k.startsWith("event.")) originalEvent[`kibana.alert.original_event.${k.slice(6)}`] = v;
+  if (event && typeof event === "object")
+    for (const [k, v] of Object.entries(event)) originalEvent[`kibana.alert.original_event.${k}`] = v;
+  for (const [k, v] of Object.entries(src))
+    if (k.startsWith("event.")) originalEvent[`kibana.alert.original_event.${k.slice(6)}`] = v;
   const hostName = (src.host as { name?: string } | undefined)?.name ?? src["host.name"];
   const userName = (src.user as { name?: string } | undefined)?.name ?? src["user.name"];
-  const reason =
-    `event${hostName ? ` on ${hostName}` : ""}${userName ? ` by ${userName}` : ""} created ${b.severity} alert ${b.name}.`;
+  const reason = `event${hostName ? ` on ${hostName}` : ""}${userName ? ` by ${userName}` : ""} created ${b.severity} alert ${b.name}.`;
   const source: Record<string, unknown> = {
     ...src,
     "@timestamp": now,

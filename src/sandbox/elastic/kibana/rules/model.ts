@@ -27,7 +27,11 @@ export interface ExecutionSummary {
     status: "going to run" | "running" | "partial failure" | "failed" | "succeeded";
     status_order: number;
     message: string;
-    metrics: { total_search_duration_ms?: number; total_indexing_duration_ms?: number; execution_gap_duration_s?: number };
+    metrics: {
+      total_search_duration_ms?: number;
+      total_indexing_duration_ms?: number;
+      execution_gap_duration_s?: number;
+    };
   };
 }
 

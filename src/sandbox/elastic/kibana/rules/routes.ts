@@ -44,13 +44,23 @@ export function registerRuleRoutes(router: Router, ctx: SandboxContext, schedule
   /** Rule actions must point at existing connectors of a type usable in rules (alerting validateActions). */
   const checkActionConnectors = (space: SpaceData, actions: StoredRule["actions"]) => {
     const missing = actions.filter((a) => !space.connectors.has(a.id)).map((a) => a.id);
-    if (missing.length) throw new RuleValidationError(400, `Failed to validate actions due to the following error: Invalid connectors: ${missing.join(", ")}`);
+    if (missing.length)
+      throw new RuleValidationError(
+        400,
+        `Failed to validate actions due to the following error: Invalid connectors: ${missing.join(", ")}`,
+      );
     for (const a of actions) {
       const c = space.connectors.get(a.id)!;
       if (c.connector_type_id !== a.action_type_id)
-        throw new RuleValidationError(400, `action_type_id "${a.action_type_id}" does not match connector ${a.id} of type ${c.connector_type_id}`);
+        throw new RuleValidationError(
+          400,
+          `action_type_id "${a.action_type_id}" does not match connector ${a.id} of type ${c.connector_type_id}`,
+        );
       if (c.connector_type_id === ".cases-webhook")
-        throw new RuleValidationError(400, `Action type .cases-webhook is not available in rule actions (its feature is Cases only)`);
+        throw new RuleValidationError(
+          400,
+          `Action type .cases-webhook is not available in rule actions (its feature is Cases only)`,
+        );
     }
   };
 
@@ -62,7 +72,8 @@ export function registerRuleRoutes(router: Router, ctx: SandboxContext, schedule
     guard("all", "create a rule", (req) => {
       const space = spaceOf(ctx, req);
       const n = normalizeRuleBody(ctx.version, req.json());
-      if ([...space.rules.values()].some((r) => r.rule_id === n.ruleId)) return siemErrorBody(409, `rule_id: "${n.ruleId}" already exists`);
+      if ([...space.rules.values()].some((r) => r.rule_id === n.ruleId))
+        return siemErrorBody(409, `rule_id: "${n.ruleId}" already exists`);
       checkActionConnectors(space, n.actions);
       const now = ctx.clock.date().toISOString();
       const rule: StoredRule = {
@@ -170,7 +181,15 @@ export function registerRuleRoutes(router: Router, ctx: SandboxContext, schedule
       }
       const page = Number(q.get("page") ?? 1);
       const perPage = Number(q.get("per_page") ?? 20);
-      return { status: 200, body: { page, perPage, total: rules.length, data: rules.slice((page - 1) * perPage, page * perPage).map(ruleResponse) } };
+      return {
+        status: 200,
+        body: {
+          page,
+          perPage,
+          total: rules.length,
+          data: rules.slice((page - 1) * perPage, page * perPage).map(ruleResponse),
+        },
+      };
     }),
   );
 
@@ -182,7 +201,9 @@ export function registerRuleRoutes(router: Router, ctx: SandboxContext, schedule
       const body = (req.json() ?? {}) as { action?: string; ids?: string[]; query?: string };
       if (!["enable", "disable", "delete"].includes(body.action ?? ""))
         return siemErrorBody(400, `action: the sandbox supports enable, disable and delete, received '${body.action}'`);
-      const targets = body.ids ? body.ids.map((id) => space.rules.get(id)).filter((r): r is StoredRule => !!r) : filterRules(space, body.query ?? null);
+      const targets = body.ids
+        ? body.ids.map((id) => space.rules.get(id)).filter((r): r is StoredRule => !!r)
+        : filterRules(space, body.query ?? null);
       const results = { updated: [] as unknown[], created: [], deleted: [] as unknown[], skipped: [] };
       for (const r of targets) {
         if (body.action === "delete") {
@@ -197,7 +218,11 @@ export function registerRuleRoutes(router: Router, ctx: SandboxContext, schedule
       }
       return {
         status: 200,
-        body: { success: true, rules_count: targets.length, attributes: { results, summary: { failed: 0, skipped: 0, succeeded: targets.length, total: targets.length } } },
+        body: {
+          success: true,
+          rules_count: targets.length,
+          attributes: { results, summary: { failed: 0, skipped: 0, succeeded: targets.length, total: targets.length } },
+        },
       };
     }),
   );

@@ -24,7 +24,12 @@ import type { RuleRunResult, RuleScheduler } from "./scheduler.js";
 
 const STATUS_ORDER = { succeeded: 0, "going to run": 10, running: 15, "partial failure": 20, failed: 30 } as const;
 
-function summary(ctx: SandboxContext, status: RuleRunResult["status"], message: string, searchMs = 0): ExecutionSummary {
+function summary(
+  ctx: SandboxContext,
+  status: RuleRunResult["status"],
+  message: string,
+  searchMs = 0,
+): ExecutionSummary {
   return {
     last_execution: {
       date: ctx.clock.date().toISOString(),
@@ -37,25 +42,40 @@ function summary(ctx: SandboxContext, status: RuleRunResult["status"], message: 
 }
 
 export function createRuleScheduler(ctx: SandboxContext): RuleScheduler {
-
   async function runRule(space: SpaceData, rule: StoredRule): Promise<RuleRunResult> {
     const now = ctx.clock.now();
     const b = rule.body;
-    const done = (status: RuleRunResult["status"], message: string, alerts = 0, actions: RuleRunResult["actions"] = []): RuleRunResult => {
+    const done = (
+      status: RuleRunResult["status"],
+      message: string,
+      alerts = 0,
+      actions: RuleRunResult["actions"] = [],
+    ): RuleRunResult => {
       rule.execution_summary = summary(ctx, status, message);
       rule.lastRunAt = now;
       return { ruleId: rule.rule_id, space: space.id, status, alerts, message, actions };
     };
     if (!ctx.encryptionKey)
-      return done("failed", "Alerting is disabled: xpack.encryptedSavedObjects.encryptionKey is not set (has_permanent_encryption_key: false)");
+      return done(
+        "failed",
+        "Alerting is disabled: xpack.encryptedSavedObjects.encryptionKey is not set (has_permanent_encryption_key: false)",
+      );
     if (rule.apiKeyId && !ctx.realm.isApiKeyValid(rule.apiKeyId))
-      return done("failed", `Rule failed to execute because the API key it runs with (id ${rule.apiKeyId}) has been invalidated.`);
-    if (b.language === "lucene") return done("failed", "An error occurred during rule execution: the sandbox evaluates only KQL (language: kuery) queries");
+      return done(
+        "failed",
+        `Rule failed to execute because the API key it runs with (id ${rule.apiKeyId}) has been invalidated.`,
+      );
+    if (b.language === "lucene")
+      return done(
+        "failed",
+        "An error occurred during rule execution: the sandbox evaluates only KQL (language: kuery) queries",
+      );
     let predicate: (d: Record<string, unknown>) => boolean;
     try {
       predicate = compileKql(String(b.query ?? ""), now);
     } catch (e) {
-      if (e instanceof KqlSyntaxError) return done("failed", `An error occurred during rule execution: message: "${e.message}"`);
+      if (e instanceof KqlSyntaxError)
+        return done("failed", `An error occurred during rule execution: message: "${e.message}"`);
       throw e;
     }
     const patterns = (b.index as string[] | undefined) ?? ["logs-*"];
@@ -65,8 +85,12 @@ export function createRuleScheduler(ctx: SandboxContext): RuleScheduler {
     const readable = [...include.filter((p) => !unreadable.includes(p)), ...patterns.filter((p) => p.startsWith("-"))];
     const warnings: string[] = [];
     if (unreadable.length)
-      warnings.push(`This rule may not have the required read privileges to the following index patterns: ${JSON.stringify(unreadable)}`);
-    const indices = readable.some((p) => !p.startsWith("-")) ? ctx.store.resolve(readable.join(","), { allowMissing: true }) : [];
+      warnings.push(
+        `This rule may not have the required read privileges to the following index patterns: ${JSON.stringify(unreadable)}`,
+      );
+    const indices = readable.some((p) => !p.startsWith("-"))
+      ? ctx.store.resolve(readable.join(","), { allowMissing: true })
+      : [];
     if (indices.length === 0 && unreadable.length === 0)
       warnings.push(
         `This rule is attempting to query data from Elasticsearch indices listed in the "Index patterns" section of the rule definition, however no index matching: ${JSON.stringify(include)} was found. This warning will continue to appear until a matching index is created or this rule is disabled.`,
@@ -90,14 +114,27 @@ export function createRuleScheduler(ctx: SandboxContext): RuleScheduler {
           truncated = true;
           break outer;
         }
-        created.push(buildAlert({ rule, spaceId: space.id, index: index.name, doc, now: new Date(now).toISOString(), executionUuid, version: ctx.version }));
+        created.push(
+          buildAlert({
+            rule,
+            spaceId: space.id,
+            index: index.name,
+            doc,
+            now: new Date(now).toISOString(),
+            executionUuid,
+            version: ctx.version,
+          }),
+        );
       }
     }
     for (const a of created) ctx.store.index(alertsIndex.name, a.source, { id: a.id, opType: "create" });
-    if (truncated) warnings.push("This rule reached the maximum alert limit for the rule execution. Some alerts were not created.");
+    if (truncated)
+      warnings.push("This rule reached the maximum alert limit for the rule execution. Some alerts were not created.");
     // Status is settled before actions run: in Kibana actions are separate tasks, and their failures
     // show in the event log, not in the rule's execution_summary.
-    const status = warnings.length ? done("partial failure", warnings.join(" "), created.length) : done("succeeded", "Rule execution completed successfully", created.length);
+    const status = warnings.length
+      ? done("partial failure", warnings.join(" "), created.length)
+      : done("succeeded", "Rule execution completed successfully", created.length);
     const runs = await fireActions(ctx, space, rule, created, now);
     status.actions = runs.map((r) => ({
       actionUuid: r.actionUuid,
@@ -115,7 +152,8 @@ export function createRuleScheduler(ctx: SandboxContext): RuleScheduler {
     runRule,
     async runAll() {
       const results: RuleRunResult[] = [];
-      for (const space of ctx.spaces.values()) for (const rule of space.rules.values()) if (rule.enabled) results.push(await runRule(space, rule));
+      for (const space of ctx.spaces.values())
+        for (const rule of space.rules.values()) if (rule.enabled) results.push(await runRule(space, rule));
       return results;
     },
     schedule(space: SpaceData, rule: StoredRule) {

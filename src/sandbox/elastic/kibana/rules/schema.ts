@@ -25,13 +25,57 @@ export class RuleValidationError extends Error {
 }
 
 const KNOWN = new Set([
-  "id", "rule_id", "name", "description", "risk_score", "severity", "type", "query", "language", "index",
-  "data_view_id", "filters", "interval", "from", "to", "enabled", "max_signals", "tags", "references", "author",
-  "license", "note", "setup", "threat", "false_positives", "version", "exceptions_list", "risk_score_mapping",
-  "severity_mapping", "rule_name_override", "timestamp_override", "timestamp_override_fallback_disabled",
-  "alert_suppression", "investigation_fields", "actions", "throttle", "meta", "output_index", "namespace",
-  "building_block_type", "related_integrations", "required_fields", "response_actions", "saved_id",
-  "timeline_id", "timeline_title", "outcome", "alias_target_id", "alias_purpose", "rule_source", "immutable",
+  "id",
+  "rule_id",
+  "name",
+  "description",
+  "risk_score",
+  "severity",
+  "type",
+  "query",
+  "language",
+  "index",
+  "data_view_id",
+  "filters",
+  "interval",
+  "from",
+  "to",
+  "enabled",
+  "max_signals",
+  "tags",
+  "references",
+  "author",
+  "license",
+  "note",
+  "setup",
+  "threat",
+  "false_positives",
+  "version",
+  "exceptions_list",
+  "risk_score_mapping",
+  "severity_mapping",
+  "rule_name_override",
+  "timestamp_override",
+  "timestamp_override_fallback_disabled",
+  "alert_suppression",
+  "investigation_fields",
+  "actions",
+  "throttle",
+  "meta",
+  "output_index",
+  "namespace",
+  "building_block_type",
+  "related_integrations",
+  "required_fields",
+  "response_actions",
+  "saved_id",
+  "timeline_id",
+  "timeline_title",
+  "outcome",
+  "alias_target_id",
+  "alias_purpose",
+  "rule_source",
+  "immutable",
 ]);
 
 const SEVERITIES = ["low", "medium", "high", "critical"];
@@ -45,7 +89,8 @@ function checkActions(actions: unknown, throttle: unknown): RuleAction[] {
   return actions.map((a, i) => {
     if (!a || typeof a !== "object") return fail(`actions.${i}: Expected object`);
     const x = a as Record<string, unknown>;
-    for (const k of ["group", "id", "action_type_id"]) if (typeof x[k] !== "string") fail(`actions.${i}.${k}: Required`);
+    for (const k of ["group", "id", "action_type_id"])
+      if (typeof x[k] !== "string") fail(`actions.${i}.${k}: Required`);
     if (!x.params || typeof x.params !== "object") fail(`actions.${i}.params: Required`);
     for (const k of Object.keys(x))
       if (!["group", "id", "action_type_id", "params", "uuid", "frequency", "alerts_filter"].includes(k))
@@ -55,11 +100,17 @@ function checkActions(actions: unknown, throttle: unknown): RuleAction[] {
       const f = x.frequency as Record<string, unknown>;
       if (typeof f.summary !== "boolean") fail(`actions.${i}.frequency.summary: Required`);
       if (!["onActiveAlert", "onThrottleInterval", "onActionGroupChange"].includes(f.notifyWhen as string))
-        fail(`actions.${i}.frequency.notifyWhen: Invalid enum value. Expected 'onActiveAlert' | 'onThrottleInterval' | 'onActionGroupChange', received '${f.notifyWhen}'`);
+        fail(
+          `actions.${i}.frequency.notifyWhen: Invalid enum value. Expected 'onActiveAlert' | 'onThrottleInterval' | 'onActionGroupChange', received '${f.notifyWhen}'`,
+        );
       if (f.throttle !== null && typeof f.throttle !== "string") fail(`actions.${i}.frequency.throttle: Required`);
       if (f.notifyWhen === "onThrottleInterval" && (typeof f.throttle !== "string" || !parseDuration(f.throttle)))
         fail(`Action frequency throttle is required when notifyWhen is onThrottleInterval (action ${i})`);
-      frequency = { summary: f.summary as boolean, notifyWhen: f.notifyWhen as RuleActionFrequency["notifyWhen"], throttle: (f.throttle as string | null) ?? null };
+      frequency = {
+        summary: f.summary as boolean,
+        notifyWhen: f.notifyWhen as RuleActionFrequency["notifyWhen"],
+        throttle: (f.throttle as string | null) ?? null,
+      };
     } else if (typeof throttle === "string" && throttle !== "rule" && throttle !== "no_actions") {
       frequency = { summary: true, notifyWhen: "onThrottleInterval", throttle };
     } else {
@@ -86,7 +137,8 @@ export interface NormalizedRule {
 
 /** Validate a create/PUT body (full rule) and apply defaults. */
 export function normalizeRuleBody(version: string, input: unknown): NormalizedRule {
-  if (!input || typeof input !== "object" || Array.isArray(input)) return fail("[request body]: Expected object, received " + typeof input);
+  if (!input || typeof input !== "object" || Array.isArray(input))
+    return fail("[request body]: Expected object, received " + typeof input);
   const raw = { ...(input as Record<string, unknown>) };
   const unknown = Object.keys(raw).filter((k) => !KNOWN.has(k));
   if (unknown.length && !atLeast(version, "8.12.0")) fail(`invalid keys "${unknown.join(",")}"`);
@@ -94,8 +146,14 @@ export function normalizeRuleBody(version: string, input: unknown): NormalizedRu
   const missing = ["name", "description", "risk_score", "severity", "type"].filter((k) => raw[k] === undefined);
   if (missing.length) fail(missing.map((k) => `${k}: Required`).join(", "));
   if (typeof raw.name !== "string" || raw.name.trim() === "") fail("name: String must contain at least 1 character(s)");
-  if (typeof raw.description !== "string" || raw.description.trim() === "") fail("description: String must contain at least 1 character(s)");
-  if (typeof raw.risk_score !== "number" || !Number.isInteger(raw.risk_score) || raw.risk_score < 0 || raw.risk_score > 100)
+  if (typeof raw.description !== "string" || raw.description.trim() === "")
+    fail("description: String must contain at least 1 character(s)");
+  if (
+    typeof raw.risk_score !== "number" ||
+    !Number.isInteger(raw.risk_score) ||
+    raw.risk_score < 0 ||
+    raw.risk_score > 100
+  )
     fail("risk_score: Number must be an integer between 0 and 100");
   if (!SEVERITIES.includes(raw.severity as string))
     fail(`severity: Invalid enum value. Expected 'low' | 'medium' | 'high' | 'critical', received '${raw.severity}'`);
@@ -104,9 +162,13 @@ export function normalizeRuleBody(version: string, input: unknown): NormalizedRu
   if (raw.query !== undefined && typeof raw.query !== "string") fail("query: Expected string");
   if (raw.language !== undefined && raw.language !== "kuery" && raw.language !== "lucene")
     fail(`language: Invalid enum value. Expected 'kuery' | 'lucene', received '${raw.language}'`);
-  if (raw.index !== undefined && (!Array.isArray(raw.index) || raw.index.some((i) => typeof i !== "string"))) fail("index: Expected array of strings");
-  for (const k of ["interval"]) if (raw[k] !== undefined && (typeof raw[k] !== "string" || !parseDuration(raw[k] as string))) fail(`${k}: Invalid duration '${raw[k]}'`);
-  if (raw.max_signals !== undefined && (typeof raw.max_signals !== "number" || raw.max_signals < 1)) fail("max_signals: Number must be greater than or equal to 1");
+  if (raw.index !== undefined && (!Array.isArray(raw.index) || raw.index.some((i) => typeof i !== "string")))
+    fail("index: Expected array of strings");
+  for (const k of ["interval"])
+    if (raw[k] !== undefined && (typeof raw[k] !== "string" || !parseDuration(raw[k] as string)))
+      fail(`${k}: Invalid duration '${raw[k]}'`);
+  if (raw.max_signals !== undefined && (typeof raw.max_signals !== "number" || raw.max_signals < 1))
+    fail("max_signals: Number must be greater than or equal to 1");
   if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") fail("enabled: Expected boolean");
   const actions = checkActions(raw.actions, raw.throttle);
   const ruleId = (raw.rule_id as string | undefined) ?? randomUUID();

@@ -19,13 +19,24 @@ export function registerSignalsRoutes(router: Router, ctx: SandboxContext): void
     const space = spaceOf(ctx, req);
     const body = req.json() ?? {};
     if (!isPlainObject(body)) throw badRequest("[request body]: Expected object");
-    const allowed = ["query", "aggs", "size", "track_total_hits", "_source", ...(atLeast(ctx.version, "8.12.0") ? ["fields", "runtime_mappings", "sort"] : ["runtime_mappings"])];
+    const allowed = [
+      "query",
+      "aggs",
+      "size",
+      "track_total_hits",
+      "_source",
+      ...(atLeast(ctx.version, "8.12.0") ? ["fields", "runtime_mappings", "sort"] : ["runtime_mappings"]),
+    ];
     const extra = Object.keys(body).filter((k) => !allowed.includes(k));
     if (extra.length) throw badRequest(`[request body]: invalid keys "${extra.join(",")}"`);
-    if (body.size !== undefined && (typeof body.size !== "number" || body.size < 0)) throw badRequest("[request body]: size: Number must be greater than or equal to 0");
+    if (body.size !== undefined && (typeof body.size !== "number" || body.size < 0))
+      throw badRequest("[request body]: size: Number must be greater than or equal to 0");
     try {
       const { fields: _f, runtime_mappings: _r, ...rest } = body;
-      return { status: 200, body: search(ctx.store, `.alerts-security.alerts-${space.id}`, rest, ctx.clock.now(), true) };
+      return {
+        status: 200,
+        body: search(ctx.store, `.alerts-security.alerts-${space.id}`, rest, ctx.clock.now(), true),
+      };
     } catch (e) {
       if (e instanceof EsError) return siemErrorBody(e.status, e.reason);
       throw e;
