@@ -166,6 +166,30 @@ describe("Foreach and Until", () => {
   });
 });
 
+describe("Until status", () => {
+  it("a failure in an earlier Until iteration does not stop the loop; the loop takes its last iteration's status", async () => {
+    const def = (stopAt: number) =>
+      definition({
+        Init: { type: "InitializeVariable", inputs: { variables: [{ name: "n", type: "integer", value: 0 }] } },
+        Loop: {
+          type: "Until",
+          expression: `@equals(variables('n'), ${stopAt})`,
+          limit: { count: 5 },
+          runAfter: { Init: ["Succeeded"] },
+          actions: {
+            Inc: { type: "IncrementVariable", inputs: { name: "n", value: 1 } },
+            FailFirst: { type: "Compose", inputs: "@div(1, sub(variables('n'), 1))", runAfter: { Inc: ["Succeeded"] } },
+          },
+        },
+      });
+    const recovered = await runOnce(rt(), workflow(def(2)), post({}));
+    expect(recovered.run!.repetitions.FailFirst!.map((a) => a.status)).toEqual(["Failed", "Succeeded"]);
+    expect(recovered.run!.actions.Loop!.status).toBe("Succeeded");
+    const failedLast = await runOnce(rt(), workflow(def(1)), post({}));
+    expect(failedLast.run!.actions.Loop).toMatchObject({ status: "Failed", code: "ActionFailed" });
+  });
+});
+
 describe("data operations and variables", () => {
   it("Select maps each item, Query keeps the items its condition accepts", async () => {
     const { run } = await runOnce(

@@ -2,7 +2,7 @@
  * Foreach and Until. Foreach runs its repetitions concurrently by default (20 at a time in Consumption;
  * `runtimeConfiguration.concurrency.repetitions` 1–50 sets it, `operationOptions: "Sequential"` makes it 1) —
  * learn.microsoft.com/azure/logic-apps/logic-apps-control-flow-loops. Until repeats until its expression is true
- * or its limit (default count 60, timeout PT1H) is reached.
+ * or its limit (default count 60, timeout PT1H) is reached; its status is its last iteration's.
  */
 import { parseDuration } from "../definition.js";
 import { ActionError } from "../errors.js";
@@ -40,11 +40,12 @@ export const until: Executor = async (ctx) => {
   const clock = ctx.frame.run.host.clock;
   const deadline = clock.now() + timeoutMs;
   let iterations = 0;
+  let last: "Succeeded" | "Failed" | "Aborted" = "Succeeded";
   for (;;) {
     const frame = ctx.frame.child({ name: ctx.name, index: iterations, item: undefined, hasItem: false });
-    const status = await ctx.runContainer(ctx.def.actions, frame);
+    last = await ctx.runContainer(ctx.def.actions, frame);
     iterations++;
-    if (status !== "Succeeded") return containerOutcome(status, { iterations });
+    if (last === "Aborted") break;
     // The exit condition is evaluated after each repetition and can read the repetition's actions.
     // (Inner results are also the run's latest results, which the outer frame reads.)
     const done = ctx.evaluate(ctx.def.expression);
@@ -54,8 +55,10 @@ export const until: Executor = async (ctx) => {
         "InvalidTemplate",
         `The 'expression' of Until action '${ctx.name}' must evaluate to a boolean; got '${typeName(done)}'.`,
       );
-    // Azure ends the loop without failing it when the count or timeout limit is reached.
     if (iterations >= count || clock.now() >= deadline) break;
   }
-  return containerOutcome("Succeeded", { iterations });
+  // Azure's rule (learn.microsoft.com/azure/logic-apps/logic-apps-control-flow-loops, Until): a failure in an
+  // iteration other than the last does not stop the loop; the loop's status is its last iteration's, and
+  // reaching the count or timeout limit does not fail it.
+  return containerOutcome(last, { iterations });
 };
