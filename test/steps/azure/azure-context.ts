@@ -106,3 +106,27 @@ export type { AzureSandbox };
 
 /** The rows of a plan that would change something. */
 export const actionable = (changes: Change[]) => changes.filter((c) => c.action !== "no-op");
+
+/** A browser visit of a sandbox page (trusting the sandbox CA). */
+export async function visit(sb: AzureSandbox, url: string): Promise<void> {
+  const { request } = await import("node:https");
+  await new Promise<void>((resolve, reject) => {
+    request(url, { ca: sb.caCert }, (res) => {
+      res.resume();
+      res.on("end", () => resolve());
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+/** An interactive host whose "person" opens the OAuth consent link as soon as it is shown. */
+export function consentingIoHost(sb: AzureSandbox): TestIoHost {
+  return new (class extends TestIoHost {
+    override message(level: Parameters<TestIoHost["message"]>[0], text: string) {
+      super.message(level, text);
+      const link = /consent link and sign in: (\S+)/.exec(text)?.[1];
+      if (link) void visit(sb, link);
+    }
+  })({ interactive: true });
+}

@@ -14,6 +14,7 @@ import {
   applyAll,
   azureConfig,
   azureRun,
+  consentingIoHost,
   planAll,
   sandboxOptions,
   setupRun,
@@ -122,16 +123,8 @@ describe("setup, Azure side, OAuth connection", () => {
 
   it("interactively, shows the consent link and waits until the person has authorised the connection", async () => {
     sb = await startAzureSandbox(sandboxOptions());
-    const sandbox = sb;
     const config = azureConfig(sb, { sentinel: { authorization: "oauth" } });
-    // The "person": opens the consent link as soon as it is shown.
-    const io = new (class extends TestIoHost {
-      override message(level: Parameters<TestIoHost["message"]>[0], text: string) {
-        super.message(level, text);
-        const link = /consent link and sign in: (\S+)/.exec(text)?.[1];
-        if (link) void visit(sandbox, link);
-      }
-    })({ interactive: true });
+    const io = consentingIoHost(sb);
     const { changes } = await setupRun(sb, config, io);
     expect(changes.some((c) => c.resource.startsWith("Sentinel authorization") && c.action === "create")).toBe(true);
     expect(io.progressLines.join("\n")).toMatch(/elastic-sentinel-azuresentinel is authorised/);
@@ -140,16 +133,3 @@ describe("setup, Azure side, OAuth connection", () => {
     expect(again.find((c) => c.resource.startsWith("Sentinel authorization"))?.reason).toMatch(/authorised/);
   });
 });
-
-/** A browser visit of a sandbox page (trusting the sandbox CA). */
-async function visit(sb: AzureSandbox, url: string): Promise<void> {
-  const { request } = await import("node:https");
-  await new Promise<void>((resolve, reject) => {
-    request(url, { ca: sb.caCert }, (res) => {
-      res.resume();
-      res.on("end", () => resolve());
-    })
-      .on("error", reject)
-      .end();
-  });
-}
