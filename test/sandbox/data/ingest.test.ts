@@ -148,6 +148,16 @@ describe("Logs Ingestion API", () => {
     expect((res.body as any).error.message).toContain("Classic");
   });
 
+  it("a table deleted and created again starts empty", async () => {
+    const w = createWorld();
+    w.grant(WORKFLOW_PRINCIPAL, "mmp");
+    await w.ingest([alert(1)]);
+    const table = w.state.getResource(`${WS_ID}/tables/ElasticAlerts_CL`)!;
+    w.state.delete(table.id);
+    w.state.put(table, "2022-10-01");
+    expect(w.plane.rows.list(WS_ID, "ElasticAlerts_CL")).toHaveLength(0);
+  });
+
   it("rows for a destination table that does not exist are accepted and never appear", async () => {
     const w = createWorld();
     w.grant(WORKFLOW_PRINCIPAL, "mmp");

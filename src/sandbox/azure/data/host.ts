@@ -136,6 +136,11 @@ export interface DataPlaneHost {
    * the REST API (case sync) as well as those from analytics rules — one row per incident, in its current state.
    */
   listIncidents?(workspaceResourceId: string): { id: string; name: string; properties: Record<string, any> }[];
+  /**
+   * Optional: call `listener` when a table (or a whole workspace, `table` undefined) is deleted, so its rows go
+   * with it — a table deleted and created again starts empty, as in Azure.
+   */
+  onTableDeleted?(listener: (workspaceResourceId: string, table?: string) => void): void;
   /** Optional: told about every alert (also those without an incident). */
   recordAlert?(workspaceResourceId: string, alert: SentinelAlert): void;
 }

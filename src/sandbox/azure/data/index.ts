@@ -4,11 +4,11 @@
  * incidents. The control plane (`../state.ts`) owns resources, roles and incidents and implements
  * `DataPlaneHost`; this module owns table rows and the KQL engine.
  *
- * Mounting (control plane):
- *   const plane = createDataPlane(host);
- *   router.on("POST", "/v1/workspaces/:workspaceId/query", (r) => plane.query({ ...fromRequest(r), principalId }));
- *   router.on("POST", "/dataCollectionRules/:immutableId/streams/:stream", (r) => plane.ingest({ ... }));
- * or simply `mountQueryApi(router, plane, principalOf)` / `mountIngestionApi(router, plane, principalOf)`.
+ * Wiring (as startAzureSandbox does):
+ *   const plane = createDataPlane(createStateHost(state, { ingestionLatencyMs }));
+ *   mountQueryApi(laRouter, plane, principalOf);        // POST/GET /v1/workspaces/:workspaceId/query
+ *   mountIngestionApi(ingestRouter, plane, principalOf); // POST /dataCollectionRules/:immutableId/streams/:stream
+ *   plane.start();                                       // analytics rules on the sandbox clock
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { SandboxResponse } from "../../common/router.js";
@@ -86,6 +86,7 @@ export interface DataPlane {
 
 export function createDataPlane(host: DataPlaneHost): DataPlane {
   const rows = createRowStore();
+  host.onTableDeleted?.((workspaceId, table) => rows.drop(workspaceId, table));
   const analytics = createAnalyticsEngine(host, rows);
   return {
     rows,

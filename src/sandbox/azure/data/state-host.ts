@@ -31,6 +31,15 @@ export function createStateHost(state: AzureState, options: StateHostOptions = {
     principalCan: (principalId, scope, action, kind) =>
       state.canPerform(principalId, action, scope, kind === "dataAction"),
     listIncidents: (workspaceId) => state.listIncidents(workspaceId),
+    onTableDeleted(listener) {
+      state.on((e) => {
+        if (e.kind !== "resource-deleted") return;
+        const type = e.type.toLowerCase();
+        if (type === "microsoft.operationalinsights/workspaces") listener(e.id);
+        else if (type === "microsoft.operationalinsights/workspaces/tables")
+          listener(e.id.replace(/\/tables\/[^/]+$/i, ""), e.id.split("/").pop());
+      });
+    },
     createIncident(workspaceId, draft) {
       const { alerts, relatedAnalyticRuleIds, ...body } = draft;
       const { incident } = state.upsertIncident(workspaceId, randomUUID(), body, {
