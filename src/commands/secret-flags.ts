@@ -35,19 +35,27 @@ export function secretFlagNames(): Map<string, SecretFlag> {
   return names;
 }
 
+const normalize = (flag: string) => flag.toLowerCase().replace(/[-_]/g, "");
+
 /** Throws InputError (exit 3) when argv carries a secret as a flag. */
 export function refuseSecretFlags(argv: readonly string[]): void {
-  const names = secretFlagNames();
+  const names = new Map([...secretFlagNames()].map(([name, target]) => [normalize(name), target]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") break;
     const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const secret = names.get(flag.toLowerCase());
+    if (!flag.startsWith("--")) continue;
+    // `--apikey`, `--api_key` and `--API-KEY` are the same mistake as `--api-key`.
+    const secret = names.get(normalize(flag));
     if (!secret) continue;
     registerSecret(inline ?? (argv[i + 1]?.startsWith("-") ? undefined : argv[i + 1]));
-    const where = secret.key
+    let where = secret.key
       ? `${secret.env}, or ${secret.key} in the config file (which may read it from the environment as \${${secret.env}})`
       : secret.env;
+    // The Azure sign-in's own secret is read by the Azure SDK from AZURE_CLIENT_SECRET.
+    if (/client-?secret/i.test(flag) && secret.env !== "AZURE_CLIENT_SECRET") {
+      where += " (for the Azure sign-in itself: AZURE_CLIENT_SECRET with azure.credential=environment)";
+    }
     throw new InputError(
       `${flag} is not accepted: secrets are never taken as flags (they end up in shell history and ps)`,
       {

@@ -38,7 +38,6 @@ export async function runTeardown(options: TeardownOptions, deps: CommandDeps = 
     dryRun: options.dryRun,
     style: cio.output.outStyle,
   });
-  if (!options.dryRun)
-    cio.io.message("success", result.applied ? "Teardown complete." : "Nothing of ours to remove.");
+  if (!options.dryRun) cio.io.message("success", result.applied ? "Teardown complete." : "Nothing of ours to remove.");
   return { exitCode: 0, report: cio.report };
 }

@@ -49,8 +49,11 @@ export async function verifyPaths(
 export function assertPassed(checks: readonly Check[]): void {
   const failed = checks.filter((c) => c.status === "fail");
   if (failed.length === 0) return;
-  throw new VerificationError(`${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join("; ")}`, {
-    code: "VERIFY_FAILED",
-    suggestion: failed[0]!.remedy ?? "See the checks above; fix the cause and run `sentinel-elastic verify` again.",
-  });
+  throw new VerificationError(
+    `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join("; ")}`,
+    {
+      code: "VERIFY_FAILED",
+      suggestion: failed[0]!.remedy ?? "See the checks above; fix the cause and run `sentinel-elastic verify` again.",
+    },
+  );
 }

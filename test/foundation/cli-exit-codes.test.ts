@@ -89,10 +89,17 @@ describe("exit codes come from the error class, through one handler", () => {
     expect(result.stdout).toBe("");
   });
 
-  it.each(["verify", "teardown", "demo"])("%s says it is not built yet and exits 1", async (command) => {
-    const result = await run([command]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${command} is not built yet`);
+  it("teardown plans with its steps; deletes are destructive: refused without --yes (exit 3), done with it", async () => {
+    const log: string[] = [];
+    const del = [{ resource: "connector", name: "c1", action: "delete" as const, reason: "made by setup" }];
+    const refused = await run(["teardown"], [fakeStep({ id: "t", changes: del, log, noVerify: true })]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("Error [CONFIRMATION_REQUIRED]");
+    expect(refused.stdout).toMatch(/connector\s+c1\s+- delete/);
+    expect(log.some((l) => l.startsWith("apply"))).toBe(false);
+    const done = await run(["teardown", "--yes"], [fakeStep({ id: "t", changes: del, log, noVerify: true })]);
+    expect(done.code).toBe(0);
+    expect(log).toContain("apply-start t c1");
   });
 
   it("missing inputs exit 3 listing every one, before any step runs", async () => {
@@ -156,6 +163,8 @@ describe("secrets are refused as flags", () => {
     ["--elastic-password", "ELASTIC_PASSWORD"],
     ["--client-secret", "SENTINEL_TO_ELASTIC_CLIENT_SECRET"],
     ["--azure-client-secret", "AZURE_CLIENT_SECRET"],
+    ["--apikey", "ELASTIC_API_KEY"],
+    ["--storage-account-key", "SENTINEL_TO_ELASTIC_STORAGE_ACCOUNT_KEY"],
   ])("%s exits 3, names %s, and never echoes the value", async (flag, envName) => {
     const canary = "flag-canary-V4lu3-9981";
     for (const args of [[flag, canary], [`${flag}=${canary}`]]) {
@@ -177,7 +186,7 @@ describe("--json always yields one document", () => {
   });
 
   it("with the plan, resources and checks of a successful run, and nothing else on stdout", async () => {
-    const result = await run(["setup", "--yes", "--json"]);
+    const result = await run(["setup", "--yes", "--no-verify", "--json"]);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.command).toBe("setup");

@@ -82,13 +82,6 @@ describe("the built CLI, run as a process", () => {
     expect(r.stderr).toContain("Error [USAGE]: unknown command 'stup'");
   });
 
-  it("demo, not built yet, says so and exits 1", async () => {
-    const r = await runBuiltCli(["demo"], { cwd: dir.path });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("demo is not built yet");
-    expect(r.stdout).toBe("");
-  });
-
   it("NO_COLOR and pipes get plain text (no ANSI escapes)", async () => {
     const r = await runBuiltCli(["setup"], { cwd: dir.path, env: cleanEnv({ FORCE_COLOR: "", NO_COLOR: "1" }) });
     expect(r.stderr).not.toContain("\u001b[");

@@ -88,7 +88,11 @@ afterEach(() => {
 
 describe("no canary secret reaches any output", () => {
   it("stderr and stdout, with --debug, on success", async () => {
-    const result = await runCliInProcess(["setup", "--yes", "--debug"], { env, cwd: dir.path, steps: [leakyStep()] });
+    const result = await runCliInProcess(["setup", "--yes", "--no-verify", "--debug"], {
+      env,
+      cwd: dir.path,
+      steps: [leakyStep()],
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("debug: kibana GET https://kb.example.test/api/actions/connector?");
     expect(result.stderr).toMatch(/→ 200 \(12 ms\)/);
@@ -98,7 +102,7 @@ describe("no canary secret reaches any output", () => {
   });
 
   it("stderr on failure, including the --debug stack", async () => {
-    const result = await runCliInProcess(["setup", "--yes", "--debug"], {
+    const result = await runCliInProcess(["setup", "--yes", "--no-verify", "--debug"], {
       env,
       cwd: dir.path,
       steps: [leakyStep({ fail: true })],
@@ -112,7 +116,7 @@ describe("no canary secret reaches any output", () => {
 
   it("--json: one document on stdout, secrets redacted in inputs, plan, checks and error", async () => {
     for (const fail of [false, true]) {
-      const result = await runCliInProcess(["setup", "--yes", "--json", "--debug"], {
+      const result = await runCliInProcess(["setup", "--yes", "--no-verify", "--json", "--debug"], {
         env,
         cwd: dir.path,
         steps: [leakyStep({ fail })],
