@@ -8,7 +8,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { ResourceManagementClient } from "@azure/arm-resources";
 import { RemoteError, type SentinelElasticError } from "../errors.js";
 import { type AzureErrorBody, azureError, errorBodyOf, flattenErrorDetails } from "./errors.js";
-import type { TlsOptions } from "./pipeline.js";
+import { credentialError, type TlsOptions } from "./pipeline.js";
 
 export type WhatIfChangeType = "Create" | "Delete" | "Ignore" | "Deploy" | "NoChange" | "Modify" | "Unsupported";
 
@@ -64,6 +64,9 @@ const wrap = (d: DeploymentInput) => ({
 
 /** A RestError from the SDK → our typed error (same mapping as raw calls). */
 function sdkError(e: unknown, method: string, url: string, what: string): unknown {
+  if (/^(CredentialUnavailableError|AuthenticationError|AuthenticationRequiredError)$/.test((e as Error)?.name ?? "")) {
+    return credentialError(e as Error, what);
+  }
   const err = e as { name?: string; statusCode?: number; response?: { parsedBody?: unknown; bodyAsText?: string } };
   if (err?.name === "RestError" && err.statusCode) {
     let body = err.response?.parsedBody;
