@@ -77,7 +77,7 @@ export function createProgressBoard(output: Output): ProgressBoard {
           if (!running.has(id)) return;
           running.set(id, next);
           if (spinning) draw();
-          else output.err(`${next} …`);
+          else output.err(next);
         },
         succeed: (t) => finish(s.green("✓"), t),
         fail: (t) => finish(s.red("✗"), t),
