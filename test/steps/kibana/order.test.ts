@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { setupSteps } from "../../../src/steps/index.js";
+import { kibanaPreflightSteps, kibanaSteps } from "../../../src/steps/kibana/index.js";
+
+describe("Kibana step order", () => {
+  const all = setupSteps();
+  const ids = new Set(all.map((s) => s.id));
+
+  it("every step the Kibana steps wait for exists in setup", () => {
+    for (const s of [...kibanaPreflightSteps, ...kibanaSteps])
+      for (const d of s.after ?? []) expect(ids, `${s.id} after ${d}`).toContain(d);
+  });
+
+  it("the connectors wait for the Azure callback URLs; settings, rule and document wait for what they point at", () => {
+    const after = (id: string) => all.find((s) => s.id === id)!.after ?? [];
+    expect(after("kibana-case-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
+    expect(after("kibana-alert-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
+    expect(after("kibana-case-settings")).toEqual(["kibana-case-connector"]);
+    expect(after("kibana-detection-rule")).toEqual(["kibana-alert-connector"]);
+    expect(after("kibana-test-document")).toEqual(["kibana-detection-rule"]);
+  });
+
+  it("only the steps of enabled features take part", () => {
+    const enabled = (caseSync: boolean, alertForwarding: boolean) =>
+      kibanaSteps
+        .filter((s) => s.enabled({ features: { caseSync, alertForwarding, sentinelToElastic: false } } as never))
+        .map((s) => s.id);
+    expect(enabled(true, false)).toEqual(["kibana-case-connector", "kibana-case-settings"]);
+    expect(enabled(false, true)).toEqual(["kibana-alert-connector", "kibana-detection-rule", "kibana-test-document"]);
+  });
+});
