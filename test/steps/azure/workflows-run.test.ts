@@ -115,6 +115,37 @@ describe("case sync workflow (managed identity)", () => {
     expect(props(id)).toMatchObject({ severity: "Medium", status: "New" });
   });
 
+  it("an update that races an edit in Sentinel (412 on the stale etag) reads again and keeps both changes", async () => {
+    const id = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+    const c = { ...kase, id, title: "Race", severity: "medium" };
+    expect((await post(urls.caseSync, createIncidentBody(c, URL_BASE))).status).toBe(200);
+    // An analyst edits the incident right after the workflow has read it: the workflow's PUT carries a stale etag.
+    const state = sb.state;
+    const original = state.getIncident.bind(state);
+    let reads = 0;
+    state.getIncident = (incidentId: string) => {
+      const rec = original(incidentId);
+      if (rec && incidentId.toLowerCase().endsWith(id) && reads++ === 0) {
+        setImmediate(() => {
+          const p = rec.resource.properties as Record<string, any>;
+          state.upsertIncident(wsId, id, { ...p, labels: [...p.labels, { labelName: "analyst-edit" }] });
+        });
+      }
+      return rec;
+    };
+    try {
+      const res = await post(urls.caseSync, updateIncidentBody({ ...c, severity: "high" }, id, URL_BASE));
+      expect(res.status).toBe(200);
+    } finally {
+      state.getIncident = original;
+    }
+    expect(reads).toBe(2); // read, PUT answered 412, read again, PUT succeeded
+    expect(props(id).severity).toBe("High");
+    expect(props(id).labels.map((l: { labelName: string }) => l.labelName)).toContain("analyst-edit");
+    const write = await lastRunAction("elastic-sentinel-case-sync", "Write_incident");
+    expect(write.properties.status).toBe("Succeeded");
+  });
+
   it("errors answer JSON: unknown action 400, unknown incident 404, missing query parameter 400", async () => {
     const unknown = await post(urls.caseSync, { action: "delete-incident" });
     expect(unknown.status).toBe(400);
