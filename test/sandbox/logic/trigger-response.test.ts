@@ -201,6 +201,38 @@ describe("Response action", () => {
     expect(run!.actions.R!.status).toBe("Skipped");
   });
 
+  it("a Response later than Consumption's 120 s limit: the caller gets 504 and the late Response fails", async () => {
+    const held: ServerResponse[] = [];
+    let arrived!: () => void;
+    const arrival = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const srv = await startServer((_q, _b, res) => {
+      held.push(res);
+      arrived();
+    });
+    closers.push(srv.close);
+    const host = createTestHost();
+    const rt = createLogicRuntime(host);
+    const wf = workflow(
+      definition({
+        Slow: { type: "Http", inputs: { method: "GET", uri: srv.url } },
+        R: { type: "Response", inputs: { statusCode: 200 }, runAfter: { Slow: ["Succeeded"] } },
+      }),
+    );
+    const timer = host.nextTimer();
+    const answer = rt.invoke(wf, "manual", post({}));
+    expect((await timer).delayMs).toBe(120_000);
+    await arrival;
+    await host.clock.advance(120_000);
+    const res = await answer;
+    expect(res.status).toBe(504);
+    held[0]!.end();
+    await rt.idle();
+    const run = rt.run(wf.id, res.headers["x-ms-workflow-run-id"]!)!;
+    expect(run.actions.R).toMatchObject({ status: "Failed", code: "ActionResponseTimedOut" });
+  });
+
   it("a second Response in the same run fails: the caller was already answered", async () => {
     const rt = createLogicRuntime(createTestHost());
     const wf = workflow(
