@@ -12,12 +12,12 @@ describe("Kibana step order", () => {
   });
 
   it("the connectors wait for the Azure callback URLs; settings, rule and document wait for what they point at", () => {
-    const after = (id: string) => all.find((s) => s.id === id)!.after ?? [];
-    expect(after("kibana-case-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
-    expect(after("kibana-alert-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
-    expect(after("kibana-case-settings")).toEqual(["kibana-case-connector"]);
-    expect(after("kibana-detection-rule")).toEqual(["kibana-alert-connector"]);
-    expect(after("kibana-test-document")).toEqual(["kibana-detection-rule"]);
+    const deps = (id: string) => all.find((s) => s.id === id)!.after ?? [];
+    expect(deps("kibana-case-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
+    expect(deps("kibana-alert-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
+    expect(deps("kibana-case-settings")).toEqual(["kibana-case-connector"]);
+    expect(deps("kibana-detection-rule")).toEqual(["kibana-alert-connector"]);
+    expect(deps("kibana-test-document")).toEqual(["kibana-detection-rule"]);
   });
 
   it("only the steps of enabled features take part", () => {
