@@ -9,7 +9,7 @@ import { registerSecret } from "../redact.js";
 import { decodeCloudId } from "./cloud-id.js";
 import { coerce } from "./coerce.js";
 import { findConfigFile, readConfigFile } from "./file.js";
-import { askForInput } from "./prompt.js";
+import { askForInput, askOptionalCloudId } from "./prompt.js";
 import { type InputDef, inputs } from "./registry.js";
 import { configSchema, type ResolvedConfig } from "./schema.js";
 import { checkValue, problemFor } from "./validate.js";
@@ -129,7 +129,17 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
 
   if (problems.length === 0 && missing().length > 0 && io.interactive) {
     // All questions before any slow work; re-check after each answer (a Cloud ID makes the URLs optional).
-    for (let def = missing()[0]; def; def = missing()[0]) {
+    const urlsMissing = missing().some((d) => d.key === "elastic.kibanaUrl" || d.key === "elastic.elasticsearchUrl");
+    if (urlsMissing && values["elastic.cloudId"] === undefined) {
+      // Offer the Cloud ID first: one answer instead of two URLs. Empty means "I'll give the URLs".
+      const answer = await askOptionalCloudId(io);
+      if (answer) {
+        values["elastic.cloudId"] = answer;
+        sources["elastic.cloudId"] = "prompt";
+        applyCloudId(values, sources, problems);
+      }
+    }
+    for (let def = problems.length ? undefined : missing()[0]; def; def = missing()[0]) {
       const value = await askForInput(def, io);
       if (def.secret && typeof value === "string") registerSecret(value);
       const invalid = checkValue(def, value);

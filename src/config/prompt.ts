@@ -1,7 +1,8 @@
 /** Ask for one missing input through the IoHost (never @inquirer/prompts directly). */
 import type { IoHost } from "../io/io-host.js";
+import { decodeCloudId } from "./cloud-id.js";
 import { coerce } from "./coerce.js";
-import type { InputDef } from "./registry.js";
+import { findInput, type InputDef } from "./registry.js";
 import { checkValue } from "./validate.js";
 
 export function questionCode(def: InputDef): string {
@@ -37,4 +38,21 @@ export async function askForInput(def: InputDef, io: IoHost): Promise<unknown> {
   });
   const c = coerce(def, answer);
   return c.ok ? c.value : answer;
+}
+
+/** The Cloud ID, offered before the two URLs it replaces; empty = give the URLs instead. */
+export async function askOptionalCloudId(io: IoHost): Promise<string | undefined> {
+  const def = findInput("elastic.cloudId")!;
+  const answer = await io.ask({
+    kind: "text",
+    code: questionCode(def),
+    message: def.prompt,
+    default: "",
+    validate: (text) => {
+      if (text.trim() === "") return true;
+      const decoded = decodeCloudId(text.trim());
+      return typeof decoded === "string" ? `That ${decoded}` : true;
+    },
+  });
+  return answer.trim() === "" ? undefined : answer.trim();
 }

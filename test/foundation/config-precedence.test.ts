@@ -141,4 +141,36 @@ describe("input precedence: flags > env > config file > defaults > prompt", () =
     expect((error as InputError).problems.map((p) => p.key)).toContain("elastic.kibanaUrl");
     expect((error as InputError).problems[0]!.message).toMatch(/disagrees with the Cloud ID/);
   });
+
+  it("interactively, the Cloud ID is offered before the two URLs it replaces", async () => {
+    const env: Record<string, string> = { ...VALID_ENV };
+    delete env.KIBANA_URL;
+    delete env.ELASTICSEARCH_URL;
+    const cloudId = `prod:${Buffer.from("westeurope.azure.elastic-cloud.com$es9$kb9").toString("base64")}`;
+    const io = new TestIoHost({ answers: { "input.elastic.cloudId": cloudId } });
+    const { config } = await resolveConfig({ env, cwd: dir.path, io });
+    expect(io.asked.map((q) => q.code)).toEqual(["input.elastic.cloudId"]);
+    expect(config.elastic.kibanaUrl).toBe("https://kb9.westeurope.azure.elastic-cloud.com");
+  });
+
+  it("an empty Cloud ID answer asks for the URLs instead", async () => {
+    const env: Record<string, string> = { ...VALID_ENV };
+    delete env.KIBANA_URL;
+    delete env.ELASTICSEARCH_URL;
+    const io = new TestIoHost({
+      answers: {
+        "input.elastic.cloudId": "",
+        "input.elastic.kibanaUrl": "https://kb.local:5601",
+        "input.elastic.elasticsearchUrl": "https://es.local:9200",
+      },
+    });
+    const { config } = await resolveConfig({ env, cwd: dir.path, io });
+    expect(io.asked.map((q) => q.code)).toEqual([
+      "input.elastic.cloudId",
+      "input.elastic.kibanaUrl",
+      "input.elastic.elasticsearchUrl",
+    ]);
+    expect(config.elastic.cloudId).toBeUndefined();
+    expect(config.elastic.elasticsearchUrl).toBe("https://es.local:9200");
+  });
 });
