@@ -2,13 +2,12 @@
  * The Elasticsearch emulator's HTTP routes. Every response carries `x-elastic-product: Elasticsearch`,
  * which the official client checks before trusting the server (elasticsearch-js "product check").
  */
-import { randomUUID } from "node:crypto";
 import type { FaultInjector } from "../../common/faults.js";
 import { createRouter, type Router, type SandboxRequest, type SandboxResponse } from "../../common/router.js";
 import { hasIndexPrivilege, type Principal } from "../auth.js";
 import type { SandboxContext } from "../context.js";
 import { checkCompatibilityHeaders } from "./compat.js";
-import { ES_HEADERS, esErrorResponse, esFromError, esUnauthorized } from "./errors.js";
+import { ES_HEADERS, esFromError, esUnauthorized } from "./errors.js";
 import { matchingDocs, search, type SearchRequest } from "./search.js";
 import { registerBulkAndIndexRoutes } from "./index-routes.js";
 import { registerSecurityRoutes } from "./security.js";
