@@ -278,6 +278,11 @@ export async function main(argv: readonly string[] = process.argv, deps: Command
     controller.abort();
   };
   process.on("SIGINT", onSigint);
+  // `sentinel-elastic plan | head -1`: a reader that goes away is not an error worth a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(ExitCode.ok);
+    throw error;
+  });
   const code = await runCli(argv, { ...deps, signal: controller.signal });
   process.exit(code);
 }
