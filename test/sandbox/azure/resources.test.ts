@@ -73,6 +73,24 @@ describe("Resource Manager basics", () => {
     ).toBe(404);
   });
 
+  it("a location that is not an Azure region is refused; a display name is stored normalised", async () => {
+    const wf = (name: string) => `${rgPath(sb)}/providers/Microsoft.Logic/workflows/${name}?api-version=2019-05-01`;
+    const bad = await arm(sb, "PUT", wf("loc-bad"), { location: "westeurop", properties: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("LocationNotAvailableForResourceType");
+    const ok = await arm(sb, "PUT", wf("loc-ok"), { location: "West Europe", properties: {} });
+    expect(ok.body.location).toBe("westeurope");
+  });
+
+  it("more than 50 tags, or a tag name with '/', is refused", async () => {
+    const wf = `${rgPath(sb)}/providers/Microsoft.Logic/workflows/tags?api-version=2019-05-01`;
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"]));
+    expect((await arm(sb, "PUT", wf, { location: "westeurope", tags: many, properties: {} })).status).toBe(400);
+    expect((await arm(sb, "PUT", wf, { location: "westeurope", tags: { "a/b": "v" }, properties: {} })).status).toBe(
+      400,
+    );
+  });
+
   it("a resource in a missing resource group gets 404 ResourceGroupNotFound", async () => {
     const r = await arm(
       sb,

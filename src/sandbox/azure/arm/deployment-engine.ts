@@ -16,12 +16,7 @@ import type { ArmResource } from "../state.js";
 import { TemplateError } from "../template/expression.js";
 import { type EvalScope, evaluateValue } from "../template/functions.js";
 import { isSecureType, redactParameters } from "../template/parameters.js";
-import {
-  planTemplate,
-  type ResourceInstance,
-  type Template,
-  type TemplatePlan,
-} from "../template/plan.js";
+import { planTemplate, type ResourceInstance, type Template, type TemplatePlan } from "../template/plan.js";
 import type { Caller } from "./authz.js";
 import { planContext, preflight } from "./deployment-checks.js";
 import { putResource } from "./resources-api.js";

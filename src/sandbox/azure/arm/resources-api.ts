@@ -16,6 +16,7 @@ import { tablesHandler, workspacesHandler } from "../resources/workspaces.js";
 import type { ArmResource, StoredResource } from "../state.js";
 import { checkProviderApiVersion } from "./api-version.js";
 import { authorize, type Caller } from "./authz.js";
+import { checkLocation, checkTags, normaliseLocation } from "./common-rules.js";
 
 export const HANDLERS: ResourceHandler[] = [
   workflowsHandler,
@@ -81,6 +82,8 @@ export async function putResource(env: ArmEnv, a: PutArgs): Promise<{ status: nu
     throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized.");
   if (h.tracked && (typeof a.body.location !== "string" || a.body.location === ""))
     throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (h.tracked) checkLocation(h.type, a.body.location);
+  checkTags(a.body.tags);
   const nameError = h.checkName?.(p.name);
   if (nameError) throw badRequest("InvalidResourceName", nameError);
   const existing = env.state.get(a.id);
@@ -94,6 +97,8 @@ export async function putResource(env: ArmEnv, a: PutArgs): Promise<{ status: nu
     principalId: a.caller.principalId,
     dryRun: !!a.dryRun,
   });
+  // ARM answers with the normalised region name ("West Europe" → "westeurope").
+  if (typeof out.resource.location === "string") out.resource.location = normaliseLocation(out.resource.location);
   if (!a.dryRun) {
     env.state.put(out.resource, a.apiVersion, out.secrets);
     out.commit?.();

@@ -10,6 +10,7 @@ import type { ArmEnv } from "../resources/types.js";
 import type { ArmResource } from "../state.js";
 import { checkResourcesApiVersion, requireApiVersion } from "./api-version.js";
 import { authorize, type Caller } from "./authz.js";
+import { checkLocation, checkTags, normaliseLocation } from "./common-rules.js";
 import { deleteTree, HANDLERS } from "./resources-api.js";
 
 export const KNOWN_PROVIDERS = [
@@ -140,7 +141,9 @@ export function handleSubscription(
         const body = (req.json() ?? {}) as { location?: string; tags?: Record<string, string> };
         if (!body.location)
           throw badRequest("LocationRequired", "The location property is required for this definition.");
-        if (existing && existing.location!.toLowerCase() !== body.location.toLowerCase())
+        checkLocation("Microsoft.Resources/resourceGroups", body.location);
+        checkTags(body.tags);
+        if (existing && existing.location !== normaliseLocation(body.location))
           throw new AzureError(
             409,
             "InvalidResourceGroupLocation",
@@ -149,7 +152,7 @@ export function handleSubscription(
         const rg = resourceGroupResource(
           state.subscriptionId,
           existing?.name ?? name,
-          existing?.location ?? body.location,
+          existing?.location ?? normaliseLocation(body.location),
           body.tags,
         );
         state.put(rg, req.query.get("api-version")!);
