@@ -37,6 +37,16 @@ describe("validate (deploy-time checks)", () => {
     expect(validate(d)).toEqual([]);
   });
 
+  it("with the workflow's parameter values, a parameter without default or value, and a value for no parameter, are refused", () => {
+    const rt = createLogicRuntime(createTestHost());
+    const d = definition({}, {}, { needed: { type: "String" }, optional: { type: "String", defaultValue: "x" } });
+    expect(rt.validate(d, { needed: { value: "v" } })).toEqual([]);
+    expect(rt.validate(d, { extra: { value: 1 } })).toEqual([
+      "The value for the workflow parameter 'needed' is not provided, and the parameter has no default value.",
+      "The workflow parameter 'extra' has a value but is not declared in the definition.",
+    ]);
+  });
+
   it("an unsupported action type is named", () => {
     expect(
       validate(definition({ Wait: { type: "Wait", inputs: { interval: { count: 1, unit: "Minute" } } } })),

@@ -80,7 +80,7 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
   }
 
   return {
-    validate: (definition) => validateDefinition(definition),
+    validate: (definition, parameters) => validateDefinition(definition, parameters),
 
     async invoke(wf, triggerName, req) {
       const def = (wf.definition ?? {}) as WorkflowDefinition;

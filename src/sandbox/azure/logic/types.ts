@@ -129,8 +129,10 @@ export interface LogicRuntime {
    * Check a workflow definition before deployment. Returns one message per unsupported trigger/action type,
    * unsupported expression function, malformed expression or bad `runAfter`; empty when the runtime can run it.
    * The control plane fails the deployment with these messages (code `InvalidTemplate`/`WorkflowDefinitionInvalid`).
+   * With the workflow resource's `parameters`, also checks that every definition parameter without a default
+   * gets a value and that no value names an undeclared parameter.
    */
-  validate(definition: unknown): string[];
+  validate(definition: unknown, parameters?: Record<string, { value: unknown }>): string[];
   /**
    * Run a workflow for a call to its trigger. Resolves with the HTTP answer for the caller: the Response action's
    * (when it runs), 202 at once when the definition has no Response action, or the Logic Apps error (400 schema

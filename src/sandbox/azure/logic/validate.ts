@@ -33,10 +33,11 @@ function literalArgs(
   return out;
 }
 
-export function validateDefinition(definition: unknown): string[] {
+export function validateDefinition(definition: unknown, values?: Record<string, { value: unknown }>): string[] {
   const problems: string[] = [];
   if (!isObject(definition)) return ["The workflow definition must be a JSON object."];
   const def = definition as WorkflowDefinition;
+  if (values) problems.push(...checkParameterValues(def, values));
   const triggers = Object.entries(def.triggers ?? {});
   if (triggers.length === 0)
     problems.push("The workflow definition has no trigger; the sandbox runtime runs workflows with a Request trigger.");
@@ -217,4 +218,19 @@ function checkExpressions(
       (msg) => problems.push(`The expression in '${field}' of action '${name}' is not valid: ${msg}`),
     );
   }
+}
+
+/** Workflow parameter values against the definition's declarations (Azure refuses both mismatches on save). */
+function checkParameterValues(def: WorkflowDefinition, values: Record<string, { value: unknown }>): string[] {
+  const problems: string[] = [];
+  const declared = def.parameters ?? {};
+  for (const [name, p] of Object.entries(declared))
+    if (!(isObject(p) && "defaultValue" in p) && !Object.hasOwn(values, name))
+      problems.push(
+        `The value for the workflow parameter '${name}' is not provided, and the parameter has no default value.`,
+      );
+  for (const name of Object.keys(values))
+    if (!Object.hasOwn(declared, name))
+      problems.push(`The workflow parameter '${name}' has a value but is not declared in the definition.`);
+  return problems;
 }
