@@ -19,19 +19,35 @@ export function saveFacts(ctx: Pick<StepContext, "shared">, facts: AzureFacts): 
   ctx.shared[PREFLIGHT_ID] = facts;
 }
 
-export function factsOf(ctx: Pick<StepContext, "shared">): AzureFacts {
+/**
+ * The preflight's findings; when preflight did not run in this process (`verify` alone), what the configuration
+ * says, which is enough to find our resources again by their deterministic names.
+ */
+export function factsOf(ctx: Pick<StepContext, "shared" | "config">): AzureFacts {
   const f = ctx.shared[PREFLIGHT_ID] as AzureFacts | undefined;
-  if (!f) {
-    throw new SentinelElasticError("Azure preflight has not run in this process", {
-      code: "AZURE_PREFLIGHT_MISSING",
-      suggestion: "Run setup (or verify), which runs the Azure preflight first.",
+  if (f) return f;
+  const { resourceGroup, workspaceName, workspaceResourceGroup } = requiredAzureInputs(ctx.config);
+  if (!ctx.config.azure.subscriptionId) {
+    throw new SentinelElasticError("azure.subscriptionId is not set", {
+      code: "INPUT_MISSING",
+      suggestion: `Set ${whereToSet("azure.subscriptionId")}.`,
     });
   }
-  return f;
+  return {
+    subscriptionId: ctx.config.azure.subscriptionId,
+    tenantId: ctx.config.azure.tenantId,
+    logicAppsResourceGroup: resourceGroup,
+    workspaceResourceGroup,
+    workspaceName,
+    location: ctx.config.azure.location ?? "",
+    workspaceLocation: ctx.config.azure.location ?? "",
+    ruleKind: ctx.config.rule.sentinelKind,
+    logicAppsResourceGroupExists: true,
+  };
 }
 
 /** The inputs the Azure side cannot do without, all listed at once (exit 3). */
-export function requiredAzureInputs(config: StepContext["config"]): {
+export function requiredAzureInputs(config: Pick<StepContext, "config">["config"]): {
   resourceGroup: string;
   workspaceName: string;
   workspaceResourceGroup: string;

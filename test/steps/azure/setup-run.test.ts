@@ -11,6 +11,7 @@ import {
   LOGIC_RG,
   WORKSPACE_RG,
   actionable,
+  allAzureSteps,
   applyAll,
   azureConfig,
   azureRun,
@@ -80,6 +81,13 @@ describe("setup, Azure side, managed identity", () => {
     expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
     expect(JSON.stringify(checks)).not.toContain(sig);
     expect(JSON.stringify(checks)).toContain(REDACTED);
+
+    // `verify` on its own (a new process, no plan first) finds everything by its deterministic names.
+    const alone = azureRun(sb, config);
+    const aloneChecks = [];
+    for (const s of allAzureSteps()) aloneChecks.push(...((await s.verify?.(alone.ctx)) ?? []));
+    expect(aloneChecks.length).toBeGreaterThan(8);
+    expect(aloneChecks.filter((c) => c.status !== "pass")).toEqual([]);
   });
 
   it("creates the Logic Apps' resource group when it is missing and the user agrees", async () => {
