@@ -4,9 +4,16 @@
  *
  * Wiring (control plane):
  *   const logic = createLogicRuntime(host);
- *   on deploy:        const problems = logic.validate(definition)   → fail the deployment naming them
- *   on trigger call:  logic.invoke(workflow, triggerName, request)  → (after checking `sig` and state)
- *   runs endpoints:   logic.runs(id) / logic.run(id, runName)       → toArmRun / toArmRunAction for the bodies
+ *   on deploy:        logic.validate(definition, properties.parameters) → fail the deployment naming each problem
+ *   on trigger call:  logic.invoke(workflow, triggerName, request)      → after checking `sig`; strip the signature
+ *                     query parameters (api-version, sp, sv, sig) from `request.query`
+ *   runs endpoints:   logic.runs(id) / logic.run(id, runName)           → toArmRun / toArmRunActions / toArmRunAction;
+ *                     `RunRecord.repetitions` holds loop repetitions for `…/actions/{name}/repetitions`
+ *   teardown/tests:   await logic.idle()                                → every started run has finished
+ *
+ * Layout: expression/ (parser, evaluation, values), functions/ (the WDL function table), actions/ (one file per
+ * family of action types), scheduler.ts (runAfter graph and container status), run-state.ts (run and frames),
+ * trigger.ts (Request trigger), runtime.ts (invoke, trigger concurrency, responses, history), validate*.ts.
  */
 export type {
   ActionRecord,
