@@ -4,14 +4,31 @@
  */
 import type { ResolvedConfig } from "../../config/schema.js";
 import type { ElasticsearchApi } from "../../elastic/client.js";
-import { AuthError, PreconditionError } from "../../errors.js";
+import { AuthError, InputError, PreconditionError } from "../../errors.js";
 import type { KibanaApi } from "../../kibana/client.js";
 import { notKibana } from "../../kibana/http-errors.js";
+import { kqlSyntaxProblem } from "../../kibana/kql-check.js";
 import { CASES_WEBHOOK, WEBHOOK } from "../../kibana/connector-bodies.js";
 import { ruleIndices, TEST_DATA_STREAM } from "../../kibana/rule-body.js";
 import type { KibanaStatus } from "../../kibana/status.js";
 import { MINIMUM_KIBANA_VERSION, parseVersion, versionAtLeast } from "../../kibana/version.js";
 import type { StackInfo } from "./stack.js";
+
+/** The rule's query, checked before any change (Kibana itself only fails when the rule runs). */
+export function checkRuleQuery(config: Pick<ResolvedConfig, "features" | "rule">): void {
+  if (!config.features.alertForwarding) return;
+  const problem = kqlSyntaxProblem(config.rule.query);
+  if (problem) {
+    throw new InputError(`The detection rule query is not valid KQL: ${problem}.`, {
+      code: "RULE_QUERY_INVALID",
+      suggestion:
+        "Fix --rule-query (SENTINEL_ELASTIC_RULE_QUERY, rule.query); try it first in Kibana's Discover search bar.",
+      problems: [
+        { key: "rule.query", message: problem, where: "--rule-query, SENTINEL_ELASTIC_RULE_QUERY or rule.query" },
+      ],
+    });
+  }
+}
 
 /** Reachable, credentials valid, really Kibana, and new enough. */
 export async function checkKibanaVersion(kibana: KibanaApi): Promise<StackInfo> {

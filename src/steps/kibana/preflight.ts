@@ -11,6 +11,7 @@ import {
   checkConnectorLicences,
   checkKibanaVersion,
   checkPrivileges,
+  checkRuleQuery,
   checkSpace,
 } from "./preflight-checks.js";
 
@@ -26,6 +27,14 @@ interface Outcome {
 
 /** In order: each check assumes the ones before it passed. */
 const checks: Outcome[] = [
+  {
+    id: "rule.query",
+    title: "Detection rule query is valid KQL",
+    run: async (ctx) => {
+      checkRuleQuery(ctx.config);
+      return ctx.config.features.alertForwarding ? ctx.config.rule.query : "alert forwarding off";
+    },
+  },
   {
     id: "kibana.reachable",
     title: "Kibana reachable, credentials accepted, version supported",

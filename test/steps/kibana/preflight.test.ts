@@ -154,6 +154,14 @@ describe("preflight against the sandbox", () => {
     expect(await kibanaPreflightStep.plan(ctx)).toEqual([]);
   });
 
+  it("a rule query that cannot be KQL is refused before any change, naming the input (exit 3)", async () => {
+    const e = await failure(plan(sandboxConfig(sb, { rule: { query: 'message:"malware' } })));
+    expect(e.code).toBe("RULE_QUERY_INVALID");
+    expect(e.suggestion).toContain("--rule-query");
+    expect(exitCodeOf(e)).toBe(3);
+    expect(sb.state.rules()).toEqual([]);
+  });
+
   it("invalid credentials are an authentication error (exit 4)", async () => {
     const e = await failure(
       plan(sandboxConfig(sb, { elastic: { apiKey: Buffer.from("nope:nope").toString("base64") } })),
@@ -251,10 +259,11 @@ describe("preflight against the sandbox", () => {
     sb.state.setLicense("basic");
     const checks = await kibanaPreflightStep.verify!(makeContext(sandboxConfig(sb)));
     expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ["rule.query", "pass"],
       ["kibana.reachable", "pass"],
       ["kibana.space", "pass"],
       ["kibana.licence", "fail"],
     ]);
-    expect(checks[2]!.remedy).toContain("licence");
+    expect(checks[3]!.remedy).toContain("licence");
   });
 });

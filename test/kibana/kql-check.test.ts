@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { kqlSyntaxProblem } from "../../src/kibana/kql-check.js";
+
+describe("KQL pre-check", () => {
+  it.each([
+    "message:malware",
+    'message:"a (quoted) \\" value" and host.name:web-*',
+    "not (event.code:4625 or event.code:4624) and user.name:*",
+    "malware",
+    "event.category:(process or network)",
+  ])("accepts %s", (q) => {
+    expect(kqlSyntaxProblem(q)).toBeUndefined();
+  });
+
+  it.each([
+    ['message:"malware', "double quote"],
+    ["(message:malware", "not closed"],
+    ["message:malware)", "closes nothing"],
+    ["message:malware and", "ends with an operator"],
+    ["or message:malware", "starts with an operator"],
+    ["message:", "no value"],
+    ["   ", "empty"],
+  ])("refuses %s (%s)", (q, why) => {
+    expect(kqlSyntaxProblem(q)).toContain(why);
+  });
+});
