@@ -5,7 +5,7 @@
  * full: the test document → a Kibana alert from our rule → the row → the incident.
  */
 import { HopFailure } from "./hop.js";
-import type { IncidentView } from "./probes.js";
+import type { IncidentView, WorkflowRunView } from "./probes.js";
 import type { PathContext } from "./case-path.js";
 import { waitFor } from "./wait.js";
 
@@ -92,6 +92,23 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
   });
 }
 
+function runFailure(run: WorkflowRunView): HopFailure {
+  const a = run.failedAction;
+  return new HopFailure(
+    a
+      ? `the workflow run failed at action ${a.name}: ${a.message ?? a.code ?? "no message"}`
+      : `the workflow run ended ${run.status}: ${run.error?.message ?? ""}`,
+    "A 403 from the Logs Ingestion API usually means the Monitoring Metrics Publisher role is missing or still propagating; 5xx answers mean the ingestion endpoint is failing (the run retried first). Re-run `sentinel-elastic setup`, then `sentinel-elastic verify`.",
+    `run ${run.id}`,
+  );
+}
+
+/** Record the remaining hops of the fast path as skipped. */
+function skipRest(p: PathContext): void {
+  p.runner.skip("alerts.row", `Log Analytics: the alert's row in ${p.config.alerts.table}`, "an earlier hop of this path failed");
+  p.runner.skip("alerts.incident", "Sentinel: an incident raised by the analytics rule", "an earlier hop of this path failed");
+}
+
 export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space: string): Promise<void> {
   const { runner, probes, config } = p;
   const since = new Date(p.clock.now() - 5_000).toISOString();
@@ -101,6 +118,23 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
     await probes.executeAlertConnector(body);
     return { evidence: `alert ${p.marker}`, value: true };
   });
+  if (runner.failed) {
+    // The connector call failed; if it reached the workflow, its run says why (the failing action and Azure's
+    // message), which is the useful part. One look, no waiting: a call that never arrived leaves no run.
+    const run = await probes.latestWorkflowRun(workflow, since).catch(() => undefined);
+    if (run && (run.failedAction || run.status === "Failed" || run.status === "TimedOut" || run.status === "Cancelled")) {
+      await runner.hop(
+        "alerts.workflow",
+        `Logic App: ${workflow} run succeeded`,
+        async (): Promise<{ evidence: string; value: true }> => {
+          throw runFailure(run);
+        },
+        { always: true },
+      );
+      skipRest(p);
+      return;
+    }
+  }
   await runner.hop("alerts.workflow", `Logic App: ${workflow} run succeeded`, async () => {
     const r = await waitFor(
       async () => {
@@ -112,16 +146,7 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
     );
     if (!r.ok)
       throw new HopFailure(`no finished run of ${workflow} since ${since}`, "Check that the workflow is enabled.");
-    if (r.value.status !== "Succeeded") {
-      const a = r.value.failedAction;
-      throw new HopFailure(
-        a
-          ? `the workflow run failed at action ${a.name}: ${a.message ?? a.code ?? "no message"}`
-          : `the workflow run ended ${r.value.status}: ${r.value.error?.message ?? ""}`,
-        "A 403 from the Logs Ingestion API usually means the Monitoring Metrics Publisher role is missing or still propagating; re-run `sentinel-elastic setup`.",
-        `run ${r.value.id}`,
-      );
-    }
+    if (r.value.status !== "Succeeded" || r.value.failedAction) throw runFailure(r.value);
     return { evidence: `run ${r.value.id} ${r.value.status}`, value: r.value };
   });
   await followAlert(p, p.marker, `sentinel-elastic verify ${p.marker}`, since, "alerts");

@@ -234,7 +234,9 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
         startTime: run.properties.startTime,
         error: run.properties.error,
       };
-      if (view.status === "Failed") {
+      // Read the actions even of a "Succeeded" run: our workflows handle a failed call (and answer the caller
+      // with an error), which Azure counts as a succeeded run — the failed action is the evidence.
+      if (view.status !== "Running" && view.status !== "Waiting") {
         type Action = {
           name: string;
           properties: { status: string; code?: string; error?: { code?: string; message?: string } };

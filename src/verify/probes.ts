@@ -21,7 +21,7 @@ export interface WorkflowRunView {
   status: string;
   startTime?: string;
   error?: { code?: string; message?: string };
-  /** The first failed action, with Azure's message, when the run failed. */
+  /** The first failed action, with Azure's message — also in a "Succeeded" run whose workflow handled the failure. */
   failedAction?: { name: string; code?: string; message?: string };
 }
 
