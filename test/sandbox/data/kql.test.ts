@@ -287,6 +287,20 @@ describe("KQL subset: errors", () => {
     expect(e.position).toBeGreaterThan(0);
   });
 
+  it("operand types are checked as Kusto does: string operators need strings, ordering needs comparable types", () => {
+    for (const q of [
+      "Events | where RiskScore has '7'",
+      "Events | where User =~ 5",
+      "Events | where TimeGenerated > '2026-01-01'",
+      "Events | where Bytes > 1h",
+    ]) {
+      const e = kqlError(q);
+      expect(e.kind).toBe("SemanticError");
+      expect(e.message).toContain("is not defined for the operand types");
+      expect(kustoDiagnostics(q, KUSTO_TABLES)).not.toEqual([]);
+    }
+  });
+
   it("an aggregation outside summarize is refused", () => {
     expect(kqlError("Events | extend c = count()").message).toContain("summarize");
   });

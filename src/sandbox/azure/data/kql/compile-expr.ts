@@ -183,7 +183,19 @@ function compileBinary(e: Extract<Expr, { k: "binary" }>, scope: Scope): Compile
   }
   const bare = op.replace(/^!/, "");
   const pred = STRING_PREDICATES[bare];
-  if (pred) {
+  const isStringOp = Object.hasOwn(STRING_PREDICATES, bare);
+  // Operand types as Kusto's semantic analysis checks them: string operators and =~ need strings (or dynamic);
+  // ordering needs two numbers, datetimes, timespans or strings; == and != accept any pair.
+  const stringish = (t: KqlType) => t === "string" || t === "dynamic";
+  const undefinedFor = (): never =>
+    semantic(scope, `The operator '${op}' is not defined for the operand types ${l.type} and ${r.type}.`, e.pos);
+  if ((isStringOp || op === "=~" || op === "!~") && (!stringish(l.type) || !stringish(r.type))) undefinedFor();
+  if ((op === "<" || op === "<=" || op === ">" || op === ">=") && l.type !== "dynamic" && r.type !== "dynamic") {
+    const group = (t: KqlType) => (NUMERIC.has(t) ? "number" : t);
+    if (group(l.type) !== group(r.type) || !["number", "datetime", "timespan", "string"].includes(group(l.type)))
+      undefinedFor();
+  }
+  if (isStringOp && pred) {
     const negate = op.startsWith("!");
     return {
       type: "bool",
