@@ -43,7 +43,8 @@ export async function selectCredential(
     case "device-code":
       credential = new identity.DeviceCodeCredential({
         ...common,
-        userPromptCallback: (info) => onDeviceCode?.(info.message),
+        // The SDK's default prints to stdout, which belongs to results (--json): show the code on stderr.
+        userPromptCallback: (info) => (onDeviceCode ? onDeviceCode(info.message) : process.stderr.write(`${info.message}\n`)),
       });
       break;
     case "browser":
