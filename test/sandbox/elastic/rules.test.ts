@@ -242,11 +242,37 @@ describe("detection rules", () => {
       expect(body.alerts[0].signal.original_event).toEqual({ category: "authentication", outcome: "failure" });
     });
 
-    it("{{{var}}} is raw: quotes inside it break the JSON, and axios then sends the body as one JSON string", async () => {
-      // Kibana sends with axios; axios JSON-stringifies a string body that does not parse as JSON
-      // (transformRequest stringifySafely), so the receiver gets a quoted string, not an object.
+    it("{{{var}}} is raw: quotes inside it break the JSON (kibana#137114)", async () => {
       sb.state.indexDocument("logs-auth-default", event(1));
       await withAction('{"rule":"{{{context.rule.name}}}"}');
+      await sb.state.runRulesNow();
+      expect(rx.received[0]!.body).toBe('{"rule":"Failed "logins""}');
+      // no content-type configured: axios sends the string as a form body, as Kibana's webhook does
+      expect(rx.received[0]!.headers["content-type"]).toContain("application/x-www-form-urlencoded");
+    });
+
+    it("with a JSON content-type, axios re-encodes a body that is not valid JSON as one JSON string", async () => {
+      sb.state.indexDocument("logs-auth-default", event(1));
+      const id = (
+        await k().post("/api/actions/connector", {
+          name: "wh-json",
+          connector_type_id: ".webhook",
+          config: { url: `${rx.url}/hook`, hasAuth: false, headers: { "Content-Type": "application/json" } },
+        })
+      ).data.id as string;
+      await k().post(
+        "/api/detection_engine/rules",
+        rule({
+          actions: [
+            {
+              group: "default",
+              id,
+              action_type_id: ".webhook",
+              params: { body: '{"rule":"{{{context.rule.name}}}"}' },
+            },
+          ],
+        }),
+      );
       await sb.state.runRulesNow();
       expect(JSON.parse(rx.received[0]!.body)).toBe('{"rule":"Failed "logins""}');
     });

@@ -43,9 +43,10 @@ export async function executeWebhook(
     basic && typeof s.user === "string" && typeof s.password === "string"
       ? { username: s.user, password: s.password }
       : undefined;
+  // No default content-type (get_axios_config.ts): axios then sends a string body as
+  // application/x-www-form-urlencoded, and JSON-stringifies a non-JSON string when the configured
+  // content-type is JSON. Both are what a receiver of real Kibana sees.
   const headers: Record<string, string> = { ...(c.headers ?? {}), ...(s.secretHeaders ?? {}) };
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
-    headers["Content-Type"] = "application/json";
   const expectsBody = !["get", "delete"].includes(method);
   try {
     await sendRequest(ctx, {
