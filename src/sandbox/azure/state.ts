@@ -70,8 +70,6 @@ export interface IncidentRecord {
   alerts: Record<string, unknown>[];
 }
 
-export type Row = Record<string, unknown>;
-
 export interface SandboxEndpoints {
   resourceManager: string;
   logAnalytics: string;
@@ -94,8 +92,6 @@ export class AzureState {
   readonly principals = new Map<string, Principal>();
   readonly roleAssignments: RoleAssignment[] = [];
   readonly incidents = new Map<string, IncidentRecord>();
-  /** Table rows per `idKey(workspaceId)/tablename-lowercased`. Owned by the data plane; kept here so all share one store. */
-  readonly rows = new Map<string, Row[]>();
   endpoints: SandboxEndpoints = {
     resourceManager: "",
     logAnalytics: "",
@@ -229,17 +225,6 @@ export class AzureState {
 
   isSentinelOnboarded(workspaceId: string): boolean {
     return !!this.getResource(`${workspaceId}/providers/Microsoft.SecurityInsights/onboardingStates/default`);
-  }
-
-  /** Rows of a table (the live array; the data plane appends to it). */
-  tableRows(workspaceId: string, table: string): Row[] {
-    const key = `${idKey(workspaceId)}/${table.toLowerCase()}`;
-    let rows = this.rows.get(key);
-    if (!rows) {
-      rows = [];
-      this.rows.set(key, rows);
-    }
-    return rows;
   }
 
   // ---------- principals and roles ----------
