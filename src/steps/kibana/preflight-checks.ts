@@ -98,8 +98,14 @@ export async function checkConnectorLicences(
     }
     if (!t.enabled_in_license) {
       const licence = t.minimum_license_required || "gold";
+      const current = (await kibana.getLicensingInfo().catch(() => undefined))?.license;
+      const have = current?.type
+        ? current.status && current.status !== "active"
+          ? `this cluster's ${current.type} licence is ${current.status}`
+          : `this cluster has a ${current.type} licence`
+        : "this cluster's licence does not allow it";
       throw new PreconditionError(
-        `The ${t.name || id} connector (${id}) needs a ${licence} licence or higher; this cluster's licence does not allow it.`,
+        `The ${t.name || id} connector (${id}) needs a ${licence} licence or higher; ${have}.`,
         {
           code: "KIBANA_LICENSE_INSUFFICIENT",
           suggestion: `Upgrade to a ${licence} (or higher) licence, or start a trial: POST /_license/start_trial?acknowledge=true.`,

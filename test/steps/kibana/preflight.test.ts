@@ -191,6 +191,15 @@ describe("preflight against the sandbox", () => {
     const e = await failure(plan(sandboxConfig(sb)));
     expect(e.code).toBe("KIBANA_LICENSE_INSUFFICIENT");
     expect(e.message).toContain("gold");
+    expect(e.message).toContain("has a basic licence");
+    expect(exitCodeOf(e)).toBe(5);
+  });
+
+  it("an expired licence is named as expired (exit 5)", async () => {
+    sb.state.setLicense("platinum", "expired");
+    const e = await failure(plan(sandboxConfig(sb)));
+    expect(e.code).toBe("KIBANA_LICENSE_INSUFFICIENT");
+    expect(e.message).toContain("platinum licence is expired");
     expect(exitCodeOf(e)).toBe(5);
   });
 
