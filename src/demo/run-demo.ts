@@ -63,7 +63,7 @@ export async function runDemo(
   try {
     world = await startDemoWorld();
     progress?.succeed(
-      `Sandboxes up: Kibana ${world.elastic.kibanaUrl}, Azure Resource Manager ${world.azure.endpoints.resourceManager} (clock ${DEMO.speed}× real time)`,
+      `Sandboxes up: Kibana ${world.elastic.kibanaUrl}, Azure Resource Manager ${world.azure.endpoints.resourceManager} (their clock runs ${DEMO.speed}× real time; durations below are sandbox time)`,
     );
   } catch (error) {
     progress?.fail("Could not start the sandboxes");
