@@ -287,16 +287,22 @@ describe("KQL subset: errors", () => {
     expect(e.position).toBeGreaterThan(0);
   });
 
-  it("operand types are checked as Kusto does: string operators need strings, ordering needs comparable types", () => {
+  it("operand and argument types are checked as Kusto does (string operators need strings, ago() a timespan, …)", () => {
     for (const q of [
       "Events | where RiskScore has '7'",
       "Events | where User =~ 5",
       "Events | where TimeGenerated > '2026-01-01'",
       "Events | where Bytes > 1h",
+      "Events | where TimeGenerated > ago(5)",
+      "Events | extend x = iif(User, 1, 2)",
+      "Events | extend x = coalesce(User, 1)",
+      "Events | extend x = bin(TimeGenerated, 1)",
+      "Events | extend x = parse_json(RiskScore)",
+      "Events | extend x = array_length(User)",
     ]) {
       const e = kqlError(q);
       expect(e.kind).toBe("SemanticError");
-      expect(e.message).toContain("is not defined for the operand types");
+      expect(e.message).toMatch(/not defined for the operand types|expected|common type|compatible|must/);
       expect(kustoDiagnostics(q, KUSTO_TABLES)).not.toEqual([]);
     }
   });

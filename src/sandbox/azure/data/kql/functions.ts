@@ -200,6 +200,42 @@ function roundDown(a: Compiled[]): Compiled {
   };
 }
 
+const isNum = (t: KqlType) => t === "int" || t === "long" || t === "real" || t === "decimal";
+const is = (t: KqlType, ...ok: KqlType[]) => t === "dynamic" || ok.includes(t);
+const BOOL = "A value of type bool expected.";
+const SPAN = "A value of type timespan expected.";
+const STR = "The expression must have one of the types: string or dynamic.";
+
+/** Argument types Kusto's semantic analysis insists on (messages as it words them). */
+const ARGUMENT_CHECKS: Record<string, (t: KqlType[]) => string | undefined> = {
+  ago: ([a]) => (is(a!, "timespan") ? undefined : SPAN),
+  now: ([a]) => (a === undefined || is(a, "timespan") ? undefined : SPAN),
+  not: ([a]) => (is(a!, "bool") ? undefined : BOOL),
+  iif: ([c]) => (is(c!, "bool") ? undefined : BOOL),
+  iff: ([c]) => (is(c!, "bool") ? undefined : BOOL),
+  case: (t) => (t.every((x, i) => i % 2 === 1 || i === t.length - 1 || is(x, "bool")) ? undefined : BOOL),
+  parse_json: ([a]) => (is(a!, "string") ? undefined : STR),
+  todynamic: ([a]) => (is(a!, "string") ? undefined : STR),
+  strlen: ([a]) => (is(a!, "string") ? undefined : STR),
+  array_length: ([a]) => (a === "dynamic" ? undefined : "The expression value must be a dynamic array."),
+  coalesce: (t) => {
+    const known = t.filter((x) => x !== "dynamic");
+    const same = known.every((x) => x === known[0] || (isNum(x) && isNum(known[0]!)));
+    return same ? undefined : "No common type can be determined from the arguments.";
+  },
+  bin: (t) => binCheck(t),
+  floor: (t) => binCheck(t),
+};
+
+function binCheck([v, size]: KqlType[]): string | undefined {
+  const ok =
+    v === "dynamic" ||
+    size === "dynamic" ||
+    (isNum(v!) && isNum(size!)) ||
+    ((v === "datetime" || v === "timespan") && size === "timespan");
+  return ok ? undefined : `not compatible with arguments (${v}, ${size})`;
+}
+
 export function callFunction(e: Extract<Expr, { k: "call" }>, scope: Scope, compile: Compile): Compiled {
   if (AGGREGATES.has(e.name))
     throw new KqlError(
@@ -215,5 +251,8 @@ export function callFunction(e: Extract<Expr, { k: "call" }>, scope: Scope, comp
       e.pos,
     );
   arity(e, spec.min, spec.max ?? spec.min);
-  return spec.build(e.args.map(compile), scope, e);
+  const args = e.args.map(compile);
+  const problem = ARGUMENT_CHECKS[e.name]?.(args.map((a) => a.type));
+  if (problem) throw new KqlError(`'${scope.operator}' operator: ${e.name}(): ${problem}`, "SemanticError", e.pos);
+  return spec.build(args, scope, e);
 }
