@@ -1,6 +1,6 @@
 /**
  * The local Azure (issue 4): Resource Manager, identity, Sentinel, Log Analytics and Logic Apps on HTTPS
- * servers at 127.0.0.1, enforcing what Azure enforces. See README-like notes in each module.
+ * servers at 127.0.0.1, enforcing what Azure enforces. See README.md next to this file.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
