@@ -89,7 +89,10 @@ export function alertFromRow(rule: AlertRuleView, row: KqlRow, now: number): Sen
   };
 }
 
-/** One alert for several results (NRT's 30th alert, or a Scheduled rule with aggregationKind SingleAlert). */
+/**
+ * NRT's 30th alert, standing for the results past the 29th. The docs say only that it "summarizes" them; its
+ * name (the rule's display name), severity (the rule's) and description are the sandbox's choice [I].
+ */
 export function summaryAlert(rule: AlertRuleView, count: number, now: number, first?: KqlRow): SentinelAlert {
   const base = first ? alertFromRow(rule, first, now) : alertFromRow(rule, {}, now);
   const p = props(rule);
