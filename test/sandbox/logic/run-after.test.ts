@@ -1,5 +1,6 @@
+import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createLogicRuntime, createTestHost, definition, post, runOnce, workflow } from "./helpers.js";
+import { createLogicRuntime, createTestHost, definition, post, runOnce, startServer, workflow } from "./helpers.js";
 
 const rt = () => createLogicRuntime(createTestHost());
 const fail = { type: "Compose", inputs: "@div(1, 0)" };
@@ -150,6 +151,41 @@ describe("runAfter graph and run status", () => {
       post({}),
     );
     expect(run!.actions.Join!.outputs).toBe("LR");
+  });
+});
+
+describe("TimedOut", () => {
+  it("an action past its limit.timeout is TimedOut, and an action that runs after TimedOut handles it", async () => {
+    const held: ServerResponse[] = [];
+    const srv = await startServer((_q, _b, res) => {
+      held.push(res);
+    });
+    try {
+      const host = createTestHost();
+      const r = createLogicRuntime(host);
+      const wf = workflow(
+        definition({
+          Slow: { type: "Http", inputs: { method: "GET", uri: srv.url }, limit: { timeout: "PT10S" } },
+          OnTimeout: { type: "Compose", inputs: "@actions('Slow')['status']", runAfter: { Slow: ["TimedOut"] } },
+        }),
+      );
+      const timer = host.nextTimer();
+      await r.invoke(wf, "manual", post({}));
+      expect((await timer).delayMs).toBe(10_000);
+      await host.clock.advance(10_000);
+      await r.idle();
+      const run = r.runs(wf.id)[0]!;
+      expect(run.actions.Slow).toMatchObject({
+        status: "TimedOut",
+        code: "ActionTimedOut",
+        error: { code: "ActionTimedOut" },
+      });
+      expect(run.actions.OnTimeout!.outputs).toBe("TimedOut");
+      expect(run.status).toBe("Succeeded");
+    } finally {
+      for (const h of held) h.end();
+      await srv.close();
+    }
   });
 });
 

@@ -141,7 +141,7 @@ describe("validate (deploy-time checks)", () => {
     const problems = validate(
       definition({
         X: { type: "Compose", inputs: "@concat('a'" },
-        H: { type: "Http", inputs: { method: "GET", uri: "http://x" }, limit: { timeout: "PT10S" } },
+        H: { type: "Http", inputs: { method: "GET", uri: "http://x" }, limit: { timeout: "ten seconds", count: 2 } },
         L: {
           type: "Foreach",
           foreach: "@createArray(1)",
@@ -151,7 +151,8 @@ describe("validate (deploy-time checks)", () => {
       }),
     );
     expect(problems.some((p) => p.startsWith("The expression in 'inputs' of action 'X' is not valid"))).toBe(true);
-    expect(problems.some((p) => p.includes("The 'limit' setting of action 'H'"))).toBe(true);
+    expect(problems).toContain("The 'limit.count' of action 'H' must be a positive integer on an Until loop.");
+    expect(problems).toContain("The 'limit.timeout' of action 'H' must be an ISO 8601 duration such as 'PT1M'.");
     expect(problems.some((p) => p.includes("repetitions' of action 'L' must be an integer from 1 to 50"))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
  * status; if any branch ends in failure the container (and, at top level, the run) is Failed. A failure that a
  * later action handles (runAfter Failed) does not fail the container.
  */
-import type { ActionDef } from "./definition.js";
+import { type ActionDef, parseDuration } from "./definition.js";
 import { ACTION_FAILED, ActionError } from "./errors.js";
 import { evaluateValue } from "./expression/evaluate.js";
 import { TemplateError } from "./expression/values.js";
@@ -56,6 +56,38 @@ function invalidTemplate(where: string, err: unknown): never {
       `Unable to process template language expressions ${where} at line '0' and column '0': '${err.message}'.`,
     );
   throw err;
+}
+
+/**
+ * An action's `limit.timeout` (Until uses it for the whole loop instead): when it passes on the sandbox clock
+ * before the action ends, the action is TimedOut and its late result is dropped.
+ */
+async function withTimeout(frame: Frame, name: string, def: ActionDef, work: Promise<Outcome>): Promise<Outcome> {
+  const limit = def.limit?.timeout;
+  const ms = limit && String(def.type).toLowerCase() !== "until" ? parseDuration(limit) : undefined;
+  if (ms === undefined) return work;
+  const clock = frame.run.host.clock;
+  let timer: { cancel(): void } | undefined;
+  const timedOut = new Promise<Outcome>((resolve) => {
+    timer = clock.at(clock.now() + ms, () =>
+      resolve({
+        status: "TimedOut",
+        code: "ActionTimedOut",
+        hasOutputs: false,
+        error: {
+          code: "ActionTimedOut",
+          message: `The execution of template action '${name}' is not completed within the timeout value '${limit}'.`,
+        },
+      }),
+    );
+  });
+  // The late outcome of a timed-out action is dropped, its failure included.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    timer?.cancel();
+  }
 }
 
 export function createScheduler(executors: (type: string) => Executor | undefined) {
@@ -120,7 +152,7 @@ export function createScheduler(executors: (type: string) => Executor | undefine
       const exec = executors(def.type);
       if (!exec)
         throw new ActionError("InvalidTemplate", `The action type '${def.type}' of action '${name}' is not supported.`);
-      o = await exec(ctx);
+      o = await withTimeout(frame, name, def, exec(ctx));
     } catch (err) {
       if (err instanceof ActionError)
         o = {

@@ -5,7 +5,13 @@
  * functions, references to actions/parameters/variables/loops, InitializeVariable at top level only, Response not
  * inside loops, Foreach concurrency 1–50, operationOptions.
  */
-import { childContainers, flattenActions, type ActionDef, type WorkflowDefinition } from "./definition.js";
+import {
+  type ActionDef,
+  childContainers,
+  flattenActions,
+  parseDuration,
+  type WorkflowDefinition,
+} from "./definition.js";
 import { executorFor } from "./actions/index.js";
 import { collectExpressions } from "./expression/evaluate.js";
 import { calledFunctions, type Expr } from "./expression/parser.js";
@@ -107,10 +113,15 @@ export function validateDefinition(definition: unknown, values?: Record<string, 
         problems.push(`The Foreach action '${name}' has no 'foreach' expression.`);
       checkKeys("action", name, a, ACTION_KEYS, problems);
       checkRuntimeConfiguration("action", name, lower, a.runtimeConfiguration, problems);
-      if (a.limit !== undefined && lower !== "until")
-        problems.push(
-          `The 'limit' setting of action '${name}' is not supported by the sandbox runtime (only Until loops take a limit).`,
-        );
+      if (a.limit !== undefined) {
+        const { count, timeout, ...rest } = isObject(a.limit) ? a.limit : ({} as Record<string, unknown>);
+        for (const k of Object.keys(rest))
+          problems.push(`The 'limit' setting '${k}' of action '${name}' is not supported by the sandbox runtime.`);
+        if (count !== undefined && (lower !== "until" || !Number.isInteger(count) || (count as number) < 1))
+          problems.push(`The 'limit.count' of action '${name}' must be a positive integer on an Until loop.`);
+        if (timeout !== undefined && (typeof timeout !== "string" || parseDuration(timeout) === undefined))
+          problems.push(`The 'limit.timeout' of action '${name}' must be an ISO 8601 duration such as 'PT1M'.`);
+      }
       for (const o of (a.operationOptions ?? "")
         .split(",")
         .map((s) => s.trim())
