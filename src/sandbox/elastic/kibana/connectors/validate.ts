@@ -174,6 +174,16 @@ export function validateConnectorInput(
         throw new SchemaError("authType must be null or undefined if hasAuth is false");
       if (v.authType === OAUTH2 && (!v.accessTokenUrl || !v.clientId))
         throw new SchemaError("accessTokenUrl and clientId are required for OAuth2 client credentials");
+      if (v.additionalFields != null) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(String(v.additionalFields));
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.keys(parsed).length === 0)
+          throw new SchemaError("additionalFields must be a non-empty JSON object");
+      }
       return v;
     });
     const s = stage("secrets", () => {
