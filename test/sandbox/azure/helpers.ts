@@ -104,6 +104,7 @@ export async function deploy(
   template: unknown,
   parameters: Record<string, unknown> = {},
   rg = RG,
+  mode: "Incremental" | "Complete" = "Incremental",
 ): Promise<{ state: string; deployment: any; operations: any[] }> {
   const client = await armClient(sb);
   try {

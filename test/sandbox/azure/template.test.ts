@@ -192,7 +192,7 @@ describe("template evaluation", () => {
     expect(o.r.value).toBe("https://y/a/b");
   });
 
-  it("whatIf in Complete mode shows group resources the template does not mention as Delete; Incremental leaves them", async () => {
+  it("Complete mode deletes group resources the template does not mention (whatIf: Delete); Incremental leaves them", async () => {
     const client = await armClient(sb);
     const t = templateOf([workflow("wf-keep")]);
     const w = await client.deployments.beginWhatIfAndWait("rg-logic", "complete", {

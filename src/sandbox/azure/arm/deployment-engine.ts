@@ -19,7 +19,7 @@ import { isSecureType, redactParameters } from "../template/parameters.js";
 import { planTemplate, type ResourceInstance, type Template, type TemplatePlan } from "../template/plan.js";
 import type { Caller } from "./authz.js";
 import { planContext, preflight } from "./deployment-checks.js";
-import { putResource } from "./resources-api.js";
+import { deleteTree, putResource } from "./resources-api.js";
 
 export { planContext, preflight } from "./deployment-checks.js";
 
@@ -259,7 +259,7 @@ export function startDeployment(
       const rgId = env.state.resourceGroupId(req.resourceGroup);
       for (const r of env.state.list(undefined, rgId))
         if (r.id.split("/").length === 9 && r.type !== "Microsoft.Resources/deployments" && !keep.has(idKey(r.id)))
-          env.state.delete(r.id);
+          deleteTree(env, r);
     }
     const p = resource.properties;
     p.timestamp = env.state.nowIso();
