@@ -9,7 +9,7 @@
  */
 import https from "node:https";
 import { rootCertificates } from "node:tls";
-import axios, { type AxiosInstance, type AxiosResponse, type Method } from "axios";
+import axios, { type AxiosResponse, type Method } from "axios";
 import { recordOutgoing, type SandboxContext } from "../../context.js";
 
 export interface SslOverrides {
@@ -71,10 +71,6 @@ export interface OutgoingRequest {
   data?: string;
   auth?: { username: string; password: string };
   ssl?: SslOverrides;
-}
-
-export function createAxios(): AxiosInstance {
-  return axios.create();
 }
 
 /** Send one request; resolves with the axios response, rejects with the axios error (as Kibana's `request`). */
