@@ -19,7 +19,12 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetryAfterMs: 60_000,
 };
 
-export const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/**
+ * Statuses worth another try of an idempotent call. 500 is included: Kibana answers 500 to transient failures of
+ * its own backends (an Elasticsearch shard moving, a saved-objects conflict retried inside), and repeating a GET,
+ * PUT, DELETE or an id-carrying POST cannot create a second object (issue 9: every fault must converge).
+ */
+export const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** Connection resets: the request may not have reached Kibana, or its answer was lost. */
 export const RETRYABLE_NETWORK = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED_RESET", "UND_ERR_SOCKET"]);
 

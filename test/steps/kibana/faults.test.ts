@@ -60,16 +60,38 @@ describe("setup under injected Kibana faults", () => {
     });
   }
 
-  it("500s stop a run with an explained error, and a re-run converges with no duplicates", async () => {
-    const { outcomes, plan, ctx } = await converge(7, [500], 1);
-    expect(outcomes).toEqual(["KIBANA_SERVER_ERROR"]);
-    // The faults are over: the re-run's plan is honest about what is left, and applying it converges.
-    expect(changed(plan).length).toBeGreaterThan(0);
-    await runSetup(ctx);
-    const after = makeContext(sandboxConfig(sb!));
-    Object.assign(after.shared.callbackUrls, rx!.urls);
-    expect(changed((await runSetup(after, { dryRun: true })).plan)).toEqual([]);
+  it("500s on idempotent calls are retried like 503s: the run completes with exactly one of each object", async () => {
+    const { outcomes, waits, plan } = await converge(7, [500], 1);
+    expect(outcomes).toEqual(["done"]);
+    expect(sb!.faults.injected).toBeGreaterThan(0);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(changed(plan)).toEqual([]);
     expect(sb!.state.connectors()).toHaveLength(2);
     expect(sb!.state.rules()).toHaveLength(1);
+  });
+
+  it("a Kibana that answers 500 to everything stops the run with an explained error; a re-run converges", async () => {
+    sb = await startElasticSandbox({ kibanaVersion: "8.17.0", allowedHosts: ["*"] });
+    rx = await startReceiver();
+    const first = makeContext(sandboxConfig(sb), { now: () => sb!.clock.now() });
+    Object.assign(first.shared.callbackUrls, rx.urls);
+    await runSetup(first, { dryRun: true });
+    sb.faults.set({ routes: [{ match: /^(PUT|POST) \/(s\/[^/]+\/)?api\/actions\//, errorRate: 1, kinds: [500] }] });
+    const ctx = makeContext(sandboxConfig(sb), { now: () => sb!.clock.now() });
+    const err = await runSetup(ctx, { between: (c) => Object.assign(c.shared.callbackUrls, rx!.urls) }).then(
+      () => undefined,
+      (e: SentinelElasticError) => e,
+    );
+    expect(err?.code).toBe("KIBANA_SERVER_ERROR");
+    expect(err?.suggestion).toBeTruthy();
+    sb.faults.set(undefined);
+    const again = makeContext(sandboxConfig(sb));
+    Object.assign(again.shared.callbackUrls, rx.urls);
+    await runSetup(again, { between: (c) => Object.assign(c.shared.callbackUrls, rx!.urls) });
+    const after = makeContext(sandboxConfig(sb));
+    Object.assign(after.shared.callbackUrls, rx.urls);
+    expect(changed((await runSetup(after, { dryRun: true })).plan)).toEqual([]);
+    expect(sb.state.connectors()).toHaveLength(2);
+    expect(sb.state.rules()).toHaveLength(1);
   });
 });
