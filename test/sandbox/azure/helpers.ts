@@ -110,7 +110,7 @@ export async function deploy(
   try {
     await client.deployments.beginCreateOrUpdateAndWait(rg, name, {
       properties: {
-        mode: "Incremental",
+        mode,
         template: template as Record<string, unknown>,
         parameters: parameters as never,
       },

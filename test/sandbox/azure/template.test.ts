@@ -200,9 +200,12 @@ describe("template evaluation", () => {
     });
     expect(w.changes?.find((c) => c.resourceId?.endsWith("/wf-nested"))?.changeType).toBe("Delete");
     expect((await deploy(sb, "complete-inc", t, {}, "rg-logic")).state).toBe("Succeeded");
-    expect(
-      sb.state.getResource(`${rgPath(sb, "rg-logic")}/providers/Microsoft.Logic/workflows/wf-nested`),
-    ).toBeDefined();
+    const nested = sb.state.getResource(`${rgPath(sb, "rg-logic")}/providers/Microsoft.Logic/workflows/wf-nested`);
+    expect(nested).toBeDefined();
+    expect((await deploy(sb, "complete", t, {}, "rg-logic", "Complete")).state).toBe("Succeeded");
+    expect(sb.state.getResource(nested!.id)).toBeUndefined();
+    expect(sb.state.getResource(`${rgPath(sb, "rg-logic")}/providers/Microsoft.Logic/workflows/wf-keep`)).toBeDefined();
+    expect(sb.state.principals.has(nested!.identity!.principalId!)).toBe(false);
   });
 
   it("constructs the sandbox does not evaluate are refused by name, never ignored (property copy, templateLink, user functions)", async () => {
