@@ -165,6 +165,17 @@ describe(".cases-webhook execution", () => {
     expect(res.data.data.comments).toEqual([{ commentId: "1", pushedDate: expect.any(String) }]);
   });
 
+  it("a 204 without body or content-type is accepted where no key is required (update, comment) but not for create", async () => {
+    reply = (r) =>
+      r.method === "GET" ? { body: { title: "T" } } : { status: 204, headers: { "content-type": undefined } };
+    const id = await connector();
+    const update = await push(id, incident({ externalId: "INC-9" }), [{ comment: "c", commentId: "1" }]);
+    expect(update.data.status, JSON.stringify(update.data)).toBe("ok");
+    const create = await push(id);
+    expect(create.data.status).toBe("error");
+    expect(create.data.service_message).toContain("Missing content type header in post");
+  });
+
   it("getIncidentMethod post (8.17+) sends getIncidentJson with the JSON-stringified id", async () => {
     const id = await connector({
       getIncidentMethod: "post",

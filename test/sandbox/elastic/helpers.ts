@@ -36,7 +36,8 @@ export interface Received {
   body: string;
 }
 
-export type Reply = { status?: number; headers?: Record<string, string>; body?: unknown };
+/** `headers` entries set to undefined are removed (e.g. to answer without a content-type). */
+export type Reply = { status?: number; headers?: Record<string, string | undefined>; body?: unknown };
 
 /** A local HTTP receiver: records every request and answers with `reply(req)` (default 200 {}). */
 export async function receiver(reply: (r: Received) => Reply = () => ({})): Promise<{
@@ -59,7 +60,12 @@ export async function receiver(reply: (r: Received) => Reply = () => ({})): Prom
       received.push(r);
       const out = reply(r);
       const body = out.body === undefined ? "{}" : typeof out.body === "string" ? out.body : JSON.stringify(out.body);
-      res.writeHead(out.status ?? 200, { "content-type": "application/json", ...(out.headers ?? {}) });
+      const headers: Record<string, string | undefined> = {
+        "content-type": "application/json",
+        ...(out.headers ?? {}),
+      };
+      for (const [k, v] of Object.entries(headers)) if (v === undefined) delete headers[k];
+      res.writeHead(out.status ?? 200, headers as Record<string, string>);
       res.end(out.status === 204 ? undefined : body);
     });
   });
