@@ -167,7 +167,9 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
     async permissions(scope) {
       const res = await http.request<{ value?: Permission[] }>("GET", `${resourceManager}${scope}/providers/Microsoft.Authorization/permissions`, {
         query: { "api-version": apiVersions.authorization },
-        accept: [404, 400],
+        // Optional knowledge: when the endpoint is missing or failing, ARM validation still checks permissions.
+        accept: [400, 403, 404, 429, 500, 502, 503, 504],
+        noRetry: true,
         what: `reading our permissions on ${scope}`,
       });
       return res.status >= 400 ? undefined : (res.body?.value ?? []);

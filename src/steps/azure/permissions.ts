@@ -9,14 +9,15 @@ import type { ResolvedConfig } from "../../config/schema.js";
 
 export interface NeededAction {
   action: string;
-  scope: "logicApps" | "workspace";
+  /** Where the action must be allowed: the Logic Apps' group, the workspace's group, or the workspace itself. */
+  scope: "logicApps" | "workspaceGroup" | "workspace";
   why: string;
 }
 
 export function neededActions(config: Pick<ResolvedConfig, "features" | "sentinel">): NeededAction[] {
   const out: NeededAction[] = [
     { action: "Microsoft.Resources/deployments/write", scope: "logicApps", why: "deploy the templates" },
-    { action: "Microsoft.Resources/deployments/write", scope: "workspace", why: "deploy the workspace-scoped part" },
+    { action: "Microsoft.Resources/deployments/write", scope: "workspaceGroup", why: "deploy the workspace-scoped part" },
     { action: "Microsoft.Logic/workflows/write", scope: "logicApps", why: "create the Logic Apps" },
     { action: "Microsoft.Logic/workflows/triggers/listCallbackUrl/action", scope: "logicApps", why: "read the Logic Apps' callback URLs" },
   ];
@@ -61,8 +62,8 @@ export interface MissingAction extends NeededAction {
 
 export function missingActions(
   needed: NeededAction[],
-  perms: { logicApps: Permission[]; workspace: Permission[] },
-  scopeIds: { logicApps: string; workspace: string },
+  perms: Record<NeededAction["scope"], Permission[]>,
+  scopeIds: Record<NeededAction["scope"], string>,
 ): MissingAction[] {
   return needed
     .filter((n) => !allows(perms[n.scope], n.action))

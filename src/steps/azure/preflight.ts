@@ -12,7 +12,7 @@ import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError, PreconditionError, RemoteError } from "../../errors.js";
 import { PREFLIGHT_ID, requiredAzureInputs, saveFacts, whereToSet } from "./facts.js";
 import { checkNrtQuota, checkTable } from "./preflight-alerts.js";
-import { missingActions, neededActions } from "./permissions.js";
+import { missingActions, type NeededAction, neededActions } from "./permissions.js";
 
 const isNotFound = (e: unknown) => e instanceof RemoteError && e.status === 404;
 
@@ -66,13 +66,17 @@ async function checkProviders(ctx: StepContext, az: AzureClients) {
   }
 }
 
-async function checkPermissions(ctx: StepContext, az: AzureClients, scopes: { logicApps: string; workspace: string }) {
-  const [la, ws] = await Promise.all([az.arm.permissions(scopes.logicApps), az.arm.permissions(scopes.workspace)]);
-  if (!la || !ws) {
-    ctx.io.message("debug", "The permissions API is not available here; ARM validation checks permissions during the plan.");
+async function checkPermissions(ctx: StepContext, az: AzureClients, scopes: Record<NeededAction["scope"], string>) {
+  const [la, wsg, ws] = await Promise.all([
+    az.arm.permissions(scopes.logicApps),
+    az.arm.permissions(scopes.workspaceGroup),
+    az.arm.permissions(scopes.workspace),
+  ]);
+  if (!la || !wsg || !ws) {
+    ctx.io.message("debug", "Could not read our permissions; ARM validation checks them during the plan.");
     return;
   }
-  const missing = missingActions(neededActions(ctx.config), { logicApps: la, workspace: ws }, scopes);
+  const missing = missingActions(neededActions(ctx.config), { logicApps: la, workspaceGroup: wsg, workspace: ws }, scopes);
   if (!missing.length) return;
   throw permissionError(ctx, missing.map((m) => ({ action: m.action, scope: m.scopeId, role: m.role, why: m.why })));
 }
@@ -156,7 +160,11 @@ export const azurePreflight: Step = {
     }
     const rgScope = `/subscriptions/${az.subscriptionId}/resourceGroups/${resourceGroup}`;
     const wsScope = workspaceResourceId(az.subscriptionId, workspaceResourceGroup, workspaceName);
-    await checkPermissions(ctx, az, { logicApps: laGroup ? rgScope : `/subscriptions/${az.subscriptionId}`, workspace: wsScope });
+    await checkPermissions(ctx, az, {
+      logicApps: laGroup ? rgScope : `/subscriptions/${az.subscriptionId}`,
+      workspaceGroup: `/subscriptions/${az.subscriptionId}/resourceGroups/${workspaceResourceGroup}`,
+      workspace: wsScope,
+    });
     let ruleKind = ctx.config.rule.sentinelKind;
     if (ctx.config.features.alertForwarding) {
       await checkTable(ctx, az, workspaceResourceGroup, workspaceName);

@@ -26,8 +26,9 @@ describe("deployer permissions", () => {
 
   it("a Contributor misses exactly the role assignments, each named with the role that grants it", () => {
     const contributor = [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Write"] }];
-    const missing = missingActions(neededActions(cfg("managed-identity")), { logicApps: contributor, workspace: contributor }, {
+    const missing = missingActions(neededActions(cfg("managed-identity")), { logicApps: contributor, workspaceGroup: contributor, workspace: contributor }, {
       logicApps: "/subscriptions/s/resourceGroups/la",
+      workspaceGroup: "/subscriptions/s/resourceGroups/ws",
       workspace: "/subscriptions/s/resourceGroups/ws/providers/Microsoft.OperationalInsights/workspaces/w",
     });
     expect(missing.map((m) => [m.action, m.scope, m.role])).toEqual([

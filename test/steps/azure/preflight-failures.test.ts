@@ -133,10 +133,23 @@ describe("Azure preflight failures", () => {
     expect(actionable(plan).map((c) => c.resource)).toContain("API connection (azuresentinel)");
   });
 
-  it("a deployer without write access at all is exit 4 naming the first action refused", async () => {
+  it("a deployer without write access at all is exit 4 listing every missing action with its role", async () => {
     const err = await planFails({ deployerRoles: ["Reader"] });
     expect(exitCodeOf(err)).toBe(4);
-    expect(err.message).toMatch(/Microsoft\.Resources\/deployments\/validate\/action on .*rg-logic.*: needs the role "Contributor"/);
+    expect(err.message).toMatch(/Microsoft\.Resources\/deployments\/write on \/subscriptions\/[^/]+\/resourceGroups\/rg-logic \(to deploy the templates\): needs the role "Contributor"/);
+    expect(err.message).toMatch(/Microsoft\.Resources\/deployments\/write on \/subscriptions\/[^/]+\/resourceGroups\/rg-sec \(/);
+    expect(err.message).toMatch(/Microsoft\.Logic\/workflows\/write on .*: needs the role "Logic App Contributor"/);
+    expect(err.message).toMatch(/Microsoft\.SecurityInsights\/alertRules\/write on .*ws-sentinel .*: needs the role "Microsoft Sentinel Contributor"/);
+  });
+
+  it("when our permissions cannot be read, ARM's own validation names the refused action (same exit 4 and advice)", async () => {
+    const err = await planFails(
+      { deployerRoles: ["Contributor"], faults: { routes: [{ match: /\/providers\/Microsoft\.Authorization\/permissions/i, errorRate: 1, kinds: [503] }] } },
+      { features: { alertForwarding: false } },
+    );
+    expect(exitCodeOf(err)).toBe(4);
+    expect(err.message).toMatch(/Microsoft\.Authorization\/roleAssignments\/write on .*ws-sentinel\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]+: needs the role "Owner, User Access Administrator/);
+    expect(err.suggestion).toMatch(/--sentinel-authorization oauth/);
   });
 
   it("a classic ElasticAlerts_CL table stops the run before changing it, with the two ways out", async () => {
