@@ -61,7 +61,12 @@ export function createLogicHost(state: AzureState, issuer: TokenIssuer, ca: stri
     },
     http: (req) => httpsCall(ca, { ...req, url: mapToSandbox(state, req.url) }),
     managedIdentityToken: async (workflowId, audience) => miToken(workflowId, audience),
-    async connection(connectionId): Promise<HostConnection | undefined> {
+    /**
+     * `workflowId` (optional; not yet in LogicHost) names the workflow running the action: a managed-identity
+     * connection acts as that workflow's identity. Without it, the one workflow whose $connections names this
+     * connection is used.
+     */
+    async connection(connectionId: string, workflowId?: string): Promise<HostConnection | undefined> {
       const rec = state.get(connectionId);
       if (rec?.resource.type !== "Microsoft.Web/connections") return undefined;
       const mi = rec.resource.properties.parameterValueType === "Alternative";
@@ -74,8 +79,9 @@ export function createLogicHost(state: AzureState, issuer: TokenIssuer, ca: stri
             if (!user) throw new Error(`The connection '${rec.resource.name}' is not authenticated.`);
             return issuer.issue({ audience: audience.replace(/\/+$/, ""), principalId: user, user: true }).token;
           }
+          if (workflowId) return miToken(workflowId, audience);
           // A managed-identity connection acts as the workflow that uses it: find the workflow whose
-          // $connections parameter names this connection with ManagedServiceIdentity authentication.
+          // $connections parameter names this connection.
           const users = state
             .list("Microsoft.Logic/workflows")
             .filter((w) =>
