@@ -82,4 +82,72 @@ describe("the Logic Apps host", () => {
     const incident = sb.state.getIncident(`${wsId(sb)}/providers/Microsoft.SecurityInsights/incidents/wf-inc-1`);
     expect(incident?.resource.properties.title).toBe("From a workflow");
   });
+
+  it("an azuresentinel ApiConnection fails while the OAuth connection is unauthenticated and acts as the consenting user after consent", async () => {
+    const apiId = `/subscriptions/${sb.subscriptionId}/providers/Microsoft.Web/locations/westeurope/managedApis/azuresentinel`;
+    const conn = await arm(
+      sb,
+      "PUT",
+      `${rgPath(sb)}/providers/Microsoft.Web/connections/sentinel-oauth?api-version=2016-06-01`,
+      {
+        location: "westeurope",
+        properties: { api: { id: apiId }, displayName: "sentinel-oauth" },
+      },
+    );
+    expect(conn.body.properties.statuses[0].status).toBe("Error");
+    const definition = {
+      $schema:
+        "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
+      contentVersion: "1.0.0.0",
+      parameters: { $connections: { defaultValue: {}, type: "Object" } },
+      triggers: { manual: { type: "Request", kind: "Http", inputs: { method: "POST", schema: {} } } },
+      actions: {
+        Create: {
+          type: "ApiConnection",
+          inputs: {
+            host: { connection: { name: "@parameters('$connections')['azuresentinel']['connectionId']" } },
+            method: "put",
+            path: `/Incidents/subscriptions/${sb.subscriptionId}/resourceGroups/rg-test/workspaces/ws-test`,
+            body: { title: "Via the connector", severity: "Medium", status: "New" },
+          },
+          runAfter: {},
+        },
+        Respond: {
+          type: "Response",
+          kind: "Http",
+          inputs: { statusCode: 200, body: { code: "@outputs('Create')['statusCode']" } },
+          runAfter: { Create: ["Succeeded", "Failed"] },
+        },
+      },
+      outputs: {},
+    };
+    const wf = await arm(
+      sb,
+      "PUT",
+      `${rgPath(sb)}/providers/Microsoft.Logic/workflows/wf-oauth?api-version=2019-05-01`,
+      {
+        location: "westeurope",
+        properties: {
+          definition,
+          parameters: {
+            $connections: {
+              value: { azuresentinel: { connectionId: conn.body.id, connectionName: "sentinel-oauth", id: apiId } },
+            },
+          },
+        },
+      },
+    );
+    expect(wf.status).toBe(201);
+    const url = (await arm(sb, "POST", `${wf.body.id}/triggers/manual/listCallbackUrl?api-version=2019-05-01`)).body
+      .value;
+    expect((await call(sb, "POST", url, { body: {} })).body).toEqual({ code: 401 });
+    const links = await arm(sb, "POST", `${conn.body.id}/listConsentLinks?api-version=2016-06-01`, {
+      parameters: [{ parameterName: "token", objectId: sb.principalId, tenantId: sb.tenantId }],
+    });
+    expect((await call(sb, "GET", links.body.value[0].link)).status).toBe(200);
+    const after = await call(sb, "POST", url, { body: {} });
+    expect([200, 201]).toContain(after.body.code);
+    const created = sb.state.listIncidents(wsId(sb)).find((i) => i.properties.title === "Via the connector");
+    expect(created).toBeDefined();
+  });
 });
