@@ -194,6 +194,7 @@ describe("ApiConnection (azuresentinel)", () => {
     expect(run!.status).toBe("Succeeded");
     const put = sentinel.calls.find((c, i) => i > 0 && c.method === "PUT" && c.path === armId)!;
     expect(put.ifMatch).toBe('"1"');
+    expect(put.body.properties.incidentNumber).toBeUndefined();
     expect(put.body.properties).toMatchObject({
       title: "Case 1",
       status: "Closed",

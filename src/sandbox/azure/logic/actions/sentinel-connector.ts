@@ -64,6 +64,17 @@ function classification(v: unknown): Record<string, unknown> {
 }
 
 const FIELDS = ["title", "description", "severity", "status"] as const;
+/** Incident properties the API returns but a PUT does not take (readOnly in Incidents.json). */
+const READ_ONLY = [
+  "incidentNumber",
+  "incidentUrl",
+  "createdTimeUtc",
+  "lastModifiedTimeUtc",
+  "additionalData",
+  "relatedAnalyticRuleIds",
+  "providerName",
+  "providerIncidentId",
+];
 
 export async function sentinelOperation(
   c: Call,
@@ -90,10 +101,14 @@ export async function sentinelOperation(
     if (current.status >= 300) return current;
     const inc = JSON.parse(current.body) as { etag?: string; properties?: Record<string, unknown> };
     const props: Record<string, unknown> = { ...(inc.properties ?? {}) };
+    for (const k of READ_ONLY) delete props[k];
     for (const f of FIELDS) if (b[f] !== undefined && b[f] !== null && b[f] !== "") props[f] = b[f];
     Object.assign(props, classification(b.classification));
     const l = labels(b.tagsToAdd);
-    if (l.length) props.labels = [...((props.labels as unknown[]) ?? []), ...l];
+    if (l.length) {
+      const have = (props.labels as { labelName: string }[] | undefined) ?? [];
+      props.labels = [...have, ...l.filter((x) => !have.some((h) => h.labelName === x.labelName))];
+    }
     return arm(c, "PUT", id, { etag: inc.etag, properties: props }, inc.etag);
   }
   if (m === "post" && segs.length === 2 && /^incidents$/i.test(segs[0]!) && /^comment$/i.test(segs[1]!)) {
