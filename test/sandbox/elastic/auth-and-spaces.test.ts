@@ -64,6 +64,20 @@ describe("auth, xsrf, spaces, privileges", () => {
     expect((await raw.get(`${sb.kibanaUrl}/api/status`, { headers })).status).toBe(200);
   });
 
+  it("elastic-api-version: 2023-10-31 is accepted; a malformed or unknown version is a 400 on versioned routes", async () => {
+    const get = (v: string) => kibana(sb, undefined, { "elastic-api-version": v }).get("/api/actions/connectors");
+    expect((await get("2023-10-31")).status).toBe(200);
+    const bad = await get("v1");
+    expect(bad.status).toBe(400);
+    expect(bad.data.message).toBe(
+      'Invalid version. Received "v1", expected a valid date string formatted as YYYY-MM-DD.',
+    );
+    const unknown = await get("2099-01-01");
+    expect(unknown.status).toBe(400);
+    expect(unknown.data.message).toContain('No version "2099-01-01" available');
+    expect((await kibana(sb, undefined, { "elastic-api-version": "v1" }).get("/api/status")).status).toBe(200);
+  });
+
   it("/s/<space>/api/... addresses a space; an unknown space is 404", async () => {
     expect((await kibana(sb, "soc").get("/api/actions/connectors")).status).toBe(200);
     expect((await kibana(sb, "nope").get("/api/actions/connectors")).status).toBe(404);

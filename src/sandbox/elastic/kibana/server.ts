@@ -21,6 +21,27 @@ import { registerStatusRoutes } from "./status.js";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** Public versioned routes (core versioned router): the one public version is 2023-10-31. */
+const VERSIONED = /^\/api\/(actions|cases|detection_engine|alerting|fleet)\//;
+export const PUBLIC_API_VERSION = "2023-10-31";
+
+/**
+ * src/core/packages/http/router-server-internal/src/versioned_router/{core_versioned_route,route_version_utils}.ts:
+ * a malformed `elastic-api-version` is refused, a well-formed unknown one has no handler.
+ */
+function checkApiVersion(method: string, path: string, header: string | string[] | undefined): string | undefined {
+  if (header === undefined || !VERSIONED.test(path)) return undefined;
+  const version = String(header);
+  const [y, m, d] = version.split("-").map(Number);
+  const date = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1));
+  const valid =
+    /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(version) && date.getUTCMonth() === (m ?? 0) - 1 && date.getUTCDate() === d;
+  if (!valid) return `Invalid version. Received "${version}", expected a valid date string formatted as YYYY-MM-DD.`;
+  if (version !== PUBLIC_API_VERSION)
+    return `No version "${version}" available for [${method.toLowerCase()}] [${path}]. Available versions are: "${PUBLIC_API_VERSION}"`;
+  return undefined;
+}
+
 export function createKibanaHandler(
   ctx: SandboxContext,
   faults: FaultInjector,
@@ -49,6 +70,8 @@ export function createKibanaHandler(
       )
         return kbnError(400, "Request must contain a kbn-xsrf header.");
       if (!ctx.spaces.has(info.spaceId)) return kbnError(404, "Not Found");
+      const versionError = checkApiVersion(req.method, req.path, req.headers["elastic-api-version"]);
+      if (versionError) return kbnError(400, versionError);
       return undefined;
     },
     notFound: () => kbnError(404, "Not Found"),
