@@ -164,6 +164,33 @@ describe("template evaluation", () => {
     expect(wf.properties.definition.actions.Compose.inputs).toBe("[not an ARM expression]");
   });
 
+  it("a parameter default may use a parameter declared after it, and outputs read a nested deployment's outputs", async () => {
+    const inner = templateOf([], { outputs: { greeting: { type: "string", value: "hello" } } });
+    const t = templateOf(
+      [
+        {
+          type: "Microsoft.Resources/deployments",
+          apiVersion: "2022-09-01",
+          name: "inner-out",
+          properties: { mode: "Incremental", expressionEvaluationOptions: { scope: "inner" }, template: inner },
+        },
+      ],
+      {
+        parameters: {
+          full: { type: "string", defaultValue: "[concat(parameters('prefix'), '-wf')]" },
+          prefix: { type: "string", defaultValue: "se" },
+        },
+        outputs: {
+          full: { type: "string", value: "[parameters('full')]" },
+          nested: { type: "string", value: "[reference('inner-out').outputs.greeting.value]" },
+        },
+      },
+    );
+    const { deployment } = await deploy(sb, "order", t);
+    expect(deployment.properties.outputs.full.value).toBe("se-wf");
+    expect(deployment.properties.outputs.nested.value).toBe("hello");
+  });
+
   it("environment() points templates at this sandbox's Resource Manager", async () => {
     const t = templateOf([], { outputs: { arm: { type: "string", value: "[environment().resourceManager]" } } });
     const { deployment } = await deploy(sb, "env", t);

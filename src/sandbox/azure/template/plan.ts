@@ -133,12 +133,12 @@ export function planTemplate(template: Template, provided: Record<string, unknow
     deployment: { name: ctx.deploymentName, properties: { templateLink: undefined, mode: "Incremental" } },
     environment: ctx.environment,
     parameter(name) {
-      const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
+      const key = Object.keys(decls).find((k) => k.toLowerCase() === name.toLowerCase());
       if (key === undefined)
         throw new TemplateError(
           `The template parameter '${name}' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.`,
         );
-      return params[key];
+      return bindParameter(key);
     },
     variable(name) {
       const vars = template.variables ?? {};
@@ -171,8 +171,14 @@ export function planTemplate(template: Template, provided: Record<string, unknow
     },
   };
 
-  // Parameters: provided value, else default (evaluated), else error.
-  for (const [name, d] of Object.entries(decls)) {
+  // Parameters: provided value, else default (evaluated, possibly from other parameters), else error.
+  const binding = new Set<string>();
+  function bindParameter(name: string): unknown {
+    if (name in params) return params[name];
+    if (binding.has(name))
+      throw new TemplateError(`The default value of template parameter '${name}' refers to itself.`);
+    binding.add(name);
+    const d = decls[name]!;
     const pk = Object.keys(provided).find((k) => k.toLowerCase() === name.toLowerCase());
     let value: unknown;
     if (pk !== undefined) value = (provided[pk] as { value: unknown }).value;
@@ -183,7 +189,10 @@ export function planTemplate(template: Template, provided: Record<string, unknow
       );
     checkValue(name, d, value);
     params[name] = value;
+    binding.delete(name);
+    return value;
   }
+  for (const name of Object.keys(decls)) bindParameter(name);
 
   // Flatten child resources declared inside a parent's `resources`.
   const flat: { decl: TemplateResource; key: string; parent?: { type: string; name: string } }[] = [];
