@@ -22,7 +22,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const sink = () => {
   let text = "";
-  return { isTTY: false, write: (s) => ((text += s), true), get text() { return text; } };
+  return {
+    isTTY: false,
+    write(s) {
+      text += s;
+      return true;
+    },
+    get text() {
+      return text;
+    },
+  };
 };
 
 const world = await startDemoWorld();
