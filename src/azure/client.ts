@@ -79,6 +79,7 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
     resourceManager: cloud.resourceManager,
     scope: armScope,
     tls,
+    onHttp: overrides.onHttp,
   });
   return {
     cloud,

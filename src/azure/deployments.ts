@@ -6,6 +6,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import type { ResourceManagementClient } from "@azure/arm-resources";
+import type { HttpEvent } from "../engine/clients.js";
 import { RemoteError, type SentinelElasticError } from "../errors.js";
 import { type AzureErrorBody, azureError, errorBodyOf, flattenErrorDetails } from "./errors.js";
 import { credentialError, type TlsOptions } from "./pipeline.js";
@@ -50,6 +51,7 @@ export interface DeploymentsOptions {
   scope: string;
   tls?: TlsOptions;
   pollIntervalMs?: number;
+  onHttp?: (event: HttpEvent) => void;
 }
 
 const realWait: Wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -94,6 +96,24 @@ export async function createDeploymentsApi(o: DeploymentsOptions): Promise<Deplo
     ...(o.tls ? { tlsOptions: o.tls } : {}),
     retryOptions: { maxRetries: 2 },
   });
+  // --debug: every SDK call too, not only our raw ones (URLs are redacted by the receiver).
+  if (o.onHttp) {
+    const onHttp = o.onHttp;
+    client.pipeline.addPolicy({
+      name: "sentinel-elastic-http-events",
+      async sendRequest(request, next) {
+        const started = Date.now();
+        try {
+          const res = await next(request);
+          onHttp({ remote: "azure", method: request.method, url: request.url, status: res.status, durationMs: Date.now() - started });
+          return res;
+        } catch (e) {
+          onHttp({ remote: "azure", method: request.method, url: request.url, durationMs: Date.now() - started, error: (e as Error).message });
+          throw e;
+        }
+      },
+    });
+  }
   const interval = o.pollIntervalMs ?? 2000;
   const url = (rg: string, name: string) =>
     `${o.resourceManager}/subscriptions/${o.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Resources/deployments/${name}`;

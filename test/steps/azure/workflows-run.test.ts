@@ -102,6 +102,18 @@ describe("case sync workflow (managed identity)", () => {
     expect(comments(kase.id).some((m) => m.startsWith("Closed in Elastic by "))).toBe(true);
   });
 
+  it("reopening the case in Kibana reopens the incident", async () => {
+    const id = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+    const c = { ...kase, id, title: "Reopen me" };
+    expect((await post(urls.caseSync, createIncidentBody(c, URL_BASE))).status).toBe(200);
+    expect((await post(urls.caseSync, updateIncidentBody({ ...c, status: "closed" }, id, URL_BASE))).status).toBe(200);
+    expect(props(id).status).toBe("Closed");
+    const reopened = await post(urls.caseSync, updateIncidentBody({ ...c, status: "open" }, id, URL_BASE));
+    expect(reopened.status).toBe(200);
+    expect(props(id).status).toBe("New");
+    expect(props(id).classification).toBeUndefined();
+  });
+
   it("case-get returns the incident's title and portal URL", async () => {
     const res = await az.logicApps.call<any>("GET", urls.caseGet!, undefined, getIncidentQuery(kase.id));
     expect(res.status).toBe(200);
