@@ -40,11 +40,13 @@ function diff(path: string, want: unknown, have: unknown, out: Delta): void {
     return;
   }
   if (JSON.stringify(want) === JSON.stringify(have)) return;
+  // ARM compares ids, types and regions case-insensitively, regions also without spaces ("West Europe").
+  const norm = (v: string) => (/location$/i.test(path) ? v.replace(/\s+/g, "") : v).toLowerCase();
   if (
     typeof want === "string" &&
     typeof have === "string" &&
-    want.toLowerCase() === have.toLowerCase() &&
-    /id$|location$|type$/i.test(path)
+    /id$|location$|type$/i.test(path) &&
+    norm(want) === norm(have)
   )
     return;
   out.push({ path, propertyChangeType: have === undefined ? "Create" : "Modify", before: have, after: want });
