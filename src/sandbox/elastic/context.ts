@@ -54,6 +54,8 @@ export interface SandboxContext {
   outgoing: OutgoingCall[];
   /** Counter for deterministic ids that are not UUIDs (versions, seq numbers). */
   seq: number;
+  /** Whether ES refuses REST-compatibility headers its major does not accept. */
+  esCompatibilityHeaders: "strict" | "lenient";
 }
 
 export function newSpace(id: string): SpaceData {

@@ -32,6 +32,11 @@ export interface ElasticSandboxOptions {
   allowedHosts?: string[];
   /** Options of the Fleet emulator mounted on the Kibana emulator (src/sandbox/elastic-fleet). */
   fleet?: FleetEmulatorOptions;
+  /**
+   * `strict` (default): refuse `compatible-with=N` headers the server major does not accept, as real ES
+   * does (the v9 client against 8.x). `lenient`: accept any, as a stop-gap while a client is fixed.
+   */
+  esCompatibilityHeaders?: "strict" | "lenient";
 }
 
 export interface ElasticSandbox {
@@ -78,6 +83,7 @@ export async function startElasticSandbox(options: ElasticSandboxOptions = {}): 
     kibanaUrl: "",
     outgoing: [],
     seq: 0,
+    esCompatibilityHeaders: options.esCompatibilityHeaders ?? "strict",
   };
   const scheduler = createRuleScheduler(ctx);
   const esRouter = createEsRouter(ctx, faults);

@@ -54,6 +54,17 @@ describe("startElasticSandbox", () => {
     await client.close();
   });
 
+  it("esCompatibilityHeaders: lenient lets the v9 client through on 8.x (a stop-gap, not Elasticsearch's behaviour)", async () => {
+    const lenient = await sandbox({ kibanaVersion: "8.17.0", esCompatibilityHeaders: "lenient" });
+    try {
+      const client = new Client({ node: lenient.elasticsearchUrl, auth: { apiKey: lenient.apiKey } });
+      expect((await client.info()).version.number).toBe("8.17.0");
+      await client.close();
+    } finally {
+      await lenient.stop();
+    }
+  });
+
   it("a 9.x server accepts the v9 client as it comes, product check included", async () => {
     const sb9 = await sandbox({ kibanaVersion: "9.2.0" });
     try {

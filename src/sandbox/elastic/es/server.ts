@@ -62,7 +62,7 @@ export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Rout
   const router = createRouter({
     faults,
     before(req) {
-      const media = checkCompatibilityHeaders(req, ctx.version);
+      const media = ctx.esCompatibilityHeaders === "strict" ? checkCompatibilityHeaders(req, ctx.version) : undefined;
       if (media) return media;
       const auth = ctx.realm.authenticate(req.headers.authorization);
       // ES AuthenticationService: a failed basic login names the user; a failed API key gets the
