@@ -39,6 +39,17 @@ describe("run history", () => {
     expect(actions[1].id).toBe(`${wf.id}/runs/${second.run!.name}/actions/B`);
   });
 
+  it("the definition's outputs are evaluated when the run ends and reported on the run", async () => {
+    const rt = createLogicRuntime(createTestHost());
+    const def = {
+      ...definition({ A: { type: "Compose", inputs: "@triggerBody()?['n']" } }),
+      outputs: { doubled: { type: "Int", value: "@mul(outputs('A'), 2)" } },
+    };
+    const { run } = await runOnce(rt, workflow(def), post({ n: 21 }));
+    expect(run!.outputs).toEqual({ doubled: { type: "Int", value: 42 } });
+    expect((toArmRun(run!) as any).properties.outputs).toEqual({ doubled: { type: "Int", value: 42 } });
+  });
+
   it("run names look like Azure's and each run gets its own", async () => {
     const rt = createLogicRuntime(createTestHost());
     const wf = workflow(definition({}));

@@ -7,6 +7,8 @@
  */
 import { type WorkflowDefinition, flattenActions } from "./definition.js";
 import { ACTION_FAILED } from "./errors.js";
+import { evaluateValue } from "./expression/evaluate.js";
+import { TemplateError } from "./expression/values.js";
 import { executorFor } from "./actions/index.js";
 import { Frame, Run } from "./run-state.js";
 import { createScheduler } from "./scheduler.js";
@@ -52,7 +54,8 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
   async function execute(run: Run, def: WorkflowDefinition, hasResponse: boolean): Promise<void> {
     const rec = run.record;
     try {
-      const status = await runContainer(def.actions ?? {}, new Frame(run));
+      const root = new Frame(run);
+      const status = await runContainer(def.actions ?? {}, root);
       if (run.terminated) {
         rec.status = run.terminated.status;
         rec.code = run.terminated.status === "Succeeded" ? "NotSpecified" : "Terminated";
@@ -62,6 +65,28 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
         rec.code = ACTION_FAILED.code;
         rec.error = { ...ACTION_FAILED };
       } else rec.status = "Succeeded";
+      if (def.outputs && Object.keys(def.outputs).length) {
+        // The definition's outputs are evaluated once the actions are done; a bad expression fails the run.
+        const outputs: NonNullable<RunRecord["outputs"]> = {};
+        try {
+          for (const [name, o] of Object.entries(def.outputs)) {
+            const out = (o ?? {}) as { type?: string; value?: unknown };
+            outputs[name] = {
+              ...(out.type ? { type: out.type } : {}),
+              value: evaluateValue(out.value, root.host("outputs")),
+            };
+          }
+          rec.outputs = outputs;
+        } catch (err) {
+          if (!(err instanceof TemplateError)) throw err;
+          rec.status = "Failed";
+          rec.code = "InvalidTemplate";
+          rec.error = {
+            code: "InvalidTemplate",
+            message: `Unable to process template language expressions in the workflow outputs: '${err.message}'.`,
+          };
+        }
+      }
     } catch (err) {
       rec.status = "Failed";
       rec.code = "InternalServerError";

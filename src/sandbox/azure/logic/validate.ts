@@ -141,6 +141,18 @@ export function validateDefinition(definition: unknown, values?: Record<string, 
     checkCycles(actions, problems);
   };
   visit(def.actions ?? {}, []);
+  if (def.outputs !== undefined)
+    collectExpressions(
+      def.outputs,
+      (e, text) => {
+        for (const fn of calledFunctions(e))
+          if (!isSupportedFunction(fn))
+            problems.push(
+              `The template function '${fn}' used in the workflow outputs ('${text}') is not supported by the sandbox runtime.`,
+            );
+      },
+      (msg) => problems.push(`An expression in the workflow outputs is not valid: ${msg}`),
+    );
   return problems;
 }
 
