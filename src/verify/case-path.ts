@@ -77,25 +77,23 @@ export async function runCasePath(p: PathContext): Promise<void> {
       return { evidence: `external id ${pushed.externalId}`, value: pushed.externalId };
     });
     const expectedSeverity = mappedSeverity(severity, config);
-    {
-      await runner.hop("case.incident", "Sentinel: incident created with the case's fields", async () => {
-        const i = await waitForIncident(
-          p,
-          externalId!,
-          (x) => x.title === title && x.severity === expectedSeverity && x.status === "New",
-          `its fields do not match (expected title "${title}", severity ${expectedSeverity}, status New)`,
+    await runner.hop("case.incident", "Sentinel: incident created with the case's fields", async () => {
+      const i = await waitForIncident(
+        p,
+        externalId!,
+        (x) => x.title === title && x.severity === expectedSeverity && x.status === "New",
+        `its fields do not match (expected title "${title}", severity ${expectedSeverity}, status New)`,
+      );
+      const link = `${p.kibanaCaseUrlBase}${caseId}`;
+      if (!(i.description ?? "").includes(link))
+        throw new HopFailure(
+          `the incident's description does not carry the case link ${link}`,
+          fixCaseSync(config.naming.prefix),
         );
-        const link = `${p.kibanaCaseUrlBase}${caseId}`;
-        if (!(i.description ?? "").includes(link))
-          throw new HopFailure(
-            `the incident's description does not carry the case link ${link}`,
-            fixCaseSync(config.naming.prefix),
-          );
-        if (!i.labels.includes("elastic-case"))
-          throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(config.naming.prefix));
-        return { evidence: `incident ${i.id}${i.url ? ` ${i.url}` : ""}`, value: i };
-      });
-    }
+      if (!i.labels.includes("elastic-case"))
+        throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(config.naming.prefix));
+      return { evidence: `incident ${i.id}${i.url ? ` ${i.url}` : ""}`, value: i };
+    });
     const comment = `verify comment ${marker}`;
     await runner.hop("case.comment", "Sentinel: a case comment arrives on the incident", async () => {
       await probes.commentCase(caseId, comment);
