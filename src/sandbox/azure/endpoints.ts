@@ -140,7 +140,9 @@ export function createLoginRouter(
     const audience = audienceFromScope(String(body.resource ?? ""));
     const { token, claims } = issuer.issue({ audience, principalId: principal.id, user: true, upn: principal.upn });
     // The sandbox clock may run ahead of real time; report a real-time expiry no later than the token's.
-    const realExpiry = Math.floor(Date.now() / 1000) + Math.min(60, Math.floor(TOKEN_LIFETIME_MS / 1000));
+    // With a scaled clock a real second is `speed` sandbox seconds: keep the real expiry well inside the lifetime.
+    const realLifetimeS = Math.floor((0.8 * TOKEN_LIFETIME_MS) / issuer.clock.speed / 1000);
+    const realExpiry = Math.floor(Date.now() / 1000) + Math.max(1, Math.min(60, realLifetimeS));
     return {
       status: 200,
       body: {
