@@ -124,7 +124,11 @@ describe("state, spaces, versions", () => {
     await start({ kibanaVersion: "8.11.4" });
     const old = await kibana(sb).post("/api/detection_engine/rules", rule({ bogus: 1 }));
     expect(old.status).toBe(400);
-    expect(old.data.message).toBe('invalid keys "bogus"');
+    expect(old.data).toEqual({
+      statusCode: 400,
+      error: "Bad Request",
+      message: '[request body]: invalid keys "bogus"',
+    });
     sb.state.setVersion("9.2.0");
     const now = await kibana(sb).post("/api/detection_engine/rules", rule({ bogus: 1 }));
     expect(now.status).toBe(200);

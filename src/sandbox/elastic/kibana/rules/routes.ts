@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Router, SandboxRequest, SandboxResponse } from "../../../common/router.js";
 import type { SandboxContext, SpaceData } from "../../context.js";
 import { compileKql } from "../../kql/evaluate.js";
-import { KibanaError } from "../http.js";
+import { KibanaError, kbnError } from "../http.js";
 import { infoOf, requireFeature, spaceOf, username } from "../request-context.js";
 import type { StoredRule } from "./model.js";
 import type { RuleScheduler } from "./scheduler.js";
@@ -35,7 +35,10 @@ export function registerRuleRoutes(router: Router, ctx: SandboxContext, schedule
       try {
         return await fn(req);
       } catch (e) {
-        if (e instanceof RuleValidationError) return siemErrorBody(e.status, e.message);
+        if (e instanceof RuleValidationError)
+          return e.kind === "request"
+            ? kbnError(e.status, `[request body]: ${e.message}`)
+            : siemErrorBody(e.status, e.message);
         if (e instanceof KibanaError && e.status !== 403) return siemErrorBody(e.status, e.message);
         throw e;
       }

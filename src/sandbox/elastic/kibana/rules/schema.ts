@@ -7,18 +7,25 @@
  *   (SECSOL/.../normalization/rule_actions.ts transformToActionFrequency): "rule"/undefined →
  *   {summary:true, notifyWhen:'onActiveAlert', throttle:null}; "1h" → onThrottleInterval.
  * - Unknown keys: the io-ts schemas of 8.11 reject them (`invalid keys "…"`, as seen in
- *   elastic/detection-rules#2986); the zod schemas from 8.12 strip them (boundary unverified).
- * Errors use the security solution body `{message, status_code}` (buildSiemResponse).
+ *   elastic/detection-rules#2986); from 8.12 the zod schemas strip them silently (kibana PR #170861
+ *   "Make rule schema forward-compatible", Nov 2023, after the zod migration PR #167999).
+ * Body errors are route-validation 400s; rules-client errors use `{message, status_code}` (buildSiemResponse).
  */
 import { randomUUID } from "node:crypto";
 import { atLeast } from "../../version.js";
 import { parseDuration } from "../../time.js";
 import type { RuleAction, RuleActionFrequency } from "./model.js";
 
+/**
+ * `request`: the body failed route validation, answered by core as `{statusCode, error, message}` with
+ * a `[request body]: ` prefix (as in elastic/detection-rules#2986); `handler`: a rules-client error,
+ * answered by buildSiemResponse as `{message, status_code}`.
+ */
 export class RuleValidationError extends Error {
   constructor(
     public status: number,
     message: string,
+    public kind: "request" | "handler" = "handler",
   ) {
     super(message);
   }
@@ -80,7 +87,7 @@ const KNOWN = new Set([
 
 const SEVERITIES = ["low", "medium", "high", "critical"];
 const fail = (msg: string): never => {
-  throw new RuleValidationError(400, msg);
+  throw new RuleValidationError(400, msg, "request");
 };
 
 function checkActions(actions: unknown, throttle: unknown): RuleAction[] {
@@ -138,7 +145,7 @@ export interface NormalizedRule {
 /** Validate a create/PUT body (full rule) and apply defaults. */
 export function normalizeRuleBody(version: string, input: unknown): NormalizedRule {
   if (!input || typeof input !== "object" || Array.isArray(input))
-    return fail("[request body]: Expected object, received " + typeof input);
+    return fail("Expected object, received " + typeof input);
   const raw = { ...(input as Record<string, unknown>) };
   const unknown = Object.keys(raw).filter((k) => !KNOWN.has(k));
   if (unknown.length && !atLeast(version, "8.12.0")) fail(`invalid keys "${unknown.join(",")}"`);
