@@ -71,6 +71,23 @@ describe("Request trigger", () => {
     expect(json).toEqual({ n: "not an integer" });
   });
 
+  it("the caller's Authorization header stays out of the trigger outputs unless IncludeAuthorizationHeadersInOutputs", async () => {
+    const rt = createLogicRuntime(createTestHost());
+    const req = post(
+      {},
+      { headers: { "content-type": "application/json", authorization: "Bearer secret-token", "x-other": "1" } },
+    );
+    const plain = await runOnce(rt, workflow(definition({})), req);
+    expect(plain.run!.trigger.outputs).toMatchObject({ headers: { "x-other": "1" } });
+    expect(JSON.stringify(plain.run)).not.toContain("secret-token");
+    const opted = await runOnce(
+      rt,
+      workflow(definition({}, { operationOptions: "IncludeAuthorizationHeadersInOutputs" })),
+      req,
+    );
+    expect((opted.run!.trigger.outputs as any).headers.authorization).toBe("Bearer secret-token");
+  });
+
   it("a request with another method than the trigger's gets 400 TriggerRequestMethodNotValid", async () => {
     const rt = createLogicRuntime(createTestHost());
     const wf = workflow(definition({}, { inputs: { method: "GET" } }));

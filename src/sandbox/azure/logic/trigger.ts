@@ -94,7 +94,13 @@ export function checkRequest(name: string, trigger: TriggerDef, req: TriggerRequ
         `The input body for trigger '${name}' of type 'Request' did not match its schema definition. Error details: '${describeSchemaError(v, body)}'.`,
       );
   }
-  const outputs: Record<string, unknown> = { headers: { ...req.headers } };
+  // Logic Apps leaves the Authorization header out of the trigger's outputs (and so out of run history) unless
+  // the trigger has operationOptions IncludeAuthorizationHeadersInOutputs.
+  const keepAuth = /includeauthorizationheadersinoutputs/i.test(trigger.operationOptions ?? "");
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).filter(([k]) => keepAuth || k.toLowerCase() !== "authorization"),
+  );
+  const outputs: Record<string, unknown> = { headers };
   if (Object.keys(req.query).length) outputs.queries = { ...req.query };
   if (relativePathParameters) outputs.relativePathParameters = relativePathParameters;
   if (body !== null) outputs.body = body;

@@ -5,7 +5,7 @@
 import { isObject } from "./expression/values.js";
 
 export const OPTIONS: Record<string, RegExp> = {
-  trigger: /^enableschemavalidation$/i,
+  trigger: /^(enableschemavalidation|includeauthorizationheadersinoutputs)$/i,
   foreach: /^sequential$/i,
   http: /^disableasyncpattern$/i,
 };
