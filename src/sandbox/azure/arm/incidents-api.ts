@@ -149,7 +149,18 @@ export function handleIncidents(
   if (m.sub.toLowerCase() === "alerts" && req.method === "POST") {
     authorize(state, caller, `${INCIDENTS}/read`, incidentId);
     if (!rec) throw notFound("NotFound", `Incident '${m.incident}' was not found.`);
-    return { status: 200, body: { value: rec.alerts } };
+    // Incidents_ListAlerts answers SecurityAlert resources: {id, name, type, kind, properties}.
+    const value = rec.alerts.map((a, i) => {
+      const name = String(a.systemAlertId ?? a.name ?? i);
+      return {
+        id: `${ws.id}/providers/Microsoft.SecurityInsights/entities/${name}`,
+        name,
+        type: "Microsoft.SecurityInsights/Entities",
+        kind: "SecurityAlert",
+        properties: a,
+      };
+    });
+    return { status: 200, body: { value } };
   }
   if (m.sub.toLowerCase() !== "comments") throw notFound("NotFound", `The path '${req.path}' is not supported.`);
   const cAction = `${INCIDENTS}/comments`;
