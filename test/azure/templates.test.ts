@@ -5,6 +5,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { loadTemplate, type TemplateName } from "../../src/azure/templates.js";
 import { alertActionBody, commentBody, createIncidentBody, securityAlert, updateIncidentBody } from "../steps/azure/workflow-fixtures.js";
+import { PROBE_ALERT_ID } from "../../src/steps/azure/ingestion-authorization.js";
 import { kqlErrors, kustoType } from "./kusto.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: walking untyped template JSON
@@ -153,6 +154,8 @@ describe("KQL in the templates is valid KQL (Microsoft's parser)", () => {
     const dcr = t.resources.find((r: Json) => r.type === "Microsoft.Insights/dataCollectionRules");
     const stream: [string, string][] = dcr.properties.streamDeclarations["Custom-ElasticAlerts"].columns.map((c: Json) => [c.name, kustoType(c.type)]);
     const transform: string = dcr.properties.dataFlows[0].transformKql;
+    // Setup's ingestion probe row is dropped before it reaches the table (steps/azure/ingestion-authorization.ts).
+    expect(transform.startsWith(`source | where AlertId != "${PROBE_ALERT_ID}" | `)).toBe(true);
     expect(kqlErrors(transform, { source: stream })).toEqual([]);
     // Every table column is produced: the stream's, plus what the transform extends.
     const table = allResources(t).find((r) => r.type === "Microsoft.OperationalInsights/workspaces/tables");

@@ -1,9 +1,13 @@
-/** The azure steps of setup, in order: preflight (no changes), then deploy → callback URLs → Sentinel authorization. */
+/**
+ * The azure steps of setup, in order: preflight (no changes), then deploy → callback URLs → the Logic Apps'
+ * authorizations (Sentinel; Logs Ingestion), which wait until Azure has made the new roles effective.
+ */
 import type { Step } from "../../engine/types.js";
 import { azureCallbackUrls } from "./callback-urls.js";
 import { azureDeploy } from "./deploy.js";
+import { azureIngestionAuthorization } from "./ingestion-authorization.js";
 import { azurePreflight } from "./preflight.js";
 import { azureSentinelAuthorization } from "./sentinel-authorization.js";
 
 export const azurePreflightSteps: Step[] = [azurePreflight];
-export const azureSteps: Step[] = [azureDeploy, azureCallbackUrls, azureSentinelAuthorization];
+export const azureSteps: Step[] = [azureDeploy, azureCallbackUrls, azureSentinelAuthorization, azureIngestionAuthorization];

@@ -130,3 +130,22 @@ export function consentingIoHost(sb: AzureSandbox): TestIoHost {
     }
   })({ interactive: true });
 }
+
+/** A table as the Log Analytics query API returns it (dynamic columns arrive as JSON text, as in Azure). */
+// biome-ignore lint/suspicious/noExplicitAny: rows are untyped query results
+export async function queryTable(sb: AzureSandbox, table: string): Promise<Record<string, any>[]> {
+  const { createHttpClient } = await import("../../../src/azure/pipeline.js");
+  const http = await createHttpClient({ credential: sb.credential, scope: "https://api.loganalytics.io/.default", tls: { ca: [sb.caCert] } });
+  const ws = sb.state.getResource(sb.state.workspaceId(WORKSPACE_RG, WORKSPACE));
+  const customerId = (ws?.properties as { customerId?: string } | undefined)?.customerId;
+  const res = await http.request<{ tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] }>(
+    "POST",
+    `${sb.endpoints.logAnalytics}/v1/workspaces/${customerId}/query`,
+    { body: { query: table, timespan: "P1D" }, accept: [400] },
+  );
+  if (res.status === 400) return []; // the table does not exist (yet)
+  const t = res.body.tables[0]!;
+  return t.rows.map((r) =>
+    Object.fromEntries(t.columns.map((c, i) => [c.name, c.type === "dynamic" && typeof r[i] === "string" ? JSON.parse(r[i] as string) : r[i]])),
+  );
+}

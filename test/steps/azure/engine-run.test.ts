@@ -28,7 +28,7 @@ it("setup's engine plans, confirms, applies and verifies the Azure side; a secon
   const table = io.results[0]!;
   expect(table).toMatch(/Logic App workflow\s+elastic-sentinel-case-sync\s+\+ create/);
   expect(table).toMatch(/Sentinel analytics rule \(NRT\)\s+Elastic Security alerts \(elastic-sentinel\)\s+\+ create/);
-  expect(table).toMatch(/Plan: 13 to create, 0 to update, 0 to delete, 1 unchanged\./);
+  expect(table).toMatch(/Plan: 14 to create, 0 to update, 0 to delete, 1 unchanged\./);
   expect(result.checks.filter((c) => c.status !== "pass")).toEqual([]);
   expect(report.resources.every((r) => r.status === "applied" || r.status === "unchanged")).toBe(true);
   // The report (what --json prints) never carries a callback URL's signature.

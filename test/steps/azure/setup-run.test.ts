@@ -17,6 +17,7 @@ import {
   azureRun,
   consentingIoHost,
   planAll,
+  queryTable,
   sandboxOptions,
   setupRun,
   startAzureSandbox,
@@ -52,6 +53,7 @@ describe("setup, Azure side, managed identity", () => {
         "create callback URL elastic-sentinel-case-get",
         "create callback URL elastic-sentinel-alert-ingest",
         "create Sentinel authorization (managed identity) elastic-sentinel-case-sync, elastic-sentinel-case-get",
+        "create Ingestion authorization (managed identity) elastic-sentinel-alert-ingest",
       ].sort(),
     );
     // Nothing exists before apply: the plan only read.
@@ -65,6 +67,11 @@ describe("setup, Azure side, managed identity", () => {
     // The role assignments took 90 s to propagate; the step waited for them instead of failing.
     expect(first.io.progressLines.join("\n")).toMatch(/update Waiting for the "Reader" role to take effect/);
     expect(first.io.progressLines.join("\n")).toMatch(/managed identities can use Sentinel/);
+    expect(first.io.progressLines.join("\n")).toMatch(/alert-ingest Logic App can send rows/);
+    // The ingestion probe is dropped by the DCR's transform: no row, no incident.
+    await sb.clock.advance(3 * 60_000);
+    expect(JSON.stringify(await queryTable(sb, "ElasticAlerts_CL"))).toBe("[]");
+    expect(sb.state.listIncidents(sb.state.workspaceId(WORKSPACE_RG, "ws-sentinel"))).toEqual([]);
     // Nothing printed carries a callback URL's signature.
     const sig = new URL(urls.caseSync!).searchParams.get("sig")!;
     expect(first.io.allText()).not.toContain(sig);
@@ -88,6 +95,20 @@ describe("setup, Azure side, managed identity", () => {
     for (const s of allAzureSteps()) aloneChecks.push(...((await s.verify?.(alone.ctx)) ?? []));
     expect(aloneChecks.length).toBeGreaterThan(8);
     expect(aloneChecks.filter((c) => c.status !== "pass")).toEqual([]);
+  });
+
+  it("alert forwarding waits until the ingest identity may send, with a probe row that never reaches the table", async () => {
+    sb = await startAzureSandbox(sandboxOptions({ roleAssignmentDelayMs: 120_000 }));
+    const config = azureConfig(sb, { features: { caseSync: false } });
+    const { io, ctx } = await setupRun(sb, config);
+    const progress = io.progressLines.join("\n");
+    expect(progress).toMatch(/update Waiting for "Monitoring Metrics Publisher" to take effect/);
+    expect(progress).toMatch(/succeed The alert-ingest Logic App can send rows/);
+    await sb.clock.advance(3 * 60_000);
+    expect(JSON.stringify(await queryTable(sb, "ElasticAlerts_CL"))).toBe("[]");
+    expect(sb.state.listIncidents(sb.state.workspaceId(WORKSPACE_RG, "ws-sentinel"))).toEqual([]);
+    const checks = (await (await import("../../../src/steps/azure/ingestion-authorization.js")).azureIngestionAuthorization.verify?.(ctx)) ?? [];
+    expect(checks.map((c) => c.status)).toEqual(["pass"]);
   });
 
   it("creates the Logic Apps' resource group when it is missing and the user agrees", async () => {

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AzureClients } from "../../../src/azure/client.js";
 import { createHttpClient } from "../../../src/azure/pipeline.js";
 import type { SharedState } from "../../../src/engine/shared-state.js";
-import { type AzureSandbox, WORKSPACE, WORKSPACE_RG, azureConfig, sandboxOptions, setupRun, startAzureSandbox } from "./azure-context.js";
+import {
+  type AzureSandbox,
+  WORKSPACE,
+  WORKSPACE_RG,
+  azureConfig,
+  queryTable,
+  sandboxOptions,
+  setupRun,
+  startAzureSandbox,
+} from "./azure-context.js";
 import {
   type CaseFields,
   alertActionBody,
@@ -183,23 +192,7 @@ describe("alert forwarding workflow", () => {
     severity: "high",
     riskScore: 73,
   };
-  /** The table as the Log Analytics query API returns it (dynamic columns arrive as JSON text, as in Azure). */
-  const rows = async (): Promise<Record<string, any>[]> => {
-    const http = await createHttpClient({ credential: sb.credential, scope: "https://api.loganalytics.io/.default", tls: { ca: [sb.caCert] } });
-    const customerId = (sb.state.getResource(wsId)!.properties as any).customerId;
-    const res = await http.request<any>("POST", `${sb.endpoints.logAnalytics}/v1/workspaces/${customerId}/query`, {
-      body: { query: "ElasticAlerts_CL", timespan: "P1D" },
-    });
-    const t = res.body.tables[0];
-    return t.rows.map((r: unknown[]) =>
-      Object.fromEntries(
-        t.columns.map((c: { name: string; type: string }, i: number) => [
-          c.name,
-          c.type === "dynamic" && typeof r[i] === "string" ? JSON.parse(r[i] as string) : r[i],
-        ]),
-      ),
-    );
-  };
+  const rows = () => queryTable(sb, "ElasticAlerts_CL");
   const ruleIncidents = () =>
     sb.state.listIncidents(wsId).filter((i) => String((i.properties as any).title).startsWith("Elastic Security alert: "));
 
