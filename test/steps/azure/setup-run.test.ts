@@ -76,9 +76,14 @@ describe("setup, Azure side, managed identity", () => {
     const sig = new URL(urls.caseSync!).searchParams.get("sig")!;
     expect(first.io.allText()).not.toContain(sig);
 
+    const snapshot = () => JSON.stringify([...sb!.state.resources.entries()].map(([k, r]) => [k, r.resource]));
+    const before = snapshot();
     const second = azureRun(sb, config);
     const again = await planAll(second.ctx);
     expect(actionable(again)).toEqual([]);
+    await applyAll(second.ctx, again);
+    // Nothing was written: not a resource, not an etag, not a deployment record.
+    expect(snapshot()).toBe(before);
     expect(again.length).toBeGreaterThan(10);
     // The second run still hands the callback URLs to the Kibana steps.
     expect(second.ctx.shared.callbackUrls).toEqual(urls);
