@@ -271,4 +271,12 @@ describe("template evaluation", () => {
       message: expect.stringContaining("functions"),
     });
   });
+
+  it("a template needs contentVersion n.n.n.n, and a deployment name is at most 64 safe characters", async () => {
+    await expect(deploy(sb, "nocv", { resources: [] })).rejects.toMatchObject({
+      code: "InvalidTemplate",
+      message: expect.stringContaining("contentVersion"),
+    });
+    await expect(deploy(sb, "x".repeat(65), templateOf([]))).rejects.toMatchObject({ code: "InvalidDeploymentName" });
+  });
 });

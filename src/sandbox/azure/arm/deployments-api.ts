@@ -99,6 +99,12 @@ export function createDeploymentsApi(env: ArmEnv): DeploymentsApi {
       return { status: 200, body: { value } };
     }
     const name = decodeURIComponent(rest[0]!);
+    // Deployment names: 1-64 characters of `^[-\w._()]+$` (resources.json, parameter DeploymentNameParameter).
+    if (!/^[-\w._()]{1,64}$/.test(name))
+      throw badRequest(
+        "InvalidDeploymentName",
+        `The deployment name '${name}' is invalid. It can contain up to 64 letters, digits, '-', '_', '.', '(' and ')'.`,
+      );
     const id = deploymentId(env, rgRes.name, name);
     const rec = records.get(idKey(id));
     const sub = rest[1]?.toLowerCase();

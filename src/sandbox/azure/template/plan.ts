@@ -111,6 +111,11 @@ export function planTemplate(template: Template, provided: Record<string, unknow
       throw new TemplateError(
         `Deployment template validation failed: the template property '${k}' is not supported by the sandbox.`,
       );
+  // deploymentTemplate.json (2019-04-01): contentVersion is required and looks like 1.0.0.0.
+  if (typeof template.contentVersion !== "string" || !/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/.test(template.contentVersion))
+    throw new TemplateError(
+      "Deployment template validation failed: 'Required property 'contentVersion' not found in JSON or not of the form 'n.n.n.n'.'",
+    );
   if (!Array.isArray(template.resources))
     throw new TemplateError(
       "Deployment template validation failed: 'The template 'resources' property must be an array.'",
