@@ -14,6 +14,9 @@ export const AUDIENCES = {
   logAnalytics: ["https://api.loganalytics.io"],
 } as const;
 
+/** The Azure CLI's public client id (`DeveloperSignOnClientId` in @azure/identity). */
+export const AZURE_CLI_APP_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
 /** Azure access tokens live 60–90 minutes; the sandbox uses 75 (sandbox time). */
 export const TOKEN_LIFETIME_MS = 75 * 60_000;
 
@@ -73,7 +76,8 @@ export class TokenIssuer {
       oid: p.principalId,
       sub: p.principalId,
       tid: this.tenantId,
-      appid: p.appId ?? p.principalId,
+      // Users sign in through the Azure CLI's public client; service principals are their own app.
+      appid: p.appId ?? (p.user ? AZURE_CLI_APP_ID : p.principalId),
       idtyp: p.user ? "user" : "app",
       ver: "1.0",
     };
