@@ -120,6 +120,21 @@ describe("permissions", () => {
     expect(noRole.body.error.code).toBe("RoleDefinitionDoesNotExist");
   });
 
+  it("a principalType that contradicts the principal's type gets UnmatchedPrincipalType", async () => {
+    sb = await startAzureSandbox(sandboxOptions);
+    const principalId = await workflowIdentity(sb);
+    const r = await arm(
+      sb,
+      "PUT",
+      `${wsId(sb)}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=2022-04-01`,
+      {
+        properties: { roleDefinitionId: roleDef(sb, RESPONDER), principalId, principalType: "User" },
+      },
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("UnmatchedPrincipalType");
+  });
+
   it("an unknown principal without principalType gets PrincipalNotFound; with principalType it is accepted", async () => {
     sb = await startAzureSandbox(sandboxOptions);
     const base = `${wsId(sb)}/providers/Microsoft.Authorization/roleAssignments`;

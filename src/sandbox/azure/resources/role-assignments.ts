@@ -50,6 +50,17 @@ function putRoleAssignment(r: PutRequest) {
       "PrincipalNotFound",
       `Principal ${String(props.principalId).replace(/-/g, "")} does not exist in the directory ${env.state.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group. See https://aka.ms/docs-principaltype`,
     );
+  const known = env.state.principals.get(props.principalId);
+  if (
+    known &&
+    props.principalType &&
+    (props.principalType === "User" || props.principalType === "ServicePrincipal") &&
+    props.principalType !== known.type
+  )
+    throw badRequest(
+      "UnmatchedPrincipalType",
+      `The PrincipalId '${String(props.principalId).replace(/-/g, "")}' has type '${known.type}', which is different from specified PrincipalType '${props.principalType}'.`,
+    );
   const scope = scopeOfExtension(r.id);
   if (existing) {
     const p = existing.resource.properties;
