@@ -14,6 +14,7 @@ import { type AzureCloud, resolveCloud, scopeFor } from "./cloud.js";
 import { principalFromToken, selectCredential } from "./credential.js";
 import { createDeploymentsApi, type DeploymentsApi } from "./deployments.js";
 import { createLogicAppCaller, type LogicAppCaller } from "./logic-app-http.js";
+import { createRoleAssignmentsApi, type RoleAssignmentsApi } from "./role-assignments.js";
 import { createHttpClient, credentialError, type HttpClient, tlsOptionsFor } from "./pipeline.js";
 
 export interface AzurePrincipal {
@@ -32,6 +33,8 @@ export interface AzureClients {
   deployments: DeploymentsApi;
   /** Calls our workflows' callback URLs (no Azure token: the URL's `sig` is the credential). */
   logicApps: LogicAppCaller;
+  /** Role assignments and service-principal lookup (the way back). */
+  roleAssignments: RoleAssignmentsApi;
   /** Authenticated Resource Manager HTTP client, for the calls verify makes (incidents, runs). */
   http: HttpClient;
   /** Authenticated Log Analytics query client (token audience: the cloud's Log Analytics audience). */
@@ -67,6 +70,8 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
   const armScope = scopeFor(cloud.resourceManagerAudience);
   const armHttp = await createHttpClient({ credential, scope: armScope, tls, onHttp: overrides.onHttp });
   const plainHttp = await createHttpClient({ tls, onHttp: overrides.onHttp, remote: "logic-app" });
+  const graphHttp = await createHttpClient({ credential, scope: scopeFor(cloud.graph), tls, onHttp: overrides.onHttp });
+  const arm = createArmApi(armHttp, cloud.resourceManager, subscriptionId);
   const logsHttp = await createHttpClient({
     credential,
     scope: scopeFor(cloud.logAnalyticsAudience),
@@ -86,7 +91,8 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
     subscriptionId,
     credential,
     credentialKind: kind,
-    arm: createArmApi(armHttp, cloud.resourceManager, subscriptionId),
+    arm,
+    roleAssignments: createRoleAssignmentsApi(arm, armHttp, graphHttp, cloud.graph),
     deployments,
     logicApps: createLogicAppCaller(plainHttp),
     http: armHttp,

@@ -18,6 +18,8 @@ export interface AzureCloud {
   monitorAudience: string;
   portal: string;
   authorityHost: string;
+  /** Microsoft Graph (service principals); its audience is the endpoint itself. */
+  graph: string;
 }
 
 const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
@@ -29,6 +31,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
     monitorAudience: "https://monitor.azure.com",
     portal: "https://portal.azure.com",
     authorityHost: "https://login.microsoftonline.com",
+    graph: "https://graph.microsoft.com",
   },
   AzureUSGovernment: {
     resourceManager: "https://management.usgovcloudapi.net",
@@ -38,6 +41,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
     monitorAudience: "https://monitor.azure.us",
     portal: "https://portal.azure.us",
     authorityHost: "https://login.microsoftonline.us",
+    graph: "https://graph.microsoft.us",
   },
   AzureChinaCloud: {
     resourceManager: "https://management.chinacloudapi.cn",
@@ -47,6 +51,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
     monitorAudience: "https://monitor.azure.cn",
     portal: "https://portal.azure.cn",
     authorityHost: "https://login.chinacloudapi.cn",
+    graph: "https://microsoftgraph.chinacloudapi.cn",
   },
 };
 

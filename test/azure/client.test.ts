@@ -124,6 +124,29 @@ describe("Azure client against the sandbox", () => {
     }
   });
 
+  it("role assignments: create, get, list by principal, delete; whether we may write them", async () => {
+    const az = await createAzureClients(azureConfig(sb), { azureCredential: sb.credential, azureCaCerts: [sb.caCert] });
+    const scope = sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
+    const roleDefinitionId = `/subscriptions/${sb.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/8d289c81-5878-46d4-8554-54e1e3d8b5cb`;
+    const name = "0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f";
+    const principalId = "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d";
+    sb.state.addPrincipal({ id: principalId, type: "ServicePrincipal", displayName: "way-back app" });
+    const created = await az.roleAssignments.createRoleAssignment({
+      scope,
+      name,
+      roleDefinitionId,
+      principalId,
+      principalType: "ServicePrincipal",
+      description: "sentinel-elastic test",
+    });
+    expect(created).toMatchObject({ name, principalId, roleDefinitionId });
+    expect(await az.roleAssignments.getRoleAssignment(created.id)).toMatchObject({ name });
+    expect((await az.roleAssignments.listRoleAssignments(scope, principalId)).map((a) => a.name)).toContain(name);
+    expect(await az.roleAssignments.canWriteRoleAssignments(scope)).toBe(true);
+    await az.roleAssignments.deleteRoleAssignment(created.id);
+    expect(await az.roleAssignments.getRoleAssignment(created.id)).toBeUndefined();
+  });
+
   it("a failed deployment lists the failing resource with Azure's message, not the LRO's generic one", async () => {
     const az = await createAzureClients(azureConfig(sb), { azureCredential: sb.credential, azureCaCerts: [sb.caCert] });
     const wsId = sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
