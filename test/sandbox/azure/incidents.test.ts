@@ -124,4 +124,22 @@ describe("Sentinel incidents", () => {
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain("not onboarded");
   });
+
+  it("onboarding Sentinel (onboardingStates/default) makes the workspace accept incidents; another name is refused", async () => {
+    const ws = `${rgPath(sb)}/providers/Microsoft.OperationalInsights/workspaces/ws-plain`;
+    expect(
+      (await arm(sb, "GET", `${ws}/providers/Microsoft.SecurityInsights/onboardingStates/default?${V}`)).status,
+    ).toBe(404);
+    const wrong = await arm(sb, "PUT", `${ws}/providers/Microsoft.SecurityInsights/onboardingStates/other?${V}`, {
+      properties: {},
+    });
+    expect(wrong.status).toBe(400);
+    const on = await arm(sb, "PUT", `${ws}/providers/Microsoft.SecurityInsights/onboardingStates/default?${V}`, {
+      properties: {},
+    });
+    expect(on.status).toBe(201);
+    expect((await arm(sb, "PUT", `${ws}/providers/Microsoft.SecurityInsights/incidents/a?${V}`, body())).status).toBe(
+      201,
+    );
+  });
 });
