@@ -70,7 +70,9 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
   const armScope = scopeFor(cloud.resourceManagerAudience);
   const armHttp = await createHttpClient({ credential, scope: armScope, tls, onHttp: overrides.onHttp });
   const plainHttp = await createHttpClient({ tls, onHttp: overrides.onHttp, remote: "logic-app" });
-  const graphHttp = await createHttpClient({ credential, scope: scopeFor(cloud.graph), tls, onHttp: overrides.onHttp });
+  const graphHttp = cloud.graph
+    ? await createHttpClient({ credential, scope: scopeFor(cloud.graph), tls, onHttp: overrides.onHttp })
+    : undefined;
   const arm = createArmApi(armHttp, cloud.resourceManager, subscriptionId);
   const logsHttp = await createHttpClient({
     credential,

@@ -18,8 +18,11 @@ export interface AzureCloud {
   monitorAudience: string;
   portal: string;
   authorityHost: string;
-  /** Microsoft Graph (service principals); its audience is the endpoint itself. */
-  graph: string;
+  /**
+   * Microsoft Graph (service principals); its audience is the endpoint itself. Undefined when Resource Manager is
+   * overridden (a proxy, the sandbox): we will not send that environment's tokens to the public Graph.
+   */
+  graph?: string;
 }
 
 const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
@@ -66,6 +69,7 @@ export function resolveCloud(azure: Pick<ResolvedConfig["azure"], "cloud" | "end
     resourceManager: trim(azure.endpoints.resourceManager ?? base.resourceManager),
     logAnalytics: trim(azure.endpoints.logAnalytics ?? base.logAnalytics),
     portal: trim(azure.endpoints.portal ?? base.portal),
+    graph: azure.endpoints.resourceManager ? undefined : base.graph,
   };
 }
 

@@ -3,7 +3,7 @@
  * `Microsoft.Authorization/roleAssignments` 2022-04-01 and, to find an app registration's service principal,
  * Microsoft Graph `GET /v1.0/servicePrincipals(appId='{appId}')` (learn.microsoft.com/graph/api/serviceprincipal-get).
  */
-import { RemoteError } from "../errors.js";
+import { RemoteError, SentinelElasticError } from "../errors.js";
 import { apiVersions, type ArmApi } from "./arm.js";
 import type { HttpClient } from "./pipeline.js";
 
@@ -58,10 +58,21 @@ const allows = (perms: { actions: string[]; notActions: string[] }[], action: st
   return perms.some((p) => p.actions.some(match) && !p.notActions.some(match));
 };
 
-export function createRoleAssignmentsApi(arm: ArmApi, armHttp: HttpClient, graphHttp: HttpClient, graphEndpoint: string): RoleAssignmentsApi {
+export function createRoleAssignmentsApi(
+  arm: ArmApi,
+  armHttp: HttpClient,
+  graphHttp: HttpClient | undefined,
+  graphEndpoint: string | undefined,
+): RoleAssignmentsApi {
   const q = { "api-version": apiVersions.authorization };
   return {
     async findServicePrincipalByAppId(appId) {
+      if (!graphHttp || !graphEndpoint) {
+        throw new SentinelElasticError("Microsoft Graph is not reachable from this environment (Resource Manager is overridden)", {
+          code: "AZURE_GRAPH_UNAVAILABLE",
+          suggestion: "Give the service principal's object id directly, or run against a standard Azure cloud.",
+        });
+      }
       const res = await graphHttp.request<ServicePrincipal>(
         "GET",
         `${graphEndpoint}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')`,

@@ -144,6 +144,8 @@ describe("Azure client against the sandbox", () => {
     expect((await az.roleAssignments.listRoleAssignments(scope, principalId)).map((a) => a.name)).toContain(name);
     expect(await az.roleAssignments.canWriteRoleAssignments(scope)).toBe(true);
     await az.roleAssignments.deleteRoleAssignment(created.id);
+    // With Resource Manager overridden, tokens never go to the public Graph.
+    await expect(az.roleAssignments.findServicePrincipalByAppId(principalId)).rejects.toMatchObject({ code: "AZURE_GRAPH_UNAVAILABLE" });
     expect(await az.roleAssignments.getRoleAssignment(created.id)).toBeUndefined();
   });
 
