@@ -155,6 +155,21 @@ describe("setup, Azure side, OAuth connection", () => {
     expect((err as { suggestion: string }).suggestion).toMatch(/Authorize → Save/);
   });
 
+  it("interactively, a person who gives up waiting stops the run with exit 4 and the link to finish later", async () => {
+    sb = await startAzureSandbox(sandboxOptions());
+    const config = azureConfig(sb, { sentinel: { authorization: "oauth" }, features: { alertForwarding: false } });
+    const io = new TestIoHost({ interactive: true, answers: { "azure.consentRedirect": "q" } });
+    const err = await setupRun(sb, config, io).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(io.asked.map((q) => q.code)).toEqual(["azure.consentRedirect"]);
+    expect(io.messages.some((m) => /Open this consent link and sign in: https:\/\/127\.0\.0\.1:\d+\/consent\//.test(m.text))).toBe(true);
+    expect(exitCodeOf(err)).toBe(4);
+    expect((err as Error).message).toBe("the API connection elastic-sentinel-azuresentinel was not authorised");
+    expect((err as { suggestion: string }).suggestion).toMatch(/\/consent\/.*Authorize → Save.*run setup again/);
+  });
+
   it("interactively, shows the consent link and waits until the person has authorised the connection", async () => {
     sb = await startAzureSandbox(sandboxOptions());
     const config = azureConfig(sb, { sentinel: { authorization: "oauth" } });
