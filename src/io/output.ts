@@ -34,6 +34,8 @@ export interface Output {
   err(text: string): void;
   /** Raw write to stderr, for spinner frames (redacted). */
   errRaw(text: string): void;
+  /** Width of the stderr terminal, when it is one (read each time: the window may be resized). */
+  stderrColumns?(): number | undefined;
 }
 
 export function colorAllowed(stream: WritableLike, env: NodeJS.ProcessEnv): boolean {
@@ -63,5 +65,6 @@ export function createOutput(options: OutputOptions): Output {
     errRaw: (text) => {
       options.stderr.write(redact(text));
     },
+    stderrColumns: () => options.stderr.columns,
   };
 }

@@ -28,7 +28,11 @@ export function createProgressBoard(output: Output): ProgressBoard {
   };
   const draw = () => {
     if (!spinning || running.size === 0) return;
-    const text = [...running.values()].join(s.dim(" · "));
+    // One physical line only: a line longer than the terminal wraps, and `\r` then redraws just its last part,
+    // leaving a new line behind on every frame. Cut to the width (before styling, so escapes are not cut).
+    const width = Math.max(20, (output.stderrColumns?.() ?? 80) - 3);
+    const plain = [...running.values()].join(" · ");
+    const text = plain.length > width ? `${plain.slice(0, width - 1)}…` : plain;
     output.errRaw(`\r\x1b[2K${s.cyan(FRAMES[frame % FRAMES.length])} ${text}`);
   };
   const ensureTimer = () => {
