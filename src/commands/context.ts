@@ -3,10 +3,12 @@
  * tests can run commands in-process), the common options, the choice of IoHost, and the resolved inputs.
  */
 import { type LoadedConfig, resolveConfig } from "../config/load.js";
+import type { ResolvedConfig } from "../config/schema.js";
+import { createStepContext } from "../engine/context.js";
 import { inputs } from "../config/registry.js";
 import type { ClientOverrides } from "../engine/clients.js";
 import { createReport, type RunReport } from "../engine/report.js";
-import type { Step } from "../engine/types.js";
+import type { Step, StepContext } from "../engine/types.js";
 import { InteractiveIoHost } from "../io/interactive-host.js";
 import type { IoHost } from "../io/io-host.js";
 import { NonInteractiveIoHost } from "../io/non-interactive-host.js";
@@ -123,4 +125,16 @@ export function reportInputs(config: Record<string, unknown>): Record<string, un
     out[def.key] = def.secret ? REDACTED : value;
   }
   return out;
+}
+
+/** The step context a command hands to its steps: its IoHost, the caller's client overrides, signal and clock. */
+export function commandStepContext(config: LoadedConfig["config"], cio: CommandIo, deps: CommandDeps): StepContext {
+  return createStepContext({
+    config: config as ResolvedConfig,
+    io: cio.io,
+    overrides: deps.overrides,
+    signal: deps.signal,
+    now: deps.clock?.now,
+    sleep: deps.clock?.sleep,
+  });
 }

@@ -1,9 +1,14 @@
 /** `setup` (and `plan` = setup --dry-run): resolve inputs, plan, confirm, apply, verify. */
-import type { ResolvedConfig } from "../config/schema.js";
-import { createStepContext } from "../engine/context.js";
 import { runSetupEngine } from "../engine/run.js";
 import { NotImplementedError } from "../errors.js";
-import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, loadCommandConfig } from "./context.js";
+import {
+  type CommandDeps,
+  type CommandResult,
+  type CommonOptions,
+  commandIo,
+  commandStepContext,
+  loadCommandConfig,
+} from "./context.js";
 import { verifyPaths } from "./verify-report.js";
 
 export interface SetupOptions extends CommonOptions {
@@ -28,14 +33,7 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
       "Its Azure and Kibana steps land with their own issues; until then nothing can be planned or changed. Your inputs were checked and are valid.",
     );
   }
-  const ctx = createStepContext({
-    config: config as ResolvedConfig,
-    io: cio.io,
-    overrides: deps.overrides,
-    signal: deps.signal,
-    now: deps.clock?.now,
-    sleep: deps.clock?.sleep,
-  });
+  const ctx = commandStepContext(config, cio, deps);
   const result = await runSetupEngine({
     steps,
     ctx,

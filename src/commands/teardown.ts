@@ -2,10 +2,15 @@
  * `teardown`: removes exactly what setup created for this prefix — found by deterministic names, ids and our
  * tags — in an order that never leaves a broken reference. Shows the plan first; asks, or needs --yes.
  */
-import type { ResolvedConfig } from "../config/schema.js";
-import { createStepContext } from "../engine/context.js";
 import { runSetupEngine } from "../engine/run.js";
-import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, loadCommandConfig } from "./context.js";
+import {
+  type CommandDeps,
+  type CommandResult,
+  type CommonOptions,
+  commandIo,
+  commandStepContext,
+  loadCommandConfig,
+} from "./context.js";
 
 export interface TeardownOptions extends CommonOptions {
   dryRun?: boolean;
@@ -20,14 +25,7 @@ export interface TeardownOptions extends CommonOptions {
 export async function runTeardown(options: TeardownOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo("teardown", options, deps);
   const { config } = await loadCommandConfig(options, cio);
-  const ctx = createStepContext({
-    config: config as ResolvedConfig,
-    io: cio.io,
-    overrides: deps.overrides,
-    signal: deps.signal,
-    now: deps.clock?.now,
-    sleep: deps.clock?.sleep,
-  });
+  const ctx = commandStepContext(config, cio, deps);
   const { teardownSteps, TEARDOWN_OPTIONS } = await import("../teardown/index.js");
   ctx.shared[TEARDOWN_OPTIONS] = { deleteData: options.deleteData, deleteResourceGroup: options.deleteResourceGroup };
   const steps = deps.steps ?? teardownSteps({ uninstallPackages: options.uninstallPackages });

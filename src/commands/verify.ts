@@ -3,11 +3,16 @@
  * step's own checks; 2. the case path; 3. the alert path (fast); 4. with --full, the real test document through
  * the rule. Exit 0 only when every selected check passed, 6 otherwise.
  */
-import type { ResolvedConfig } from "../config/schema.js";
-import { createStepContext } from "../engine/context.js";
 import { enabledSteps, planSteps, verifySteps } from "../engine/run.js";
 import { formatChecks } from "../io/format.js";
-import { type CommandDeps, type CommandResult, type CommonOptions, commandIo, loadCommandConfig } from "./context.js";
+import {
+  type CommandDeps,
+  type CommandResult,
+  type CommonOptions,
+  commandIo,
+  commandStepContext,
+  loadCommandConfig,
+} from "./context.js";
 import { driftChecks, verifyPaths } from "./verify-report.js";
 
 export interface VerifyOptions extends CommonOptions {
@@ -22,14 +27,7 @@ export interface VerifyOptions extends CommonOptions {
 export async function runVerify(options: VerifyOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo("verify", options, deps);
   const { config } = await loadCommandConfig(options, cio);
-  const ctx = createStepContext({
-    config: config as ResolvedConfig,
-    io: cio.io,
-    overrides: deps.overrides,
-    signal: deps.signal,
-    now: deps.clock?.now,
-    sleep: deps.clock?.sleep,
-  });
+  const ctx = commandStepContext(config, cio, deps);
   const all = deps.steps ?? (await import("../steps/index.js")).setupSteps();
   const steps = enabledSteps(all, ctx);
   // Plans are read-only: they find each managed object and say what setup would change.
