@@ -5,7 +5,6 @@
  */
 import { createRequire } from "node:module";
 
-// biome-ignore lint/suspicious/noExplicitAny: the Bridge.NET build has no usable types
 type Any = any;
 let kusto: Any;
 

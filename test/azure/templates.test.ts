@@ -8,7 +8,6 @@ import { alertActionBody, commentBody, createIncidentBody, securityAlert, update
 import { PROBE_ALERT_ID } from "../../src/steps/azure/ingestion-authorization.js";
 import { kqlErrors, kustoType } from "./kusto.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: walking untyped template JSON
 type Json = any;
 const names: TemplateName[] = ["case-sync-managed-identity", "case-sync-oauth", "alert-forwarding"];
 const load = (n: TemplateName) => loadTemplate(n) as Promise<Json>;

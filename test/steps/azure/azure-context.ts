@@ -132,7 +132,6 @@ export function consentingIoHost(sb: AzureSandbox): TestIoHost {
 }
 
 /** A table as the Log Analytics query API returns it (dynamic columns arrive as JSON text, as in Azure). */
-// biome-ignore lint/suspicious/noExplicitAny: rows are untyped query results
 export async function queryTable(sb: AzureSandbox, table: string): Promise<Record<string, any>[]> {
   const { createHttpClient } = await import("../../../src/azure/pipeline.js");
   const http = await createHttpClient({ credential: sb.credential, scope: "https://api.loganalytics.io/.default", tls: { ca: [sb.caCert] } });

@@ -34,7 +34,6 @@ afterAll(async () => {
 });
 
 const wsId = () => sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
-// biome-ignore lint/suspicious/noExplicitAny: incident properties are untyped ARM JSON
 const props = (id: string) => sb.state.getIncident(sb.state.incidentId(wsId(), id))?.resource.properties as Record<string, any>;
 
 describe("case sync workflow (OAuth connection)", () => {
