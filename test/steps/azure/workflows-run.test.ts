@@ -253,6 +253,21 @@ describe("alert forwarding workflow", () => {
     expect(JSON.stringify(rec.alerts)).toContain("host-77");
   });
 
+  it("alerts larger than the 1 MB per call limit are split into several calls, none refused", async () => {
+    const big = "x".repeat(120_000);
+    const alerts = Array.from({ length: 20 }, (_, i) =>
+      securityAlert(200 + i, { "kibana.alert.uuid": `big-${i}`, message: big }),
+    );
+    const res = await post(urls.alertIngest, alertActionBody("summary", rule, alerts));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ingested: 20 });
+    const batch = Number((await lastRunAction("elastic-sentinel-alert-ingest", "Batch_size")).properties.outputs);
+    // Each row is ~128 kB (the message, inside the alert copy): 7 rows per call (< 1 MB), so 3 calls for 20 rows.
+    expect(batch).toBe(7);
+    await sb.clock.advance(60_000);
+    expect((await rows()).filter((r) => String(r.AlertId).startsWith("big-"))).toHaveLength(20);
+  });
+
   it("an empty alert list answers ingested 0 without calling the ingestion API", async () => {
     const res = await post(urls.alertIngest, alertActionBody("summary", rule, []));
     expect(res.status).toBe(200);
