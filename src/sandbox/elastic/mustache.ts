@@ -66,7 +66,10 @@ function addToStringDeep(value: unknown): void {
     for (const v of Object.values(value)) addToStringDeep(v);
   }
   if (Array.isArray(value)) {
-    Object.defineProperty(value, "asJSON", { value: () => JSON.stringify(value), enumerable: false });
+    // An array reachable twice (dotted keys expanded next to their nested form) is augmented once; Kibana
+    // assigns the helper, which never fails, so neither may we.
+    if (!Object.hasOwn(value, "asJSON"))
+      Object.defineProperty(value, "asJSON", { value: () => JSON.stringify(value), enumerable: false });
     for (const el of value) addToStringDeep(el);
   }
 }
