@@ -56,7 +56,9 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 export function createClients(config: ResolvedConfig, overrides: ClientOverrides = {}): Clients {
   return {
     kibana: once(async () => (await import("../kibana/client.js")).createKibanaClient(config, overrides)),
-    elasticsearch: once(async () => (await import("../elastic/client.js")).createElasticsearchClient(config, overrides)),
+    elasticsearch: once(async () =>
+      (await import("../elastic/client.js")).createElasticsearchClient(config, overrides),
+    ),
     azure: once(async () => (await import("../azure/client.js")).createAzureClients(config, overrides)),
   };
 }
