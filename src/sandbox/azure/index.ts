@@ -15,6 +15,7 @@ import { callerFromRequest, createArmRouter, errorResponse, authenticate } from 
 import { createDeploymentsApi } from "./arm/deployments-api.js";
 import { KNOWN_PROVIDERS, resourceGroupResource } from "./arm/subscription-api.js";
 import { generateCerts } from "./certs.js";
+import { createGraphRouter } from "./graph.js";
 import { createDataPlane, type DataPlane, mountIngestionApi, mountQueryApi } from "./data/index.js";
 import { createStateHost } from "./data/state-host.js";
 import { createLoginRouter, createLogicAppsRouter, createPortalRouter } from "./endpoints.js";
@@ -24,11 +25,19 @@ import type { ArmEnv } from "./resources/types.js";
 import { workspaceResource } from "./resources/workspaces.js";
 import { findRole } from "./roles.js";
 import { listen } from "./servers.js";
-import { AzureState } from "./state.js";
+import { type AppRegistration, AzureState } from "./state.js";
 import { AUDIENCES, sandboxCredential, TokenIssuer } from "./tokens.js";
 
 export { AzureState } from "./state.js";
-export type { ArmResource, IncidentRecord, Principal, RoleAssignment, StoredResource } from "./state.js";
+export type {
+  AppRegistration,
+  ArmResource,
+  IncidentRecord,
+  Principal,
+  RoleAssignment,
+  StoredResource,
+} from "./state.js";
+export { GRAPH_AUDIENCE } from "./graph.js";
 export { AzureError } from "./errors.js";
 export { BUILT_IN_ROLES, findRole } from "./roles.js";
 export { createClassicTable } from "./resources/workspaces.js";
@@ -44,6 +53,11 @@ export interface AzureSandboxOptions {
   roleAssignmentDelayMs?: number;
   /** Delay before ingested rows are visible, sandbox ms (default 0). */
   ingestionLatencyMs?: number;
+  /**
+   * App registrations with a service principal in the tenant: Microsoft Graph finds them by appId and role
+   * assignments take them as `principalType: ServicePrincipal`. More later with `state.addServicePrincipal`.
+   */
+  servicePrincipals?: AppRegistration[];
   /** Provider namespaces that start NotRegistered (default: all registered). */
   unregisteredProviders?: string[];
   clock?: SandboxClock;
@@ -58,6 +72,8 @@ export interface AzureSandbox {
     portal: string;
     logicApps: string;
     login?: string;
+    /** Microsoft Graph (token audience https://graph.microsoft.com). */
+    graph: string;
   };
   caCert: string;
   credential: TokenCredential;
@@ -108,6 +124,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
       immediate: true,
     });
   }
+  for (const app of options.servicePrincipals ?? []) state.addServicePrincipal(app);
   for (const rg of options.resourceGroups ?? [])
     state.put(resourceGroupResource(subscriptionId, rg.name, rg.location, rg.tags), "2025-03-01");
   for (const ws of options.workspaces ?? []) {
@@ -178,12 +195,13 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
   });
   mountIngestionApi(ingestRouter, data, (r) => callerFromRequest(r).principalId);
 
-  const [arm, la, ingest, portal, logicApps] = await Promise.all([
+  const [arm, la, ingest, portal, logicApps, graph] = await Promise.all([
     listen(certs, createArmRouter(env, deployments, auth(AUDIENCES.management), faults)),
     listen(certs, laRouter),
     listen(certs, ingestRouter),
     listen(certs, createPortalRouter(env, principalId)),
     listen(certs, createLogicAppsRouter(env, logic, faults)),
+    listen(certs, createGraphRouter(state, issuer, faults)),
   ]);
   const loginUrl = login.url;
   state.endpoints = {
@@ -193,11 +211,12 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     portal: portal.url,
     logicApps: logicApps.url,
     login: loginUrl,
+    graph: graph.url,
   };
   data.start();
 
   let azDir: string | undefined;
-  const servers = [arm, la, ingest, portal, logicApps, login];
+  const servers = [arm, la, ingest, portal, logicApps, graph, login];
   return {
     endpoints: { ...state.endpoints },
     caCert: certs.caCert,
@@ -213,7 +232,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     credentialFor(id: string) {
       const p = state.principals.get(id);
       if (!p) throw new Error(`No principal '${id}' in the sandbox.`);
-      return sandboxCredential(issuer, { principalId: id, user: p.type === "User" });
+      return sandboxCredential(issuer, { principalId: id, user: p.type === "User", appId: p.appId });
     },
     azCliEnv() {
       if (!azDir) {

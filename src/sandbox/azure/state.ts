@@ -47,6 +47,18 @@ export interface Principal {
   displayName: string;
   /** For a system-assigned managed identity: the resource it belongs to. */
   managedIdentityOf?: string;
+  /** For an app registration's service principal: the application (client) id. */
+  appId?: string;
+}
+
+/** An app registration with its service principal in the sandbox tenant (what Microsoft Graph serves). */
+export interface AppRegistration {
+  appId: string;
+  displayName: string;
+  /** The service principal's object id (what role assignments name); random when not given. */
+  objectId?: string;
+  /** A client secret the app may sign in with (kept apart from the principal, never served). */
+  clientSecret?: string;
 }
 
 export interface RoleAssignment {
@@ -78,6 +90,8 @@ export interface SandboxEndpoints {
   logicApps: string;
   /** The sandbox login endpoint (the fake az's token source). */
   login: string;
+  /** Microsoft Graph (service principals of app registrations). */
+  graph: string;
 }
 
 export type StateEvent =
@@ -99,8 +113,10 @@ export class AzureState {
     portal: "",
     logicApps: "",
     login: "",
+    graph: "",
   };
   private incidentCounters = new Map<string, number>();
+  private readonly appSecrets = new Map<string, string>();
   private listeners = new Set<(e: StateEvent) => void>();
 
   constructor(
@@ -232,6 +248,33 @@ export class AzureState {
   addPrincipal(p: Principal): Principal {
     this.principals.set(p.id, p);
     return p;
+  }
+
+  /** Register an app registration and its service principal (usable in role assignments as ServicePrincipal). */
+  addServicePrincipal(app: AppRegistration): Principal {
+    if (this.servicePrincipalByAppId(app.appId))
+      throw new Error(`An app registration with appId '${app.appId}' is already in the sandbox tenant.`);
+    const p = this.addPrincipal({
+      id: app.objectId ?? randomUUID(),
+      type: "ServicePrincipal",
+      displayName: app.displayName,
+      appId: app.appId,
+    });
+    if (app.clientSecret) this.appSecrets.set(app.appId.toLowerCase(), app.clientSecret);
+    return p;
+  }
+
+  /** The service principal of an app registration (appId compared case-insensitively, as Entra ID does). */
+  servicePrincipalByAppId(appId: string): Principal | undefined {
+    const key = appId.toLowerCase();
+    for (const p of this.principals.values()) if (p.appId?.toLowerCase() === key) return p;
+    return undefined;
+  }
+
+  /** Whether `secret` is the client secret of the app registration `appId`. */
+  isClientSecretOf(appId: string, secret: string): boolean {
+    const known = this.appSecrets.get(appId.toLowerCase());
+    return known !== undefined && known === secret;
   }
 
   /** Create a role assignment; honoured after the propagation delay. Throws 409 RoleAssignmentExists. */

@@ -12,6 +12,8 @@ export const AUDIENCES = {
   management: ["https://management.azure.com", "https://management.core.windows.net"],
   ingestion: ["https://monitor.azure.com"],
   logAnalytics: ["https://api.loganalytics.io"],
+  /** Microsoft Graph (src/sandbox/azure/graph.ts). */
+  graph: ["https://graph.microsoft.com"],
 } as const;
 
 /** The Azure CLI's public client id (`DeveloperSignOnClientId` in @azure/identity). */
@@ -158,7 +160,7 @@ export class TokenIssuer {
  */
 export function sandboxCredential(
   issuer: TokenIssuer,
-  principal: { principalId: string; user?: boolean; upn?: string },
+  principal: { principalId: string; user?: boolean; upn?: string; appId?: string },
 ): TokenCredential {
   return {
     async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
