@@ -34,7 +34,7 @@ export interface AzureClients {
   /** Calls our workflows' callback URLs (no Azure token: the URL's `sig` is the credential). */
   logicApps: LogicAppCaller;
   /** Role assignments and service-principal lookup (the way back). */
-  roleAssignments: RoleAssignmentsApi;
+  roleAssignments: Required<RoleAssignmentsApi>;
   /** Authenticated Resource Manager HTTP client, for the calls verify makes (incidents, runs). */
   http: HttpClient;
   /** Authenticated Log Analytics query client (token audience: the cloud's Log Analytics audience). */
@@ -43,7 +43,10 @@ export interface AzureClients {
   whoAmI(): Promise<AzurePrincipal>;
 }
 
-export async function createAzureClients(config: ResolvedConfig, overrides: ClientOverrides = {}): Promise<AzureClients> {
+export async function createAzureClients(
+  config: ResolvedConfig,
+  overrides: ClientOverrides = {},
+): Promise<AzureClients> {
   const subscriptionId = config.azure.subscriptionId;
   if (!subscriptionId) {
     throw new InputError("azure.subscriptionId is not set", {
@@ -71,7 +74,7 @@ export async function createAzureClients(config: ResolvedConfig, overrides: Clie
   const armHttp = await createHttpClient({ credential, scope: armScope, tls, onHttp: overrides.onHttp });
   const plainHttp = await createHttpClient({ tls, onHttp: overrides.onHttp, remote: "logic-app" });
   const graphHttp = cloud.graph
-    ? await createHttpClient({ credential, scope: scopeFor(cloud.graph), tls, onHttp: overrides.onHttp })
+    ? await createHttpClient({ credential, scope: scopeFor(cloud.graphAudience), tls, onHttp: overrides.onHttp })
     : undefined;
   const arm = createArmApi(armHttp, cloud.resourceManager, subscriptionId);
   const logsHttp = await createHttpClient({

@@ -19,13 +19,17 @@ export interface AzureCloud {
   portal: string;
   authorityHost: string;
   /**
-   * Microsoft Graph (service principals); its audience is the endpoint itself. Undefined when Resource Manager is
-   * overridden (a proxy, the sandbox): we will not send that environment's tokens to the public Graph.
+   * Microsoft Graph (service principals). Undefined when Resource Manager is overridden (a proxy, the sandbox)
+   * and Graph is not: we will not send that environment's tokens to the public Graph. An explicit
+   * `azure.endpoints.graph` is the user's choice and is always used.
    */
   graph?: string;
+  /** Token audience for Microsoft Graph: the cloud's Graph, whatever endpoint answers it. */
+  graphAudience: string;
 }
 
-const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
+// Graph per national cloud: https://learn.microsoft.com/graph/deployments (global, US Government L4, China).
+const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name" | "graph"> & { graph: string }> = {
   AzureCloud: {
     resourceManager: "https://management.azure.com",
     resourceManagerAudience: "https://management.core.windows.net/",
@@ -35,6 +39,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
     portal: "https://portal.azure.com",
     authorityHost: "https://login.microsoftonline.com",
     graph: "https://graph.microsoft.com",
+    graphAudience: "https://graph.microsoft.com",
   },
   AzureUSGovernment: {
     resourceManager: "https://management.usgovcloudapi.net",
@@ -45,6 +50,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
     portal: "https://portal.azure.us",
     authorityHost: "https://login.microsoftonline.us",
     graph: "https://graph.microsoft.us",
+    graphAudience: "https://graph.microsoft.us",
   },
   AzureChinaCloud: {
     resourceManager: "https://management.chinacloudapi.cn",
@@ -55,6 +61,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name">> = {
     portal: "https://portal.azure.cn",
     authorityHost: "https://login.chinacloudapi.cn",
     graph: "https://microsoftgraph.chinacloudapi.cn",
+    graphAudience: "https://microsoftgraph.chinacloudapi.cn",
   },
 };
 
@@ -69,7 +76,11 @@ export function resolveCloud(azure: Pick<ResolvedConfig["azure"], "cloud" | "end
     resourceManager: trim(azure.endpoints.resourceManager ?? base.resourceManager),
     logAnalytics: trim(azure.endpoints.logAnalytics ?? base.logAnalytics),
     portal: trim(azure.endpoints.portal ?? base.portal),
-    graph: azure.endpoints.resourceManager ? undefined : base.graph,
+    graph: azure.endpoints.graph
+      ? trim(azure.endpoints.graph)
+      : azure.endpoints.resourceManager
+        ? undefined
+        : base.graph,
   };
 }
 

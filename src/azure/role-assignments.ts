@@ -1,22 +1,34 @@
 /**
- * Role assignments for the way back (src/steps/way-back/azure-roles.ts states the interface): ARM
- * `Microsoft.Authorization/roleAssignments` 2022-04-01 and, to find an app registration's service principal,
- * Microsoft Graph `GET /v1.0/servicePrincipals(appId='{appId}')` (learn.microsoft.com/graph/api/serviceprincipal-get).
+ * Role assignments and service-principal lookup: the Azure calls the way back needs (src/steps/way-back), as a
+ * narrow interface this client implements and tests fake in memory.
+ * - The app registration's service principal: Microsoft Graph `GET /v1.0/servicePrincipals(appId='{clientId}')`
+ *   → `{id, appId, displayName, servicePrincipalType}`, 404 `Request_ResourceNotFound` when the app has none in
+ *   this tenant (learn.microsoft.com/graph/api/serviceprincipal-get, "alternate key appId"). Token audience: the
+ *   cloud's Graph (https://graph.microsoft.com), whichever endpoint answers.
+ * - Role assignments (ARM `Microsoft.Authorization/roleAssignments`, api-version 2022-04-01):
+ *   `GET {scope}/providers/Microsoft.Authorization/roleAssignments?$filter=principalId eq '{id}'` lists those at,
+ *   above and below the scope; `PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}` with
+ *   `{properties: {roleDefinitionId, principalId, principalType, description}}`; `DELETE` the same URL.
+ *   Role assignments take no tags, so ours say who made them in `description`.
  */
 import { RemoteError, SentinelElasticError } from "../errors.js";
 import { apiVersions, type ArmApi } from "./arm.js";
 import type { HttpClient } from "./pipeline.js";
 
 export interface ServicePrincipal {
+  /** Object id: what role assignments name as principalId. */
   id: string;
   appId: string;
   displayName?: string;
+  /** `Application` for an app registration's, `ManagedIdentity`, … */
+  servicePrincipalType?: string;
 }
 
 export interface RoleAssignmentInfo {
   id: string;
   name: string;
   scope: string;
+  /** Full id `/subscriptions/…/providers/Microsoft.Authorization/roleDefinitions/<guid>`. */
   roleDefinitionId: string;
   principalId: string;
   description?: string;
@@ -35,7 +47,12 @@ export interface RoleAssignmentsApi {
     description: string;
   }): Promise<RoleAssignmentInfo>;
   deleteRoleAssignment(id: string): Promise<void>;
-  canWriteRoleAssignments(scope: string): Promise<boolean>;
+  /**
+   * Whether the caller may write role assignments at `scope`: ARM
+   * `GET {scope}/providers/Microsoft.Authorization/permissions` (actions/notActions, with wildcards) contains
+   * `Microsoft.Authorization/roleAssignments/write`. Optional for fakes: without it, a 403 on create says the same.
+   */
+  canWriteRoleAssignments?(scope: string): Promise<boolean>;
 }
 
 interface ArmRoleAssignment {
@@ -53,30 +70,41 @@ const toInfo = (a: ArmRoleAssignment): RoleAssignmentInfo => ({
   description: a.properties.description,
 });
 
-const allows = (perms: { actions: string[]; notActions: string[] }[], action: string) => {
-  const match = (p: string) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+/** Does an ARM permission set (actions/notActions with `*` wildcards) allow `action`? */
+export function permitted(perms: { actions: string[]; notActions: string[] }[], action: string): boolean {
+  const match = (p: string) =>
+    new RegExp(`^${p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
   return perms.some((p) => p.actions.some(match) && !p.notActions.some(match));
-};
+}
 
 export function createRoleAssignmentsApi(
   arm: ArmApi,
   armHttp: HttpClient,
   graphHttp: HttpClient | undefined,
   graphEndpoint: string | undefined,
-): RoleAssignmentsApi {
+): Required<RoleAssignmentsApi> {
   const q = { "api-version": apiVersions.authorization };
   return {
     async findServicePrincipalByAppId(appId) {
       if (!graphHttp || !graphEndpoint) {
-        throw new SentinelElasticError("Microsoft Graph is not reachable from this environment (Resource Manager is overridden)", {
-          code: "AZURE_GRAPH_UNAVAILABLE",
-          suggestion: "Give the service principal's object id directly, or run against a standard Azure cloud.",
-        });
+        // Resource Manager is overridden (a proxy, the sandbox) and Graph is not: its tokens stay off the public Graph.
+        throw new SentinelElasticError(
+          "Microsoft Graph is not called: Resource Manager is overridden and no Graph endpoint is set",
+          {
+            code: "AZURE_GRAPH_UNAVAILABLE",
+            suggestion:
+              "Set the Graph endpoint that belongs with this Resource Manager: --azure-graph-url, AZURE_GRAPH_URL or azure.endpoints.graph.",
+          },
+        );
       }
       const res = await graphHttp.request<ServicePrincipal>(
         "GET",
         `${graphEndpoint}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')`,
-        { query: { $select: "id,appId,displayName" }, accept: [404], what: `finding the service principal of app ${appId}` },
+        {
+          query: { $select: "id,appId,displayName,servicePrincipalType" },
+          accept: [404],
+          what: `finding the service principal of app ${appId}`,
+        },
       );
       return res.status === 404 ? undefined : res.body;
     },
@@ -109,16 +137,23 @@ export function createRoleAssignmentsApi(
         },
       );
       if (!res.body?.id) {
-        throw new RemoteError("the role assignment was accepted but not returned", { code: "AZURE_BAD_RESPONSE", remote: "azure" });
+        throw new RemoteError("the role assignment was accepted but not returned", {
+          code: "AZURE_BAD_RESPONSE",
+          remote: "azure",
+        });
       }
       return toInfo(res.body);
     },
     async deleteRoleAssignment(id) {
-      await armHttp.request("DELETE", `${arm.baseUrl}${id}`, { query: q, accept: [204, 404], what: "removing a role assignment" });
+      await armHttp.request("DELETE", `${arm.baseUrl}${id}`, {
+        query: q,
+        accept: [204, 404],
+        what: "removing a role assignment",
+      });
     },
     async canWriteRoleAssignments(scope) {
       const perms = await arm.permissions(scope);
-      return perms === undefined ? true : allows(perms, "Microsoft.Authorization/roleAssignments/write");
+      return perms === undefined ? true : permitted(perms, "Microsoft.Authorization/roleAssignments/write");
     },
   };
 }

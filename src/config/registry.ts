@@ -181,6 +181,16 @@ export const inputs: readonly InputDef[] = [
     prompt: "Azure portal URL",
   },
   {
+    key: "azure.endpoints.graph",
+    flag: "--azure-graph-url",
+    env: "AZURE_GRAPH_URL",
+    type: "string",
+    group: "azure",
+    description:
+      "Override the cloud's Microsoft Graph endpoint (finds the integration's service principal). With Resource Manager overridden, Graph is called only when this is set.",
+    prompt: "Microsoft Graph endpoint",
+  },
+  {
     key: "azure.tenantId",
     flag: "--tenant-id",
     env: "AZURE_TENANT_ID",

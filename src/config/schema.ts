@@ -70,6 +70,7 @@ export const configSchema = z
             resourceManager: url.optional(),
             logAnalytics: url.optional(),
             portal: url.optional(),
+            graph: url.optional(),
           })
           .strict(),
         tenantId: z.string().regex(patterns.guid).optional(),
