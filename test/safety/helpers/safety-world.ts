@@ -5,6 +5,7 @@
  * Also: a snapshot of every remote object (to prove a bad input changed nothing) and counts of what setup creates.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -59,6 +60,8 @@ export interface SafetyWorld {
   /** Every remote object, as text: equal before and after = nothing changed remotely. */
   snapshot(): string;
   counts(prefix?: string): Counts;
+  /** An ARM call as the deploying principal (what a person in the portal would do). */
+  arm(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +73,8 @@ export interface Counts {
   dcrs: number;
   alertRules: number;
   roleAssignments: number;
+  /** Assignments whose principal no longer exists (a deleted workflow's identity): what Azure shows as "Unknown". */
+  orphanRoleAssignments: number;
   deployments: number;
 }
 
@@ -186,7 +191,8 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
 
   const counts = (prefix = "elastic-sentinel"): Counts => {
     const s = elastic.state;
-    const list = (type: string) => azure.state.list(type);
+    // In the configured resource group only: a look-alike elsewhere is not ours.
+    const list = (type: string) => azure.state.list(type, azure.state.resourceGroupId(RG));
     return {
       connectors: tally(s.connectors().map((c) => c.id).filter((id) => id.startsWith(prefix))),
       rules: tally(
@@ -196,18 +202,51 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
           .filter((id) => id.startsWith(prefix)),
       ),
       caseConfigurations: s.caseConfigurations().length,
-      workflows: tally(list("Microsoft.Logic/workflows").map((r) => r.name)),
-      dcrs: list("Microsoft.Insights/dataCollectionRules").length,
-      alertRules: azure.state.listAlertRules().length,
-      roleAssignments: azure.state.roleAssignments.filter((r) => r.principalId !== azure.principalId).length,
+      workflows: tally(list("Microsoft.Logic/workflows").map((r) => r.name).filter((n) => n.startsWith(`${prefix}-`))),
+      dcrs: list("Microsoft.Insights/dataCollectionRules").filter((r) => r.name.startsWith(`${prefix}-`)).length,
+      alertRules: azure.state
+        .listAlertRules()
+        .filter((r) => String((r.properties as { displayName?: string }).displayName ?? "").includes(`(${prefix})`)).length,
+      // Assignments held by the managed identities of our workflows.
+      roleAssignments: azure.state.roleAssignments.filter((r) =>
+        String(azure.state.principals.get(r.principalId)?.managedIdentityOf ?? "")
+          .toLowerCase()
+          .includes(`/workflows/${prefix}-`),
+      ).length,
+      orphanRoleAssignments: azure.state.roleAssignments.filter((r) => !azure.state.principals.has(r.principalId)).length,
       deployments: list("Microsoft.Resources/deployments").length,
     };
+  };
+
+  const arm = async (method: string, path: string, body?: unknown) => {
+    const token = await azure.credential.getToken("https://management.azure.com/.default");
+    const url = new URL(path, azure.endpoints.resourceManager);
+    return new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          ca: azure.caCert,
+          headers: { authorization: `Bearer ${token!.token}`, "content-type": "application/json" },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (c: string) => {
+            text += c;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
   };
 
   return {
     azure,
     elastic,
     speed,
+    arm,
     inputs,
     secretEnv,
     dir,
