@@ -1,6 +1,7 @@
 /**
  * The demo's world: the Azure and the Kibana/Elasticsearch sandboxes on one fast clock, with a resource
- * group and a Sentinel workspace already there, and the configuration that points our CLI at them.
+ * group, a Sentinel workspace and an app registration for the way back (Sentinel → Elastic) already there,
+ * Fleet set up in Kibana, and the configuration that points our CLI at them.
  */
 import type { SandboxClock } from "../sandbox/common/clock.js";
 
@@ -8,6 +9,8 @@ export const DEMO = {
   resourceGroup: "rg-sentinel-elastic-demo",
   location: "westeurope",
   workspace: "sentinel-demo",
+  /** Display name of the app registration the way back's integration signs in with. */
+  integrationApp: "sentinel-elastic-demo-integration",
   space: "default",
   /** Sandbox minutes per real second: a 5-minute rule interval takes 5 s. */
   speed: 60,
@@ -28,20 +31,36 @@ export interface DemoWorld {
 }
 
 export async function startDemoWorld(options: { speed?: number } = {}): Promise<DemoWorld> {
+  const { randomBytes, randomUUID } = await import("node:crypto");
   const { createClock } = await import("../sandbox/common/clock.js");
   const { startAzureSandbox } = await import("../sandbox/azure/index.js");
   const { startElasticSandbox } = await import("../sandbox/elastic/index.js");
   const clock = createClock({ mode: "scaled", speed: options.speed ?? DEMO.speed });
+  // The app registration the microsoft_sentinel integration signs in with (the way back): a sandbox-only
+  // client id and secret, made fresh for each run.
+  const integrationApp = {
+    appId: randomUUID(),
+    displayName: DEMO.integrationApp,
+    clientSecret: randomBytes(24).toString("base64url"),
+  };
   const azure = await startAzureSandbox({
     clock,
     resourceGroups: [{ name: DEMO.resourceGroup, location: DEMO.location }],
     workspaces: [{ name: DEMO.workspace, resourceGroup: DEMO.resourceGroup, location: DEMO.location, sentinel: true }],
     ingestionLatencyMs: DEMO.ingestionLatencyMs,
     roleAssignmentDelayMs: DEMO.roleAssignmentDelayMs,
+    servicePrincipals: [integrationApp],
   });
   let elastic: DemoWorld["elastic"];
   try {
-    elastic = await startElasticSandbox({ clock, kibanaVersion: "9.2.0", license: "platinum", extraCaCerts: [azure.caCert] });
+    elastic = await startElasticSandbox({
+      clock,
+      kibanaVersion: "9.2.0",
+      license: "platinum",
+      extraCaCerts: [azure.caCert],
+      // Fleet set up (no missing requirements), for the way back's package and policies.
+      fleet: {},
+    });
   } catch (error) {
     await azure.stop();
     clock.stop();
@@ -58,15 +77,18 @@ export async function startDemoWorld(options: { speed?: number } = {}): Promise<
     "azure.endpoints.resourceManager": azure.endpoints.resourceManager,
     "azure.endpoints.logAnalytics": azure.endpoints.logAnalytics,
     "azure.endpoints.portal": azure.endpoints.portal,
+    "azure.endpoints.graph": azure.endpoints.graph,
     "sentinel.workspaceName": DEMO.workspace,
     "sentinel.resourceGroup": DEMO.resourceGroup,
+    "features.sentinelToElastic": true,
+    "sentinelToElastic.clientId": integrationApp.appId,
   };
   return {
     clock,
     azure,
     elastic,
     inputs,
-    secretEnv: { ELASTIC_API_KEY: elastic.apiKey },
+    secretEnv: { ELASTIC_API_KEY: elastic.apiKey, SENTINEL_TO_ELASTIC_CLIENT_SECRET: integrationApp.clientSecret },
     async stop() {
       await Promise.allSettled([elastic.stop(), azure.stop()]);
       clock.stop();
