@@ -11,6 +11,7 @@ import { AzureError } from "./errors.js";
 import type { LogicRuntime } from "./logic/index.js";
 import { completeConsent, findConnectionByConsentKey } from "./resources/connections.js";
 import type { ArmEnv } from "./resources/types.js";
+import type { AzureState } from "./state.js";
 import { findWorkflowByKey, triggerQueryParams, workflowSig } from "./resources/workflows.js";
 import { audienceFromScope, TOKEN_LIFETIME_MS, type TokenIssuer } from "./tokens.js";
 
@@ -120,16 +121,22 @@ export function createPortalRouter(env: ArmEnv, deployerId: string): Router {
 }
 
 /**
- * The login endpoint used by the fake `az`: POST /token {resource, session} → a token for the deploying
- * principal, shaped as `az account get-access-token --output json` prints it.
+ * The login endpoint: POST /token {resource, session} for the fake `az` (a token for the deploying principal,
+ * shaped as `az account get-access-token --output json` prints it), and the Microsoft identity platform's
+ * client-credentials grant for app registrations (what the microsoft_sentinel integration signs in with).
  */
 export function createLoginRouter(
   issuer: TokenIssuer,
   session: string,
   principal: { id: string; upn: string },
   subscriptionId: string,
+  apps?: AzureState,
 ): Router {
   const router = createRouter({ onError: (e) => errorResponse(e) });
+  if (apps)
+    router.on("POST", "/:tenant/oauth2/v2.0/token", (req) =>
+      clientCredentials(req.params.tenant!, req.raw, apps, issuer),
+    );
   router.on("POST", "/token", (req) => {
     const body = (req.json() ?? {}) as { resource?: string; session?: string };
     if (!body.session || !same(body.session, session))
@@ -159,4 +166,42 @@ export function createLoginRouter(
     };
   });
   return router;
+}
+
+/**
+ * `POST /{tenant}/oauth2/v2.0/token`, form-encoded `grant_type=client_credentials&client_id&client_secret&scope`
+ * (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow): 200
+ * `{token_type, expires_in, ext_expires_in, access_token}`; errors `{error, error_description, error_codes}` with
+ * AADSTS700016 (unknown app), AADSTS7000215 (wrong secret), AADSTS90002 (unknown tenant).
+ */
+function clientCredentials(tenant: string, raw: Buffer, state: AzureState, issuer: TokenIssuer): SandboxResponse {
+  const form = new URLSearchParams(raw.toString("utf8"));
+  const fail = (status: number, error: string, code: number, description: string): SandboxResponse => ({
+    status,
+    body: { error, error_description: `AADSTS${code}: ${description}`, error_codes: [code] },
+  });
+  if (tenant.toLowerCase() !== issuer.tenantId.toLowerCase())
+    return fail(400, "invalid_request", 90002, `Tenant '${tenant}' not found.`);
+  if (form.get("grant_type") !== "client_credentials")
+    return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+  const clientId = form.get("client_id") ?? "";
+  const app = state.servicePrincipalByAppId(clientId);
+  if (!app)
+    return fail(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`,
+    );
+  if (!state.isClientSecretOf(clientId, form.get("client_secret") ?? ""))
+    return fail(401, "invalid_client", 7000215, "Invalid client secret provided.");
+  const scope = form.get("scope") ?? "";
+  if (!scope.endsWith("/.default"))
+    return fail(400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
+  const { token } = issuer.issue({ audience: audienceFromScope(scope), principalId: app.id, appId: app.appId });
+  const expiresIn = Math.floor(issuer.lifetimeMs / issuer.clock.speed / 1000);
+  return {
+    status: 200,
+    body: { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token },
+  };
 }

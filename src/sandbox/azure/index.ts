@@ -168,7 +168,10 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
   const deployments = createDeploymentsApi(env);
   const session = randomBytes(24).toString("base64url");
   // The login endpoint first: every other endpoint names it in WWW-Authenticate.
-  const login = await listen(certs, createLoginRouter(issuer, session, { id: principalId, upn }, subscriptionId));
+  const login = await listen(
+    certs,
+    createLoginRouter(issuer, session, { id: principalId, upn }, subscriptionId, state),
+  );
   const auth = (audiences: readonly string[]) => ({ issuer, audiences, authority: login.url, tenantId });
 
   const laRouter = createRouter({

@@ -132,4 +132,28 @@ describe("Microsoft Graph in the Azure sandbox", () => {
     expect(r.body.id).toBe(later.id);
     expect(() => sb.state.addServicePrincipal({ appId: later.appId!, displayName: "dup" })).toThrow(/already/);
   });
+
+  it("the app registration signs in with its client secret (client credentials) and its token is its own", async () => {
+    const form = (secret: string, scope = "https://management.azure.com/.default") =>
+      new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: APP_ID,
+        client_secret: secret,
+        scope,
+      }).toString();
+    const url = `${sb.endpoints.login}/${sb.tenantId}/oauth2/v2.0/token`;
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+    const wrong = await call(sb, "POST", url, { raw: form("not-it"), headers });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: "invalid_client", error_codes: [7000215] });
+    const ok = await call(sb, "POST", url, { raw: form("x-secret", "https://graph.microsoft.com/.default"), headers });
+    expect(ok.status).toBe(200);
+    expect(ok.body.token_type).toBe("Bearer");
+    const claims = JSON.parse(Buffer.from(ok.body.access_token.split(".")[1], "base64url").toString("utf8"));
+    expect(claims).toMatchObject({ oid: OBJECT_ID, appid: APP_ID, idtyp: "app", aud: "https://graph.microsoft.com" });
+    const r = await call(sb, "GET", `${sb.endpoints.graph}/v1.0/servicePrincipals(appId='${APP_ID}')`, {
+      token: ok.body.access_token,
+    });
+    expect(r.status).toBe(200);
+  });
 });
