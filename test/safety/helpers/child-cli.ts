@@ -75,3 +75,35 @@ export function runChild(w: SafetyWorld, args: string[], o: ChildOptions = {}): 
     });
   });
 }
+
+/** A progress line with ids (GUIDs) masked, so that a boundary found in one world is recognised in another. */
+export const lineShape = (line: string) =>
+  line.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>");
+
+/** The n-th (1-based) line of a shape: "the second «Deleting role assignment <id> …»". */
+export interface Boundary {
+  shape: string;
+  nth: number;
+}
+
+/** Each boundary line of a reference run, in order, as shape + occurrence. */
+export function boundariesOf(lines: string[], pattern: RegExp): Boundary[] {
+  const seen = new Map<string, number>();
+  const out: Boundary[] = [];
+  for (const line of lines) {
+    if (!pattern.test(line)) continue;
+    const shape = lineShape(line);
+    const nth = (seen.get(shape) ?? 0) + 1;
+    seen.set(shape, nth);
+    out.push({ shape, nth });
+  }
+  return out;
+}
+
+/** A `killWhen` that fires at a boundary's n-th occurrence. */
+export function atBoundary(b: Boundary): (line: string) => boolean {
+  let count = 0;
+  return (line) => lineShape(line) === b.shape && ++count === b.nth;
+}
+
+export const describeBoundary = (b: Boundary) => (b.nth > 1 ? `${b.shape} (#${b.nth})` : b.shape);
