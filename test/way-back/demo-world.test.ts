@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WorldCli, ids, startWorldCli } from "../demo/world-cli.js";
-import { PACKAGE_NAME, packagePolicyName, SENTINEL_READER_ROLE } from "../../src/steps/way-back/names.js";
+import {
+  ALERT_TITLE_PREFIX,
+  CASE_LABEL,
+  PACKAGE_NAME,
+  packagePolicyName,
+  SENTINEL_READER_ROLE,
+} from "../../src/steps/way-back/names.js";
 
 let w: WorldCli;
 let secret: string;
@@ -60,8 +66,29 @@ describe("the way back in the demo world", () => {
       "way-back.package-installed": "pass",
       "way-back.role-assignment": "pass",
       "way-back.package-policy": "pass",
+      "way-back.assigned": "pass",
+      "way-back.no-echo": "pass",
     });
   }, 120_000);
+
+  it("the demo's agent carries Sentinel's other incidents into Elastic and drops ours (the echo filter in the policy)", async () => {
+    const sentinel = w.world.azure.state.listIncidents(ids(w.world).ws);
+    const isOurs = (i: (typeof sentinel)[number]) =>
+      (i.properties.labels ?? []).some((l: { labelName: string }) => l.labelName === CASE_LABEL) ||
+      String(i.properties.title).startsWith(ALERT_TITLE_PREFIX);
+    const ours = sentinel.filter(isOurs);
+    const others = sentinel.filter((i) => !isOurs(i));
+    // setup's end-to-end checks made incidents from a case and from an alert; the demo seeded one of the SOC's.
+    expect(ours.length).toBeGreaterThanOrEqual(2);
+    expect(others.length).toBeGreaterThanOrEqual(1);
+    // One more polling interval, so the agent has seen every incident above.
+    await w.world.clock.advance(6 * 60_000);
+    const indexed = w.world.elastic.state
+      .documents("logs-microsoft_sentinel.incident-*")
+      .map((d) => (d as { microsoft_sentinel: { incident: { id: string } } }).microsoft_sentinel.incident.id);
+    for (const o of others) expect(indexed).toContain(o.id);
+    for (const o of ours) expect(indexed).not.toContain(o.id);
+  }, 60_000);
 
   it("a second plan finds nothing to change on the way back", async () => {
     const r = await w.run(["plan", "--json"]);
