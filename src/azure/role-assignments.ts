@@ -11,7 +11,7 @@
  *   `{properties: {roleDefinitionId, principalId, principalType, description}}`; `DELETE` the same URL.
  *   Role assignments take no tags, so ours say who made them in `description`.
  */
-import { RemoteError, SentinelElasticError } from "../errors.js";
+import { InputError, RemoteError } from "../errors.js";
 import { apiVersions, type ArmApi } from "./arm.js";
 import type { HttpClient } from "./pipeline.js";
 
@@ -88,12 +88,19 @@ export function createRoleAssignmentsApi(
     async findServicePrincipalByAppId(appId) {
       if (!graphHttp || !graphEndpoint) {
         // Resource Manager is overridden (a proxy, the sandbox) and Graph is not: its tokens stay off the public Graph.
-        throw new SentinelElasticError(
+        throw new InputError(
           "Microsoft Graph is not called: Resource Manager is overridden and no Graph endpoint is set",
           {
             code: "AZURE_GRAPH_UNAVAILABLE",
             suggestion:
               "Set the Graph endpoint that belongs with this Resource Manager: --azure-graph-url, AZURE_GRAPH_URL or azure.endpoints.graph.",
+            problems: [
+              {
+                key: "azure.endpoints.graph",
+                message: "needed to find the app registration's service principal when Resource Manager is overridden",
+                where: "--azure-graph-url, AZURE_GRAPH_URL or azure.endpoints.graph in the config file",
+              },
+            ],
           },
         );
       }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createAzureClients } from "../../src/azure/client.js";
 import type { ResolvedConfig } from "../../src/config/schema.js";
 import type { StepContext } from "../../src/engine/types.js";
-import { AuthError, exitCodeOf, PreconditionError } from "../../src/errors.js";
+import { AuthError, exitCodeOf, InputError, PreconditionError } from "../../src/errors.js";
 import { type AzureSandbox, startAzureSandbox } from "../../src/sandbox/azure/index.js";
 import { createClock } from "../../src/sandbox/common/clock.js";
 import { wayBackSteps, wayBackTeardownSteps } from "../../src/steps/way-back/index.js";
@@ -128,11 +128,13 @@ describe("way-back role assignment against the Azure sandbox, through the Azure 
     expect(ours(sb)).toEqual([]);
   });
 
-  it("with Resource Manager overridden and no Graph endpoint, Graph is not called (AZURE_GRAPH_UNAVAILABLE)", async () => {
+  it("with Resource Manager overridden and no Graph endpoint, Graph is not called (AZURE_GRAPH_UNAVAILABLE, exit 3)", async () => {
     const { ctx } = await world({ graph: false });
     const e = await planError(ctx);
     expect(e).toMatchObject({ code: "AZURE_GRAPH_UNAVAILABLE" });
     expect((e as { suggestion?: string }).suggestion).toContain("--azure-graph-url");
+    expect(e).toBeInstanceOf(InputError);
+    expect(exitCodeOf(e)).toBe(3);
   });
 
   it("teardown removes our assignment, and a second teardown finds nothing to remove", async () => {
