@@ -80,8 +80,18 @@ describe("what a stopped setup says", () => {
   });
 
   it.fails("after any change, a stop lists what was done and not done and says that running setup again continues", () => {
-    const dishonest = stops.filter((s) => /^Applying /m.test(s.stderr) && !(/Done: /.test(s.stderr) && /run (setup )?again|re-run/i.test(s.stderr)));
-    expect(dishonest.map((s) => `seed ${s.seed}: exit ${s.code}: ${s.stderr.split("\n").filter((l) => l.startsWith("Error")).join(" ")}`)).toEqual([]);
+    const dishonest = stops.filter(
+      (s) => /^Applying /m.test(s.stderr) && !(/Done: /.test(s.stderr) && /run (setup )?again|re-run/i.test(s.stderr)),
+    );
+    expect(
+      dishonest.map(
+        (s) =>
+          `seed ${s.seed}: exit ${s.code}: ${s.stderr
+            .split("\n")
+            .filter((l) => l.startsWith("Error"))
+            .join(" ")}`,
+      ),
+    ).toEqual([]);
   });
 });
 

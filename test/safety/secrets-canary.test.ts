@@ -97,7 +97,11 @@ describe("no secret is printed or written", () => {
 
   it("secrets given as flags are refused without being echoed", async () => {
     const a = await run("api key flag", ["setup", "--api-key", FIXED.flagApiKey, "--json", "--debug"], "apiKey");
-    const b = await run("client secret flag", ["plan", `--client-secret=${FIXED.flagClientSecret}`, "--debug"], "apiKey");
+    const b = await run(
+      "client secret flag",
+      ["plan", `--client-secret=${FIXED.flagClientSecret}`, "--debug"],
+      "apiKey",
+    );
     expect([a.code, b.code]).toEqual([3, 3]);
   }, 60_000);
 

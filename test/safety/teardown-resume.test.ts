@@ -30,7 +30,10 @@ async function expectFinished(w: SafetyWorld, context: string) {
   expectNothingLeft(w, undefined, context);
   const again = await w.run(["teardown", "--dry-run", "--json"]);
   const doc = JSON.parse(again.stdout) as { plan: { action: string }[] };
-  expect(doc.plan.filter((p) => p.action !== "no-op"), context).toEqual([]);
+  expect(
+    doc.plan.filter((p) => p.action !== "no-op"),
+    context,
+  ).toEqual([]);
 }
 
 async function discoverBoundaries(): Promise<Boundary[]> {
@@ -49,7 +52,11 @@ async function discoverBoundaries(): Promise<Boundary[]> {
 
 const boundaries = await discoverBoundaries();
 const scenarios = [
-  ["SIGINT", describeBoundary(boundaries.find((b) => b.shape.startsWith("Applying "))!), boundaries.find((b) => b.shape.startsWith("Applying "))!] as const,
+  [
+    "SIGINT",
+    describeBoundary(boundaries.find((b) => b.shape.startsWith("Applying "))!),
+    boundaries.find((b) => b.shape.startsWith("Applying "))!,
+  ] as const,
   ...boundaries.map((b) => ["SIGKILL", describeBoundary(b), b] as const),
 ];
 

@@ -34,7 +34,8 @@ const workflowBody = (tags: Record<string, string> = {}) => ({
   properties: {
     state: "Enabled",
     definition: {
-      $schema: "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
+      $schema:
+        "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
       contentVersion: "1.0.0.0",
       triggers: { manual: { type: "Request", kind: "Http", inputs: { schema: {} } } },
       actions: {},
@@ -126,10 +127,13 @@ describe("teardown touches only its own prefix", () => {
     expect(r.code, r.stderr).toBe(0);
     expectNothingLeft(w, OTHER, r.stderr);
     expect(foreign()).toBe(foreignBefore);
-    expect(w.azure.state.getTable(
-      `/subscriptions/${w.azure.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/soc-ws`,
-      "ElasticAlerts_CL",
-    ), "the alerts table stays without --delete-data").toBeDefined();
+    expect(
+      w.azure.state.getTable(
+        `/subscriptions/${w.azure.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/soc-ws`,
+        "ElasticAlerts_CL",
+      ),
+      "the alerts table stays without --delete-data",
+    ).toBeDefined();
   }, 120_000);
 });
 
@@ -142,7 +146,8 @@ describe("case settings and a moved resource group", () => {
     await v?.stop();
   });
 
-  const caseConfiguration = () => v.elastic.state.caseConfigurations()[0] as { connector?: { id?: string } } | undefined;
+  const caseConfiguration = () =>
+    v.elastic.state.caseConfigurations()[0] as { connector?: { id?: string } } | undefined;
 
   // Known bug: src/teardown/kibana.ts kibanaCaseSettingsTeardown always sets the default case connector to `none`,
   // and src/steps/kibana/case-settings.ts records nowhere which connector it replaced, so teardown cannot put back

@@ -25,7 +25,23 @@ export function expectExactlyOneOfEach(w: SafetyWorld, context = "", prefix = PR
 export function expectNothingLeft(w: SafetyWorld, prefix = PREFIX, context = "") {
   const c = w.counts(prefix);
   expect(
-    { connectors: c.connectors, rules: c.rules, workflows: c.workflows, dcrs: c.dcrs, alertRules: c.alertRules, roleAssignments: c.roleAssignments, orphanRoleAssignments: c.orphanRoleAssignments },
+    {
+      connectors: c.connectors,
+      rules: c.rules,
+      workflows: c.workflows,
+      dcrs: c.dcrs,
+      alertRules: c.alertRules,
+      roleAssignments: c.roleAssignments,
+      orphanRoleAssignments: c.orphanRoleAssignments,
+    },
     context,
-  ).toEqual({ connectors: {}, rules: {}, workflows: {}, dcrs: 0, alertRules: 0, roleAssignments: 0, orphanRoleAssignments: 0 });
+  ).toEqual({
+    connectors: {},
+    rules: {},
+    workflows: {},
+    dcrs: 0,
+    alertRules: 0,
+    roleAssignments: 0,
+    orphanRoleAssignments: 0,
+  });
 }

@@ -73,7 +73,8 @@ export function scanFiles(paths: string[], canaries: Record<string, string>): Le
   // Files are checked for the named canaries only: other programs' files may hold their own tokens.
   const leaks: Leak[] = [];
   for (const [where, text] of Object.entries(texts)) {
-    for (const [name, value] of Object.entries(canaries)) if (value && text.includes(value)) leaks.push({ canary: name, where });
+    for (const [name, value] of Object.entries(canaries))
+      if (value && text.includes(value)) leaks.push({ canary: name, where });
   }
   return leaks;
 }

@@ -194,7 +194,12 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
     // In the configured resource group only: a look-alike elsewhere is not ours.
     const list = (type: string) => azure.state.list(type, azure.state.resourceGroupId(RG));
     return {
-      connectors: tally(s.connectors().map((c) => c.id).filter((id) => id.startsWith(prefix))),
+      connectors: tally(
+        s
+          .connectors()
+          .map((c) => c.id)
+          .filter((id) => id.startsWith(prefix)),
+      ),
       rules: tally(
         s
           .rules()
@@ -202,18 +207,24 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
           .filter((id) => id.startsWith(prefix)),
       ),
       caseConfigurations: s.caseConfigurations().length,
-      workflows: tally(list("Microsoft.Logic/workflows").map((r) => r.name).filter((n) => n.startsWith(`${prefix}-`))),
+      workflows: tally(
+        list("Microsoft.Logic/workflows")
+          .map((r) => r.name)
+          .filter((n) => n.startsWith(`${prefix}-`)),
+      ),
       dcrs: list("Microsoft.Insights/dataCollectionRules").filter((r) => r.name.startsWith(`${prefix}-`)).length,
       alertRules: azure.state
         .listAlertRules()
-        .filter((r) => String((r.properties as { displayName?: string }).displayName ?? "").includes(`(${prefix})`)).length,
+        .filter((r) => String((r.properties as { displayName?: string }).displayName ?? "").includes(`(${prefix})`))
+        .length,
       // Assignments held by the managed identities of our workflows.
       roleAssignments: azure.state.roleAssignments.filter((r) =>
         String(azure.state.principals.get(r.principalId)?.managedIdentityOf ?? "")
           .toLowerCase()
           .includes(`/workflows/${prefix}-`),
       ).length,
-      orphanRoleAssignments: azure.state.roleAssignments.filter((r) => !azure.state.principals.has(r.principalId)).length,
+      orphanRoleAssignments: azure.state.roleAssignments.filter((r) => !azure.state.principals.has(r.principalId))
+        .length,
       deployments: list("Microsoft.Resources/deployments").length,
     };
   };
