@@ -1,6 +1,8 @@
 /**
  * `demo`: start the sandboxes in-process, run `setup` non-interactively against them (it plans, applies and
- * then verifies both paths end to end, the full alert path included), print everything, stop the sandboxes.
+ * then verifies both paths end to end, the full alert path included, and the way back: Sentinel incidents into
+ * Elastic through the microsoft_sentinel integration, run agentless by the demo's stand-in agent), print
+ * everything, stop the sandboxes.
  * `--keep` leaves them running and writes a ready config file and an env file so that another shell can try
  * `setup` (interactive), `verify` and `teardown` against them.
  */
