@@ -1,12 +1,14 @@
 /**
  * Secrets canary (issue 9): `setup`, `plan`, `verify`, `teardown` and `demo` run with distinctive values for every
- * secret — an API key and a password registered in the Elastic sandbox, client secrets in the environment and
+ * secret — an API key and a password registered in the Elastic sandbox, the way back's client secret (registered
+ * with an app registration in the Azure sandbox and sent into the Fleet package policy), client secrets in the environment and
  * given (wrongly) as flags, and the Logic Apps callback URLs' `sig` values read from the Azure sandbox — and
  * everything printed (stdout, stderr, --json, --debug) and every file written is scanned: zero occurrences.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workflowSig } from "../../src/sandbox/azure/resources/workflows.js";
 import { requireBuiltCli } from "../helpers/built-cli.js";
@@ -58,7 +60,7 @@ function readSigs() {
 }
 
 beforeAll(async () => {
-  w = await startSafetyWorld();
+  w = await startSafetyWorld({ wayBack: { clientSecret: FIXED.integrationClientSecret } });
   w.elastic.state.addUser({ username: CANARY_USER, password: FIXED.password, superuser: true });
   const key = w.elastic.state.createApiKey({ name: "canary", owner: CANARY_USER });
   canaries.apiKey = key.encoded;
@@ -75,6 +77,10 @@ describe("no secret is printed or written", () => {
     const r = await run("setup", ["setup", "--yes", "--non-interactive", "--json", "--debug"], "apiKey");
     expect(r.code, r.stderr).toBe(0);
     readSigs();
+    // The canaries were in play: the client secret reached the Fleet package policy (where it belongs).
+    expect(inspect(w.elastic.fleet.state, { depth: 12, maxStringLength: null })).toContain(
+      FIXED.integrationClientSecret,
+    );
     expect(Object.keys(canaries).filter((k) => k.startsWith("sig of ")).length).toBe(3);
   }, 180_000);
 

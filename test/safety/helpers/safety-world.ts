@@ -15,6 +15,7 @@ import { startAzureSandbox } from "../../../src/sandbox/azure/index.js";
 import { startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
 import type { LicenseType } from "../../../src/sandbox/elastic/index.js";
 import { demoClock, nest } from "../../../src/demo/run-demo.js";
+import { startSentinelAgent } from "../../../src/demo/sandboxes.js";
 import { type CliRun, runCliInProcess } from "../../helpers/run-cli.js";
 
 export const RG = "rg-soc";
@@ -31,6 +32,11 @@ export interface SafetyWorldOptions {
   deployerRoles?: string[];
   faults?: FaultOptions;
   roleAssignmentDelayMs?: number;
+  /**
+   * The way back (Sentinel → Elastic): an app registration with this client secret in the Azure sandbox, Fleet
+   * set up, Graph pointed at the sandbox, features.sentinelToElastic on (agentless), and the demo's stand-in agent.
+   */
+  wayBack?: { clientSecret: string };
 }
 
 export type Azure = Awaited<ReturnType<typeof startAzureSandbox>>;
@@ -93,6 +99,13 @@ const tally = (names: string[]) =>
 export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promise<SafetyWorld> {
   const speed = options.speed ?? 120;
   const clock = createClock({ mode: "scaled", speed });
+  const app = options.wayBack
+    ? {
+        appId: "6f1e8a52-3b7c-4d0e-9a41-2c5d7e9f0b13",
+        displayName: "sentinel-elastic integration",
+        clientSecret: options.wayBack.clientSecret,
+      }
+    : undefined;
   const azure = await startAzureSandbox({
     clock,
     resourceGroups: [
@@ -106,6 +119,7 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
     deployerRoles: options.deployerRoles,
     roleAssignmentDelayMs: options.roleAssignmentDelayMs ?? 60_000,
     faults: options.faults,
+    servicePrincipals: app ? [app] : undefined,
   });
   let elastic: Elastic;
   try {
@@ -115,6 +129,7 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
       license: options.license ?? "platinum",
       extraCaCerts: [azure.caCert],
       faults: options.faults,
+      ...(app ? { fleet: {} } : {}),
     });
   } catch (error) {
     await azure.stop();
@@ -136,7 +151,17 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
     "sentinel.workspaceName": WS,
     "sentinel.resourceGroup": RG,
   };
-  const secretEnv = { ELASTIC_API_KEY: elastic.apiKey };
+  if (app) {
+    Object.assign(inputs, {
+      "azure.endpoints.graph": azure.endpoints.graph,
+      "features.sentinelToElastic": true,
+      "sentinelToElastic.clientId": app.appId,
+      "sentinelToElastic.agentPolicyId": "agentless",
+    });
+  }
+  const stopAgent = app ? startSentinelAgent({ azure, elastic, clock }) : () => {};
+  const secretEnv: Record<string, string> = { ELASTIC_API_KEY: elastic.apiKey };
+  if (app) secretEnv.SENTINEL_TO_ELASTIC_CLIENT_SECRET = app.clientSecret;
   let runs = 0;
 
   /** Writes the run's config file; returns the `--config FILE` arguments (none with `noConfig`). */
@@ -267,6 +292,7 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
     snapshot,
     counts,
     async stop() {
+      stopAgent();
       await Promise.allSettled([elastic.stop(), azure.stop()]);
       clock.stop();
       rmSync(dir, { recursive: true, force: true });
