@@ -36,6 +36,11 @@ export const patterns = {
 } as const;
 
 const url = z.url({ protocol: /^https?$/ });
+// Azure endpoints carry bearer tokens: @azure/core-rest-pipeline refuses to send them over plain http
+// ("Bearer token authentication is not permitted for non-TLS protected (non-https) URLs"), so say so at input time.
+const httpsUrl = url.refine((v) => v.toLowerCase().startsWith("https://"), {
+  message: "must be an https:// URL (Azure sends its tokens only over HTTPS)",
+});
 
 export {
   azureClouds,
@@ -67,10 +72,10 @@ export const configSchema = z
         cloud: z.enum(azureClouds),
         endpoints: z
           .object({
-            resourceManager: url.optional(),
-            logAnalytics: url.optional(),
+            resourceManager: httpsUrl.optional(),
+            logAnalytics: httpsUrl.optional(),
             portal: url.optional(),
-            graph: url.optional(),
+            graph: httpsUrl.optional(),
           })
           .strict(),
         tenantId: z.string().regex(patterns.guid).optional(),
