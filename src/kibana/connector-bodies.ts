@@ -98,3 +98,50 @@ export function buildAlertConnectorBody(i: AlertConnectorInputs): ConnectorBody 
     secrets,
   };
 }
+
+/**
+ * Where setup remembers which default case connector it replaced, so that teardown can put it back (issue 9).
+ * There is no local state file by design (a re-run from another machine must know it too), and the case
+ * settings themselves have no free field, so it is kept on the one remote object we own that lives exactly as
+ * long as our case settings do: our own case connector. `.cases-webhook` config keys are strict (unknown keys
+ * are a 400, kibana-facts.md §0.3) but `headers` is a free string→string record, sent only to our own case-sync
+ * Logic App, which ignores it. The value is the JSON `{id,name,type}` of the replaced connector, ASCII-only
+ * (non-ASCII escaped as \uXXXX) so it is a valid HTTP header value. It is not a secret and changes nothing in
+ * how the connector works; the case connector step keeps it on updates and never counts it as drift.
+ */
+export const REPLACED_CONNECTOR_HEADER = "X-Sentinel-Elastic-Replaced-Connector";
+
+export interface ReplacedConnector {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export function encodeReplacedConnector(r: ReplacedConnector): string {
+  return JSON.stringify({ id: r.id, name: r.name, type: r.type }).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** The replaced connector recorded in a connector's config.headers, if any (a malformed value counts as none). */
+export function readReplacedConnector(config: Record<string, unknown> | undefined): ReplacedConnector | undefined {
+  const headers = config?.headers as Record<string, unknown> | null | undefined;
+  const raw = headers?.[REPLACED_CONNECTOR_HEADER];
+  if (typeof raw !== "string") return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<ReplacedConnector>;
+    if (typeof v.id !== "string" || !v.id) return undefined;
+    return { id: v.id, name: typeof v.name === "string" ? v.name : v.id, type: typeof v.type === "string" ? v.type : "" };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `body` with the marker set (or removed when `replaced` is undefined); other headers untouched. */
+export function withReplacedConnector(body: ConnectorBody, replaced: ReplacedConnector | undefined): ConnectorBody {
+  const headers = { ...((body.config.headers as Record<string, string> | null | undefined) ?? {}) };
+  delete headers[REPLACED_CONNECTOR_HEADER];
+  if (replaced) headers[REPLACED_CONNECTOR_HEADER] = encodeReplacedConnector(replaced);
+  return { ...body, config: { ...body.config, headers } };
+}

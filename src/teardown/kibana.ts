@@ -4,7 +4,8 @@
  * the case settings before the case connector. Only objects with our deterministic ids are touched.
  */
 import type { Change, Check, Step, StepContext } from "../engine/types.js";
-import { CASES_WEBHOOK } from "../kibana/connector-bodies.js";
+import type { CaseConnectorRef } from "../kibana/cases-configure.js";
+import { CASES_WEBHOOK, readReplacedConnector } from "../kibana/connector-bodies.js";
 import { names } from "../kibana/rule-body.js";
 
 const CASES_OWNER = "securitySolution";
@@ -72,6 +73,33 @@ export const kibanaAlertConnectorTeardown: Step = {
   },
 };
 
+type Kibana = Awaited<ReturnType<Ctx["clients"]["kibana"]>>;
+
+/**
+ * What the default case connector goes back to: the one setup replaced, as recorded on our own case connector
+ * (connector-bodies.ts REPLACED_CONNECTOR_HEADER), when it still exists — with its current name and type —
+ * else none (and why).
+ */
+async function restoreTarget(k: Kibana, prefix: string): Promise<{ connector: CaseConnectorRef; why: string }> {
+  const ours = await k.getConnector(names(prefix).caseConnectorId);
+  const replaced = readReplacedConnector(ours?.config);
+  if (!replaced) {
+    return { connector: { ...NONE_CONNECTOR }, why: "setup found no default case connector: set it back to none" };
+  }
+  const theirs = await k.getConnector(replaced.id);
+  if (!theirs) {
+    return {
+      connector: { ...NONE_CONNECTOR },
+      why: `setup replaced '${replaced.name}' (${replaced.id}), which no longer exists: set the default to none`,
+    };
+  }
+  return {
+    // Case settings hold no connector fields (`fields: null`), whatever the connector type (kibana-facts.md §2).
+    connector: { id: theirs.id, name: theirs.name, type: theirs.connector_type_id, fields: null },
+    why: `put back '${theirs.name}' (${theirs.id}), the default case connector setup replaced`,
+  };
+}
+
 export const kibanaCaseSettingsTeardown: Step = {
   id: "teardown-kibana-case-settings",
   title: "Kibana case settings",
@@ -84,12 +112,13 @@ export const kibanaCaseSettingsTeardown: Step = {
     const base = { step: this.id, target: "kibana" as const, resource: "case settings", name: k.space };
     if (!current || current.connector?.id !== ours)
       return [{ ...base, action: "no-op" as const, reason: "the default case connector is not ours" }];
+    const { connector, why } = await restoreTarget(k, ctx.config.naming.prefix);
     return [
       {
         ...base,
         action: "update" as const,
-        reason: "our connector is the default: set the default back to none before deleting it",
-        diff: [{ field: "connector", from: ours, to: "none" }],
+        reason: `our connector is the default: ${why} before deleting ours`,
+        diff: [{ field: "connector", from: ours, to: connector.id }],
         destructive: true,
       },
     ];
@@ -99,7 +128,9 @@ export const kibanaCaseSettingsTeardown: Step = {
     const k = await ctx.clients.kibana();
     const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
     if (!current || current.connector?.id !== names(ctx.config.naming.prefix).caseConnectorId) return;
-    await k.patchCaseConfiguration(current.id, { version: current.version, connector: { ...NONE_CONNECTOR } });
+    // Resolved again: the replaced connector may have been deleted since the plan.
+    const { connector } = await restoreTarget(k, ctx.config.naming.prefix);
+    await k.patchCaseConfiguration(current.id, { version: current.version, connector });
   },
   async verify(ctx) {
     return remainingCheck(this, await this.plan(ctx));

@@ -149,10 +149,9 @@ describe("case settings and a moved resource group", () => {
   const caseConfiguration = () =>
     v.elastic.state.caseConfigurations()[0] as { connector?: { id?: string } } | undefined;
 
-  // Known bug: src/teardown/kibana.ts kibanaCaseSettingsTeardown always sets the default case connector to `none`,
-  // and src/steps/kibana/case-settings.ts records nowhere which connector it replaced, so teardown cannot put back
-  // the team's own default as issue 9 asks ("case settings back to what they were when setup found them").
-  it.fails("teardown puts back the default case connector that setup found", async () => {
+  // Issue 9: "case settings back to what they were when setup found them". Setup records the connector it replaced
+  // on our own case connector (a header, connector-bodies.ts); teardown reads it and puts that connector back.
+  it("teardown puts back the default case connector that setup found", async () => {
     const auth = { authorization: `ApiKey ${v.elastic.apiKey}`, "kbn-xsrf": "true" };
     const team = await axios.post(
       `${v.elastic.kibanaUrl}/api/actions/connector/team-cases`,

@@ -3,7 +3,14 @@
  * (docs/contracts.md). Exists only with features.caseSync.
  */
 import type { Step } from "../../engine/types.js";
-import { buildCaseConnectorBody, CASE_CONNECTOR_URL_FIELDS, CASES_WEBHOOK } from "../../kibana/connector-bodies.js";
+import {
+  buildCaseConnectorBody,
+  CASE_CONNECTOR_URL_FIELDS,
+  CASES_WEBHOOK,
+  type ReplacedConnector,
+  readReplacedConnector,
+  withReplacedConnector,
+} from "../../kibana/connector-bodies.js";
 import { names } from "../../kibana/rule-body.js";
 import { portalUrl, workspaceRef } from "../../kibana/sentinel-portal.js";
 import {
@@ -15,7 +22,7 @@ import {
 } from "./connector-common.js";
 import { CALLBACK_URLS_ID } from "../azure/callback-urls.js";
 import { KIBANA_PREFLIGHT } from "./preflight.js";
-import { stackInfo } from "./stack.js";
+import { type KibanaStepContext, stackInfo } from "./stack.js";
 
 export const KIBANA_CASE_CONNECTOR = "kibana-case-connector";
 
@@ -43,7 +50,30 @@ const spec = (prefix: string): ConnectorSpec => ({
       caseGetUrl: placeholder ? PLACEHOLDER_URL : urls.caseGet!,
     });
   },
+  // The default case connector setup replaced, recorded by the case settings step (connector-bodies.ts):
+  // kept as it is, never drift.
+  carryOver: (existing, desired) => withReplacedConnector(desired, readReplacedConnector(existing.config)),
 });
+
+/**
+ * Records on our case connector which default case connector setup is about to replace (or, with undefined,
+ * that it replaced none), before the case settings change, so that teardown can put it back. The body is
+ * rebuilt in full (an update re-sends everything; the callback URLs are known once our connector was written).
+ */
+export async function recordReplacedConnector(
+  ctx: KibanaStepContext,
+  replaced: ReplacedConnector | undefined,
+): Promise<void> {
+  const s = spec(ctx.config.naming.prefix);
+  const kibana = await ctx.clients.kibana();
+  const existing = await kibana.getConnector(s.id);
+  if (!existing) return;
+  if (JSON.stringify(readReplacedConnector(existing.config)) === JSON.stringify(replaced)) return;
+  const body = s.urlsKnown(ctx)
+    ? await s.build(ctx, false)
+    : { name: existing.name, config: { ...(existing.config ?? {}) }, secrets: {} };
+  await kibana.updateConnector(s.id, withReplacedConnector(body, replaced));
+}
 
 export const caseConnectorStep: Step = {
   id: KIBANA_CASE_CONNECTOR,

@@ -8,7 +8,7 @@ import type { Change, Check, Step } from "../../engine/types.js";
 import type { CaseConfiguration, CaseConnectorRef, ClosureType } from "../../kibana/cases-configure.js";
 import { CASES_WEBHOOK } from "../../kibana/connector-bodies.js";
 import { names } from "../../kibana/rule-body.js";
-import { caseConnectorName, KIBANA_CASE_CONNECTOR } from "./case-connector.js";
+import { caseConnectorName, KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
 import type { FieldDiff, KibanaStepContext } from "./stack.js";
 
 export const KIBANA_CASE_SETTINGS = "kibana-case-settings";
@@ -108,6 +108,15 @@ export async function applyCaseSettings(ctx: KibanaStepContext, changes: Change[
   }
   // Re-read for a fresh version (another user may have saved the settings since the plan).
   const current = (await kibana.getCaseConfigurations(CASES_OWNER))[0];
+  if (current?.connector?.id !== payload.connector.id) {
+    // Remember what we replace (or that it was none) on our own connector BEFORE replacing it, so teardown can
+    // put it back even when this run stops right after (connector-bodies.ts REPLACED_CONNECTOR_HEADER).
+    const found = current?.connector;
+    await recordReplacedConnector(
+      ctx,
+      isNone(found) ? undefined : { id: found!.id, name: found!.name, type: found!.type },
+    );
+  }
   if (!current) {
     await kibana.createCaseConfiguration({
       owner: CASES_OWNER,

@@ -6,7 +6,7 @@
  */
 import type { Change, Check } from "../../engine/types.js";
 import { PreconditionError, type SentinelElasticError } from "../../errors.js";
-import type { ConnectorBody } from "../../kibana/connectors.js";
+import type { Connector, ConnectorBody } from "../../kibana/connectors.js";
 import { registerSecret } from "../../redact.js";
 import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
 
@@ -22,7 +22,15 @@ export interface ConnectorSpec {
   urlsKnown(ctx: KibanaStepContext): boolean;
   /** The desired body; with `placeholderUrls` when the URLs are not known yet (plan only). */
   build(ctx: KibanaStepContext, placeholderUrls: boolean): Promise<ConnectorBody>;
+  /**
+   * What of the existing connector the desired body keeps (e.g. the case connector's replaced-connector marker,
+   * connector-bodies.ts): applied before comparing and before writing, so it is never drift and never lost.
+   */
+  carryOver?(existing: Connector, desired: ConnectorBody): ConnectorBody;
 }
+
+const keep = (spec: ConnectorSpec, existing: Connector | undefined, body: ConnectorBody) =>
+  existing && spec.carryOver ? spec.carryOver(existing, body) : body;
 
 export const PLACEHOLDER_URL = "https://callback-url.invalid/known-after-the-azure-deployment";
 
@@ -41,8 +49,8 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
   registerCallbackSecrets(ctx);
   const kibana = await ctx.clients.kibana();
   const known = spec.urlsKnown(ctx);
-  const desired = await spec.build(ctx, !known);
   const existing = await kibana.getConnector(spec.id);
+  const desired = keep(spec, existing, await spec.build(ctx, !known));
   const base = { step: spec.step, target: "kibana" as const, resource: spec.resource, name: spec.id };
   if (!existing) {
     return [
@@ -106,9 +114,11 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
   }
   registerCallbackSecrets(ctx);
   const kibana = await ctx.clients.kibana();
-  const body = await spec.build(ctx, false);
+  const built = await spec.build(ctx, false);
+  let body = built;
   try {
     const existing = await kibana.getConnector(spec.id);
+    body = keep(spec, existing, built);
     if (!existing) {
       try {
         await kibana.createConnector(spec.id, spec.typeId, body);
@@ -166,7 +176,7 @@ export async function verifyConnector(ctx: KibanaStepContext, spec: ConnectorSpe
     };
   }
   const known = spec.urlsKnown(ctx);
-  const body = await spec.build(ctx, !known);
+  const body = keep(spec, existing, await spec.build(ctx, !known));
   const diff = diffFields(existing.config, body.config, {
     urlFields: spec.urlFields,
     skip: known ? [] : spec.urlFields,
