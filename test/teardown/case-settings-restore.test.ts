@@ -85,7 +85,7 @@ describe("case settings: setup remembers the replaced default, teardown puts it 
     expect(JSON.parse(value!)).toEqual({ id: THEIRS, name: "Équipe ticketing", type: ".cases-webhook" });
     const again = await caseConnectorStep.plan(ctx());
     expect(again.map((c) => c.action)).toEqual(["no-op"]);
-    expect((await caseConnectorStep.verify(ctx()))[0]!.status).toBe("pass");
+    expect((await caseConnectorStep.verify!(ctx()))[0]!.status).toBe("pass");
     // A forced update (the connector drifted) keeps the marker.
     const current = (await kibana.getConnector(OURS))!;
     await kibana.updateConnector(OURS, { name: "renamed by hand", config: current.config!, secrets: {} });
