@@ -172,6 +172,32 @@ export function handleSubscription(
         return { status: 200 };
     }
   }
+  // GET /subscriptions/{sub}/resources: top-level resources of the whole subscription, only those the caller may
+  // read. $filter: `resourceType eq '…'`, `tagName eq '…'`, `tagName eq '…' and tagValue eq '…'` (tags are not
+  // returned with the last one; Resources - List, https://learn.microsoft.com/rest/api/resources/resources/list).
+  if (rest[0] === "resources" && rest.length === 1 && req.method === "GET") {
+    checkResourcesApiVersion(requireApiVersion(req.query));
+    const filter = parseResourcesFilter(req.query.get("$filter"));
+    const value = state
+      .list()
+      .filter(
+        (r) =>
+          r.type !== "Microsoft.Resources/resourceGroups" &&
+          !/\/providers\/.*\/providers\//i.test(r.id) &&
+          r.id.split("/").length === 9 &&
+          filter.match(r) &&
+          state.canPerform(caller.principalId, `${r.type}/read`, r.id),
+      )
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        location: r.location,
+        kind: r.kind,
+        ...(filter.hidesTags ? {} : { tags: r.tags }),
+      }));
+    return { status: 200, body: { value } };
+  }
   if (rest[0] === "resourcegroups" && rest.length === 3 && rest[2] === "resources" && req.method === "GET") {
     checkResourcesApiVersion(requireApiVersion(req.query));
     const id = state.resourceGroupId(decodeURIComponent(segs[3]!));
@@ -189,4 +215,30 @@ export function handleSubscription(
     return { status: 200, body: { value } };
   }
   return undefined;
+}
+
+/** The $filter forms of Resources - List the sandbox knows; anything else is refused as Azure does. */
+function parseResourcesFilter(raw: string | null): { match: (r: ArmResource) => boolean; hidesTags: boolean } {
+  if (!raw) return { match: () => true, hidesTags: false };
+  const q = "'((?:[^']|'')*)'";
+  const unq = (v: string) => v.replace(/''/g, "'");
+  const both = new RegExp(`^\\s*tagName eq ${q} and tagValue eq ${q}\\s*$`, "i").exec(raw);
+  if (both) {
+    const [name, value] = [unq(both[1]!), unq(both[2]!)];
+    // Tag names are case-insensitive in Azure; values are compared as given.
+    const tag = (r: ArmResource) =>
+      Object.entries(r.tags ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    return { match: (r) => tag(r) === value, hidesTags: true };
+  }
+  const nameOnly = new RegExp(`^\\s*tagName eq ${q}\\s*$`, "i").exec(raw);
+  if (nameOnly) {
+    const name = unq(nameOnly[1]!).toLowerCase();
+    return { match: (r) => Object.keys(r.tags ?? {}).some((k) => k.toLowerCase() === name), hidesTags: false };
+  }
+  const type = new RegExp(`^\\s*resourceType eq ${q}\\s*$`, "i").exec(raw);
+  if (type) {
+    const t = unq(type[1]!).toLowerCase();
+    return { match: (r) => r.type.toLowerCase() === t, hidesTags: false };
+  }
+  throw badRequest("InvalidFilterInQueryString", `Invalid $filter '${raw}' specified in the query string.`);
 }
