@@ -131,6 +131,23 @@ export function notKibana(baseUrl: string, what: string, details?: Record<string
   });
 }
 
+/**
+ * https:// to a plain-HTTP port, or a TLS server answering plain HTTP: OpenSSL reports EPROTO with "wrong
+ * version number" (OpenSSL 1.1/3) or "packet length too long"; a server may answer "http request to an https
+ * server" (nginx: "The plain HTTP request was sent to HTTPS port"). Certificate failures never look like this.
+ */
+export function isProtocolMismatch(err: { code?: string; message?: string }): boolean {
+  const message = err.message ?? "";
+  if (/wrong version number|packet length too long|http request to an https server|plain HTTP request/i.test(message)) {
+    return true;
+  }
+  // Other EPROTO texts are TLS negotiation failures (a handshake alert, no shared protocol version or cipher),
+  // not a wrong scheme: they stay on the TLS advice.
+  return (
+    err.code === "EPROTO" && !/alert|handshake|certificate|unsupported protocol|no protocols|cipher/i.test(message)
+  );
+}
+
 /** Node/axios network errors (no HTTP response). */
 export function mapKibanaNetworkError(
   err: { code?: string; message?: string },
@@ -139,6 +156,18 @@ export function mapKibanaNetworkError(
 ) {
   const code = err.code ?? "";
   const where = `${c.method} ${c.path}`;
+  // Checked before the TLS branch: OpenSSL's text for https:// to a plain-HTTP port ("SSL routines:…:wrong
+  // version number", code EPROTO) contains "ssl", and a CA file would not help: the scheme is wrong.
+  if (isProtocolMismatch(err)) {
+    return new InputError(`Kibana at ${c.baseUrl} does not speak ${c.baseUrl.split(":")[0]} on that port.`, {
+      code: "KIBANA_PROTOCOL",
+      cause: err,
+      suggestion: "Check http:// versus https:// in the Kibana URL.",
+      problems: [
+        { key: "elastic.kibanaUrl", message: code || "protocol mismatch", where: "--kibana-url or KIBANA_URL" },
+      ],
+    });
+  }
   if (TLS_CODES.has(code) || /certificate|self[- ]signed|ssl|tls/i.test(err.message ?? "")) {
     return new InputError(`The TLS connection to Kibana at ${c.baseUrl} failed: ${code || err.message}.`, {
       code: "KIBANA_TLS",
@@ -148,13 +177,6 @@ export function mapKibanaNetworkError(
       problems: [
         { key: "elastic.caCertFile", message: code || "TLS error", where: "--elastic-ca-cert or ELASTIC_CA_CERT" },
       ],
-    });
-  }
-  if (code === "EPROTO" || /wrong version number|packet length too long/i.test(err.message ?? "")) {
-    return new InputError(`Kibana at ${c.baseUrl} does not speak ${c.baseUrl.split(":")[0]} on that port.`, {
-      code: "KIBANA_PROTOCOL",
-      cause: err,
-      suggestion: "Check http:// versus https:// in the Kibana URL.",
     });
   }
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "")) {
