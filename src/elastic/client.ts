@@ -8,7 +8,7 @@ import type { ClientOverrides } from "../engine/clients.js";
 import { resolveConnection } from "../kibana/connection.js";
 import { userAgent } from "../kibana/user-agent.js";
 import { describeUrl } from "../redact.js";
-import { mapElasticsearchError } from "./errors.js";
+import { assertElasticsearchHeaders, mapElasticsearchError } from "./errors.js";
 
 export interface HasPrivilegesRequest {
   cluster?: string[];
@@ -102,26 +102,36 @@ export async function createElasticsearchClient(
       throw mapElasticsearchError(e, baseUrl, what, privilege);
     }
   };
+  /** For calls that are safe to repeat: the transport's retries, then ours for 429 and 500 (see retryIdempotent). */
+  const read = <T>(what: string, fn: () => Promise<T>, privilege?: string): Promise<T> =>
+    call(what, () => retryIdempotent(fn), privilege);
   return {
     baseUrl,
     info: () =>
-      call("read the cluster info", async () => {
+      read("read the cluster info", async () => {
         const r = await client.info();
         return { version: r.version.number, clusterName: r.cluster_name };
       }),
     authenticate: () =>
-      call("authenticate", async () => {
-        // A reachability check: fail fast rather than back off through the transport's retries.
-        const r = await client.security.authenticate(undefined, { maxRetries: 0 });
+      read("authenticate", async () => {
+        // A reachability check, but a read like any other: one reset or 503 must not end the run. Timeouts are
+        // not retried (the transport's retryOnTimeout is off), so an unreachable host still fails in one timeout.
+        // With the response headers, so a server that is not Elasticsearch but answers 200 is caught here.
+        const { body: r, headers } = await client.security.authenticate(undefined, {
+          maxRetries: AUTHENTICATE_RETRIES,
+          meta: true,
+        });
+        assertElasticsearchHeaders(baseUrl, headers);
         return { username: r.username, authenticationType: r.authentication_type };
       }),
     hasPrivileges: (body) =>
-      call(
+      read(
         "check privileges",
         async () => (await client.security.hasPrivileges(body as never)) as unknown as HasPrivilegesResponse,
       ),
     createDocument: (index, document, id) =>
-      call(
+      // With an id a repeat is harmless (409 = already there); without one, a repeat could add a second copy.
+      (id ? read : call)(
         `index a document into ${index}`,
         async () => {
           try {
@@ -136,7 +146,7 @@ export async function createElasticsearchClient(
         `the create_doc index privilege on ${index}`,
       ),
     search: (index, query, options = {}) =>
-      call(`search ${index}`, async () => {
+      read(`search ${index}`, async () => {
         const r = await client.search({
           index,
           query: query as never,
@@ -149,4 +159,35 @@ export async function createElasticsearchClient(
       }),
     close: () => client.close(),
   };
+}
+
+/** Connection errors and 502/503/504 are retried by the transport itself; these two statuses are not. */
+const RETRIED_STATUSES = new Set([429, 500]);
+const MAX_RETRIES = 3;
+const AUTHENTICATE_RETRIES = 2;
+const MAX_WAIT_MS = 10_000;
+
+/**
+ * Retries of a call that is safe to repeat, on 429 (honouring Retry-After, capped) and 500, with exponential
+ * backoff and a bound. The official client retries only connection errors and 502/503/504
+ * (@elastic/transport 9, Transport.request); Elasticsearch answers 429 when a thread pool queue is full and
+ * asks the client to back off (es_rejected_execution_exception).
+ */
+export async function retryIdempotent<T>(
+  fn: () => Promise<T>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as { name?: string; meta?: { statusCode?: number; headers?: Record<string, unknown> } };
+      const status = err.meta?.statusCode;
+      if (err.name !== "ResponseError" || status === undefined || !RETRIED_STATUSES.has(status)) throw e;
+      if (attempt >= MAX_RETRIES) throw e;
+      const retryAfter = Number(err.meta?.headers?.["retry-after"]);
+      const wait = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 250 * 2 ** attempt;
+      await sleep(Math.min(wait, MAX_WAIT_MS));
+    }
+  }
 }
