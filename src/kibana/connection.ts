@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import { registerSecret } from "../redact.js";
+import { browserUrlHint, notKibanaBaseUrl } from "./base-url.js";
 import { parseCloudId } from "./cloud-id.js";
 
 export type ElasticAuth = { kind: "apiKey"; apiKey: string } | { kind: "basic"; username: string; password: string };
@@ -80,6 +81,10 @@ export function resolveUrls(elastic: ResolvedConfig["elastic"]): { kibanaUrl: st
       code: "ELASTIC_URL_MISSING",
       problems: missing,
     });
+  }
+  // A page address copied from the browser is known to be wrong before any request (see base-url.ts).
+  if (browserUrlHint(kibanaUrl!)) {
+    throw notKibanaBaseUrl(kibanaUrl!, "its path is a Kibana page (/app/… or /s/<space>), copied from the browser");
   }
   return { kibanaUrl: stripTrailingSlash(kibanaUrl!), elasticsearchUrl: stripTrailingSlash(elasticsearchUrl!) };
 }

@@ -1,4 +1,5 @@
 /** Kibana status, spaces, licensing and alerting health: what preflight reads. */
+import { hasPath, notKibanaBaseUrl } from "./base-url.js";
 import type { KibanaHttp } from "./http.js";
 
 export interface KibanaStatus {
@@ -7,11 +8,25 @@ export interface KibanaStatus {
   status?: { overall?: { level?: string; state?: string } };
 }
 
-/** `GET /api/status`. Unauthenticated callers may get the redacted `{status:{overall:{level}}}`. */
+/**
+ * `GET /api/status`. Unauthenticated callers may get the redacted `{status:{overall:{level}}}`. Every Kibana
+ * serves it at its base URL, so a 404 for a URL with a path means the path is not the base path (a page
+ * address, or a base path that is wrong): an input error, not a remote failure.
+ */
 export async function getStatus(http: KibanaHttp): Promise<KibanaStatus> {
-  return (
-    await http.request<KibanaStatus>({ method: "GET", path: "/api/status", spaceScoped: false, versioned: false })
-  ).body;
+  try {
+    return (
+      await http.request<KibanaStatus>({ method: "GET", path: "/api/status", spaceScoped: false, versioned: false })
+    ).body;
+  } catch (e) {
+    // RemoteError carries `status`; the not-Kibana InputError (no kbn-name header) keeps it in `details`.
+    const err = e as { status?: unknown; details?: { status?: unknown } };
+    const status = err.status ?? err.details?.status;
+    if (status === 404 && hasPath(http.baseUrl)) {
+      throw notKibanaBaseUrl(http.baseUrl, "GET <url>/api/status answered 404");
+    }
+    throw e;
+  }
 }
 
 export interface KibanaSpace {
