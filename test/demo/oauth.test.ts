@@ -39,8 +39,12 @@ describe("setup and verify with an OAuth API connection", () => {
 
   it("after consent, setup completes and ends with both paths verified", async () => {
     expect([200, 302]).toContain(await get(link!.replace(/[.,;)]+$/, ""), w.world.azure.caCert));
-    const conn = w.world.azure.state.getResource(`${ids(w.world).rg}/providers/Microsoft.Web/connections/elastic-sentinel-azuresentinel`);
-    expect((conn?.properties as { statuses?: { status: string }[] }).statuses?.[0]?.status).toBe("Connected");
+    const conn = w.world.azure.state.getResource(
+      `${ids(w.world).rg}/providers/Microsoft.Web/connections/elastic-sentinel-azuresentinel`,
+    );
+    expect((conn?.properties as { statuses?: { status: string }[] } | undefined)?.statuses?.[0]?.status).toBe(
+      "Connected",
+    );
     const r = await w.run(["setup", "--yes", "--non-interactive"]);
     expect(r.stderr).toContain("Both paths work end to end");
     expect(r.code).toBe(0);

@@ -9,7 +9,11 @@ afterEach(() => {
 
 function tty(columns: number) {
   const writes: string[] = [];
-  return { writes, stream: { isTTY: true, columns, write: (s: string) => (writes.push(s), true) } };
+  const write = (s: string) => {
+    writes.push(s);
+    return true;
+  };
+  return { writes, stream: { isTTY: true, columns, write } };
 }
 
 describe("progress on a terminal", () => {
