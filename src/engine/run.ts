@@ -4,10 +4,11 @@
  * plan and apply concurrently. On Ctrl-C (the context's signal) no new step starts; the run reports what was
  * done and what was not, and throws AbortedError (exit 130).
  */
-import { AbortedError, SentinelElasticError, VerificationError } from "../errors.js";
+import { AbortedError, RemoteError, SentinelElasticError, VerificationError } from "../errors.js";
 import { formatChecks, formatPlan, hasChanges } from "../io/format.js";
 import { type GraphResult, runGraph } from "./graph.js";
 import { type ResourceRecord, type RunReport, toPlanEntries } from "./report.js";
+import { isTransientRemoteError, retryOnceIfTransient } from "./transient.js";
 import type { Change, Check, Step, StepContext } from "./types.js";
 
 export interface EngineOptions {
@@ -43,10 +44,15 @@ export function enabledSteps(steps: readonly Step[], ctx: Pick<StepContext, "con
   return steps.filter((s) => s.enabled(ctx.config));
 }
 
+/** Planning and checking change nothing: a stop in them says so (after apply, runSetupEngine says what was applied). */
 function throwIfStopped(result: GraphResult, phase: string, ctx: StepContext): void {
   if (result.failed.length > 0) throw result.failed[0]!.error;
   if (ctx.signal.aborted) throw new AbortedError(`Interrupted while ${phase}; nothing was changed.`);
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const listResources = (rs: ResourceRecord[]) =>
+  rs.map((r) => `${r.action} ${r.resource} ${r.name}`).join("; ") || "nothing";
 
 export async function planSteps(steps: readonly Step[], ctx: StepContext): Promise<Change[]> {
   const byStep = new Map<string, Change[]>();
@@ -131,40 +137,71 @@ export async function applySteps(
   if (result.failed.length === 0 && !ctx.signal.aborted) return;
   const applied = report.resources.filter((r) => r.status === "applied");
   const notApplied = report.resources.filter((r) => r.status === "not-applied" || r.status === "failed");
-  const list = (rs: ResourceRecord[]) => rs.map((r) => `${r.action} ${r.resource} ${r.name}`).join("; ") || "nothing";
-  ctx.io.message("warn", `Done: ${list(applied)}`);
-  ctx.io.message("warn", `Not done: ${list(notApplied)}`);
-  if (result.failed.length > 0) throw result.failed[0]!.error;
+  ctx.io.message("warn", `Done: ${listResources(applied)}`);
+  ctx.io.message("warn", `Not done: ${listResources(notApplied)}`);
+  if (result.failed.length > 0) {
+    // The error below says why; this says what it means for the user: nothing is lost, run again.
+    ctx.io.message(
+      "warn",
+      `Stopped after ${plural(applied.length, "change")} of ${applied.length + notApplied.length}: re-run ${report.command} to continue; it picks up where this run stopped.`,
+    );
+    throw result.failed[0]!.error;
+  }
   throw new AbortedError(
-    `Interrupted: ${applied.length} change${applied.length === 1 ? "" : "s"} applied, ${notApplied.length} not. Re-run setup to continue; it picks up where this run stopped.`,
+    `Interrupted: ${plural(applied.length, "change")} applied, ${notApplied.length} not. Re-run ${report.command} to continue; it picks up where this run stopped.`,
   );
 }
 
+/** A configuration check that could not run because a remote failed transiently (after the retries). */
+export interface UnreachableCheck {
+  check: Check;
+  error: RemoteError;
+}
+
+export interface CheckResult {
+  checks: Check[];
+  /** The failed checks that failed on a transient remote error, not on what they check. */
+  unreachable: UnreachableCheck[];
+}
+
 export async function verifySteps(steps: readonly Step[], ctx: StepContext): Promise<Check[]> {
+  return (await checkSteps(steps, ctx)).checks;
+}
+
+/**
+ * Run every step's checks. Checks only read, so one that fails on a transient remote error (429, 5xx, a reset:
+ * the clients have retried already) is run once more after a short wait; if it still fails it is reported as
+ * a check that could not run, with a remedy that says so, and listed in `unreachable`.
+ */
+export async function checkSteps(steps: readonly Step[], ctx: StepContext): Promise<CheckResult> {
   const byStep = new Map<string, Check[]>();
+  const unreachable: UnreachableCheck[] = [];
   const result = await runGraph(
     steps.filter((s) => s.verify),
     async (step) => {
       try {
-        byStep.set(step.id, await step.verify!(ctx));
+        byStep.set(step.id, await retryOnceIfTransient(() => step.verify!(ctx), ctx));
       } catch (error) {
         if (error instanceof AbortedError) throw error;
         // A check that cannot run is a failed check, not a crash: the other checks still report.
-        byStep.set(step.id, [
-          {
-            id: `${step.id}.verify`,
-            title: `${step.title}: verification could not run`,
-            status: "fail",
-            cause: error instanceof Error ? error.message : String(error),
-            remedy: (error as SentinelElasticError).suggestion,
-          },
-        ]);
+        const transient = isTransientRemoteError(error);
+        const check: Check = {
+          id: `${step.id}.verify`,
+          title: `${step.title}: verification could not run`,
+          status: "fail",
+          cause: error instanceof Error ? error.message : String(error),
+          remedy: transient
+            ? "A remote failed for a moment (not a problem with this object): run `sentinel-elastic verify` to check again."
+            : (error as SentinelElasticError).suggestion,
+        };
+        if (transient) unreachable.push({ check, error });
+        byStep.set(step.id, [check]);
       }
     },
     { signal: ctx.signal },
   );
   throwIfStopped(result, "verifying", ctx);
-  return steps.flatMap((s) => byStep.get(s.id) ?? []);
+  return { checks: steps.flatMap((s) => byStep.get(s.id) ?? []), unreachable };
 }
 
 export async function runSetupEngine(options: EngineOptions): Promise<EngineResult> {
@@ -188,20 +225,64 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
     ctx.io.message("success", "Everything is already in place.");
   }
 
-  const checks = await verifySteps(steps, ctx);
+  let outcome: CheckResult;
+  try {
+    outcome = await checkSteps(steps, ctx);
+  } catch (error) {
+    if (!changed || !(error instanceof AbortedError)) throw error;
+    // Ctrl-C during the checks, after apply: every change is in place; say so (not "nothing was changed").
+    const n = reportApplied(report, ctx);
+    throw new AbortedError(
+      `Interrupted while checking the configuration: all ${plural(n, "change")} ${n === 1 ? "was" : "were"} applied and nothing is left half-done. Run \`sentinel-elastic verify\` (or ${report.command} again) to finish the checks.`,
+    );
+  }
+  const { checks, unreachable } = outcome;
   report.checks = checks;
   if (checks.length > 0) ctx.io.result(`\n${formatChecks(checks, style)}`);
   const failed = checks.filter((c) => c.status === "fail");
-  if (failed.length > 0) {
-    throw new VerificationError(
-      `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join("; ")}`,
+  if (failed.length === 0) return { changes, changed, applied: changed, checks };
+
+  const applied = changed ? reportApplied(report, ctx) : 0;
+  const done = changed
+    ? `All ${plural(applied, "change")} ${applied === 1 ? "was" : "were"} applied`
+    : "Everything was already in place";
+  const again = `run \`sentinel-elastic verify\` (or ${report.command} again) to continue`;
+  if (unreachable.length === failed.length) {
+    // Only transient remote failures: nothing is wrong with what was set up; the checks did not finish.
+    const first = unreachable[0]!.error;
+    throw new RemoteError(
+      `${done}, but ${unreachable.length} of ${checks.length} configuration checks could not run because a remote failed for a moment: ${first.message}`,
       {
-        code: "VERIFY_FAILED",
-        suggestion: failed[0]!.remedy ?? "See the checks above; fix the cause and run `sentinel-elastic verify`.",
+        code: "VERIFY_INTERRUPTED",
+        remote: first.remote,
+        status: first.status,
+        cause: first,
+        suggestion: `Nothing is left half-done: ${again}; it re-checks what this run could not.`,
       },
     );
   }
-  return { changes, changed, applied: changed, checks };
+  throw new VerificationError(
+    `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.title).join("; ")}`,
+    {
+      code: "VERIFY_FAILED",
+      suggestion:
+        failed[0]!.remedy ??
+        (changed
+          ? `See the checks above; fix the cause, then ${again}.`
+          : "See the checks above; fix the cause and run `sentinel-elastic verify`."),
+    },
+  );
+}
+
+/** After apply, a stop in the checks: print what was applied (and that a re-run continues); returns how many. */
+function reportApplied(report: RunReport, ctx: StepContext): number {
+  const applied = report.resources.filter((r) => r.status === "applied");
+  ctx.io.message("warn", `Done: ${listResources(applied)}`);
+  ctx.io.message(
+    "warn",
+    `Nothing is left half-done: re-run \`sentinel-elastic verify\` to finish the checks, or ${report.command} again to continue.`,
+  );
+  return applied.length;
 }
 
 const pick = (c: Change) => ({ step: c.step, target: c.target, resource: c.resource, name: c.name, action: c.action });
