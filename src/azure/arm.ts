@@ -3,6 +3,7 @@
  * API versions: the stable ones in azure-facts.md (§1–§6); alert rules are listed on a preview version so
  * that NRT rules are visible (stable versions do not know the kind).
  */
+import { RemoteError } from "../errors.js";
 import type { HttpClient } from "./pipeline.js";
 
 export const apiVersions = {
@@ -111,6 +112,20 @@ export interface ArmApi {
   ): Promise<ConsentLink[]>;
   confirmConsentCode(resourceGroup: string, name: string, p: { objectId: string; tenantId: string; code: string }): Promise<void>;
   dataCollectionRule(resourceGroup: string, name: string): Promise<DataCollectionRule | undefined>;
+  /**
+   * The subscription's top-level resources carrying tag `name`, with their tags (Resources - List with
+   * `$filter=tagName eq '…'`; a tagName-and-tagValue filter would leave the tags out, and we need to see
+   * `managed-by` too). Only what the caller may read (https://learn.microsoft.com/rest/api/resources/resources/list).
+   */
+  resourcesWithTag(name: string): Promise<TaggedResource[]>;
+}
+
+export interface TaggedResource {
+  id: string;
+  name: string;
+  type: string;
+  location?: string;
+  tags?: Record<string, string>;
 }
 
 export function workspaceResourceId(subscriptionId: string, resourceGroup: string, workspace: string): string {
@@ -165,14 +180,20 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
       return res.body;
     },
     async permissions(scope) {
-      const res = await http.request<{ value?: Permission[] }>("GET", `${resourceManager}${scope}/providers/Microsoft.Authorization/permissions`, {
-        query: { "api-version": apiVersions.authorization },
-        // Optional knowledge: when the endpoint is missing or failing, ARM validation still checks permissions.
-        accept: [400, 403, 404, 429, 500, 502, 503, 504],
-        noRetry: true,
-        what: `reading our permissions on ${scope}`,
-      });
-      return res.status >= 400 ? undefined : (res.body?.value ?? []);
+      // Optional knowledge: when the endpoint is missing or failing, ARM validation still checks permissions.
+      // A GET is safe to repeat, so 429/5xx/resets go through the client's retries first (with Retry-After);
+      // only when those are used up is the answer "not available".
+      try {
+        const res = await http.request<{ value?: Permission[] }>("GET", `${resourceManager}${scope}/providers/Microsoft.Authorization/permissions`, {
+          query: { "api-version": apiVersions.authorization },
+          accept: [400, 403, 404],
+          what: `reading our permissions on ${scope}`,
+        });
+        return res.status >= 400 ? undefined : (res.body?.value ?? []);
+      } catch (e) {
+        if (e instanceof RemoteError && (e.code === "AZURE_UNREACHABLE" || e.status === 429 || (e.status ?? 0) >= 500)) return undefined;
+        throw e;
+      }
     },
     roleAssignments: (scope, principalId) =>
       list<RoleAssignment>(
@@ -237,6 +258,13 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
         `${rg(group)}/providers/Microsoft.Insights/dataCollectionRules/${encodeURIComponent(name)}`,
         apiVersions.dataCollectionRules,
         `reading data collection rule ${name}`,
+      ),
+    resourcesWithTag: (name) =>
+      list<TaggedResource>(
+        `${sub}/resources`,
+        // OData string literals double a single quote.
+        { "api-version": apiVersions.resourceGroups, $filter: `tagName eq '${name.replace(/'/g, "''")}'` },
+        `listing the resources tagged ${name}`,
       ),
   };
 }

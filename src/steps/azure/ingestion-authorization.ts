@@ -10,14 +10,13 @@ import type { Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
 import { factsOf } from "./facts.js";
+import { classifyProbe, type Probe, TRANSIENT_RETRIES, TRANSIENT_WAIT_MS, transientProbeError } from "./probe-outcome.js";
 
 export const INGESTION_AUTH_ID = "azure-ingestion-authorization";
 /** Must match the DCR transform's `where AlertId != "…"` (templates/azure/alert-forwarding.json). */
 export const PROBE_ALERT_ID = "sentinel-elastic-probe";
 const PROPAGATION_LIMIT_MS = 15 * 60_000;
 const PROBE_INTERVAL_MS = 20_000;
-
-type Probe = { ok: true } | { ok: false; status: number; message: string };
 
 export async function probeIngestion(ctx: StepContext): Promise<Probe> {
   if (!ctx.shared.callbackUrls.alertIngest) await readCallbackUrls(ctx);
@@ -74,14 +73,26 @@ export const azureIngestionAuthorization: Step = {
   async apply(ctx) {
     const progress = ctx.io.progress("Waiting for the alert-ingest Logic App to be allowed to send rows…");
     const started = ctx.now();
+    let transientLeft = TRANSIENT_RETRIES;
     for (;;) {
+      // Safe to repeat: the probe row is dropped by the DCR transform, however often it is sent.
       const probe = await probeIngestion(ctx);
-      if (probe.ok) break;
+      const outcome = classifyProbe(probe);
+      if (outcome === "ok") break;
       const waited = ctx.now() - started;
-      const propagating = probe.status === 502 && /\b403\b|AuthorizationFailed|Forbidden/i.test(probe.message);
+      // A 429/5xx from the Logs Ingestion API says nothing about the role: send again soon, a bounded number of times.
+      if (outcome === "transient") {
+        if (transientLeft-- <= 0) {
+          progress.fail();
+          throw transientProbeError("sending the probe row through the alert-ingest Logic App", probe);
+        }
+        await ctx.sleep(TRANSIENT_WAIT_MS);
+        continue;
+      }
+      const propagating = outcome === "propagating";
       if (!propagating || waited >= PROPAGATION_LIMIT_MS) {
         progress.fail();
-        throw new AuthError(`the alert-ingest Logic App cannot send rows${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.message}`, {
+        throw new AuthError(`the alert-ingest Logic App cannot send rows${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.ok ? "" : probe.message}`, {
           code: "INGESTION_IDENTITY_NOT_AUTHORIZED",
           suggestion: `Check that ${azureNames(ctx.config.naming.prefix).alertIngest}'s identity holds "Monitoring Metrics Publisher" on ${azureNames(ctx.config.naming.prefix).dataCollectionRule}, then run setup again.`,
         });
@@ -93,6 +104,8 @@ export const azureIngestionAuthorization: Step = {
   },
   async verify(ctx): Promise<Check[]> {
     const probe = await probeIngestion(ctx);
+    // Thrown, not a failed check: the engine retries a transient failure once and never reports it as the role.
+    if (classifyProbe(probe) === "transient") throw transientProbeError("sending the probe row through the alert-ingest Logic App", probe);
     return [
       {
         id: "azure.ingestionAuthorization",

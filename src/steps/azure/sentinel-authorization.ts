@@ -12,6 +12,7 @@ import { AuthError } from "../../errors.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
 import { factsOf } from "./facts.js";
 import { connectionStatus, waitForConsent } from "./oauth-consent.js";
+import { classifyProbe, type Probe, TRANSIENT_RETRIES, TRANSIENT_WAIT_MS, transientProbeError } from "./probe-outcome.js";
 
 export const SENTINEL_AUTH_ID = "azure-sentinel-authorization";
 
@@ -19,8 +20,6 @@ export const SENTINEL_AUTH_ID = "azure-sentinel-authorization";
 const PROBE_ID = "00000000-0000-0000-0000-000000000000";
 const PROPAGATION_LIMIT_MS = 15 * 60_000;
 const PROBE_INTERVAL_MS = 20_000;
-
-type Probe = { ok: true } | { ok: false; status: number; message: string };
 
 /** One probe of the identity's access through the workflow (404 from our workflow = the read was allowed). */
 export async function probeIdentity(ctx: StepContext, which: "caseGet" | "caseSync"): Promise<Probe> {
@@ -64,17 +63,28 @@ async function confirmManagedIdentity(ctx: StepContext): Promise<void> {
   const progress = ctx.io.progress("Waiting for the Logic Apps' Sentinel roles to take effect…");
   const started = ctx.now();
   for (const which of ["caseGet", "caseSync"] as const) {
+    let transientLeft = TRANSIENT_RETRIES;
     for (;;) {
       const probe = await probeIdentity(ctx, which);
-      if (probe.ok) break;
+      const outcome = classifyProbe(probe);
+      if (outcome === "ok") break;
       const waited = ctx.now() - started;
-      const propagating = probe.status === 502 && /\b403\b|AuthorizationFailed|Forbidden/i.test(probe.message);
+      // A 429/5xx behind the workflow says nothing about the role: probe again soon, a bounded number of times.
+      if (outcome === "transient") {
+        if (transientLeft-- <= 0) {
+          progress.fail();
+          throw transientProbeError(`checking the Sentinel role of ${which === "caseGet" ? n.caseGet : n.caseSync}`, probe);
+        }
+        await ctx.sleep(TRANSIENT_WAIT_MS);
+        continue;
+      }
+      const propagating = outcome === "propagating";
       if (!propagating || waited >= PROPAGATION_LIMIT_MS) {
         progress.fail();
         const role = which === "caseGet" ? "Microsoft Sentinel Reader" : "Microsoft Sentinel Responder";
         const wf = which === "caseGet" ? n.caseGet : n.caseSync;
         throw new AuthError(
-          `the managed identity of ${wf} cannot use Sentinel${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.message}`,
+          `the managed identity of ${wf} cannot use Sentinel${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.ok ? "" : probe.message}`,
           {
             code: "SENTINEL_IDENTITY_NOT_AUTHORIZED",
             suggestion: `Check that ${wf}'s identity holds "${role}" on workspace ${factsOf(ctx).workspaceName} (portal: workspace → Access control (IAM) → Role assignments), then run setup again.`,
@@ -147,6 +157,8 @@ export const azureSentinelAuthorization: Step = {
     }
     if (!ctx.shared.callbackUrls.caseGet) await readCallbackUrls(ctx);
     const probe = await probeIdentity(ctx, "caseGet");
+    // Thrown, not a failed check: the engine retries a transient failure once and never reports it as the role.
+    if (classifyProbe(probe) === "transient") throw transientProbeError("checking the Sentinel role of the case-get Logic App", probe);
     return [
       {
         id: "azure.sentinelAuthorization",
