@@ -192,17 +192,19 @@ describe("case settings and a moved resource group", () => {
     expect(caseConfiguration()?.connector?.id).toBe("team-cases");
   }, 120_000);
 
-  // Known bug: setup with a prefix whose objects already exist in another resource group (azure.resourceGroup
-  // changed between runs) plans fresh workflows in the new group; the deployment then fails on the workspace role
-  // assignments (deterministic names, new principals: RoleAssignmentUpdateNotPermitted, exit 1) after creating the
-  // new workflows — two case-sync Logic Apps, one of them orphaned. The Azure preflight (src/steps/azure/preflight.ts)
-  // should find our tagged objects elsewhere and stop before any change (exit 5, naming both groups and teardown).
-  it.fails("setup with the same prefix in another resource group stops before any change", async () => {
+  // Changing azure.resourceGroup between runs would deploy a second set of workflows in the new group and then fail
+  // on the workspace role assignments (deterministic names, new principals: RoleAssignmentUpdateNotPermitted),
+  // leaving an orphaned case-sync Logic App. The Azure preflight (src/steps/azure/preflight-elsewhere.ts) finds our
+  // deployed, tagged objects in the other group and stops before any change (exit 5, naming the old group).
+  it("setup with the same prefix in another resource group stops before any change", async () => {
     expect((await v.run(SETUP)).code).toBe(0);
     const before = v.snapshot();
     const r = await v.run(SETUP, { inputs: { "azure.resourceGroup": RG_EAST, "azure.location": null } });
     expect(r.code, r.stderr).toBe(5);
     expect(r.stderr).toMatch(new RegExp(RG));
+    expect(r.stderr, "names our workflow there and the ways out").toMatch(new RegExp(`${PREFIX}-case-sync`));
+    expect(r.stderr).toMatch(new RegExp(`teardown --resource-group ${RG}`));
+    expect(r.stderr).toMatch(/--prefix/);
     expect(v.snapshot()).toBe(before);
   }, 120_000);
 });

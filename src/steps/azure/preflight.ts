@@ -12,6 +12,7 @@ import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError, PreconditionError, RemoteError } from "../../errors.js";
 import { PREFLIGHT_ID, requiredAzureInputs, saveFacts, whereToSet } from "./facts.js";
 import { checkNrtQuota, checkTable } from "./preflight-alerts.js";
+import { checkInstanceElsewhere } from "./preflight-elsewhere.js";
 import { missingActions, type NeededAction, neededActions } from "./permissions.js";
 
 const isNotFound = (e: unknown) => e instanceof RemoteError && e.status === 404;
@@ -130,6 +131,7 @@ export const azurePreflight: Step = {
       });
     }
     await checkProviders(ctx, az);
+    await checkInstanceElsewhere(ctx, az, resourceGroup);
     const laGroup = resourceGroup === workspaceResourceGroup ? wsGroup : await az.arm.resourceGroup(resourceGroup);
     const changes: Change[] = [];
     const location = ctx.config.azure.location ?? laGroup?.location ?? workspace.location;

@@ -183,6 +183,8 @@ export function handleSubscription(
       .filter(
         (r) =>
           r.type !== "Microsoft.Resources/resourceGroups" &&
+          // Deployment records are not resources in this list (the sandbox keeps them in its state).
+          r.type !== "Microsoft.Resources/deployments" &&
           !/\/providers\/.*\/providers\//i.test(r.id) &&
           r.id.split("/").length === 9 &&
           filter.match(r) &&
