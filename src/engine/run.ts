@@ -46,8 +46,11 @@ export function enabledSteps(steps: readonly Step[], ctx: Pick<StepContext, "con
 
 /** Planning and checking change nothing: a stop in them says so (after apply, runSetupEngine says what was applied). */
 function throwIfStopped(result: GraphResult, phase: string, ctx: StepContext): void {
-  if (result.failed.length > 0) throw result.failed[0]!.error;
+  const failure = result.failed.find((f) => !(f.error instanceof AbortedError));
+  if (failure) throw failure.error;
+  // On Ctrl-C this says more than a step's own "Interrupted while waiting.".
   if (ctx.signal.aborted) throw new AbortedError(`Interrupted while ${phase}; nothing was changed.`);
+  if (result.failed.length > 0) throw result.failed[0]!.error;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

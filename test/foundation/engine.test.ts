@@ -5,7 +5,7 @@ import { createStepContext } from "../../src/engine/context.js";
 import { createReport } from "../../src/engine/report.js";
 import { runSetupEngine } from "../../src/engine/run.js";
 import type { Step, StepContext } from "../../src/engine/types.js";
-import { AbortedError, InputError, VerificationError } from "../../src/errors.js";
+import { AbortedError, InputError, RemoteError, VerificationError } from "../../src/errors.js";
 import { NonInteractiveIoHost } from "../../src/io/non-interactive-host.js";
 import { createOutput } from "../../src/io/output.js";
 import { clearRegisteredSecrets } from "../../src/redact.js";
@@ -331,5 +331,149 @@ describe("setup engine: plan → confirm → apply → verify", () => {
       ["fine.ok", "pass"],
     ]);
     expect(report.checks[0]!.remedy).toBe("check the API key");
+  });
+});
+
+describe("setup engine: transient remote failures and stops after apply", () => {
+  const transient = (status = 503) =>
+    new RemoteError(`Kibana answered ${status}`, { code: "KIBANA_SERVER_ERROR", remote: "kibana", status });
+  /** The engine's wait before its one retry goes through ctx.sleep: recorded, not waited. */
+  async function fastContext(io: StepContext["io"], signal?: AbortSignal) {
+    const waits: number[] = [];
+    const ctx: StepContext = {
+      ...(await context(io, signal)),
+      sleep: async (ms: number) => {
+        waits.push(ms);
+      },
+    };
+    return { ctx, waits };
+  }
+  const text = (io: TestIoHost) => io.messages.map((m) => m.text).join("\n");
+
+  it("a check that fails once on a transient remote error (503) is run again after a wait, and passes", async () => {
+    const log: string[] = [];
+    const step = fakeStep({ id: "s", changes: [noop("x")], log });
+    let calls = 0;
+    step.verify = async () => {
+      calls++;
+      if (calls === 1) throw transient();
+      return [{ id: "s.ok", title: "s is in place", status: "pass" }];
+    };
+    const { ctx, waits } = await fastContext(new TestIoHost());
+    const result = await runSetupEngine({ steps: [step], ctx, report: createReport("setup"), style });
+    expect(calls).toBe(2);
+    expect(waits).toHaveLength(1);
+    expect(result.checks.map((c) => c.status)).toEqual(["pass"]);
+  });
+
+  it("a check that fails on a non-transient error is not retried", async () => {
+    const log: string[] = [];
+    const step = fakeStep({ id: "s", changes: [noop("x")], log });
+    let calls = 0;
+    step.verify = async () => {
+      calls++;
+      throw new RemoteError("Kibana answered 404", { code: "KIBANA_REQUEST_FAILED", remote: "kibana", status: 404 });
+    };
+    const { ctx } = await fastContext(new TestIoHost());
+    const error = await runSetupEngine({ steps: [step], ctx, report: createReport("setup"), style }).catch((e) => e);
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(VerificationError);
+  });
+
+  it("a check still failing on a transient error after apply: exit 1, every change applied, verify or setup again continues", async () => {
+    const log: string[] = [];
+    const flaky = fakeStep({ id: "flaky", changes: [create("conn")], log });
+    flaky.verify = async () => {
+      throw transient(429);
+    };
+    const io = new TestIoHost({ answers: { "confirm.apply": true } });
+    const { ctx } = await fastContext(io);
+    const report = createReport("setup");
+    const error = await runSetupEngine({
+      steps: [flaky, fakeStep({ id: "fine", changes: [noop("y")], log })],
+      ctx,
+      report,
+      style,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).not.toBeInstanceOf(VerificationError);
+    expect(error.exitCode).toBe(1);
+    expect(error.code).toBe("VERIFY_INTERRUPTED");
+    expect(error.message).toMatch(/All 1 change was applied, but 1 of 2 configuration checks could not run/);
+    expect(error.suggestion).toMatch(/Nothing is left half-done: run `sentinel-elastic verify` \(or setup again\)/);
+    expect(text(io)).toMatch(/Done: create connector conn/);
+    expect(report.checks.find((c) => c.id === "flaky.verify")?.remedy).toMatch(/not a problem with this object/);
+  });
+
+  it("a check that really fails after apply still lists what was done and says a re-run continues (exit 6)", async () => {
+    const log: string[] = [];
+    const steps = [
+      fakeStep({
+        id: "s",
+        changes: [create("conn")],
+        log,
+        checks: [{ id: "c", title: "connector answers", status: "fail", cause: "404" }],
+      }),
+    ];
+    const io = new TestIoHost({ answers: { "confirm.apply": true } });
+    const { ctx } = await fastContext(io);
+    const error = await runSetupEngine({ steps, ctx, report: createReport("setup"), style }).catch((e) => e);
+    expect(error).toBeInstanceOf(VerificationError);
+    expect(text(io)).toMatch(/Done: create connector conn/);
+    expect(text(io)).toMatch(/re-run `sentinel-elastic verify` to finish the checks, or setup again to continue/);
+    expect(error.suggestion).toMatch(/run `sentinel-elastic verify` \(or setup again\) to continue/);
+  });
+
+  it("Ctrl-C during the checks after apply says the changes were applied, not that nothing was changed", async () => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    const step = fakeStep({ id: "s", changes: [create("a"), create("b")], log });
+    step.verify = async () => {
+      controller.abort();
+      throw new AbortedError("Interrupted while waiting.");
+    };
+    const io = new TestIoHost({ answers: { "confirm.apply": true } });
+    const { ctx } = await fastContext(io, controller.signal);
+    const error = await runSetupEngine({ steps: [step], ctx, report: createReport("setup"), style }).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(error.message).not.toMatch(/nothing was changed/);
+    expect(error.message).toMatch(/all 2 changes were applied and nothing is left half-done/);
+    expect(text(io)).toMatch(/Done: create connector a; create connector b/);
+  });
+
+  it("Ctrl-C during the checks when nothing needed changing still says nothing was changed", async () => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    const step = fakeStep({ id: "s", changes: [noop("a")], log });
+    step.verify = async () => {
+      controller.abort();
+      throw new AbortedError("Interrupted while waiting.");
+    };
+    const { ctx } = await fastContext(new TestIoHost(), controller.signal);
+    const error = await runSetupEngine({ steps: [step], ctx, report: createReport("setup"), style }).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(error.message).toMatch(/nothing was changed/);
+  });
+
+  it("an apply that stops on a remote error says how far it got and that running setup again continues", async () => {
+    const log: string[] = [];
+    const steps = [
+      fakeStep({ id: "ok", changes: [create("made")], log }),
+      fakeStep({
+        id: "bad",
+        after: ["ok"],
+        changes: [create("broken")],
+        log,
+        onApply: () => {
+          throw transient(500);
+        },
+      }),
+    ];
+    const io = new TestIoHost({ answers: { "confirm.apply": true } });
+    const { ctx } = await fastContext(io);
+    const error = await runSetupEngine({ steps, ctx, report: createReport("setup"), style }).catch((e) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(text(io)).toMatch(/Done: create connector made/);
+    expect(text(io)).toMatch(/Stopped after 1 change of 2: re-run setup to continue/);
   });
 });
