@@ -236,7 +236,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
     // Ctrl-C during the checks, after apply: every change is in place; say so (not "nothing was changed").
     const n = reportApplied(report, ctx);
     throw new AbortedError(
-      `Interrupted while checking the configuration: all ${plural(n, "change")} ${n === 1 ? "was" : "were"} applied and nothing is left half-done. Run \`sentinel-elastic verify\` (or ${report.command} again) to finish the checks.`,
+      `Interrupted while verifying: all ${plural(n, "change")} ${n === 1 ? "was" : "were"} applied and nothing is left half-done. Run \`sentinel-elastic verify\` (or ${report.command} again) to finish the checks.`,
     );
   }
   const { checks, unreachable } = outcome;
