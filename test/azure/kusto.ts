@@ -3,24 +3,13 @@
  * installs `Bridge`/`System`/`Kusto` globals): every KQL string in our templates must be valid KQL for the
  * columns it reads.
  */
-import { createRequire } from "node:module";
+import { loadKusto } from "../sandbox/data/kusto-parse.js";
 
 type Any = any;
-let kusto: Any;
-
-function load(): Any {
-  if (!kusto) {
-    const require = createRequire(import.meta.url);
-    require("@kusto/language-service-next/bridge.js");
-    require("@kusto/language-service-next");
-    kusto = (globalThis as Any).Kusto;
-  }
-  return kusto;
-}
 
 /** Error diagnostics of `query` against tables given as `{ Name: [[column, kustoType], …] }`. */
 export function kqlErrors(query: string, tables: Record<string, [string, string][]>): string[] {
-  const K = load();
+  const K = loadKusto();
   const S = K.Language.Symbols;
   const sys = (globalThis as Any).System;
   const symbols = Object.entries(tables).map(

@@ -16,7 +16,8 @@ export interface KustoDiagnostic {
 type Any = any;
 let kusto: Any;
 
-function load(): Any {
+/** Load Microsoft's KQL parser once (it installs globals); shared by every test that checks KQL. */
+export function loadKusto(): Any {
   if (!kusto) {
     const require = createRequire(import.meta.url);
     require("@kusto/language-service-next/bridge.js");
@@ -31,7 +32,7 @@ function load(): Any {
  * Returns the error diagnostics (empty when the query is valid KQL for that schema).
  */
 export function kustoDiagnostics(query: string, tables: Record<string, string>): KustoDiagnostic[] {
-  const K = load();
+  const K = loadKusto();
   const S = K.Language.Symbols;
   const sys = (globalThis as Any).System;
   const symbols = Object.entries(tables).map(([name, schema]) => new S.TableSymbol.$ctor7(name, schema, null));
