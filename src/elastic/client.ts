@@ -113,17 +113,19 @@ export async function createElasticsearchClient(
         return { version: r.version.number, clusterName: r.cluster_name };
       }),
     authenticate: () =>
-      read("authenticate", async () => {
-        // A reachability check, but a read like any other: one reset or 503 must not end the run. Timeouts are
-        // not retried (the transport's retryOnTimeout is off), so an unreachable host still fails in one timeout.
-        // With the response headers, so a server that is not Elasticsearch but answers 200 is caught here.
-        const { body: r, headers } = await client.security.authenticate(undefined, {
-          maxRetries: AUTHENTICATE_RETRIES,
-          meta: true,
-        });
-        assertElasticsearchHeaders(baseUrl, headers);
-        return { username: r.username, authenticationType: r.authentication_type };
-      }),
+      call("authenticate", () =>
+        // The reachability check: a refused connection, an unknown host or a timeout fails at once (the
+        // transport would back off through its retries), but a reset, a 429 or a 5xx is retried as for any read.
+        retryIdempotent(
+          async () => {
+            // With the response headers, so a server that is not Elasticsearch but answers 200 is caught here.
+            const { body: r, headers } = await client.security.authenticate(undefined, { maxRetries: 0, meta: true });
+            assertElasticsearchHeaders(baseUrl, headers);
+            return { username: r.username, authenticationType: r.authentication_type };
+          },
+          { statuses: REACHABILITY_RETRIED_STATUSES, resets: true, retries: AUTHENTICATE_RETRIES },
+        ),
+      ),
     hasPrivileges: (body) =>
       read(
         "check privileges",
@@ -163,9 +165,21 @@ export async function createElasticsearchClient(
 
 /** Connection errors and 502/503/504 are retried by the transport itself; these two statuses are not. */
 const RETRIED_STATUSES = new Set([429, 500]);
+/** With the transport's retries off (authenticate): every status that says "try again". */
+const REACHABILITY_RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRIES = 3;
 const AUTHENTICATE_RETRIES = 2;
 const MAX_WAIT_MS = 10_000;
+/** A connection that was open and then dropped (Node http: "socket hang up"/ECONNRESET; undici: "other side closed"). */
+const RESET = /socket hang up|ECONNRESET|EPIPE|other side closed/i;
+
+export interface RetryOptions {
+  statuses?: ReadonlySet<number>;
+  /** Also retry a ConnectionError that is a reset (not a refused connection or an unknown host). */
+  resets?: boolean;
+  retries?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
 /**
  * Retries of a call that is safe to repeat, on 429 (honouring Retry-After, capped) and 500, with exponential
@@ -173,20 +187,26 @@ const MAX_WAIT_MS = 10_000;
  * (@elastic/transport 9, Transport.request); Elasticsearch answers 429 when a thread pool queue is full and
  * asks the client to back off (es_rejected_execution_exception).
  */
-export async function retryIdempotent<T>(
-  fn: () => Promise<T>,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<T> {
+export async function retryIdempotent<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const statuses = options.statuses ?? RETRIED_STATUSES;
+  const retries = options.retries ?? MAX_RETRIES;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      const err = e as { name?: string; meta?: { statusCode?: number; headers?: Record<string, unknown> } };
+      const err = e as {
+        name?: string;
+        message?: string;
+        meta?: { statusCode?: number; headers?: Record<string, unknown> };
+      };
       const status = err.meta?.statusCode;
-      if (err.name !== "ResponseError" || status === undefined || !RETRIED_STATUSES.has(status)) throw e;
-      if (attempt >= MAX_RETRIES) throw e;
+      const retryableStatus = err.name === "ResponseError" && status !== undefined && statuses.has(status);
+      const reset = options.resets === true && err.name === "ConnectionError" && RESET.test(err.message ?? "");
+      if ((!retryableStatus && !reset) || attempt >= retries) throw e;
       const retryAfter = Number(err.meta?.headers?.["retry-after"]);
-      const wait = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 250 * 2 ** attempt;
+      const wait =
+        retryableStatus && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 250 * 2 ** attempt;
       await sleep(Math.min(wait, MAX_WAIT_MS));
     }
   }

@@ -4,10 +4,17 @@
  * re-runs converge; the result always has exactly one of each object. Seeded: a failing seed replays exactly
  * (the sandboxes' fault sequence is drawn from the seed).
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config/load.js";
+import { createElasticsearchClient } from "../../src/elastic/client.js";
+import { isTransientRemoteError } from "../../src/engine/transient.js";
 import type { FaultOptions } from "../../src/sandbox/common/faults.js";
 import { expectExactlyOneOfEach } from "./helpers/converged.js";
 import { startSafetyWorld } from "./helpers/safety-world.js";
+import { tempDir, VALID_ENV } from "../helpers/config-env.js";
+import { TestIoHost } from "../helpers/test-io-host.js";
 
 const SEEDS = Array.from({ length: Number(process.env.SAFETY_FAULT_SEEDS ?? 20) }, (_, i) => i + 1);
 const STACK = /\n\s+at .+[:(]\d+:\d+/;
@@ -101,3 +108,68 @@ function expectACleanStop(r: { code: number; stderr: string }, transcript: strin
   expect(r.stderr, transcript).not.toMatch(/Error \[UNEXPECTED\]/);
   expect(r.stderr, transcript).toMatch(/^→ /m);
 }
+
+describe("Elasticsearch reads under transient faults", () => {
+  /** A stand-in Elasticsearch on 127.0.0.1: answers each request with the next of `answers` (then 200). */
+  async function fakeElasticsearch(answers: (number | "reset")[]) {
+    let calls = 0;
+    const server = createServer((req, res) => {
+      const answer = answers[calls++];
+      if (answer === "reset") return void res.socket?.destroy();
+      const status = answer ?? 200;
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "x-elastic-product": "Elasticsearch",
+        ...(status === 429 ? { "retry-after": "0" } : {}),
+      });
+      res.end(
+        JSON.stringify(
+          status === 200
+            ? req.url?.startsWith("/_security/_authenticate")
+              ? { username: "soc", authentication_type: "api_key" }
+              : { hits: { hits: [] } }
+            : { error: { type: "es_rejected_execution_exception", reason: "queue full" }, status },
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const dir = tempDir();
+    const { config } = await resolveConfig({
+      env: { ...VALID_ENV, ELASTICSEARCH_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+      cwd: dir.path,
+      io: new TestIoHost({ interactive: false }),
+    });
+    const es = await createElasticsearchClient(config);
+    return {
+      es,
+      calls: () => calls,
+      async stop() {
+        await es.close();
+        server.close();
+        dir.remove();
+      },
+    };
+  }
+
+  it("authenticate retries a reset and a 503, and a search retries a 429 and a 500", async () => {
+    const f = await fakeElasticsearch(["reset", 503, 200, 429, 500]);
+    try {
+      expect((await f.es.authenticate()).username).toBe("soc");
+      expect(await f.es.search("logs-*", { match_all: {} })).toEqual([]);
+      expect(f.calls()).toBe(6);
+    } finally {
+      await f.stop();
+    }
+  });
+
+  it("the retries are bounded: a search that keeps getting 500 fails as a transient remote error", async () => {
+    const f = await fakeElasticsearch([500, 500, 500, 500, 500, 500]);
+    try {
+      const error = await f.es.search("logs-*", { match_all: {} }).catch((e) => e);
+      expect(isTransientRemoteError(error)).toBe(true);
+      expect(f.calls()).toBe(4);
+    } finally {
+      await f.stop();
+    }
+  });
+});
