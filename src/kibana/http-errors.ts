@@ -109,6 +109,16 @@ export function mapKibanaStatus(f: HttpFailure, c: KibanaErrorContext): Sentinel
   if (!f.isKibana && (f.status === 404 || typeof f.body === "string")) {
     return notKibana(c.baseUrl, `${where} answered ${f.status}${summary ? ` (${summary})` : ""}`, details);
   }
+  if (f.status === 429) {
+    // Reached only after the client's retries (which honour Retry-After) were used up: throttling, not a bug.
+    return new RemoteError(`Kibana kept answering 429 (too many requests) to ${where}, after retries.`, {
+      code: "KIBANA_THROTTLED",
+      remote: "kibana",
+      status: f.status,
+      suggestion: "Kibana is throttling requests; wait a minute and re-run (every step is idempotent).",
+      details,
+    });
+  }
   return new RemoteError(`Kibana answered ${f.status} to ${where}${summary ? `: ${summary}` : ""}.`, {
     code: f.status >= 500 ? "KIBANA_SERVER_ERROR" : f.status === 409 ? "KIBANA_CONFLICT" : "KIBANA_REQUEST_FAILED",
     remote: "kibana",

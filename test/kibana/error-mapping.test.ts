@@ -12,7 +12,7 @@ import { exitCodeOf, type InputError, type SentinelElasticError } from "../../sr
 import { browserUrlHint } from "../../src/kibana/base-url.js";
 import { resolveUrls } from "../../src/kibana/connection.js";
 import { createKibanaHttp } from "../../src/kibana/http.js";
-import { type KibanaErrorContext, mapKibanaNetworkError } from "../../src/kibana/http-errors.js";
+import { type KibanaErrorContext, mapKibanaNetworkError, mapKibanaStatus } from "../../src/kibana/http-errors.js";
 import { getStatus } from "../../src/kibana/status.js";
 import { makeConfig } from "../steps/kibana/helpers.js";
 
@@ -240,5 +240,23 @@ describe("a Kibana URL copied from the browser", () => {
     const url = await kibana404();
     const e = await failure(getStatus(http(url)));
     expect(e.code).not.toBe("KIBANA_URL_NOT_BASE");
+  });
+});
+
+describe("throttling that outlasts the retries", () => {
+  it("a 429 after the retries is KIBANA_THROTTLED with a wait-and-re-run suggestion, not an unknown-version guess", () => {
+    const e = mapKibanaStatus(
+      {
+        status: 429,
+        body: { statusCode: 429, error: "Too Many Requests" },
+        contentType: "application/json",
+        isKibana: true,
+        isElasticsearch: false,
+      },
+      { method: "GET", path: "/api/actions/connector_types", baseUrl: "http://kb.local", space: "default" },
+    );
+    expect(e.code).toBe("KIBANA_THROTTLED");
+    expect(e.suggestion).toMatch(/wait a minute and re-run/);
+    expect(e.suggestion).not.toMatch(/version we do not know/);
   });
 });
