@@ -83,7 +83,7 @@ export interface AzureSandbox {
   state: AzureState;
   clock: SandboxClock;
   faults: FaultInjector;
-  /** Env vars that make test/fixtures/bin/az answer with sandbox tokens (PATH prefix + state file). */
+  /** Env vars that make the fake `az` (sandbox-bin/az) answer with sandbox tokens (PATH prefix + state file). */
   azCliEnv(): Record<string, string>;
   /** The Logic Apps runtime (run history; `await logic.idle()` waits for runs still going). */
   logic: LogicRuntime;
@@ -95,8 +95,11 @@ export interface AzureSandbox {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** test/fixtures/bin, from src/sandbox/azure or dist/sandbox/azure. */
-export const FAKE_AZ_DIR = resolve(here, "../../../test/fixtures/bin");
+/**
+ * sandbox-bin (the fake `az`), from src/sandbox/azure or dist/sandbox/azure. It ships with the package, so the
+ * second-shell instructions of `demo --keep` work from an installed package as from a clone.
+ */
+export const FAKE_AZ_DIR = resolve(here, "../../../sandbox-bin");
 
 export async function startAzureSandbox(options: AzureSandboxOptions = {}): Promise<AzureSandbox> {
   const clock = options.clock ?? createClock();
