@@ -13,7 +13,10 @@ afterAll(async () => {
   await sb?.stop();
 });
 
-/** A workflow whose Http action creates a Sentinel incident with its managed identity, via the public ARM host. */
+/**
+ * A workflow whose Http action creates a Sentinel incident with its managed identity. It calls the sandbox's
+ * Resource Manager directly (as our templates do through environment()), so no test request names a real host.
+ */
 function incidentWorkflow() {
   return {
     $schema:
@@ -25,7 +28,7 @@ function incidentWorkflow() {
         type: "Http",
         inputs: {
           method: "PUT",
-          uri: `https://management.azure.com${wsId(sb)}/providers/Microsoft.SecurityInsights/incidents/@{triggerBody()?['id']}?api-version=2025-09-01`,
+          uri: `${sb.endpoints.resourceManager}${wsId(sb)}/providers/Microsoft.SecurityInsights/incidents/@{triggerBody()?['id']}?api-version=2025-09-01`,
           body: { properties: { title: "From a workflow", severity: "Low", status: "New" } },
           authentication: { type: "ManagedServiceIdentity", audience: "https://management.azure.com/" },
         },
