@@ -8,6 +8,13 @@ export function azureNames(prefix: string) {
     dataCollectionRule: `${prefix}-alerts-dcr`,
     stream: "Custom-ElasticAlerts",
     deployments: { caseSync: `${prefix}-case-sync`, alertForwarding: `${prefix}-alert-forwarding` },
+    /** Nested deployments our templates make in the workspace's resource group (templates/azure/*.json). */
+    nestedDeployments: [
+      `${prefix}-alerts-table`,
+      `${prefix}-alerts-rule-nrt`,
+      `${prefix}-alerts-rule-scheduled`,
+      `${prefix}-case-sync-roles`,
+    ],
   } as const;
 }
 

@@ -1,10 +1,9 @@
 /** `demo`: sandboxes in-process, setup against them (which ends with verify --full), then stop (issue 8). */
-import type { CommandDeps, CommandResult, CommonOptions } from "./context.js";
+import type { DemoOptions } from "../demo/run-demo.js";
+import type { CommandDeps, CommandResult } from "./context.js";
 import { commandIo } from "./context.js";
 
-export interface DemoOptions extends Pick<CommonOptions, "json" | "debug"> {
-  keep?: boolean;
-}
+export type { DemoOptions };
 
 export async function runDemo(options: DemoOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo("demo", options, deps);

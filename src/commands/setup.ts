@@ -43,7 +43,6 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
   });
   if (!options.dryRun && options.verify !== false) {
     await verifyPaths(ctx, cio.report, cio.output.outStyle, {
-      steps,
       full: options.full ?? true,
       timeoutMs: options.timeout,
       earlier: result.checks,

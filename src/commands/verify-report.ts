@@ -2,10 +2,11 @@
  * What `verify` and the end of `setup` share: drift found by re-planning (any change setup would make is drift,
  * named per object with the command that fixes it), the path checks, the table, and the verdict (exit 6).
  */
-import type { Change, Check, Step, StepContext } from "../engine/types.js";
+
+import type { RunReport } from "../engine/report.js";
+import type { Change, Check, StepContext } from "../engine/types.js";
 import { VerificationError } from "../errors.js";
 import { formatChecks } from "../io/format.js";
-import type { RunReport } from "../engine/report.js";
 
 export function driftChecks(changes: readonly Change[]): Check[] {
   return changes
@@ -24,16 +25,14 @@ export async function verifyPaths(
   ctx: StepContext,
   report: RunReport,
   style: Parameters<typeof formatChecks>[1],
-  options: { steps: readonly Step[]; full?: boolean; only?: "case" | "alerts"; timeoutMs?: number; earlier?: Check[] },
+  options: { full?: boolean; only?: "case" | "alerts"; timeoutMs?: number; earlier?: Check[] },
 ): Promise<Check[]> {
   const { runVerification } = await import("../verify/index.js");
   const progress = ctx.io.progress("Following the paths end to end");
   const checks = await runVerification(ctx, {
-    steps: options.steps,
     full: options.full,
     only: options.only,
     timeoutMs: options.timeoutMs,
-    skipConfiguration: true,
     onCheck: (c) => progress.update(`${c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "–"} ${c.title}`),
   });
   const failed = checks.filter((c) => c.status === "fail");

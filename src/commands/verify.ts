@@ -35,7 +35,6 @@ export async function runVerify(options: VerifyOptions, deps: CommandDeps = {}):
   const configuration = [...driftChecks(changes), ...(await verifySteps(steps, ctx))];
   cio.io.result(formatChecks(configuration, cio.output.outStyle));
   await verifyPaths(ctx, cio.report, cio.output.outStyle, {
-    steps,
     full: options.full,
     only: options.only,
     timeoutMs: options.timeout,

@@ -4,19 +4,23 @@
  * resources with our deterministic names, each accepted only when it carries our
  * `sentinel-elastic-instance` tag (types that take tags) — so nothing else in the same group is touched.
  */
+
+import { apiVersions } from "../azure/arm.js";
+import { azureNames } from "../azure/names.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { AzureClients } from "../engine/clients.js";
 
+/** The api-versions the Azure client uses (src/azure/arm.ts), by the kinds teardown handles. */
 export const API = {
   deployments: "2025-03-01",
-  resourceGroups: "2025-03-01",
-  workflows: "2019-05-01",
-  dataCollectionRules: "2024-03-11",
-  roleAssignments: "2022-04-01",
+  resourceGroups: apiVersions.resourceGroups,
+  workflows: apiVersions.logic,
+  dataCollectionRules: apiVersions.dataCollectionRules,
+  roleAssignments: apiVersions.authorization,
   // The preview version reads both NRT and Scheduled rules (NRT exists only in previews; azure-facts.md §0.2).
-  alertRules: "2025-07-01-preview",
-  tables: "2022-10-01",
-  connections: "2016-06-01",
+  alertRules: apiVersions.securityInsightsPreview,
+  tables: apiVersions.tables,
+  connections: apiVersions.web,
 } as const;
 
 export type Kind = "alertRule" | "workflow" | "roleAssignment" | "dataCollectionRule" | "connection" | "table" | "deployment";
@@ -56,14 +60,13 @@ export interface Inventory {
 }
 
 export function deploymentNames(prefix: string) {
-  return {
-    logic: [`${prefix}-case-sync`, `${prefix}-alert-forwarding`],
-    workspace: [`${prefix}-alerts-table`, `${prefix}-alerts-rule-nrt`, `${prefix}-alerts-rule-scheduled`, `${prefix}-case-sync-roles`],
-  };
+  const n = azureNames(prefix);
+  return { logic: [n.deployments.caseSync, n.deployments.alertForwarding], workspace: [...n.nestedDeployments] };
 }
 
 export async function takeInventory(config: ResolvedConfig, az: AzureClients): Promise<Inventory> {
   const prefix = config.naming.prefix;
+  const names = azureNames(prefix);
   const logicGroup = config.azure.resourceGroup!;
   const wsGroup = config.sentinel.resourceGroup ?? logicGroup;
   const sub = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}`;
@@ -85,9 +88,12 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   };
 
   const groups = [...new Set([logicGroup, wsGroup])];
-  const names = deploymentNames(prefix);
+  const ourDeployments = deploymentNames(prefix);
   for (const group of groups) {
-    const wanted = group === logicGroup ? [...names.logic, ...(group === wsGroup ? names.workspace : [])] : names.workspace;
+    const wanted =
+      group === logicGroup
+        ? [...ourDeployments.logic, ...(group === wsGroup ? ourDeployments.workspace : [])]
+        : ourDeployments.workspace;
     for (const name of wanted) {
       const id = `${rgUrl(group)}/providers/Microsoft.Resources/deployments/${name}`;
       const d = await get<{ id: string; properties?: { outputResources?: { id: string }[] } }>(id, API.deployments);
@@ -99,11 +105,11 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
 
   // Deterministic names, accepted only with our tags (deployment history may have been pruned).
   const tagged: [string, string][] = [
-    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${prefix}-case-sync`, API.workflows],
-    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${prefix}-case-get`, API.workflows],
-    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${prefix}-alert-ingest`, API.workflows],
-    [`${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${prefix}-alerts-dcr`, API.dataCollectionRules],
-    [`${rgUrl(logicGroup)}/providers/Microsoft.Web/connections/${prefix}-azuresentinel`, API.connections],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${names.caseSync}`, API.workflows],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${names.caseGet}`, API.workflows],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${names.alertIngest}`, API.workflows],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.dataCollectionRule}`, API.dataCollectionRules],
+    [`${rgUrl(logicGroup)}/providers/Microsoft.Web/connections/${names.connection}`, API.connections],
   ];
   const principals: string[] = [];
   for (const [id, apiVersion] of tagged) {
@@ -128,7 +134,7 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   );
   if (table && table.properties?.schema?.tableSubType === "DataCollectionRuleBased")
     add(table.id, `the alerts table named by alerts.table (${config.alerts.table})`);
-  const dcrId = `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${prefix}-alerts-dcr`;
+  const dcrId = `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.dataCollectionRule}`;
   for (const principalId of principals) {
     for (const scope of [wsId, dcrId]) {
       const scopePath = scope.slice(az.arm.baseUrl.length);

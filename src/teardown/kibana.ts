@@ -7,8 +7,8 @@ import type { Change, Check, Step, StepContext } from "../engine/types.js";
 import type { CaseConnectorRef } from "../kibana/cases-configure.js";
 import { CASES_WEBHOOK, readReplacedConnector } from "../kibana/connector-bodies.js";
 import { names } from "../kibana/rule-body.js";
+import { CASES_OWNER } from "../steps/kibana/case-settings.js";
 
-const CASES_OWNER = "securitySolution";
 const NONE_CONNECTOR = { id: "none", name: "none", type: ".none", fields: null } as const;
 
 type Ctx = Pick<StepContext, "config" | "clients">;

@@ -4,9 +4,10 @@
  *       in the alerts table → the incident the analytics rule raised.
  * full: the test document → a Kibana alert from our rule → the row → the incident.
  */
+import { azureNames } from "../azure/names.js";
+import type { PathContext } from "./case-path.js";
 import { HopFailure } from "./hop.js";
 import type { IncidentView, WorkflowRunView } from "./probes.js";
-import type { PathContext } from "./case-path.js";
 import { waitFor } from "./wait.js";
 
 /** Quote a string for KQL (single quotes; backslash and quote escaped). */
@@ -112,7 +113,7 @@ function skipRest(p: PathContext): void {
 export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space: string): Promise<void> {
   const { runner, probes, config } = p;
   const since = new Date(p.clock.now() - 5_000).toISOString();
-  const workflow = `${config.naming.prefix}-alert-ingest`;
+  const workflow = azureNames(config.naming.prefix).alertIngest;
   const body = syntheticAlertBody(p, kibanaUrl, space);
   await runner.hop("alerts.execute", "Kibana: send a synthetic alert through the alert connector", async () => {
     await probes.executeAlertConnector(body);

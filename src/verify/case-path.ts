@@ -3,6 +3,8 @@
  * (title, mapped severity and status, the case link) → a comment → in progress (Active) → closed (Closed),
  * then the test case is deleted. The incident stays, closed and labelled `elastic-case`.
  */
+
+import { azureNames } from "../azure/names.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { HopFailure, type HopRunner } from "./hop.js";
 import type { IncidentView, VerifyProbes } from "./probes.js";
@@ -33,7 +35,7 @@ export interface PathContext {
 }
 
 const fixCaseSync = (prefix: string) =>
-  `Check the case-sync Logic App's run history in the Azure portal (${prefix}-case-sync), then re-run \`sentinel-elastic setup\`.`;
+  `Check the case-sync Logic App's run history in the Azure portal (${azureNames(prefix).caseSync}), then re-run \`sentinel-elastic setup\`.`;
 
 async function waitForIncident(
   p: PathContext,

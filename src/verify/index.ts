@@ -1,14 +1,13 @@
 /**
- * `verify`: prove the integration works now, hop by hop.
- * 1. configuration checks — every object setup manages exists and matches (each step's own verify());
- * 2. the case path (when case sync is on);
- * 3. the alert path, fast (a synthetic alert through the connector), when alert forwarding is on;
- * 4. the alert path, full (`--full`): the test document → a Kibana alert → the row → the incident.
+ * The end-to-end half of `verify` (the configuration checks are the engine's: re-planning and each step's
+ * verify(), see commands/verify.ts), hop by hop:
+ * 1. the case path (when case sync is on);
+ * 2. the alert path, fast (a synthetic alert through the connector), when alert forwarding is on;
+ * 3. the alert path, full (`--full`): the test document → a Kibana alert → the row → the incident.
  * One deadline (`--timeout`) bounds the whole run; waits poll with backoff and stop as soon as the evidence is there.
  */
 import { randomUUID } from "node:crypto";
-import type { Check, Step, StepContext } from "../engine/types.js";
-import { redact } from "../redact.js";
+import type { Check, StepContext } from "../engine/types.js";
 import { runAlertPathFast, runAlertPathFull } from "./alert-path.js";
 import { type PathContext, runCasePath } from "./case-path.js";
 import { createHopRunner } from "./hop.js";
@@ -19,50 +18,19 @@ export interface VerifyRunOptions {
   full?: boolean;
   /** Bound for the whole run, ms (default 15 min). */
   timeoutMs?: number;
-  /** The setup steps whose verify() are the configuration checks. */
-  steps: readonly Step[];
   /** Defaults to probes over the live clients. */
   probes?: VerifyProbes;
   /** Called as each check finishes (progress). */
   onCheck?: (check: Check) => void;
-  /** Skip the configuration checks (setup has just run them). */
-  skipConfiguration?: boolean;
 }
 
 export const DEFAULT_VERIFY_TIMEOUT_MS = 15 * 60_000;
-
-export async function runConfigurationChecks(ctx: StepContext, steps: readonly Step[]): Promise<Check[]> {
-  const checks: Check[] = [];
-  for (const step of steps) {
-    if (!step.enabled(ctx.config) || !step.verify) continue;
-    const started = ctx.now();
-    try {
-      checks.push(...(await step.verify(ctx)));
-    } catch (error) {
-      const e = error as Error & { suggestion?: string };
-      checks.push({
-        id: `config.${step.id}`,
-        title: step.title,
-        status: "fail",
-        durationMs: ctx.now() - started,
-        cause: redact(e.message ?? String(error)),
-        remedy: e.suggestion ? redact(e.suggestion) : "Run `sentinel-elastic setup` to repair it.",
-      });
-    }
-  }
-  return checks;
-}
 
 export async function runVerification(ctx: StepContext, options: VerifyRunOptions): Promise<Check[]> {
   const { config } = ctx;
   const started = ctx.now();
   const deadline = started + (options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS);
   const checks: Check[] = [];
-  if (!options.skipConfiguration) {
-    const configChecks = await runConfigurationChecks(ctx, options.steps);
-    for (const c of configChecks) options.onCheck?.(c);
-    checks.push(...configChecks);
-  }
   const probes = options.probes ?? (await (await import("./probes-live.js")).createLiveProbes(ctx));
   const clock = { now: ctx.now, sleep: (ms: number) => ctx.sleep(ms), signal: ctx.signal };
   const kibanaUrl = ctx.shared.kibana?.baseUrl ?? (await ctx.clients.kibana()).baseUrl;

@@ -3,17 +3,19 @@
  * and Azure (Sentinel incidents, workflow runs, Log Analytics query). Calls not needed by setup live here,
  * each one small and typed.
  */
-import type { ResolvedConfig } from "../config/schema.js";
+import { apiVersions } from "../azure/arm.js";
 import type { StepContext } from "../engine/types.js";
 import { PreconditionError } from "../errors.js";
-import { TEST_DATA_STREAM } from "../kibana/rule-body.js";
+import { CASES_WEBHOOK } from "../kibana/connector-bodies.js";
+import { names, TEST_DATA_STREAM } from "../kibana/rule-body.js";
+import { caseConnectorName } from "../steps/kibana/case-connector.js";
 import { testDocument } from "../steps/kibana/test-document.js";
 import { HopFailure } from "./hop.js";
 import type { IncidentView, VerifyProbes, WorkflowRunView } from "./probes.js";
 
-/** Stable SecurityInsights and Logic api-versions (azure-facts.md §1.6, §6.4). */
-const SENTINEL_API = "2025-09-01";
-const LOGIC_API = "2019-05-01";
+/** The Azure client's api-versions (stable SecurityInsights and Logic; azure-facts.md §1.6, §6.4). */
+const SENTINEL_API = apiVersions.securityInsights;
+const LOGIC_API = apiVersions.logic;
 
 interface ArmIncident {
   name: string;
@@ -45,15 +47,10 @@ function incidentView(i: ArmIncident): IncidentView {
   };
 }
 
-export const names = (config: ResolvedConfig) => ({
-  caseConnector: `${config.naming.prefix}-cases-webhook`,
-  alertConnector: `${config.naming.prefix}-alert-webhook`,
-  ruleId: `${config.naming.prefix}-forward-rule`,
-});
 
 export async function createLiveProbes(ctx: Pick<StepContext, "config" | "clients" | "now">): Promise<VerifyProbes> {
   const { config } = ctx;
-  const n = names(config);
+  const n = names(config.naming.prefix);
   const kibana = () => ctx.clients.kibana();
   const es = () => ctx.clients.elasticsearch();
   const space = config.elastic.space;
@@ -74,13 +71,13 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
       const c = await k.createCase({
         ...input,
         severity: input.severity as "high",
-        connector: { id: n.caseConnector, name: n.caseConnector, type: ".cases-webhook", fields: null },
+        connector: { id: n.caseConnectorId, name: caseConnectorName(config.naming.prefix), type: CASES_WEBHOOK, fields: null },
       });
       return { id: c.id };
     },
     async pushCase(caseId) {
       const k = await kibana();
-      const c = await k.pushCase(caseId, n.caseConnector);
+      const c = await k.pushCase(caseId, n.caseConnectorId);
       const ext = c.external_service;
       if (!ext?.external_id) throw new HopFailure(`the push of case ${caseId} returned no external id`);
       return { externalId: ext.external_id, externalUrl: ext.external_url };
@@ -104,7 +101,7 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
     },
     async pushClosedViaConnector(input) {
       const k = await kibana();
-      const result = await k.executeConnector(n.caseConnector, {
+      const result = await k.executeConnector(n.caseConnectorId, {
         subAction: "pushToService",
         subActionParams: {
           incident: {
@@ -124,7 +121,7 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
     },
     async executeAlertConnector(body) {
       const k = await kibana();
-      const result = await k.executeConnector(n.alertConnector, { body });
+      const result = await k.executeConnector(n.alertConnectorId, { body });
       if (result.status !== "ok")
         throw new HopFailure(
           `the alert connector failed: ${result.service_message ?? result.message ?? "no message"}`,

@@ -33,7 +33,6 @@ function context(overrides: Parameters<typeof makeConfig>[0] = {}): StepContext 
 async function verifyWith(breaks: Breaks, opts: { full?: boolean; only?: "case" | "alerts" } = {}) {
   const world = createFakeWorld(breaks, `${KIBANA}/app/security/cases/`);
   const checks = await runVerification(context(), {
-    steps: [],
     probes: world.probes,
     timeoutMs: 60_000,
     ...opts,
