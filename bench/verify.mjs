@@ -15,9 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { runCli } from "../dist/cli.js";
-import { nest } from "../dist/config/load.js";
-import { demoClock } from "../dist/demo/run-demo.js";
 import { DEMO, startDemoWorld } from "../dist/demo/sandboxes.js";
+import { demoClock, nest } from "../dist/demo/run-demo.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 

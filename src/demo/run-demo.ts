@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { CommandDeps, CommandResult, CommonOptions } from "../commands/context.js";
-import { nest } from "../config/load.js";
 import { DEMO, type DemoWorld, startDemoWorld } from "./sandboxes.js";
 
 export interface DemoOptions extends CommonOptions {
@@ -24,6 +23,24 @@ export function demoClock(world: Pick<DemoWorld, "clock">, speed: number) {
     now: () => world.clock.now(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(ms / speed)))),
   };
+}
+
+/**
+ * Nested config object from any dotted keys. Unlike config/load.ts `nest` (registry keys only, every section
+ * present, for validation), it keeps whatever it is given, so tests can also write keys the registry lacks.
+ */
+export function nest(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.split(".");
+    let node = out;
+    for (const p of parts.slice(0, -1)) {
+      node[p] ??= {};
+      node = node[p] as Record<string, unknown>;
+    }
+    node[parts.at(-1)!] = value;
+  }
+  return out;
 }
 
 /** Files for `--keep`: a config file (no secrets in it) and an env file (mode 0600) with the sandbox's API key. */

@@ -3,15 +3,13 @@
  * shell would after `demo --keep`: a config file with the sandbox endpoints, the API key from the environment,
  * the sandbox's credential and CA handed over as client overrides.
  */
-
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { nest } from "../../src/config/load.js";
-import { demoClock } from "../../src/demo/run-demo.js";
 import { DEMO, type DemoWorld, startDemoWorld } from "../../src/demo/sandboxes.js";
+import { demoClock, nest } from "../../src/demo/run-demo.js";
 import { type CliRun, runCliInProcess } from "../helpers/run-cli.js";
 
 export interface WorldCli {

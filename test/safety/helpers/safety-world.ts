@@ -9,14 +9,13 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { nest } from "../../../src/config/load.js";
-import { demoClock } from "../../../src/demo/run-demo.js";
-import { startSentinelAgent } from "../../../src/demo/sandboxes.js";
-import { startAzureSandbox } from "../../../src/sandbox/azure/index.js";
 import { createClock } from "../../../src/sandbox/common/clock.js";
 import type { FaultOptions } from "../../../src/sandbox/common/faults.js";
-import type { LicenseType } from "../../../src/sandbox/elastic/index.js";
+import { startAzureSandbox } from "../../../src/sandbox/azure/index.js";
 import { startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
+import type { LicenseType } from "../../../src/sandbox/elastic/index.js";
+import { demoClock, nest } from "../../../src/demo/run-demo.js";
+import { startSentinelAgent } from "../../../src/demo/sandboxes.js";
 import { type CliRun, runCliInProcess } from "../../helpers/run-cli.js";
 
 export const RG = "rg-soc";
