@@ -141,8 +141,8 @@ describe("request schemas accept exactly what the Kibana templates send", () => 
     const t = await load("alert-forwarding");
     const validate = ajv.compile(workflow(t, "alert-ingest").properties.definition.triggers.manual.inputs.schema);
     const rule = { kibanaBaseUrl: "https://kb", spaceId: "default", ruleId: "r", name: "n", severity: "high", riskScore: "" };
-    expect(validate(alertActionBody("summary", rule, [securityAlert(1), securityAlert(2)]))).toBe(true);
-    expect(validate(alertActionBody("per-alert", rule, [securityAlert(1)], "a1"))).toBe(true);
+    expect(validate(alertActionBody("summary", rule, [securityAlert(1, Date.now()), securityAlert(2, Date.now())]))).toBe(true);
+    expect(validate(alertActionBody("per-alert", rule, [securityAlert(1, Date.now())], "a1"))).toBe(true);
     expect(validate({ kind: "summary" })).toBe(false);
   });
 });

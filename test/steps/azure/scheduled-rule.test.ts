@@ -22,7 +22,7 @@ it("a Scheduled rule is deployed when asked for, and alerts still reach Sentinel
 
   const az = await ctx.clients.azure();
   const rule = { kibanaBaseUrl: "https://kb", spaceId: "default", ruleId: "r", name: "Malware detected", severity: "high", riskScore: 73 };
-  const res = await az.logicApps.call("POST", ctx.shared.callbackUrls.alertIngest!, alertActionBody("per-alert", rule, [securityAlert(5)], "a5"));
+  const res = await az.logicApps.call("POST", ctx.shared.callbackUrls.alertIngest!, alertActionBody("per-alert", rule, [securityAlert(5, sb.clock.now())], "a5"));
   expect(res.status).toBe(200);
   await sb.clock.advance(11 * 60_000);
   const incidents = sb.state.listIncidents(wsId).map((i) => String((i.properties as { title: string }).title));

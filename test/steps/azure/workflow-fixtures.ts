@@ -68,10 +68,14 @@ function expandDots(doc: Record<string, unknown>): AlertDoc {
   return out;
 }
 
-export function securityAlert(i: number, overrides: Record<string, unknown> = {}): AlertDoc {
+/**
+ * A detection alert stamped `i` seconds before `at` (epoch ms). Callers pass their sandbox clock's now, so the row
+ * lands inside the look-back windows the sandbox measures from that same clock, whatever date the suite runs on.
+ */
+export function securityAlert(i: number, at: number, overrides: Record<string, unknown> = {}): AlertDoc {
   return expandDots({
     _id: `alert-${i}`,
-    "@timestamp": new Date(Date.UTC(2026, 10, 27, 22, 0, i)).toISOString(),
+    "@timestamp": new Date(at - i * 1000).toISOString(),
     "kibana.alert.uuid": `5f0c${String(i).padStart(4, "0")}-1111-4222-8333-944445555666`,
     "kibana.alert.rule.name": "Malware detected",
     "kibana.alert.rule.rule_id": "elastic-sentinel-forward-rule",

@@ -197,7 +197,7 @@ describe("alert forwarding workflow", () => {
     sb.state.listIncidents(wsId).filter((i) => String((i.properties as any).title).startsWith("Elastic Security alert: "));
 
   it("a summary of 50 alerts lands as 50 typed rows in one call and raises Sentinel incidents", async () => {
-    const alerts = Array.from({ length: 50 }, (_, i) => securityAlert(i + 1));
+    const alerts = Array.from({ length: 50 }, (_, i) => securityAlert(i + 1, sb.clock.now()));
     const res = await post(urls.alertIngest, alertActionBody("summary", rule, alerts));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ingested: 50 });
@@ -238,7 +238,7 @@ describe("alert forwarding workflow", () => {
 
   it("a single per-alert body lands as one row and one incident with its entities and custom details", async () => {
     const before = ruleIncidents().length;
-    const alert = securityAlert(77, { "kibana.alert.uuid": "single-0000-4000-8000-000000000077", "kibana.alert.severity": "low" });
+    const alert = securityAlert(77, sb.clock.now(), { "kibana.alert.uuid": "single-0000-4000-8000-000000000077", "kibana.alert.severity": "low" });
     const res = await post(urls.alertIngest, alertActionBody("per-alert", rule, [alert], "single-0000-4000-8000-000000000077"));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ingested: 1 });
@@ -256,7 +256,7 @@ describe("alert forwarding workflow", () => {
   it("alerts larger than the 1 MB per call limit are split into several calls, none refused", async () => {
     const big = "x".repeat(120_000);
     const alerts = Array.from({ length: 20 }, (_, i) =>
-      securityAlert(200 + i, { "kibana.alert.uuid": `big-${i}`, message: big }),
+      securityAlert(200 + i, sb.clock.now(), { "kibana.alert.uuid": `big-${i}`, message: big }),
     );
     const res = await post(urls.alertIngest, alertActionBody("summary", rule, alerts));
     expect(res.status).toBe(200);
