@@ -5,13 +5,13 @@
  * The pre-1.0 entries stand for the older line (0.x supported 8.x before 8.18; "0.4.0 support 9.0"); their
  * exact ranges are sandbox assumptions, there so version choice can be exercised.
  */
-import type { PackageVarDef } from "../../fleet/types.js";
+import type { ManifestVar } from "./wire.js";
 
 export interface CatalogueStream {
   dataset: string;
   input: string;
   enabled: boolean;
-  vars: PackageVarDef[];
+  vars: ManifestVar[];
 }
 
 export interface CataloguePackage {
@@ -21,13 +21,13 @@ export interface CataloguePackage {
   kibanaRange: string;
   agentless: boolean;
   policyTemplate: string;
-  inputs: { type: string; vars: PackageVarDef[] }[];
+  inputs: { type: string; vars: ManifestVar[] }[];
   streams: CatalogueStream[];
 }
 
-const text = (name: string, extra: Partial<PackageVarDef> = {}): PackageVarDef => ({ name, type: "text", ...extra });
+const text = (name: string, extra: Partial<ManifestVar> = {}): ManifestVar => ({ name, type: "text", ...extra });
 
-const celVars: PackageVarDef[] = [
+const celVars: ManifestVar[] = [
   text("client_id", { required: true, secret: true }),
   { name: "client_secret", type: "password", required: true, secret: true },
   text("login_url", { required: true, default: "https://login.microsoftonline.com" }),
@@ -40,14 +40,14 @@ const celVars: PackageVarDef[] = [
   { name: "ssl", type: "yaml" },
 ];
 
-const common = (dataset: string): PackageVarDef[] => [
+const common = (dataset: string): ManifestVar[] => [
   text("tags", { multi: true, required: true, default: ["forwarded", `microsoft_sentinel-${dataset}`] }),
   { name: "preserve_original_event", type: "bool", default: false },
   { name: "preserve_duplicate_custom_fields", type: "bool" },
   { name: "processors", type: "yaml" },
 ];
 
-const celStreamVars = (dataset: string): PackageVarDef[] => [
+const celStreamVars = (dataset: string): ManifestVar[] => [
   text("initial_interval", { required: true, default: "24h" }),
   text("interval", { required: true, default: "5m" }),
   { name: "batch_size", type: "integer", required: true, default: 1000 },
@@ -56,7 +56,7 @@ const celStreamVars = (dataset: string): PackageVarDef[] => [
   ...common(dataset),
 ];
 
-const eventVars: PackageVarDef[] = [
+const eventVars: ManifestVar[] = [
   text("eventhub", { required: true }),
   text("consumer_group", { required: true, default: "$Default" }),
   { name: "connection_string", type: "password", secret: true },

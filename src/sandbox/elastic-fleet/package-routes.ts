@@ -5,7 +5,7 @@
  * constraints. Installing a version this Kibana does not satisfy is refused unless `ignore_constraints`
  * (the wording of that 400 is the sandbox's own).
  */
-import { compareVersions, satisfies } from "../../fleet/semver.js";
+import { compareVersions, satisfies } from "../../lib/semver.js";
 import type { CataloguePackage } from "./catalogue.js";
 import type { FleetRoute, FleetState } from "./state.js";
 import { FleetHttpError } from "./policies.js";

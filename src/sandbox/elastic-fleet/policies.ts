@@ -8,7 +8,7 @@
  * `{isSecretRef: true, id}`; their values never leave the store.
  */
 import { randomUUID } from "node:crypto";
-import type { PackageVarDef, SimplifiedVars } from "../../fleet/types.js";
+import type { ManifestVar, PolicyVars } from "./wire.js";
 import type { CataloguePackage } from "./catalogue.js";
 
 export class FleetHttpError extends Error {
@@ -25,13 +25,13 @@ export const badRequest = (m: string) => new FleetHttpError(400, m);
 export interface StoredStream {
   dataset: string;
   enabled: boolean;
-  vars: SimplifiedVars;
+  vars: PolicyVars;
 }
 
 export interface StoredInput {
   type: string;
   enabled: boolean;
-  vars: SimplifiedVars;
+  vars: PolicyVars;
   streams: Map<string, StoredStream>;
 }
 
@@ -55,15 +55,15 @@ type SecretStore = Map<string, string>;
 const isSecretRef = (v: unknown): v is { isSecretRef: true; id: string } =>
   !!v && typeof v === "object" && (v as { isSecretRef?: unknown }).isSecretRef === true;
 
-function defaults(defs: PackageVarDef[]): SimplifiedVars {
-  const out: SimplifiedVars = {};
-  for (const d of defs) out[d.name] = (d.default as SimplifiedVars[string]) ?? null;
+function defaults(defs: ManifestVar[]): PolicyVars {
+  const out: PolicyVars = {};
+  for (const d of defs) out[d.name] = (d.default as PolicyVars[string]) ?? null;
   return out;
 }
 
 function assign(
-  target: SimplifiedVars,
-  defs: PackageVarDef[],
+  target: PolicyVars,
+  defs: ManifestVar[],
   given: unknown,
   ctxMessage: string,
   secrets: SecretStore,
@@ -82,13 +82,13 @@ function assign(
     } else if (def.secret && isSecretRef(v)) {
       if (!secrets.has(v.id)) throw badRequest(`Secret reference ${v.id} not found`);
       target[k] = { isSecretRef: true, id: v.id };
-    } else target[k] = v as SimplifiedVars[string];
+    } else target[k] = v as PolicyVars[string];
     const now = target[k];
     if (isSecretRef(now)) refs.push({ id: now.id });
   }
 }
 
-function required(defs: PackageVarDef[], vars: SimplifiedVars, path: string): string[] {
+function required(defs: ManifestVar[], vars: PolicyVars, path: string): string[] {
   return defs
     .filter((d) => d.required && (vars[d.name] === null || vars[d.name] === undefined || vars[d.name] === ""))
     .map((d) => `${path}.${d.name}: ${d.name} is required`);
@@ -163,7 +163,7 @@ export function toSimplified(p: StoredPackagePolicy): Record<string, unknown> {
 
 /** The legacy (default) output: inputs as an array with `{value}` var records. */
 export function toLegacy(p: StoredPackagePolicy): Record<string, unknown> {
-  const rec = (vars: SimplifiedVars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { value: v }]));
+  const rec = (vars: PolicyVars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, { value: v }]));
   return {
     ...common(p),
     inputs: [...p.inputs.entries()].map(([, i]) => ({

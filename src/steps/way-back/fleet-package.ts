@@ -5,7 +5,7 @@
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
 import { getPackageInfo, installedVersion, installPackage } from "../../fleet/packages.js";
-import { coerceRelease, compareVersions, satisfies } from "../../fleet/semver.js";
+import { coerceRelease, compareVersions, satisfies } from "../../lib/semver.js";
 import { getFleetStatus } from "../../fleet/setup.js";
 import type { PackageInfo } from "../../fleet/types.js";
 import { fleetHttp } from "./clients.js";
