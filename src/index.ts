@@ -7,7 +7,7 @@ export { runVerify } from "./commands/verify.js";
 export { type LoadedConfig, resolveConfig, type ResolveConfigOptions } from "./config/load.js";
 export { findInput, type InputDef, inputs, whereToSet } from "./config/registry.js";
 export type { ResolvedConfig } from "./config/schema.js";
-export type { ClientOverrides, HttpEvent } from "./engine/clients.js";
+export type { ClientOverrides, HttpEvent } from "./engine/client-options.js";
 export { createReport, type RunReport } from "./engine/report.js";
 export { runSetupEngine } from "./engine/run.js";
 export type { Change, Check, Step, StepContext } from "./engine/types.js";

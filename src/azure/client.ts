@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/identity";
 import type { ResolvedConfig } from "../config/schema.js";
-import type { ClientOverrides } from "../engine/clients.js";
+import type { ClientOverrides } from "../engine/client-options.js";
 import { InputError } from "../errors.js";
 import { type ArmApi, createArmApi } from "./arm.js";
 import { type AzureCloud, resolveCloud, scopeFor } from "./cloud.js";

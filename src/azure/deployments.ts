@@ -6,7 +6,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import type { ResourceManagementClient } from "@azure/arm-resources";
-import type { HttpEvent } from "../engine/clients.js";
+import type { HttpEvent } from "../engine/client-options.js";
 import { RemoteError, type SentinelElasticError } from "../errors.js";
 import { type AzureErrorBody, azureError, errorBodyOf, flattenErrorDetails } from "./errors.js";
 import { credentialError, type TlsOptions } from "./pipeline.js";

@@ -5,7 +5,7 @@
  */
 import { rootCertificates } from "node:tls";
 import type { TokenCredential } from "@azure/identity";
-import type { HttpEvent } from "../engine/clients.js";
+import type { HttpEvent } from "../engine/client-options.js";
 import { AuthError, RemoteError } from "../errors.js";
 import { redact } from "../redact.js";
 import { azureError } from "./errors.js";

@@ -6,7 +6,7 @@ import { type LoadedConfig, resolveConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { createStepContext } from "../engine/context.js";
 import { inputs } from "../config/registry.js";
-import type { ClientOverrides } from "../engine/clients.js";
+import type { ClientOverrides } from "../engine/client-options.js";
 import { createReport, type RunReport } from "../engine/report.js";
 import type { Step, StepContext } from "../engine/types.js";
 import { InteractiveIoHost } from "../io/interactive-host.js";

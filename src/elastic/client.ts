@@ -4,7 +4,7 @@
  */
 import { rootCertificates } from "node:tls";
 import type { ResolvedConfig } from "../config/schema.js";
-import type { ClientOverrides } from "../engine/clients.js";
+import type { ClientOverrides } from "../engine/client-options.js";
 import { resolveConnection } from "../kibana/connection.js";
 import { userAgent } from "../kibana/user-agent.js";
 import { describeUrl } from "../redact.js";

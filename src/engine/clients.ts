@@ -2,30 +2,10 @@
  * Lazily created clients, one per remote. Heavy SDKs (Azure, Elasticsearch) are imported only when a step
  * first asks for them, so `--help` and Kibana-only runs never load them.
  */
-import type { TokenCredential } from "@azure/identity";
 import type { ResolvedConfig } from "../config/schema.js";
+import type { ClientOverrides } from "./client-options.js";
 
-/** One HTTP exchange, for --debug (method, URL redacted by the caller, status, duration). */
-export interface HttpEvent {
-  remote: "kibana" | "elasticsearch" | "azure" | "logic-app";
-  method: string;
-  url: string;
-  status?: number;
-  durationMs: number;
-  error?: string;
-}
-
-/** What a caller (demo, tests of the library API) may supply instead of what config implies. */
-export interface ClientOverrides {
-  /** Use this Azure credential rather than the one `azure.credential` selects (demo: the sandbox's). */
-  azureCredential?: TokenCredential;
-  /** Extra PEM CAs to trust for Azure endpoints (in addition to azure.caCertFile). */
-  azureCaCerts?: string[];
-  /** Extra PEM CAs to trust for Kibana/Elasticsearch (in addition to elastic.caCertFile). */
-  elasticCaCerts?: string[];
-  /** Logs endpoint for the Logs Ingestion API when it cannot be read from the DCR (tests only). */
-  onHttp?: (event: HttpEvent) => void;
-}
+export type { ClientOverrides, HttpEvent } from "./client-options.js";
 
 type KibanaModule = typeof import("../kibana/client.js");
 type AzureModule = typeof import("../azure/client.js");

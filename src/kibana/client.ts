@@ -3,7 +3,7 @@
  * function per endpoint, bound to it. Created lazily by engine/clients.ts.
  */
 import type { ResolvedConfig } from "../config/schema.js";
-import type { ClientOverrides } from "../engine/clients.js";
+import type { ClientOverrides } from "../engine/client-options.js";
 import * as cases from "./cases.js";
 import * as configure from "./cases-configure.js";
 import { resolveConnection } from "./connection.js";

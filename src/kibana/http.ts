@@ -8,7 +8,7 @@
 import { Agent as HttpsAgent } from "node:https";
 import { rootCertificates } from "node:tls";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import type { HttpEvent } from "../engine/clients.js";
+import type { HttpEvent } from "../engine/client-options.js";
 import { describeUrl, redact } from "../redact.js";
 import { authorizationHeader, type ElasticAuth } from "./connection.js";
 import { type KibanaErrorContext, mapKibanaNetworkError, mapKibanaStatus } from "./http-errors.js";

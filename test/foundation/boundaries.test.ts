@@ -49,3 +49,15 @@ describe("import boundaries", () => {
     expect(findBoundaryBreaches(root)).toEqual(["commands/verify.ts: imports sandbox/common/clock.ts (product → sandbox)"]);
   });
 });
+
+describe("engine circles", () => {
+  it("names a circle that runs through src/engine, type-only imports included", () => {
+    const root = tree({
+      "engine/clients.ts": 'type K = typeof import("../kibana/client.js");\nexport type C = K;\n',
+      "kibana/client.ts": 'import type { C } from "../engine/clients.js";\nexport const k: C | undefined = undefined;\n',
+      "azure/a.ts": 'import { b } from "./b.js";\nexport const a = b;\n',
+      "azure/b.ts": 'import type { a } from "./a.js";\nexport const b = 1;\n',
+    });
+    expect(findBoundaryBreaches(root)).toEqual(["import circle through src/engine: engine/clients.ts, kibana/client.ts"]);
+  });
+});
