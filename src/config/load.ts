@@ -154,8 +154,9 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
     }
   }
 
+  // An input already reported as invalid is not missing too: one problem per input (`--workspace ws` once).
   for (const def of missing()) {
-    problems.push(problemFor(def.key, "is missing"));
+    if (!problems.some((p) => p.key === def.key)) problems.push(problemFor(def.key, "is missing"));
   }
   if (problems.length > 0) throw inputError(problems, io.interactive);
 
@@ -170,6 +171,16 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
   return { config: deepFreeze(parsed.data) as ResolvedConfig, sources, file: filePath };
 }
 
+/** Scheme, host, port and base path: what must match between a given URL and the Cloud ID's (case aside). */
+function deploymentOf(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`.toLowerCase();
+}
+
+/**
+ * The URLs are resolved here, once: a Cloud ID fills in the URLs not given, and a given URL that points at
+ * another deployment is an input problem. The clients use `config.elastic.kibanaUrl`/`elasticsearchUrl` as is.
+ */
 function applyCloudId(values: Record<string, unknown>, sources: Record<string, InputSource>, problems: InputProblem[]) {
   const cloudId = values["elastic.cloudId"];
   if (typeof cloudId !== "string") return;
@@ -185,7 +196,7 @@ function applyCloudId(values: Record<string, unknown>, sources: Record<string, I
     if (given === undefined) {
       values[key] = fromCloud;
       sources[key] = "cloud-id";
-    } else if (typeof given === "string" && new URL(given).host !== new URL(fromCloud).host) {
+    } else if (typeof given === "string" && deploymentOf(given) !== deploymentOf(fromCloud)) {
       problems.push(
         problemFor(key, `disagrees with the Cloud ID, which points at ${fromCloud}; give one or the other`, {
           value: given,
