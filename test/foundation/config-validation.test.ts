@@ -51,6 +51,16 @@ describe("validation messages name the input, what is wrong and where to set it"
     expect(problem!.where).toContain(`${key} in the config file`);
   });
 
+  it("an invalid required input is reported once, as invalid, not also as missing", async () => {
+    const env: Record<string, string> = { ...VALID_ENV };
+    delete env.SENTINEL_WORKSPACE_NAME;
+    const error = await problemsFor(env, { "sentinel.workspaceName": "ws" });
+    expect(error.problems.filter((p) => p.key === "sentinel.workspaceName")).toHaveLength(1);
+    expect(error.problems[0]!.message).toMatch(/4-63 letters/);
+    expect(error.message).toBe("1 invalid input");
+    expect(error.code).toBe("INPUT_INVALID");
+  });
+
   it("a bad flag value says it came from the flag", async () => {
     const error = await problemsFor({ ...VALID_ENV }, { "elastic.kibanaUrl": "ftp://kb" });
     expect(error.problems[0]).toMatchObject({ key: "elastic.kibanaUrl" });
