@@ -181,6 +181,7 @@ export function mapKibanaNetworkError(
   err: { code?: string; message?: string },
   c: KibanaErrorContext,
   timeoutMs: number,
+  attempts = 1,
 ) {
   const code = err.code ?? "";
   const where = `${c.method} ${c.path}`;
@@ -208,12 +209,17 @@ export function mapKibanaNetworkError(
     });
   }
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "")) {
-    return new RemoteError(`Kibana at ${c.baseUrl} did not answer ${where} within ${Math.round(timeoutMs / 1000)} s.`, {
-      code: "KIBANA_TIMEOUT",
-      remote: "kibana",
-      cause: err,
-      suggestion: "Check that Kibana is up and that no firewall or proxy drops the connection.",
-    });
+    const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
+    return new RemoteError(
+      `Kibana at ${c.baseUrl} did not answer ${where} within ${Math.round(timeoutMs / 1000)} s${tries}.`,
+      {
+        code: "KIBANA_TIMEOUT",
+        remote: "kibana",
+        cause: err,
+        suggestion:
+          "Check that Kibana is up and that no firewall or proxy drops the connection, then re-run: it continues from where it stopped (every step is idempotent).",
+      },
+    );
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return new InputError(`The Kibana host in ${c.baseUrl} cannot be resolved (${code}).`, {
