@@ -30,7 +30,16 @@ export interface HttpClientOptions {
   maxRetries?: number;
   /** Waits between retries; replaceable so tests drive a sandbox clock. */
   sleep?: (ms: number) => Promise<void>;
+  /** Per-request timeout (default 120 s); short in tests. */
+  timeoutMs?: number;
 }
+
+/**
+ * A GET that got no answer within the timeout is asked again this many times. The pipeline ends a timed-out
+ * request by aborting it (`AbortError`, @typespec/ts-http-runtime nodeHttpClient); we pass no abort signal of
+ * our own, so an abort is always the timeout. Each attempt can take the whole timeout: keep it small.
+ */
+const TIMEOUT_RETRIES = 1;
 
 export interface RequestOptions {
   query?: Record<string, string | undefined>;
@@ -73,6 +82,7 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
   const sleep = options.sleep ?? realSleep;
   const maxRetries = options.maxRetries ?? 3;
   const remote = options.remote ?? "azure";
+  const timeoutMs = options.timeoutMs ?? 120_000;
 
   async function once(method: string, url: string, o: RequestOptions) {
     const request = core.createPipelineRequest({
@@ -80,7 +90,7 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
       method: method.toUpperCase() as "GET",
       headers: core.createHttpHeaders({ accept: "application/json", ...(o.body !== undefined ? { "content-type": "application/json" } : {}), ...o.headers }),
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
-      timeout: 120_000,
+      timeout: timeoutMs,
     });
     const started = Date.now();
     try {
@@ -100,6 +110,7 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
       const u = new URL(url);
       for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
       const full = u.toString();
+      let timeouts = 0;
       for (let attempt = 0; ; attempt++) {
         let res: Awaited<ReturnType<typeof once>>;
         try {
@@ -108,6 +119,23 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
           const name = (e as { name?: string }).name ?? "";
           if (/^(CredentialUnavailableError|AuthenticationError|AuthenticationRequiredError)$/.test(name)) {
             throw credentialError(e as Error, o.what);
+          }
+          if (name === "AbortError") {
+            // A stalled read is asked again (bounded); a write is not repeated: it may have been applied.
+            if (method.toUpperCase() === "GET" && !o.noRetry && timeouts++ < TIMEOUT_RETRIES) {
+              await sleep(backoff(0));
+              continue;
+            }
+            throw new RemoteError(
+              `${o.what ? `${o.what}: ` : ""}${u.host} did not answer ${method.toUpperCase()} ${u.pathname} within ${Math.round(timeoutMs / 1000)} s${timeouts > 1 ? ` (${timeouts} attempts)` : ""}`,
+              {
+                code: "AZURE_TIMEOUT",
+                remote,
+                suggestion:
+                  "Azure (or a proxy on the way) did not answer in time; re-run: it continues from where it stopped (every step is idempotent).",
+                cause: e,
+              },
+            );
           }
           const code = (e as { code?: string }).code;
           const transient = code === "ECONNRESET" || code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === "REQUEST_SEND_ERROR";

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type YAMLMap } from "yaml";
+import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, type YAMLMap } from "yaml";
 import { InputError, type InputProblem } from "../errors.js";
 import { nearest } from "./nearest.js";
 import { inputs } from "./registry.js";
@@ -115,18 +115,15 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv): ConfigFile
       const segment = String(isScalar(keyNode) ? keyNode.value : keyNode);
       const path = prefix ? `${prefix}.${segment}` : segment;
       const line = lineOf(keyNode);
+      // An alias (`resourceGroup: *rg`) stands for the node its anchor names: read that node, not the alias.
+      const node = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
       if (leafKeys.has(path)) {
-        const raw =
-          pair.value && typeof (pair.value as { toJSON?: unknown }).toJSON === "function"
-            ? (pair.value as { toJSON(): unknown }).toJSON()
-            : isScalar(pair.value)
-              ? pair.value.value
-              : pair.value;
-        values[path] = raw;
+        // toJS with the document resolves aliases nested in lists too (`index: [*a, logs-*]`).
+        values[path] = isNode(node) ? node.toJS(doc) : node;
         if (line) lines[path] = line;
       } else if (branchKeys.has(path)) {
-        if (isMap(pair.value)) walk(pair.value, path);
-        else if (pair.value !== null && !(isScalar(pair.value) && pair.value.value === null)) {
+        if (isMap(node)) walk(node, path);
+        else if (node != null && !(isScalar(node) && node.value === null)) {
           problems.push({
             key: path,
             message: `must be a mapping of keys (line ${line}), e.g. ${path}: { … }`,

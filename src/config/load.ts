@@ -6,6 +6,7 @@
 import { InputError, type InputProblem } from "../errors.js";
 import type { IoHost } from "../io/io-host.js";
 import { registerSecret } from "../redact.js";
+import { CA_FILE_KEYS, caFileProblem } from "./ca-file.js";
 import { decodeCloudId } from "./cloud-id.js";
 import { coerce } from "./coerce.js";
 import { findConfigFile, readConfigFile } from "./file.js";
@@ -52,6 +53,25 @@ export function nest(flat: Record<string, unknown>): Record<string, unknown> {
     if (value !== undefined) node[parts.at(-1)!] = value;
   }
   return out;
+}
+
+/** Inputs that name a file are checked here, before any remote is called. */
+function fileProblem(def: InputDef, value: unknown, cwd: string): string | undefined {
+  return CA_FILE_KEYS.has(def.key) && typeof value === "string" ? caFileProblem(value, cwd) : undefined;
+}
+
+/** A password written into a URL (`https://user:password@host`) is a secret, wherever the URL is shown. */
+function registerUrlPassword(value: unknown): void {
+  if (typeof value !== "string" || !/^[a-z]+:\/\/[^/]*@/i.test(value)) return;
+  try {
+    const { password } = new URL(value);
+    if (password) {
+      registerSecret(password);
+      registerSecret(decodeURIComponent(password));
+    }
+  } catch {
+    // Not a URL: reported as such by the field check.
+  }
 }
 
 function deepFreeze<T>(value: T): T {
@@ -110,11 +130,12 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
     const [source, raw] = hit;
     const from = sourceLabel(def, source, fileName);
     const coerced = coerce(def, raw);
+    registerUrlPassword(coerced.ok ? coerced.value : undefined);
     if (!coerced.ok) {
       problems.push(problemFor(def.key, coerced.message, { value: raw, from }));
       continue;
     }
-    const invalid = checkValue(def, coerced.value);
+    const invalid = checkValue(def, coerced.value) ?? fileProblem(def, coerced.value, cwd);
     if (invalid) {
       problems.push(problemFor(def.key, invalid, { value: coerced.value, from }));
       continue;
@@ -142,7 +163,7 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
     for (let def = problems.length ? undefined : missing()[0]; def; def = missing()[0]) {
       const value = await askForInput(def, io);
       if (def.secret && typeof value === "string") registerSecret(value);
-      const invalid = checkValue(def, value);
+      const invalid = checkValue(def, value) ?? fileProblem(def, value, cwd);
       if (invalid) {
         problems.push(problemFor(def.key, invalid, { value, from: "the prompt" }));
         break;
@@ -154,8 +175,9 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
     }
   }
 
+  // An input already reported as invalid is not missing too: one problem per input (`--workspace ws` once).
   for (const def of missing()) {
-    problems.push(problemFor(def.key, "is missing"));
+    if (!problems.some((p) => p.key === def.key)) problems.push(problemFor(def.key, "is missing"));
   }
   if (problems.length > 0) throw inputError(problems, io.interactive);
 
@@ -170,6 +192,16 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
   return { config: deepFreeze(parsed.data) as ResolvedConfig, sources, file: filePath };
 }
 
+/** Scheme, host, port and base path: what must match between a given URL and the Cloud ID's (case aside). */
+function deploymentOf(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`.toLowerCase();
+}
+
+/**
+ * The URLs are resolved here, once: a Cloud ID fills in the URLs not given, and a given URL that points at
+ * another deployment is an input problem. The clients use `config.elastic.kibanaUrl`/`elasticsearchUrl` as is.
+ */
 function applyCloudId(values: Record<string, unknown>, sources: Record<string, InputSource>, problems: InputProblem[]) {
   const cloudId = values["elastic.cloudId"];
   if (typeof cloudId !== "string") return;
@@ -185,7 +217,7 @@ function applyCloudId(values: Record<string, unknown>, sources: Record<string, I
     if (given === undefined) {
       values[key] = fromCloud;
       sources[key] = "cloud-id";
-    } else if (typeof given === "string" && new URL(given).host !== new URL(fromCloud).host) {
+    } else if (typeof given === "string" && deploymentOf(given) !== deploymentOf(fromCloud)) {
       problems.push(
         problemFor(key, `disagrees with the Cloud ID, which points at ${fromCloud}; give one or the other`, {
           value: given,

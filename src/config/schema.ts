@@ -31,16 +31,69 @@ export const patterns = {
   // Kibana space ids: lowercase letters, digits, underscores and hyphens.
   space: /^[a-z0-9_-]+$/,
   duration: /^[1-9][0-9]*[smhd]$/,
+  // A detection rule's interval: Kibana's rule schedule model takes seconds, minutes or hours only
+  // (elastic/kibana x-pack/solutions/security/plugins/security_solution/common/api/detection_engine/model/
+  // rule_schema/rule_schedule.ts: `interval: TimeDuration({ allowedUnits: ['s', 'm', 'h'] })`).
+  ruleInterval: /^[1-9][0-9]*[smh]$/,
   // Custom Log Analytics tables for the Logs Ingestion API end in _CL; 4-63 characters.
   table: /^[A-Za-z][A-Za-z0-9_]{0,59}_CL$/,
 } as const;
 
 const url = z.url({ protocol: /^https?$/ });
+
+const parsed = (v: string): URL | undefined => {
+  try {
+    return new URL(v);
+  } catch {
+    return undefined;
+  }
+};
+const withoutCredentials = (v: string) => {
+  const u = parsed(v);
+  return !u || (u.username === "" && u.password === "");
+};
+const withoutQuery = (v: string) => {
+  const u = parsed(v);
+  return !u || (u.search === "" && u.hash === "" && !v.includes("?") && !v.includes("#"));
+};
+/**
+ * Kibana's and Elasticsearch's URLs: API paths are appended to them, so a query string or fragment would end up
+ * in the middle of every request; and credentials in the URL would be sent in clear to every log and proxy.
+ */
+const elasticUrl = (what: string) =>
+  url
+    .refine(withoutCredentials, {
+      message:
+        "must not contain a user name or password (user:password@…): give the URL without them, and the credentials in ELASTIC_API_KEY (or ELASTIC_USERNAME and ELASTIC_PASSWORD)",
+    })
+    .refine(withoutQuery, {
+      message: `must not have a query string or fragment (?… or #…): give ${what}'s base URL, such as https://${what === "Kibana" ? "kibana.example.com:5601" : "es.example.com:9200"}`,
+    });
+
+/** A rule interval in milliseconds (the pattern above has already been checked). */
+function intervalMs(v: string): number {
+  const n = Number(v.slice(0, -1));
+  return n * { s: 1_000, m: 60_000, h: 3_600_000 }[v.slice(-1) as "s" | "m" | "h"];
+}
+// Kibana's alerting refuses (or, by default, warns about) a rule scheduled more often than
+// xpack.alerting.rules.minimumScheduleInterval, default 1m (elastic/kibana x-pack/plugins/alerting/server/config.ts;
+// docs: https://www.elastic.co/guide/en/kibana/current/alert-action-settings-kb.html).
+const MIN_RULE_INTERVAL_MS = 60_000;
+const ruleInterval = z
+  .string()
+  .regex(patterns.ruleInterval)
+  .refine((v) => !patterns.ruleInterval.test(v) || intervalMs(v) >= MIN_RULE_INTERVAL_MS, {
+    message: "must be at least 1m (Kibana's minimum schedule interval for rules)",
+  });
 // Azure endpoints carry bearer tokens: @azure/core-rest-pipeline refuses to send them over plain http
 // ("Bearer token authentication is not permitted for non-TLS protected (non-https) URLs"), so say so at input time.
-const httpsUrl = url.refine((v) => v.toLowerCase().startsWith("https://"), {
-  message: "must be an https:// URL (Azure sends its tokens only over HTTPS)",
-});
+const httpsUrl = url
+  .refine(withoutCredentials, {
+    message: "must not contain a user name or password (user:password@…): Azure signs in with --azure-credential",
+  })
+  .refine((v) => v.toLowerCase().startsWith("https://"), {
+    message: "must be an https:// URL (Azure sends its tokens only over HTTPS)",
+  });
 
 export {
   azureClouds,
@@ -57,8 +110,8 @@ export const configSchema = z
   .object({
     elastic: z
       .object({
-        kibanaUrl: url.optional(),
-        elasticsearchUrl: url.optional(),
+        kibanaUrl: elasticUrl("Kibana").optional(),
+        elasticsearchUrl: elasticUrl("Elasticsearch").optional(),
         cloudId: z.string().min(1).optional(),
         space: z.string().regex(patterns.space),
         apiKey: z.string().min(1).optional(),
@@ -104,7 +157,7 @@ export const configSchema = z
       .object({
         query: z.string().min(1),
         index: z.array(z.string().min(1)).optional(),
-        interval: z.string().regex(patterns.duration),
+        interval: ruleInterval,
         severity: z.enum(elasticSeverities),
         riskScore: z.number().int().min(0).max(100),
         sentinelKind: z.enum(sentinelRuleKinds),

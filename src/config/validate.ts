@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import type { InputProblem } from "../errors.js";
+import { describeUrl } from "../redact.js";
 import { findInput, type InputDef, whereToSet } from "./registry.js";
 import { configSchema, patterns } from "./schema.js";
 
@@ -21,6 +22,10 @@ const patternHints: [RegExp, string][] = [
   ],
   [patterns.space, "must be a Kibana space id: lower-case letters, digits, underscores and hyphens"],
   [patterns.duration, "must be a duration such as 30s, 5m, 1h or 1d"],
+  [
+    patterns.ruleInterval,
+    "must be a duration in seconds, minutes or hours, at least 1m, such as 5m or 1h (Kibana's rules take no days: write 24h for 1d)",
+  ],
   [patterns.table, "must be a custom table name ending in _CL, such as ElasticAlerts_CL"],
 ];
 
@@ -74,9 +79,14 @@ export function checkValue(def: InputDef, value: unknown): string | undefined {
 /** A problem for an input, worded for the user: what was given (never a secret), what is wrong, where to set it. */
 export function problemFor(key: string, message: string, shown?: { value: unknown; from?: string }): InputProblem {
   const def = findInput(key);
+  // A URL's user:password@ part is masked: the password is a secret even when the URL is not.
+  const value =
+    typeof shown?.value === "string" && /^[a-z]+:\/\/[^/]*@/i.test(shown.value)
+      ? describeUrl(shown.value)
+      : shown?.value;
   const given =
-    shown && def && !def.secret && shown.value !== undefined
-      ? ` (got ${JSON.stringify(shown.value)}${shown.from ? ` from ${shown.from}` : ""})`
+    shown && def && !def.secret && value !== undefined
+      ? ` (got ${JSON.stringify(value)}${shown.from ? ` from ${shown.from}` : ""})`
       : shown?.from
         ? ` (from ${shown.from})`
         : "";

@@ -48,9 +48,17 @@ export interface ElasticsearchApi {
   close(): Promise<void>;
 }
 
+export interface ElasticsearchClientOptions {
+  /** Per-request timeout (default 30 s); short in tests. */
+  requestTimeoutMs?: number;
+  /** Waits between our retries; injected in tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 export async function createElasticsearchClient(
   config: ResolvedConfig,
   overrides: ClientOverrides = {},
+  options: ElasticsearchClientOptions = {},
 ): Promise<ElasticsearchApi> {
   const conn = await resolveConnection(config, overrides.elasticCaCerts);
   const { Client } = await import("@elastic/elasticsearch");
@@ -63,7 +71,7 @@ export async function createElasticsearchClient(
         : { username: conn.auth.username, password: conn.auth.password },
     // `ca` replaces Node's roots: keep them, so a CA file adds trust rather than narrowing it (as for Kibana).
     tls: conn.caCerts ? { ca: [...rootCertificates, ...conn.caCerts] } : undefined,
-    requestTimeout: 30_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     maxRetries: 3,
     headers: {
       "user-agent": userAgent(),
@@ -104,7 +112,7 @@ export async function createElasticsearchClient(
   };
   /** For calls that are safe to repeat: the transport's retries, then ours for 429 and 500 (see retryIdempotent). */
   const read = <T>(what: string, fn: () => Promise<T>, privilege?: string): Promise<T> =>
-    call(what, () => retryIdempotent(fn), privilege);
+    call(what, () => retryIdempotent(fn, { sleep: options.sleep }), privilege);
   return {
     baseUrl,
     info: () =>
@@ -114,8 +122,8 @@ export async function createElasticsearchClient(
       }),
     authenticate: () =>
       call("authenticate", () =>
-        // The reachability check: a refused connection, an unknown host or a timeout fails at once (the
-        // transport would back off through its retries), but a reset, a 429 or a 5xx is retried as for any read.
+        // The reachability check: a refused connection or an unknown host fails at once (the transport would
+        // back off through its retries), but a reset, a stall, a 429 or a 5xx is retried as for any read.
         retryIdempotent(
           async () => {
             // With the response headers, so a server that is not Elasticsearch but answers 200 is caught here.
@@ -123,7 +131,12 @@ export async function createElasticsearchClient(
             assertElasticsearchHeaders(baseUrl, headers);
             return { username: r.username, authenticationType: r.authentication_type };
           },
-          { statuses: REACHABILITY_RETRIED_STATUSES, resets: true, retries: AUTHENTICATE_RETRIES },
+          {
+            statuses: REACHABILITY_RETRIED_STATUSES,
+            resets: true,
+            retries: AUTHENTICATE_RETRIES,
+            sleep: options.sleep,
+          },
         ),
       ),
     hasPrivileges: (body) =>
@@ -168,6 +181,11 @@ const RETRIED_STATUSES = new Set([429, 500]);
 /** With the transport's retries off (authenticate): every status that says "try again". */
 const REACHABILITY_RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRIES = 3;
+/**
+ * Timeouts of a read: asked again once. The transport does not (@elastic/transport `retryOnTimeout` defaults to
+ * false, and turning it on would also repeat writes); each attempt can take the whole request timeout.
+ */
+const TIMEOUT_RETRIES = 1;
 const AUTHENTICATE_RETRIES = 2;
 const MAX_WAIT_MS = 10_000;
 /** A connection that was open and then dropped (Node http: "socket hang up"/ECONNRESET; undici: "other side closed"). */
@@ -191,6 +209,7 @@ export async function retryIdempotent<T>(fn: () => Promise<T>, options: RetryOpt
   const statuses = options.statuses ?? RETRIED_STATUSES;
   const retries = options.retries ?? MAX_RETRIES;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let timeouts = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
@@ -203,6 +222,11 @@ export async function retryIdempotent<T>(fn: () => Promise<T>, options: RetryOpt
       const status = err.meta?.statusCode;
       const retryableStatus = err.name === "ResponseError" && status !== undefined && statuses.has(status);
       const reset = options.resets === true && err.name === "ConnectionError" && RESET.test(err.message ?? "");
+      if (err.name === "TimeoutError") {
+        if (++timeouts > TIMEOUT_RETRIES) throw Object.assign(e as object, { attempts: timeouts });
+        await sleep(250);
+        continue;
+      }
       if ((!retryableStatus && !reset) || attempt >= retries) throw e;
       const retryAfter = Number(err.meta?.headers?.["retry-after"]);
       const wait =

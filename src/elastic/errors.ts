@@ -91,12 +91,17 @@ export function mapElasticsearchError(
   const notEs = notElasticsearch(err, status);
   if (notEs) return notElasticsearchError(baseUrl, notEs, e, status);
   if (err.name === "TimeoutError") {
-    return new RemoteError(`Elasticsearch at ${baseUrl} did not answer in time while trying to ${what}.`, {
-      code: "ELASTICSEARCH_TIMEOUT",
-      remote: "elasticsearch",
-      cause: e,
-      suggestion: "Check that Elasticsearch is up and reachable from here.",
-    });
+    const attempts = (e as { attempts?: number }).attempts;
+    return new RemoteError(
+      `Elasticsearch at ${baseUrl} did not answer in time while trying to ${what}${attempts && attempts > 1 ? ` (${attempts} attempts)` : ""}.`,
+      {
+        code: "ELASTICSEARCH_TIMEOUT",
+        remote: "elasticsearch",
+        cause: e,
+        suggestion:
+          "Check that Elasticsearch is up and reachable from here, then re-run: it continues from where it stopped (every step is idempotent).",
+      },
+    );
   }
   if (err.name === "ConnectionError" || err.name === "NoLivingConnectionsError") {
     if (isProtocolMismatch({ code: err.code, message: err.message })) {

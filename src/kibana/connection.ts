@@ -1,6 +1,6 @@
 /**
- * Where Kibana and Elasticsearch are and how we authenticate: resolved once from config (URLs or a
- * Cloud ID, API key or username/password, CA file, space). Secrets are registered with the redactor here,
+ * Where Kibana and Elasticsearch are and how we authenticate, from the resolved config (URLs, API key or
+ * username/password, CA file, space). Secrets are registered with the redactor here,
  * so they are scrubbed from every later message.
  */
 import { readFile } from "node:fs/promises";
@@ -8,7 +8,6 @@ import type { ResolvedConfig } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import { registerSecret } from "../redact.js";
 import { browserUrlHint, notKibanaBaseUrl } from "./base-url.js";
-import { parseCloudId } from "./cloud-id.js";
 
 export type ElasticAuth = { kind: "apiKey"; apiKey: string } | { kind: "basic"; username: string; password: string };
 
@@ -21,11 +20,6 @@ export interface ElasticConnection {
   caCerts?: string[];
 }
 
-function origin(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`.toLowerCase();
-}
-
 export function stripTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
@@ -36,37 +30,12 @@ export function authorizationHeader(auth: ElasticAuth): string {
     : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
 }
 
-/** URLs from config or the Cloud ID; a Cloud ID and explicit URLs that point elsewhere are an input error. */
+/**
+ * The URLs as the config loader resolved them (config/load.ts: given, or filled in from the Cloud ID and
+ * checked against it). Nothing is decoded or compared again here.
+ */
 export function resolveUrls(elastic: ResolvedConfig["elastic"]): { kibanaUrl: string; elasticsearchUrl: string } {
-  let kibanaUrl = elastic.kibanaUrl;
-  let elasticsearchUrl = elastic.elasticsearchUrl;
-  if (elastic.cloudId) {
-    const fromCloud = parseCloudId(elastic.cloudId);
-    const problems = [];
-    if (kibanaUrl && origin(kibanaUrl) !== origin(fromCloud.kibanaUrl)) {
-      problems.push({
-        key: "elastic.kibanaUrl",
-        message: `${kibanaUrl} is not the Kibana of the Cloud ID (${fromCloud.kibanaUrl})`,
-        where: "--kibana-url, KIBANA_URL or elastic.kibanaUrl",
-      });
-    }
-    if (elasticsearchUrl && origin(elasticsearchUrl) !== origin(fromCloud.elasticsearchUrl)) {
-      problems.push({
-        key: "elastic.elasticsearchUrl",
-        message: `${elasticsearchUrl} is not the Elasticsearch of the Cloud ID (${fromCloud.elasticsearchUrl})`,
-        where: "--elasticsearch-url, ELASTICSEARCH_URL or elastic.elasticsearchUrl",
-      });
-    }
-    if (problems.length) {
-      throw new InputError("The Cloud ID and the Kibana/Elasticsearch URLs point at different deployments.", {
-        code: "CLOUD_ID_URL_MISMATCH",
-        suggestion: "Give either the Cloud ID or the URLs, or make them agree.",
-        problems,
-      });
-    }
-    kibanaUrl ??= fromCloud.kibanaUrl;
-    elasticsearchUrl ??= fromCloud.elasticsearchUrl;
-  }
+  const { kibanaUrl, elasticsearchUrl } = elastic;
   const missing = [];
   if (!kibanaUrl)
     missing.push({ key: "elastic.kibanaUrl", message: "missing", where: "--kibana-url, KIBANA_URL or --cloud-id" });

@@ -119,8 +119,26 @@ export function mapKibanaStatus(f: HttpFailure, c: KibanaErrorContext): Sentinel
       details,
     });
   }
+  if (f.status === 409) {
+    // A saved object's version moved between our read and our write, or a create found the id taken: someone
+    // else wrote it meanwhile (Kibana saved objects answer 409 "Saved object [type/id] conflict" to both).
+    // Not a version problem: the state changed, and a re-run reads it again and converges.
+    const concurrent = /conflict|already exists|version/i.test(summary);
+    return new RemoteError(
+      `Kibana answered 409 (conflict) to ${where}${summary ? `: ${summary}` : ""}.${concurrent ? " Another run (a second setup or teardown, or someone in Kibana) changed the object at the same time." : ""}`,
+      {
+        code: "KIBANA_CONFLICT",
+        remote: "kibana",
+        status: f.status,
+        suggestion: concurrent
+          ? "Another setup or teardown may be running against this Kibana space: let it finish, then re-run (setup reads the current state and continues from it)."
+          : "Kibana refused the change in the object's current state; re-run to read it again (every step is idempotent).",
+        details,
+      },
+    );
+  }
   return new RemoteError(`Kibana answered ${f.status} to ${where}${summary ? `: ${summary}` : ""}.`, {
-    code: f.status >= 500 ? "KIBANA_SERVER_ERROR" : f.status === 409 ? "KIBANA_CONFLICT" : "KIBANA_REQUEST_FAILED",
+    code: f.status >= 500 ? "KIBANA_SERVER_ERROR" : "KIBANA_REQUEST_FAILED",
     remote: "kibana",
     status: f.status,
     suggestion:
@@ -163,6 +181,7 @@ export function mapKibanaNetworkError(
   err: { code?: string; message?: string },
   c: KibanaErrorContext,
   timeoutMs: number,
+  attempts = 1,
 ) {
   const code = err.code ?? "";
   const where = `${c.method} ${c.path}`;
@@ -190,12 +209,17 @@ export function mapKibanaNetworkError(
     });
   }
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "")) {
-    return new RemoteError(`Kibana at ${c.baseUrl} did not answer ${where} within ${Math.round(timeoutMs / 1000)} s.`, {
-      code: "KIBANA_TIMEOUT",
-      remote: "kibana",
-      cause: err,
-      suggestion: "Check that Kibana is up and that no firewall or proxy drops the connection.",
-    });
+    const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
+    return new RemoteError(
+      `Kibana at ${c.baseUrl} did not answer ${where} within ${Math.round(timeoutMs / 1000)} s${tries}.`,
+      {
+        code: "KIBANA_TIMEOUT",
+        remote: "kibana",
+        cause: err,
+        suggestion:
+          "Check that Kibana is up and that no firewall or proxy drops the connection, then re-run: it continues from where it stopped (every step is idempotent).",
+      },
+    );
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return new InputError(`The Kibana host in ${c.baseUrl} cannot be resolved (${code}).`, {

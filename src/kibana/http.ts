@@ -15,6 +15,7 @@ import { type KibanaErrorContext, mapKibanaNetworkError, mapKibanaStatus } from 
 import {
   backoffDelay,
   defaultRetryPolicy,
+  isTimeout,
   parseRetryAfter,
   RETRYABLE_NETWORK,
   RETRYABLE_STATUS,
@@ -142,7 +143,7 @@ export function createKibanaHttp(options: KibanaHttpOptions): KibanaHttp {
         });
       } catch (e) {
         const err = e as { code?: string; message?: string };
-        const mapped = mapKibanaNetworkError(err, ctx, timeoutMs);
+        const mapped = mapKibanaNetworkError(err, ctx, timeoutMs, attempt);
         options.onHttp?.({
           remote: "kibana",
           method: req.method,
@@ -151,6 +152,11 @@ export function createKibanaHttp(options: KibanaHttpOptions): KibanaHttp {
           error: redact(err.code ?? err.message ?? "error"),
         });
         if (idempotent && attempt < policy.maxAttempts && RETRYABLE_NETWORK.has(err.code ?? "")) {
+          await sleep(backoffDelay(policy, attempt, options.random));
+          continue;
+        }
+        // A read that stalled is asked again (bounded): reads change nothing, and one slow answer should not end a run.
+        if (req.method === "GET" && isTimeout(err) && attempt < policy.maxTimeoutAttempts) {
           await sleep(backoffDelay(policy, attempt, options.random));
           continue;
         }

@@ -16,8 +16,9 @@ export function kqlSyntaxProblem(query: string): string | undefined {
       continue;
     }
     if (ch === '"') {
+      // A quoted phrase is a value: keep a stand-in for it, so `process.name:"cmd.exe"` has a value after ':'.
+      if (!inQuote) outside.push(" v ");
       inQuote = !inQuote;
-      outside.push(" ");
       continue;
     }
     if (inQuote) continue;

@@ -10,6 +10,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A Retry-After longer than this is not waited for: the call fails instead. */
   maxRetryAfterMs: number;
+  /**
+   * Attempts of a GET whose answer did not come within the timeout (the first included). A stall is often a
+   * single slow node or a dropped connection behind a proxy; each attempt can take the whole timeout, so keep
+   * this small.
+   */
+  maxTimeoutAttempts: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -17,6 +23,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
+  maxTimeoutAttempts: 2,
 };
 
 /**
@@ -27,6 +34,11 @@ export const defaultRetryPolicy: RetryPolicy = {
 export const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** Connection resets: the request may not have reached Kibana, or its answer was lost. */
 export const RETRYABLE_NETWORK = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED_RESET", "UND_ERR_SOCKET"]);
+
+/** axios reports its own timeout as ECONNABORTED ("timeout of N ms exceeded"), or ETIMEDOUT with clarifyTimeoutError. */
+export function isTimeout(err: { code?: string; message?: string }): boolean {
+  return err.code === "ECONNABORTED" || err.code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "");
+}
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Check, StepContext } from "../engine/types.js";
+import { AbortedError } from "../errors.js";
 import { runAlertPathFast, runAlertPathFull } from "./alert-path.js";
 import { type PathContext, runCasePath } from "./case-path.js";
 import { createHopRunner } from "./hop.js";
@@ -60,5 +61,11 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
   }
   // The paths do not touch each other's objects: follow them concurrently, so the run takes as long as the slowest.
   for (const result of await Promise.all(paths)) checks.push(...result);
+  // Hops cut short by Ctrl-C were not failures: the run was interrupted (exit 130), not verified false (exit 6).
+  if (ctx.signal.aborted) {
+    throw new AbortedError("Interrupted during verify: the checks still waiting were stopped, not failed.", {
+      suggestion: "Re-run `sentinel-elastic verify` for a verdict.",
+    });
+  }
   return checks;
 }

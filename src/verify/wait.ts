@@ -2,6 +2,8 @@
  * Waiting for evidence: poll at once, then with a short backoff (tight at first, so that `verify` stops within
  * a few hundred ms of the evidence appearing — bench/verify measures the overshoot), never past the deadline.
  */
+import { AbortedError } from "../errors.js";
+
 export interface WaitClock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -45,8 +47,10 @@ export async function waitFor<T>(
       if (!retryable(error)) throw error;
       last = error;
     }
+    // Ctrl-C is not a timeout: say "interrupted" (exit 130), never "not there before the timeout" (exit 6).
+    if (clock.signal.aborted) throw new AbortedError("Interrupted while waiting for evidence.");
     const left = options.deadline - clock.now();
-    if (left <= 0 || clock.signal.aborted) return { ok: false, polls, last };
+    if (left <= 0) return { ok: false, polls, last };
     await clock.sleep(Math.min(pause, left));
     pause = Math.min(max, pause * factor);
   }

@@ -29,6 +29,37 @@ describe("the config file", () => {
     expect((await load()).config.naming.prefix).toBe("from-json");
   });
 
+  it("reads YAML aliases as the value their anchor names, in leaves, lists and mappings", async () => {
+    dir.write(
+      "sentinel-elastic.yaml",
+      [
+        "azure:",
+        "  resourceGroup: &rg rg-shared",
+        "sentinel:",
+        "  resourceGroup: *rg",
+        "rule:",
+        "  index: [&logs logs-*, winlogbeat-*]",
+        "  query: &q 'process.name:\"cmd.exe\"'",
+        "features: &off",
+        "  sentinelToElastic: false",
+        "naming:",
+        "  prefix: from-alias",
+      ].join("\n"),
+    );
+    const env: Record<string, string> = { ...VALID_ENV };
+    delete env.AZURE_RESOURCE_GROUP;
+    const { config } = await load(env);
+    expect(config.sentinel.resourceGroup).toBe("rg-shared");
+    expect(config.azure.resourceGroup).toBe("rg-shared");
+    expect(config.rule.index).toEqual(["logs-*", "winlogbeat-*"]);
+  });
+
+  it("an alias inside a list reads the anchored value", async () => {
+    dir.write("sentinel-elastic.yaml", "rule:\n  query: &q logs-custom-*\n  index: [*q, winlogbeat-*]\n");
+    const { config } = await load();
+    expect(config.rule.index).toEqual(["logs-custom-*", "winlogbeat-*"]);
+  });
+
   it("interpolates ${ENV_VAR} in string values, and $${ stays literal", async () => {
     dir.write(
       "sentinel-elastic.yaml",

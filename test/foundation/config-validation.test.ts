@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/load.js";
 import type { InputError } from "../../src/errors.js";
-import { clearRegisteredSecrets } from "../../src/redact.js";
+import { clearRegisteredSecrets, redact } from "../../src/redact.js";
 import { tempDir, type TempDir, VALID_ENV } from "../helpers/config-env.js";
 import { TestIoHost } from "../helpers/test-io-host.js";
 
@@ -29,7 +29,29 @@ describe("validation messages name the input, what is wrong and where to set it"
     ["SENTINEL_WORKSPACE_NAME", "ws", "sentinel.workspaceName", /4-63 letters/, /--workspace/],
     ["AZURE_RESOURCE_GROUP", "rg.", "azure.resourceGroup", /not end in a period/, /--resource-group/],
     ["AZURE_LOCATION", "West Europe", "azure.location", /Azure region name/, /--location/],
-    ["SENTINEL_ELASTIC_RULE_INTERVAL", "5 minutes", "rule.interval", /duration such as 30s, 5m/, /--rule-interval/],
+    [
+      "SENTINEL_ELASTIC_RULE_INTERVAL",
+      "5 minutes",
+      "rule.interval",
+      /seconds, minutes or hours, at least 1m/,
+      /--rule-interval/,
+    ],
+    ["SENTINEL_ELASTIC_RULE_INTERVAL", "90d", "rule.interval", /take no days: write 24h for 1d/, /--rule-interval/],
+    ["SENTINEL_ELASTIC_RULE_INTERVAL", "30s", "rule.interval", /at least 1m/, /--rule-interval/],
+    [
+      "KIBANA_URL",
+      "https://kb.example.com/?a=1",
+      "elastic.kibanaUrl",
+      /query string.*Kibana's base URL/,
+      /--kibana-url/,
+    ],
+    [
+      "ELASTICSEARCH_URL",
+      "https://es.example.com#x",
+      "elastic.elasticsearchUrl",
+      /query string/,
+      /--elasticsearch-url/,
+    ],
     [
       "AZURE_CLOUD",
       "AzureGermany",
@@ -49,6 +71,36 @@ describe("validation messages name the input, what is wrong and where to set it"
     expect(problem!.message).toContain(`from ${envName}`);
     expect(problem!.where).toMatch(where);
     expect(problem!.where).toContain(`${key} in the config file`);
+  });
+
+  it("an invalid required input is reported once, as invalid, not also as missing", async () => {
+    const env: Record<string, string> = { ...VALID_ENV };
+    delete env.SENTINEL_WORKSPACE_NAME;
+    const error = await problemsFor(env, { "sentinel.workspaceName": "ws" });
+    expect(error.problems.filter((p) => p.key === "sentinel.workspaceName")).toHaveLength(1);
+    expect(error.problems[0]!.message).toMatch(/4-63 letters/);
+    expect(error.message).toBe("1 invalid input");
+    expect(error.code).toBe("INPUT_INVALID");
+  });
+
+  it("a URL with user:password@ is refused, names what to use instead, and never shows the password", async () => {
+    const error = await problemsFor({ ...VALID_ENV, KIBANA_URL: "https://elastic:pw-canary-77@kb.example.com" });
+    const problem = error.problems.find((p) => p.key === "elastic.kibanaUrl")!;
+    expect(problem.message).toMatch(/user name or password.*ELASTIC_API_KEY/);
+    expect(JSON.stringify(error.problems)).not.toContain("pw-canary-77");
+    expect(redact("said pw-canary-77")).not.toContain("pw-canary-77");
+  });
+
+  it("a CA file that is not PEM is refused when the config is read, before any remote is called", async () => {
+    const file = dir.write("ca.der", "\u0030\u0082 not pem at all");
+    for (const [env, key] of [
+      ["ELASTIC_CA_CERT", "elastic.caCertFile"],
+      ["AZURE_CA_CERT", "azure.caCertFile"],
+    ]) {
+      const error = await problemsFor({ ...VALID_ENV, [env!]: file });
+      const problem = error.problems.find((p) => p.key === key);
+      expect(problem?.message, key).toMatch(/not a PEM certificate file.*openssl x509/);
+    }
   });
 
   it("a bad flag value says it came from the flag", async () => {

@@ -57,3 +57,59 @@ describe("Elasticsearch client", () => {
     expect(last.userAgent).toMatch(/^sentinel-elastic\//);
   });
 });
+
+describe("Elasticsearch client: a stalled read", () => {
+  let server: import("node:http").Server;
+  let url: string;
+  let requests = 0;
+  let stalls = 0;
+  beforeAll(async () => {
+    const { createServer: createHttpServer } = await import("node:http");
+    server = createHttpServer((req, res) => {
+      requests++;
+      req.resume();
+      if (stalls > 0) {
+        stalls--;
+        return; // never answers: the client's request timeout ends it
+      }
+      res.writeHead(200, { "content-type": "application/json", "x-elastic-product": "Elasticsearch" });
+      res.end(JSON.stringify({ version: { number: "9.2.0" }, cluster_name: "stand-in" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  const client = () =>
+    createElasticsearchClient(
+      makeConfig({
+        elastic: { kibanaUrl: "https://kb.invalid", elasticsearchUrl: url, apiKey: "a2V5OnZhbHVl", space: "default" },
+      }),
+      {},
+      { requestTimeoutMs: 150, sleep: async () => {} },
+    );
+
+  it("a GET that stalls once is asked again and succeeds", async () => {
+    requests = 0;
+    stalls = 1;
+    const es = await client();
+    expect(await es.info()).toEqual({ version: "9.2.0", clusterName: "stand-in" });
+    expect(requests).toBe(2);
+    await es.close();
+  });
+
+  it("a GET that keeps stalling fails after a bounded number of attempts, saying a re-run continues", async () => {
+    requests = 0;
+    stalls = 100;
+    const es = await client();
+    const e = (await es.info().catch((x) => x)) as SentinelElasticError;
+    expect(e.code).toBe("ELASTICSEARCH_TIMEOUT");
+    expect(e.message).toMatch(/2 attempts/);
+    expect(e.suggestion).toMatch(/re-run: it continues/);
+    expect(exitCodeOf(e)).toBe(1);
+    expect(requests).toBe(2);
+    await es.close();
+  });
+});

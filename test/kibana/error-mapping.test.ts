@@ -260,3 +260,22 @@ describe("throttling that outlasts the retries", () => {
     expect(e.suggestion).not.toMatch(/version we do not know/);
   });
 });
+
+describe("a conflict from a concurrent run", () => {
+  it("a 409 on a saved object is KIBANA_CONFLICT: another run changed it, re-run; not an unknown-version guess", () => {
+    const e = mapKibanaStatus(
+      {
+        status: 409,
+        body: { statusCode: 409, error: "Conflict", message: "Saved object [cases-configure/abc] conflict" },
+        contentType: "application/json",
+        isKibana: true,
+        isElasticsearch: false,
+      },
+      { method: "PATCH", path: "/api/cases/configure/abc", baseUrl: "http://kb.local", space: "default" },
+    );
+    expect(e.code).toBe("KIBANA_CONFLICT");
+    expect(e.message).toMatch(/409 \(conflict\).*Another run/);
+    expect(e.suggestion).toMatch(/another setup or teardown may be running.*re-run/i);
+    expect(`${e.message} ${e.suggestion}`).not.toMatch(/version we do not know/);
+  });
+});

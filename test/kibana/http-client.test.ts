@@ -21,7 +21,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-type Reply = { status: number; headers?: Record<string, string>; body?: string } | "reset";
+type Reply = { status: number; headers?: Record<string, string>; body?: string } | "reset" | "stall";
 
 /** A fake Kibana answering from a script of replies, one per request; the last one repeats. */
 async function fakeKibana(replies: Reply[]) {
@@ -34,6 +34,8 @@ async function fakeKibana(replies: Reply[]) {
       req.socket.destroy();
       return;
     }
+    // Never answers: the client's timeout ends the request (afterEach closes the connection).
+    if (reply === "stall") return;
     res.writeHead(reply.status, { "content-type": "application/json", "kbn-name": "kb", ...reply.headers });
     res.end(reply.body ?? "{}");
   });
@@ -181,5 +183,35 @@ describe("Kibana HTTP client", () => {
     expect(parseRetryAfter("3", now)).toBe(3000);
     expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10_000);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
+  });
+});
+
+describe("a stalled read", () => {
+  it("a GET that stalls once is asked again and succeeds", async () => {
+    const k = await fakeKibana(["stall", { status: 200, body: '{"ok":true}' }]);
+    const { http, waits } = client(k.url, { timeoutMs: 150 });
+    const res = await http.request<{ ok: boolean }>({ method: "GET", path: "/api/status", spaceScoped: false });
+    expect(res.body).toEqual({ ok: true });
+    expect(k.seen.map((s) => s.method)).toEqual(["GET", "GET"]);
+    expect(waits).toHaveLength(1);
+  });
+
+  it("a GET that keeps stalling fails after a bounded number of attempts, saying a re-run continues", async () => {
+    const k = await fakeKibana(["stall"]);
+    const { http } = client(k.url, { timeoutMs: 100 });
+    const e = await failure(http.request({ method: "GET", path: "/api/status", spaceScoped: false }));
+    expect(e.code).toBe("KIBANA_TIMEOUT");
+    expect(k.seen).toHaveLength(2);
+    expect(e.message).toMatch(/2 attempts/);
+    expect(e.suggestion).toMatch(/re-run: it continues/);
+    expect(exitCodeOf(e)).toBe(1);
+  });
+
+  it("a POST that stalls is not repeated (it may have been applied)", async () => {
+    const k = await fakeKibana(["stall", { status: 200 }]);
+    const { http } = client(k.url, { timeoutMs: 100 });
+    const e = await failure(http.request({ method: "POST", path: "/api/cases", body: {} }));
+    expect(e.code).toBe("KIBANA_TIMEOUT");
+    expect(k.seen).toHaveLength(1);
   });
 });
