@@ -18,8 +18,10 @@ export async function executeCommand<O extends CommonOptions>(
     exitCode = (await run(options, { ...deps, io: cio.io, output: cio.output, report: cio.report })).exitCode;
   } catch (error) {
     cio.report.error = errorDocument(error);
+    cio.io.close?.();
     exitCode = printError(error, cio.output);
   }
+  cio.io.close?.();
   if (options.json) cio.output.out(serializeReport(cio.report));
   return exitCode;
 }

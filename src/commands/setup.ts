@@ -40,9 +40,10 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
     report: cio.report,
     dryRun: options.dryRun,
     style: cio.output.outStyle,
+    table: { columns: cio.output.tableColumns?.() },
   });
   if (!options.dryRun && options.verify !== false) {
-    await verifyPaths(ctx, cio.report, cio.output.outStyle, {
+    await verifyPaths(ctx, cio.report, cio.output, {
       full: options.full ?? true,
       timeoutMs: options.timeout,
       earlier: result.checks,

@@ -35,6 +35,7 @@ export async function runTeardown(options: TeardownOptions, deps: CommandDeps = 
     report: cio.report,
     dryRun: options.dryRun,
     style: cio.output.outStyle,
+    table: { columns: cio.output.tableColumns?.() },
   });
   if (!options.dryRun) cio.io.message("success", result.applied ? "Teardown complete." : "Nothing of ours to remove.");
   return { exitCode: 0, report: cio.report };

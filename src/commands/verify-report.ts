@@ -7,6 +7,7 @@ import type { RunReport } from "../engine/report.js";
 import type { Change, Check, StepContext } from "../engine/types.js";
 import { VerificationError } from "../errors.js";
 import { formatChecks } from "../io/format.js";
+import type { Output } from "../io/output.js";
 
 export function driftChecks(changes: readonly Change[]): Check[] {
   return changes
@@ -24,23 +25,30 @@ export function driftChecks(changes: readonly Change[]): Check[] {
 export async function verifyPaths(
   ctx: StepContext,
   report: RunReport,
-  style: Parameters<typeof formatChecks>[1],
+  output: Pick<Output, "outStyle" | "tableColumns">,
   options: { full?: boolean; only?: "case" | "alerts"; timeoutMs?: number; earlier?: Check[] },
 ): Promise<Check[]> {
   const { runVerification } = await import("../verify/index.js");
   const progress = ctx.io.progress("Following the paths end to end");
-  const checks = await runVerification(ctx, {
-    full: options.full,
-    only: options.only,
-    timeoutMs: options.timeoutMs,
-    onCheck: (c) => progress.update(`${c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "–"} ${c.title}`),
-  });
+  let checks: Check[];
+  try {
+    checks = await runVerification(ctx, {
+      full: options.full,
+      only: options.only,
+      timeoutMs: options.timeoutMs,
+      onCheck: (c) => progress.update(`${c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "–"} ${c.title}`),
+    });
+  } catch (error) {
+    // Never leave the spinner running behind the error (Ctrl-C: the hops still waiting were interrupted).
+    progress.stop("Following the paths end to end: interrupted");
+    throw error;
+  }
   const failed = checks.filter((c) => c.status === "fail");
   if (failed.length) progress.fail(`${failed.length} hop${failed.length === 1 ? "" : "s"} failed`);
   else progress.succeed("Both paths work end to end");
   const all = [...(options.earlier ?? []), ...checks];
   report.checks = all;
-  ctx.io.result(formatChecks(checks, style));
+  ctx.io.result(formatChecks(checks, output.outStyle, { columns: output.tableColumns?.() }));
   assertPassed(all);
   return all;
 }

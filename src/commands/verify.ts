@@ -33,8 +33,8 @@ export async function runVerify(options: VerifyOptions, deps: CommandDeps = {}):
   // Plans are read-only: they find each managed object and say what setup would change.
   const changes = await planSteps(steps, ctx);
   const configuration = [...driftChecks(changes), ...(await verifySteps(steps, ctx))];
-  cio.io.result(formatChecks(configuration, cio.output.outStyle));
-  await verifyPaths(ctx, cio.report, cio.output.outStyle, {
+  cio.io.result(formatChecks(configuration, cio.output.outStyle, { columns: cio.output.tableColumns?.() }));
+  await verifyPaths(ctx, cio.report, cio.output, {
     full: options.full,
     only: options.only,
     timeoutMs: options.timeout,

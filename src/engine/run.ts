@@ -5,7 +5,7 @@
  * done and what was not, and throws AbortedError (exit 130).
  */
 import { AbortedError, RemoteError, SentinelElasticError, VerificationError } from "../errors.js";
-import { formatChecks, formatPlan, hasChanges } from "../io/format.js";
+import { formatChecks, formatPlan, hasChanges, type TableOptions } from "../io/format.js";
 import { type GraphResult, runGraph } from "./graph.js";
 import { type ResourceRecord, type RunReport, toPlanEntries } from "./report.js";
 import { isTransientRemoteError, retryOnceIfTransient } from "./transient.js";
@@ -18,6 +18,8 @@ export interface EngineOptions {
   dryRun?: boolean;
   /** Style for the tables printed on stdout. */
   style: Parameters<typeof formatPlan>[1];
+  /** Width to fit the tables to (undefined: full values). */
+  table?: TableOptions;
 }
 
 export interface EngineResult {
@@ -213,7 +215,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
 
   const changes = await planSteps(steps, ctx);
   report.plan = toPlanEntries(changes);
-  ctx.io.result(formatPlan(changes, style));
+  ctx.io.result(formatPlan(changes, style, options.table));
   const changed = hasChanges(changes);
   if (options.dryRun) {
     ctx.io.message("info", "Dry run: nothing was changed.");
@@ -241,7 +243,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
   }
   const { checks, unreachable } = outcome;
   report.checks = checks;
-  if (checks.length > 0) ctx.io.result(`\n${formatChecks(checks, style)}`);
+  if (checks.length > 0) ctx.io.result(`\n${formatChecks(checks, style, options.table)}`);
   const failed = checks.filter((c) => c.status === "fail");
   if (failed.length === 0) return { changes, changed, applied: changed, checks };
 

@@ -32,6 +32,16 @@ export class OutputChannels {
     this.board.line(() => output.err(line));
   }
 
+  /** A terminal: progress redraws one line in place (waits update it; without one they print a line now and then). */
+  get live(): boolean {
+    return this.output.stderrIsTTY;
+  }
+
+  /** End of the command: no spinner line may stay behind the last result. */
+  close(): void {
+    this.board.close();
+  }
+
   progress(text: string) {
     return this.board.start(text);
   }

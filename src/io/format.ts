@@ -1,20 +1,10 @@
-/** Plain-text tables for the plan, the resources and the checks (colour is applied per cell, widths on plain text). */
+/** The plan and the checks as tables (see table.ts for widths); summaries count every status. */
 import type { ChalkInstance } from "chalk";
 import type { Change, Check } from "../engine/types.js";
+import { renderTable, type TableOptions, type TableRow } from "./table.js";
 
-// Strips ANSI colour codes to measure width.
-const ANSI = /\x1b\[[0-9;]*m/g;
-const width = (s: string) => s.replace(ANSI, "").length;
-
-export function renderTable(headers: string[], rows: string[][], style: ChalkInstance): string {
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c + " ".repeat(widths[i]! - width(c))))
-      .join("  ")
-      .trimEnd();
-  return [style.bold(line(headers)), ...rows.map(line)].join("\n");
-}
+export { renderTable, truncateMiddle } from "./table.js";
+export type { TableOptions } from "./table.js";
 
 export interface PlanSummary {
   create: number;
@@ -45,7 +35,7 @@ function actionCell(action: Change["action"], style: ChalkInstance): string {
   }
 }
 
-export function formatPlan(changes: readonly Change[], style: ChalkInstance): string {
+export function formatPlan(changes: readonly Change[], style: ChalkInstance, options: TableOptions = {}): string {
   if (changes.length === 0) return "Plan: nothing to manage with this configuration.";
   const rows = changes.map((c) => [
     c.target,
@@ -55,7 +45,7 @@ export function formatPlan(changes: readonly Change[], style: ChalkInstance): st
     c.reason,
   ]);
   const s = summarizePlan(changes);
-  const table = renderTable(["TARGET", "RESOURCE", "NAME", "ACTION", "REASON"], rows, style);
+  const table = renderTable(["TARGET", "RESOURCE", "NAME", "ACTION", "REASON"], rows, style, { ...options, shrink: [2], minLast: 24 });
   const destructive = changes.filter((c) => c.destructive && c.action !== "no-op").length;
   const summary = `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`;
   return [table, "", summary + (destructive ? ` ${destructive} destructive (marked !): needs confirmation.` : "")].join(
@@ -72,18 +62,58 @@ const statusCell = (status: Check["status"], style: ChalkInstance) =>
         ? style.yellow("WARN")
         : style.dim("SKIP");
 
-export function formatChecks(checks: readonly Check[], style: ChalkInstance): string {
+/** The verify paths, by the prefix of their hop ids (src/verify): the table groups its rows under these. */
+export const CHECK_GROUPS = [
+  { prefix: "case.", title: "Case path: a Kibana case → a Sentinel incident" },
+  { prefix: "alerts.", title: "Alert path, fast: a synthetic alert → the row → an incident" },
+  { prefix: "full.", title: "Alert path, full: the test document → our rule → the row → an incident" },
+] as const;
+export const CONFIGURATION_GROUP = "Configuration checks";
+
+export function checkGroup(check: Pick<Check, "id">): string {
+  return CHECK_GROUPS.find((g) => check.id.startsWith(g.prefix))?.title ?? CONFIGURATION_GROUP;
+}
+
+/** What a row says beside its status: for FAIL and WARN the cause and what to do, otherwise the evidence. */
+export function checkDetail(c: Check): string {
+  if (c.status === "fail" || c.status === "warn") {
+    const text = [c.cause, c.remedy && `→ ${c.remedy}`].filter(Boolean).join(" ");
+    return text || (c.evidence ?? "");
+  }
+  return c.evidence ?? "";
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `Checks: 30 of 32 passed, 2 warnings.` — every status that occurs is counted. */
+export function summarizeChecks(checks: readonly Check[]): string {
+  const n = (s: Check["status"]) => checks.filter((c) => c.status === s).length;
+  const extra = [
+    n("warn") ? plural(n("warn"), "warning") : "",
+    n("fail") ? `${n("fail")} failed` : "",
+    n("skip") ? `${n("skip")} skipped` : "",
+  ].filter(Boolean);
+  return `Checks: ${n("pass")} of ${checks.length} passed${extra.length ? `, ${extra.join(", ")}` : ""}.`;
+}
+
+export function formatChecks(checks: readonly Check[], style: ChalkInstance, options: TableOptions = {}): string {
   if (checks.length === 0) return "Checks: none.";
-  const rows = checks.map((c) => [
+  const row = (c: Check) => [
     statusCell(c.status, style),
     c.title,
     c.durationMs === undefined ? "" : `${(c.durationMs / 1000).toFixed(1)}s`,
-    c.status === "fail" ? [c.cause, c.remedy && `→ ${c.remedy}`].filter(Boolean).join(" ") : (c.evidence ?? ""),
-  ]);
-  const failed = checks.filter((c) => c.status === "fail").length;
+    checkDetail(c),
+  ];
+  const groups = new Map<string, Check[]>();
+  for (const c of checks) groups.set(checkGroup(c), [...(groups.get(checkGroup(c)) ?? []), c]);
+  // Headings only when the table holds a path: two "Sentinel: an incident…" rows must say which path they are.
+  const headed = [...groups.keys()].some((g) => g !== CONFIGURATION_GROUP);
+  const rows: TableRow[] = headed
+    ? [...groups].flatMap(([heading, cs]) => [{ heading }, ...cs.map(row)])
+    : checks.map(row);
   return [
-    renderTable(["STATUS", "CHECK", "TIME", "EVIDENCE / REMEDY"], rows, style),
+    renderTable(["STATUS", "CHECK", "TIME", "EVIDENCE / REMEDY"], rows, style, options),
     "",
-    `Checks: ${checks.length - failed} of ${checks.length} passed${failed ? `, ${failed} failed` : ""}.`,
+    summarizeChecks(checks),
   ].join("\n");
 }

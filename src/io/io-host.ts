@@ -64,4 +64,8 @@ export interface IoHost {
   progress(text: string): Progress;
   /** Result text on stdout (suppressed with --json, where the final document is the result). */
   result(text: string): void;
+  /** Progress redraws one line in place (a terminal); otherwise each update is a new line. */
+  readonly live?: boolean;
+  /** The command is over: stop what still spins, clear its line. */
+  close?(): void;
 }

@@ -36,6 +36,11 @@ export interface Output {
   errRaw(text: string): void;
   /** Width of the stderr terminal, when it is one (read each time: the window may be resized). */
   stderrColumns?(): number | undefined;
+  /**
+   * Width to fit tables on stdout to: the terminal's, when stdout is one; undefined (full values) for a pipe, a
+   * file and with --debug (which shows every id and URL in full).
+   */
+  tableColumns?(): number | undefined;
 }
 
 export function colorAllowed(stream: WritableLike, env: NodeJS.ProcessEnv): boolean {
@@ -66,5 +71,7 @@ export function createOutput(options: OutputOptions): Output {
       options.stderr.write(redact(text));
     },
     stderrColumns: () => options.stderr.columns,
+    tableColumns: () =>
+      options.debug || json || options.stdout.isTTY !== true ? undefined : (options.stdout.columns ?? 80),
   };
 }

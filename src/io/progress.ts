@@ -13,7 +13,12 @@ export interface ProgressBoard {
   line(write: () => void): void;
   /** Stop the spinner (before prompts and at exit). */
   pause(): void;
+  /** At the end of a command: what still runs is stopped and the spinner line cleared (no stale line stays). */
+  close(): void;
 }
+
+/** "Deploying x…" and "Deploying x ..." → "Deploying x": the board adds its own ellipsis, once. */
+export const withoutEllipsis = (text: string) => text.replace(/\s*(…|\.\.\.)+\s*$/u, "");
 
 export function createProgressBoard(output: Output): ProgressBoard {
   const s = output.errStyle;
@@ -32,7 +37,7 @@ export function createProgressBoard(output: Output): ProgressBoard {
     // leaving a new line behind on every frame. Cut to the width (before styling, so escapes are not cut).
     const width = Math.max(20, (output.stderrColumns?.() ?? 80) - 3);
     const plain = [...running.values()].join(" · ");
-    const text = plain.length > width ? `${plain.slice(0, width - 1)}…` : plain;
+    const text = plain.length > width ? `${withoutEllipsis(plain.slice(0, width - 1))}…` : plain;
     output.errRaw(`\r\x1b[2K${s.cyan(FRAMES[frame % FRAMES.length])} ${text}`);
   };
   const ensureTimer = () => {
@@ -63,11 +68,17 @@ export function createProgressBoard(output: Output): ProgressBoard {
       if (timer) clearInterval(timer);
       timer = undefined;
     },
+    close() {
+      running.clear();
+      clear();
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
     start(text) {
       const id = nextId++;
       running.set(id, text);
       if (spinning) ensureTimer();
-      else output.err(`${text} …`);
+      else output.err(`${withoutEllipsis(text)} …`);
       let current = text;
       const finish = (mark: string, final?: string) => {
         if (!running.has(id)) return;
