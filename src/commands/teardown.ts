@@ -36,7 +36,8 @@ export async function runTeardown(options: TeardownOptions, deps: CommandDeps = 
     dryRun: options.dryRun,
     style: cio.output.outStyle,
     table: { columns: cio.output.tableColumns?.() },
+    nothingToDo: "Nothing to remove: nothing of ours is left for this prefix.",
   });
-  if (!options.dryRun) cio.io.message("success", result.applied ? "Teardown complete." : "Nothing of ours to remove.");
+  if (!options.dryRun && result.applied) cio.io.message("success", "Teardown complete.");
   return { exitCode: 0, report: cio.report };
 }

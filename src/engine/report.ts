@@ -10,7 +10,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export type PlanEntry = Omit<Change, "payload">;
 
-export type ResourceStatus = "applied" | "unchanged" | "failed" | "not-applied";
+/** `interrupted`: its step was running when Ctrl-C came (a re-run finishes it); `failed`: its step failed. */
+export type ResourceStatus = "applied" | "unchanged" | "failed" | "interrupted" | "not-applied";
 
 export interface ResourceRecord {
   step: string;

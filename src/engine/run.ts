@@ -20,6 +20,8 @@ export interface EngineOptions {
   style: Parameters<typeof formatPlan>[1];
   /** Width to fit the tables to (undefined: full values). */
   table?: TableOptions;
+  /** Said when the plan has nothing to change (teardown: "Nothing to remove…"). */
+  nothingToDo?: string;
 }
 
 export interface EngineResult {
@@ -56,8 +58,26 @@ function throwIfStopped(result: GraphResult, phase: string, ctx: StepContext): v
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-const listResources = (rs: ResourceRecord[]) =>
-  rs.map((r) => `${r.action} ${r.resource} ${r.name}`).join("; ") || "nothing";
+const item = (r: ResourceRecord) => `  ${r.action} ${r.resource} ${r.name}${r.status === "failed" ? " (failed)" : ""}`;
+
+/**
+ * What a stopped run did, as short lists, one object per line:
+ *   Done: 1 of 3 changes / Interrupted: 1 (a re-run finishes it) / Not done: 1
+ */
+export function describeProgress(resources: readonly ResourceRecord[]): string {
+  const changed = resources.filter((r) => r.status !== "unchanged");
+  const of = (s: ResourceRecord["status"][]) => changed.filter((r) => s.includes(r.status));
+  const done = of(["applied"]);
+  const interrupted = of(["interrupted"]);
+  const notDone = of(["failed", "not-applied"]);
+  const block = (heading: string, rs: ResourceRecord[]) => (rs.length ? [heading, ...rs.map(item)] : []);
+  return [
+    `Done: ${done.length} of ${plural(changed.length, "change")}`,
+    ...done.map(item),
+    ...block(`Interrupted: ${interrupted.length} (a re-run finishes ${interrupted.length === 1 ? "it" : "them"})`, interrupted),
+    ...block(`Not done: ${notDone.length}`, notDone),
+  ].join("\n");
+}
 
 export async function planSteps(steps: readonly Step[], ctx: StepContext): Promise<Change[]> {
   const byStep = new Map<string, Change[]>();
@@ -119,7 +139,9 @@ export async function applySteps(
     { signal: ctx.signal },
   );
 
-  const failedIds = new Set(result.failed.map((f) => f.id));
+  // A step stopped by Ctrl-C (its wait interrupted) is interrupted, not failed: a re-run finishes it.
+  const interruptedIds = new Set(result.failed.filter((f) => f.error instanceof AbortedError).map((f) => f.id));
+  const failedIds = new Set(result.failed.filter((f) => !(f.error instanceof AbortedError)).map((f) => f.id));
   const doneIds = new Set(result.done);
   report.resources = changes.map(
     (c): ResourceRecord => ({
@@ -135,22 +157,24 @@ export async function applySteps(
             ? "applied"
             : failedIds.has(c.step)
               ? "failed"
-              : "not-applied",
+              : interruptedIds.has(c.step)
+                ? "interrupted"
+                : "not-applied",
     }),
   );
 
   if (result.failed.length === 0 && !ctx.signal.aborted) return;
   const applied = report.resources.filter((r) => r.status === "applied");
-  const notApplied = report.resources.filter((r) => r.status === "not-applied" || r.status === "failed");
-  ctx.io.message("warn", `Done: ${listResources(applied)}`);
-  ctx.io.message("warn", `Not done: ${listResources(notApplied)}`);
-  if (result.failed.length > 0) {
+  const notApplied = report.resources.filter((r) => r.status !== "applied" && r.status !== "unchanged");
+  ctx.io.message("info", describeProgress(report.resources));
+  const failure = result.failed.find((f) => !(f.error instanceof AbortedError));
+  if (failure) {
     // The error below says why; this says what it means for the user: nothing is lost, run again.
     ctx.io.message(
       "warn",
       `Stopped after ${plural(applied.length, "change")} of ${applied.length + notApplied.length}: re-run ${report.command} to continue; it picks up where this run stopped.`,
     );
-    throw result.failed[0]!.error;
+    throw failure.error;
   }
   throw new AbortedError(
     `Interrupted: ${plural(applied.length, "change")} applied, ${notApplied.length} not. Re-run ${report.command} to continue; it picks up where this run stopped.`,
@@ -227,7 +251,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
     await applySteps(steps, changes, ctx, report);
   } else {
     report.resources = changes.map((c) => ({ ...pick(c), status: "unchanged" }));
-    ctx.io.message("success", "Everything is already in place.");
+    ctx.io.message("success", options.nothingToDo ?? "Everything is already in place.");
   }
 
   let outcome: CheckResult;
@@ -282,7 +306,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
 /** After apply, a stop in the checks: print what was applied (and that a re-run continues); returns how many. */
 function reportApplied(report: RunReport, ctx: StepContext): number {
   const applied = report.resources.filter((r) => r.status === "applied");
-  ctx.io.message("warn", `Done: ${listResources(applied)}`);
+  ctx.io.message("info", describeProgress(report.resources));
   ctx.io.message(
     "warn",
     `Nothing is left half-done: re-run \`sentinel-elastic verify\` to finish the checks, or ${report.command} again to continue.`,

@@ -29,8 +29,8 @@ describe("SIGINT during apply", () => {
     expect(code, stderr).toBe(130);
     expect(stderr).toContain("Stopping at the next safe point");
     expect(stderr).not.toContain("APPLYING second");
-    expect(stderr).toContain("Done: create connector first-obj");
-    expect(stderr).toContain("Not done: create connector second-obj");
+    expect(stderr).toContain("Done: 1 of 2 changes\n  create connector first-obj\n");
+    expect(stderr).toContain("Not done: 1\n  create connector second-obj\n");
     expect(stderr.trim().split("\n").at(-1)).toMatch(
       /^Interrupted: 1 change applied, 1 not\. Re-run setup to continue/,
     );
