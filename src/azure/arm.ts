@@ -82,6 +82,18 @@ export interface Table {
   name: string;
   properties: { schema?: { name?: string; tableSubType?: string; tableType?: string }; plan?: string; provisioningState?: string };
 }
+/** The part of a Sentinel incident the portal decision reads (Incidents.json, stable). */
+export interface IncidentSummary {
+  name: string;
+  properties: {
+    incidentNumber?: number;
+    providerName?: string;
+    providerIncidentId?: string;
+    createdTimeUtc?: string;
+    relatedAnalyticRuleIds?: string[];
+  };
+}
+
 export interface DataCollectionRule {
   id: string;
   name: string;
@@ -101,6 +113,11 @@ export interface ArmApi {
   workspace(resourceGroup: string, name: string): Promise<Workspace | undefined>;
   sentinelOnboarded(resourceGroup: string, workspace: string): Promise<boolean>;
   alertRules(resourceGroup: string, workspace: string): Promise<AlertRule[]>;
+  /**
+   * The newest `top` incidents of the workspace (one page: `$top` and `$orderby=properties/createdTimeUtc desc`,
+   * Incidents - List). Undefined when the sign-in may not read incidents (403).
+   */
+  recentIncidents(resourceGroup: string, workspace: string, top: number): Promise<IncidentSummary[] | undefined>;
   table(resourceGroup: string, workspace: string, table: string): Promise<Table | undefined>;
   workflow(resourceGroup: string, name: string): Promise<Workflow | undefined>;
   listCallbackUrl(resourceGroup: string, workflow: string, trigger?: string): Promise<CallbackUrl>;
@@ -219,6 +236,22 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
         { "api-version": apiVersions.securityInsightsPreview },
         `listing the analytics rules of ${name}`,
       ),
+    async recentIncidents(group, name, top) {
+      const res = await http.request<{ value?: IncidentSummary[] }>(
+        "GET",
+        `${ws(group, name)}/providers/Microsoft.SecurityInsights/incidents`,
+        {
+          query: {
+            "api-version": apiVersions.securityInsights,
+            $top: String(top),
+            $orderby: "properties/createdTimeUtc desc",
+          },
+          accept: [403],
+          what: `listing the newest incidents of ${name}`,
+        },
+      );
+      return res.status === 403 ? undefined : (res.body?.value ?? []);
+    },
     table: (group, name, table) =>
       get<Table>(`${ws(group, name)}/tables/${encodeURIComponent(table)}`, apiVersions.tables, `reading table ${table}`),
     workflow: (group, name) =>

@@ -17,6 +17,12 @@ export interface AzureCloud {
   /** Token audience of the Logs Ingestion API (what the ingest workflow's identity asks for). */
   monitorAudience: string;
   portal: string;
+  /**
+   * The Microsoft Defender portal (incident links in Defender mode). Undefined where Microsoft offers no
+   * Defender incident queue through Graph: the Graph security incident APIs are not available in the cloud
+   * operated by 21Vianet (https://learn.microsoft.com/graph/api/security-incident-update, national clouds table).
+   */
+  defenderPortal?: string;
   authorityHost: string;
   /**
    * Microsoft Graph (service principals). Undefined when Resource Manager is overridden (a proxy, the sandbox)
@@ -29,6 +35,8 @@ export interface AzureCloud {
 }
 
 // Graph per national cloud: https://learn.microsoft.com/graph/deployments (global, US Government L4, China).
+// Defender portal hosts: https://learn.microsoft.com/defender-endpoint/gov ("Portal URLs": commercial and GCC
+// security.microsoft.com, GCC High security.microsoft.us, DoD security.apps.mil — DoD sets azure.endpoints.defenderPortal).
 const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name" | "graph"> & { graph: string }> = {
   AzureCloud: {
     resourceManager: "https://management.azure.com",
@@ -37,6 +45,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name" | "graph"> & { 
     logAnalyticsAudience: "https://api.loganalytics.io",
     monitorAudience: "https://monitor.azure.com",
     portal: "https://portal.azure.com",
+    defenderPortal: "https://security.microsoft.com",
     authorityHost: "https://login.microsoftonline.com",
     graph: "https://graph.microsoft.com",
     graphAudience: "https://graph.microsoft.com",
@@ -48,6 +57,7 @@ const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name" | "graph"> & { 
     logAnalyticsAudience: "https://api.loganalytics.us",
     monitorAudience: "https://monitor.azure.us",
     portal: "https://portal.azure.us",
+    defenderPortal: "https://security.microsoft.us",
     authorityHost: "https://login.microsoftonline.us",
     graph: "https://graph.microsoft.us",
     graphAudience: "https://graph.microsoft.us",
@@ -76,6 +86,9 @@ export function resolveCloud(azure: Pick<ResolvedConfig["azure"], "cloud" | "end
     resourceManager: trim(azure.endpoints.resourceManager ?? base.resourceManager),
     logAnalytics: trim(azure.endpoints.logAnalytics ?? base.logAnalytics),
     portal: trim(azure.endpoints.portal ?? base.portal),
+    defenderPortal: azure.endpoints.defenderPortal
+      ? trim(azure.endpoints.defenderPortal)
+      : base.defenderPortal && trim(base.defenderPortal),
     graph: azure.endpoints.graph
       ? trim(azure.endpoints.graph)
       : azure.endpoints.resourceManager

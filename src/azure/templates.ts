@@ -31,6 +31,8 @@ export interface AzureFacts {
   ruleKind: "nrt" | "scheduled";
   /** Whether the Logic Apps resource group exists yet (what-if needs it). */
   logicAppsResourceGroupExists: boolean;
+  /** Where the workspace's incidents are worked (steps/azure/portal.ts); undefined when not decided in this run. */
+  portal?: "defender" | "azure";
 }
 
 export interface DeploymentUnit {

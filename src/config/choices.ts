@@ -12,6 +12,8 @@ export const azureCredentials = [
   "managed-identity",
 ] as const;
 export const sentinelAuthorizations = ["managed-identity", "oauth"] as const;
+/** Where the workspace's incidents are worked: detected (`auto`), the Defender portal, or the Azure portal. */
+export const sentinelPortals = ["auto", "defender", "azure"] as const;
 export const alertActions = ["summary", "per-alert"] as const;
 export const sentinelRuleKinds = ["nrt", "scheduled"] as const;
 export const elasticSeverities = ["low", "medium", "high", "critical"] as const;

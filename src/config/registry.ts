@@ -12,6 +12,7 @@ import {
   closureTypes,
   elasticSeverities,
   sentinelAuthorizations,
+  sentinelPortals,
   sentinelRuleKinds,
   sentinelSeverities,
 } from "./choices.js";
@@ -181,6 +182,15 @@ export const inputs: readonly InputDef[] = [
     prompt: "Azure portal URL",
   },
   {
+    key: "azure.endpoints.defenderPortal",
+    flag: "--defender-portal-url",
+    env: "AZURE_DEFENDER_PORTAL_URL",
+    type: "string",
+    group: "azure",
+    description: "Override the Microsoft Defender portal URL (incident links when sentinel.portal is defender).",
+    prompt: "Microsoft Defender portal URL",
+  },
+  {
     key: "azure.endpoints.graph",
     flag: "--azure-graph-url",
     env: "AZURE_GRAPH_URL",
@@ -279,6 +289,18 @@ export const inputs: readonly InputDef[] = [
     group: "sentinel",
     description: "How the Logic Apps act on Sentinel: a managed identity (no portal click) or an OAuth API connection.",
     prompt: "Sentinel authorization for the Logic Apps",
+  },
+  {
+    key: "sentinel.portal",
+    flag: "--sentinel-portal",
+    env: "SENTINEL_PORTAL",
+    type: "enum",
+    choices: sentinelPortals,
+    default: "auto",
+    group: "sentinel",
+    description:
+      "Where analysts work the workspace's incidents: auto (detected in preflight), defender (the Microsoft Defender portal: case sync through an analytics rule, links to security.microsoft.com) or azure (the Azure portal, supported until 2027-03-31).",
+    prompt: "Portal of the Sentinel workspace",
   },
   // Features
   {

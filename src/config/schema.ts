@@ -10,6 +10,7 @@ import {
   azureClouds,
   azureCredentials,
   sentinelAuthorizations,
+  sentinelPortals,
   alertActions,
   sentinelRuleKinds,
   elasticSeverities,
@@ -99,6 +100,7 @@ export {
   azureClouds,
   azureCredentials,
   sentinelAuthorizations,
+  sentinelPortals,
   alertActions,
   sentinelRuleKinds,
   elasticSeverities,
@@ -128,6 +130,7 @@ export const configSchema = z
             resourceManager: httpsUrl.optional(),
             logAnalytics: httpsUrl.optional(),
             portal: url.optional(),
+            defenderPortal: url.optional(),
             graph: httpsUrl.optional(),
           })
           .strict(),
@@ -144,6 +147,7 @@ export const configSchema = z
         workspaceName: z.string().regex(patterns.workspace).optional(),
         resourceGroup: z.string().regex(patterns.resourceGroup).optional(),
         authorization: z.enum(sentinelAuthorizations),
+        portal: z.enum(sentinelPortals),
       })
       .strict(),
     features: z

@@ -39,7 +39,7 @@ export function wayBackConfig(over: DeepPartial<ResolvedConfig> = {}): ResolvedC
       tenantId: TENANT,
       credential: "default",
     },
-    sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity" },
+    sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity", portal: "auto" },
     features: { caseSync: false, alertForwarding: false, sentinelToElastic: true },
     rule: { query: "*", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
     alerts: { action: "summary", table: "ElasticAlerts_CL" },

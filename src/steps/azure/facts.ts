@@ -43,6 +43,7 @@ export function factsOf(ctx: Pick<StepContext, "shared" | "config">): AzureFacts
     workspaceLocation: ctx.config.azure.location ?? "",
     ruleKind: ctx.config.rule.sentinelKind,
     logicAppsResourceGroupExists: true,
+    ...(ctx.config.sentinel.portal === "auto" ? {} : { portal: ctx.config.sentinel.portal }),
   };
 }
 

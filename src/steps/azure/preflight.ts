@@ -14,6 +14,8 @@ import { PREFLIGHT_ID, requiredAzureInputs, saveFacts, whereToSet } from "./fact
 import { checkNrtQuota, checkTable } from "./preflight-alerts.js";
 import { checkInstanceElsewhere } from "./preflight-elsewhere.js";
 import { missingActions, type NeededAction, neededActions } from "./permissions.js";
+import { checkDefenderMode } from "./preflight-defender.js";
+import { decidePortal, reportPortal } from "./portal.js";
 
 const isNotFound = (e: unknown) => e instanceof RemoteError && e.status === 404;
 
@@ -130,6 +132,9 @@ export const azurePreflight: Step = {
         suggestion: `Add Microsoft Sentinel to the workspace (portal: Microsoft Sentinel → Create → ${workspaceName}), then run again.`,
       });
     }
+    const portal = await decidePortal(ctx, az.arm, workspaceResourceGroup, workspaceName);
+    reportPortal(ctx, portal);
+    if (portal.portal === "defender") checkDefenderMode(ctx, az.cloud);
     await checkProviders(ctx, az);
     await checkInstanceElsewhere(ctx, az, resourceGroup);
     const laGroup = resourceGroup === workspaceResourceGroup ? wsGroup : await az.arm.resourceGroup(resourceGroup);
@@ -183,6 +188,7 @@ export const azurePreflight: Step = {
       workspaceCustomerId: workspace.properties.customerId,
       ruleKind,
       logicAppsResourceGroupExists: !!laGroup,
+      portal: portal.portal,
     };
     saveFacts(ctx, facts);
     ctx.shared.azure = { ...ctx.shared.azure, workspaceId: workspace.properties.customerId, workspaceResourceId: workspace.id };

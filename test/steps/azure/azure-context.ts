@@ -40,7 +40,7 @@ export function azureConfig(sb: AzureSandbox, patch: DeepPartial<ResolvedConfig>
       resourceGroup: LOGIC_RG,
       credential: "default",
     },
-    sentinel: { workspaceName: WORKSPACE, resourceGroup: WORKSPACE_RG, authorization: "managed-identity" },
+    sentinel: { workspaceName: WORKSPACE, resourceGroup: WORKSPACE_RG, authorization: "managed-identity", portal: "auto" },
     features: { caseSync: true, alertForwarding: true, sentinelToElastic: false },
     rule: { query: "message:malware", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
     alerts: { action: "summary", table: "ElasticAlerts_CL" },

@@ -25,7 +25,7 @@ export function makeConfig(over: DeepPartial<ResolvedConfig> = {}): ResolvedConf
       resourceGroup: "rg-sentinel",
       credential: "default",
     },
-    sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity" },
+    sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity", portal: "auto" },
     features: { caseSync: true, alertForwarding: true, sentinelToElastic: false },
     rule: { query: "message:malware", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
     alerts: { action: "summary", table: "ElasticAlerts_CL" },
