@@ -18,6 +18,52 @@ export interface IncidentWriteOptions {
   providerName?: string;
 }
 
+/**
+ * IncidentProperties marked `readOnly` in stable/2025-09-01/Incidents.json (and `labelType` in common/IncidentTypes.json).
+ * Resource Manager's API review asks a backend to ignore read-only values that arrive in a PUT, so a client may PUT
+ * back what it read (github.com/Azure/oav/issues/986, the ARM RP API review's answer quoted there); the sandbox does
+ * the same, and records each such write so a test can show a client sent them.
+ */
+export const READ_ONLY_INCIDENT_PROPERTIES = [
+  "additionalData",
+  "createdTimeUtc",
+  "incidentNumber",
+  "incidentUrl",
+  "lastModifiedTimeUtc",
+  "providerIncidentId",
+  "providerName",
+  "relatedAnalyticRuleIds",
+] as const;
+
+/** Top-level read-only members of an ARM resource (common-types Resource): id, name, type, systemData. */
+const READ_ONLY_RESOURCE_MEMBERS = ["id", "name", "type", "systemData"];
+
+/** The read-only paths a PUT body carries (`properties.incidentNumber`, `properties.labels[0].labelType`, `id`). */
+export function readOnlyIncidentPaths(body: Record<string, any>): string[] {
+  const found = READ_ONLY_RESOURCE_MEMBERS.filter((k) => body[k] !== undefined);
+  const props = (body.properties ?? {}) as Record<string, any>;
+  for (const k of Object.keys(props))
+    if (READ_ONLY_INCIDENT_PROPERTIES.some((r) => r.toLowerCase() === k.toLowerCase()) && props[k] !== undefined)
+      found.push(`properties.${k}`);
+  if (Array.isArray(props.labels))
+    props.labels.forEach((l: any, i: number) => {
+      if (l && typeof l === "object" && l.labelType !== undefined) found.push(`properties.labels[${i}].labelType`);
+    });
+  return found;
+}
+
+/** The writable part of PUT properties: read-only members dropped, as the service ignores them. */
+export function writableIncidentProperties(props: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(props))
+    if (!READ_ONLY_INCIDENT_PROPERTIES.some((r) => r.toLowerCase() === k.toLowerCase())) out[k] = v;
+  if (Array.isArray(out.labels))
+    out.labels = out.labels.map((l: any) =>
+      l && typeof l === "object" ? Object.fromEntries(Object.entries(l).filter(([k]) => k !== "labelType")) : l,
+    );
+  return out;
+}
+
 export function checkIncidentInput(input: Record<string, any>): void {
   for (const f of ["title", "severity", "status"])
     if (input[f] === undefined || input[f] === null || input[f] === "")
@@ -26,7 +72,11 @@ export function checkIncidentInput(input: Record<string, any>): void {
     throw badRequest("BadRequest", `Invalid severity '${input.severity}'. Allowed: ${INCIDENT_SEVERITIES.join(", ")}.`);
   if (!INCIDENT_STATUSES.includes(input.status))
     throw badRequest("BadRequest", `Invalid status '${input.status}'. Allowed: ${INCIDENT_STATUSES.join(", ")}.`);
-  if (input.classification !== undefined && !CLASSIFICATIONS.includes(input.classification))
+  if (
+    input.classification !== undefined &&
+    input.classification !== null &&
+    !CLASSIFICATIONS.includes(input.classification)
+  )
     throw badRequest("BadRequest", `Invalid classification '${input.classification}'.`);
   // Sentinel refuses to close an incident without a classification [I: portal and API both require it].
   if (input.status === "Closed" && !input.classification)
@@ -54,7 +104,12 @@ export function incidentResource(p: {
   opts: IncidentWriteOptions;
 }): ArmResource {
   const { id, name, input, prev, now, number, alerts, opts } = p;
-  const labels = (input.labels ?? []).map((l: any) => ({ labelName: l.labelName, labelType: l.labelType ?? "User" }));
+  // labelType is read-only: a label a client writes is a User label; one the system assigned keeps its type.
+  const before = (prev.labels ?? []) as { labelName: string; labelType?: string }[];
+  const labels = (input.labels ?? []).map((l: any) => ({
+    labelName: l.labelName,
+    labelType: before.find((b) => b.labelName === l.labelName)?.labelType ?? "User",
+  }));
   const resource: ArmResource = {
     id,
     name,

@@ -106,6 +106,8 @@ export class AzureState {
   readonly principals = new Map<string, Principal>();
   readonly roleAssignments: RoleAssignment[] = [];
   readonly incidents = new Map<string, IncidentRecord>();
+  /** Incident PUTs through the REST API that carried read-only members (ignored by the service, kept here for tests). */
+  readonly readOnlyIncidentWrites: { incidentId: string; fields: string[]; at: string }[] = [];
   endpoints: SandboxEndpoints = {
     resourceManager: "",
     logAnalytics: "",

@@ -31,6 +31,59 @@ describe("Sentinel incidents", () => {
     expect(r.body.etag).toBeTruthy();
   });
 
+  it("read-only properties PUT back are ignored, as Resource Manager asks, and recorded with their paths", async () => {
+    // Given an incident read back whole, with its read-only members and a forged label type
+    const read = await arm(sb, "PUT", `${inc("ro-1")}?${V}`, body({ labels: [{ labelName: "elastic-case" }] }));
+    const before = sb.state.readOnlyIncidentWrites.length;
+    const sent = {
+      ...read.body,
+      properties: {
+        ...read.body.properties,
+        incidentNumber: 999,
+        providerName: "Someone else",
+        labels: [{ labelName: "elastic-case", labelType: "AutoAssigned" }],
+      },
+    };
+    // When a client PUTs it back
+    const r = await arm(sb, "PUT", `${inc("ro-1")}?${V}`, sent);
+    // Then the service's values stand and the write is on record, naming each read-only member
+    expect(r.status).toBe(200);
+    expect(r.body.properties.incidentNumber).toBe(read.body.properties.incidentNumber);
+    expect(r.body.properties.providerName).toBe("Azure Sentinel");
+    expect(r.body.properties.labels).toEqual([{ labelName: "elastic-case", labelType: "User" }]);
+    const rec = sb.state.readOnlyIncidentWrites.slice(before);
+    expect(rec).toHaveLength(1);
+    expect(rec[0]!.incidentId.toLowerCase()).toBe(inc("ro-1").toLowerCase());
+    expect(rec[0]!.fields).toEqual(
+      expect.arrayContaining([
+        "id",
+        "name",
+        "type",
+        "properties.incidentNumber",
+        "properties.incidentUrl",
+        "properties.createdTimeUtc",
+        "properties.lastModifiedTimeUtc",
+        "properties.additionalData",
+        "properties.providerName",
+        "properties.providerIncidentId",
+        "properties.relatedAnalyticRuleIds",
+        "properties.labels[0].labelType",
+      ]),
+    );
+  });
+
+  it("a PUT of writable properties only leaves no read-only record", async () => {
+    const before = sb.state.readOnlyIncidentWrites.length;
+    const r = await arm(
+      sb,
+      "PUT",
+      `${inc("ro-2")}?${V}`,
+      body({ labels: [{ labelName: "x" }], owner: { objectId: null } }),
+    );
+    expect(r.status).toBe(201);
+    expect(sb.state.readOnlyIncidentWrites.length).toBe(before);
+  });
+
   it("a second PUT of the same id updates it (200) and keeps its number", async () => {
     const r = await arm(sb, "PUT", `${inc("case-1")}?${V}`, body({ status: "Active" }));
     expect(r.status).toBe(200);

@@ -135,7 +135,7 @@ describe("ApiConnection (azuresentinel)", () => {
       severity: "Medium",
       status: "New",
       description: "d",
-      labels: [{ labelName: "elastic-case", labelType: "User" }],
+      labels: [{ labelName: "elastic-case" }], // labelType is read-only: not sent
     });
     expect(json.sentinel_incident_id).toBe(call!.path.split("/").pop());
     expect(json.url).toBe(`https://portal/incidents/${json.sentinel_incident_id}`);

@@ -71,7 +71,9 @@ describe("case sync workflow (managed identity)", () => {
     expect(p).toMatchObject({ title: kase.title, severity: "High", status: "New" });
     expect(p.description.startsWith(`${URL_BASE}${kase.id}`)).toBe(true);
     expect(p.description).toContain("Seen by\nthe EDR");
-    expect(p.labels.map((l: { labelName: string }) => l.labelName)).toEqual(expect.arrayContaining(["elastic-case", "malware", "host-1"]));
+    expect(p.labels.map((l: { labelName: string }) => l.labelName)).toEqual(
+      expect.arrayContaining(["elastic-case", "malware", "host-1"]),
+    );
     expect(comments(kase.id)).toEqual([expect.stringContaining(`${URL_BASE}${kase.id}`)]);
   });
 
@@ -85,12 +87,42 @@ describe("case sync workflow (managed identity)", () => {
   });
 
   it("update-incident maps severity and status and keeps the description's case link", async () => {
-    const res = await post(urls.caseSync, updateIncidentBody({ ...kase, title: "Renamed", severity: "low", status: "in-progress" }, kase.id, URL_BASE));
+    const res = await post(
+      urls.caseSync,
+      updateIncidentBody({ ...kase, title: "Renamed", severity: "low", status: "in-progress" }, kase.id, URL_BASE),
+    );
     expect(res.status).toBe(200);
     expect(res.body.sentinel_incident_id).toBe(kase.id);
     expect(props(kase.id)).toMatchObject({ title: "Renamed", severity: "Low", status: "Active" });
     expect(props(kase.id).description.startsWith(`${URL_BASE}${kase.id}`)).toBe(true);
     expect(props(kase.id).labels.map((l: { labelName: string }) => l.labelName)).toContain("elastic-case");
+  });
+
+  it("update-incident PUTs only writable properties: what Sentinel owns stays, and no read-only member is sent", async () => {
+    // Given an incident an analyst assigned and labelled in Sentinel
+    const p = props(kase.id);
+    sb.state.upsertIncident(wsId, kase.id, {
+      ...p,
+      owner: { objectId: "7d1c2b3a-0000-4000-8000-00000000a11c", assignedTo: "Alice", ownerType: "User" },
+      labels: [...p.labels, { labelName: "analyst-edit" }],
+    });
+    const before = sb.state.readOnlyIncidentWrites.length;
+    // When the case changes in Kibana
+    const res = await post(
+      urls.caseSync,
+      updateIncidentBody(
+        { ...kase, title: "Renamed again", severity: "low", status: "in-progress" },
+        kase.id,
+        URL_BASE,
+      ),
+    );
+    // Then the change lands, the analyst's owner and label stay, and the PUT carried nothing read-only
+    expect(res.status).toBe(200);
+    expect(props(kase.id)).toMatchObject({ title: "Renamed again", owner: { assignedTo: "Alice", ownerType: "User" } });
+    expect(props(kase.id).labels.map((l: { labelName: string }) => l.labelName)).toEqual(
+      expect.arrayContaining(["elastic-case", "analyst-edit"]),
+    );
+    expect(sb.state.readOnlyIncidentWrites.slice(before)).toEqual([]);
   });
 
   it("add-comment-to-incident adds the comment once, even when Kibana retries it", async () => {
@@ -103,12 +135,16 @@ describe("case sync workflow (managed identity)", () => {
   });
 
   it("closing the case closes the incident as Undetermined and says so in a comment", async () => {
-    const res = await post(urls.caseSync, updateIncidentBody({ ...kase, title: "Renamed", status: "closed" }, kase.id, URL_BASE));
+    const res = await post(
+      urls.caseSync,
+      updateIncidentBody({ ...kase, title: "Renamed", status: "closed" }, kase.id, URL_BASE),
+    );
     expect(res.status).toBe(200);
     const p = props(kase.id);
     expect(p).toMatchObject({ status: "Closed", classification: "Undetermined" });
     expect(p.classificationComment).toMatch(/^Closed in Elastic by /);
     expect(comments(kase.id).some((m) => m.startsWith("Closed in Elastic by "))).toBe(true);
+    expect(sb.state.readOnlyIncidentWrites).toEqual([]);
   });
 
   it("reopening the case in Kibana reopens the incident", async () => {
@@ -131,7 +167,10 @@ describe("case sync workflow (managed identity)", () => {
 
   it("a case whose Kibana fields are empty strings (older stacks) still makes a valid incident", async () => {
     const id = "9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
-    const res = await post(urls.caseSync, createIncidentBody({ id, title: "t", description: "", severity: "", status: "", tags: "" as never }, URL_BASE));
+    const res = await post(
+      urls.caseSync,
+      createIncidentBody({ id, title: "t", description: "", severity: "", status: "", tags: "" as never }, URL_BASE),
+    );
     expect(res.status).toBe(200);
     expect(props(id)).toMatchObject({ severity: "Medium", status: "New" });
   });
@@ -171,10 +210,18 @@ describe("case sync workflow (managed identity)", () => {
     const unknown = await post(urls.caseSync, { action: "delete-incident" });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ code: "UnknownAction" });
-    const missing = await post(urls.caseSync, updateIncidentBody({ ...kase }, "11111111-2222-4333-8444-555555555555", URL_BASE));
+    const missing = await post(
+      urls.caseSync,
+      updateIncidentBody({ ...kase }, "11111111-2222-4333-8444-555555555555", URL_BASE),
+    );
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: "IncidentNotFound" });
-    const get404 = await az.logicApps.call<any>("GET", urls.caseGet!, undefined, getIncidentQuery("11111111-2222-4333-8444-555555555555"));
+    const get404 = await az.logicApps.call<any>(
+      "GET",
+      urls.caseGet!,
+      undefined,
+      getIncidentQuery("11111111-2222-4333-8444-555555555555"),
+    );
     expect(get404.status).toBe(404);
     expect(get404.body.error.code).toBe("IncidentNotFound");
     const noId = await az.logicApps.call<any>("GET", urls.caseGet!);
@@ -194,7 +241,9 @@ describe("alert forwarding workflow", () => {
   };
   const rows = () => queryTable(sb, "ElasticAlerts_CL");
   const ruleIncidents = () =>
-    sb.state.listIncidents(wsId).filter((i) => String((i.properties as any).title).startsWith("Elastic Security alert: "));
+    sb.state
+      .listIncidents(wsId)
+      .filter((i) => String((i.properties as any).title).startsWith("Elastic Security alert: "));
 
   it("a summary of 50 alerts lands as 50 typed rows in one call and raises Sentinel incidents", async () => {
     const alerts = Array.from({ length: 50 }, (_, i) => securityAlert(i + 1, sb.clock.now()));
@@ -216,7 +265,8 @@ describe("alert forwarding workflow", () => {
       SourceIp: "10.0.0.3",
       DestinationIp: "192.0.2.10",
       Space: "secops",
-      AlertUrl: "https://kibana.example.com:5601/s/secops/app/security/alerts/redirect/5f0c0003-1111-4222-8333-944445555666",
+      AlertUrl:
+        "https://kibana.example.com:5601/s/secops/app/security/alerts/redirect/5f0c0003-1111-4222-8333-944445555666",
     });
     expect(row.Tactics).toEqual(["Execution", "Defense Evasion"]);
     expect(row.Techniques).toEqual(["T1204", "T1027", "T1036"]);
@@ -233,13 +283,21 @@ describe("alert forwarding workflow", () => {
     const incidents = ruleIncidents();
     // NRT: one alert per row, at most 30 per run (29 + 1 summary) — learn.microsoft.com/azure/sentinel/near-real-time-rules.
     expect(incidents.length).toBeGreaterThanOrEqual(29);
-    expect(incidents.some((i) => (i.properties as any).title === "Elastic Security alert: Malware detected")).toBe(true);
+    expect(incidents.some((i) => (i.properties as any).title === "Elastic Security alert: Malware detected")).toBe(
+      true,
+    );
   });
 
   it("a single per-alert body lands as one row and one incident with its entities and custom details", async () => {
     const before = ruleIncidents().length;
-    const alert = securityAlert(77, sb.clock.now(), { "kibana.alert.uuid": "single-0000-4000-8000-000000000077", "kibana.alert.severity": "low" });
-    const res = await post(urls.alertIngest, alertActionBody("per-alert", rule, [alert], "single-0000-4000-8000-000000000077"));
+    const alert = securityAlert(77, sb.clock.now(), {
+      "kibana.alert.uuid": "single-0000-4000-8000-000000000077",
+      "kibana.alert.severity": "low",
+    });
+    const res = await post(
+      urls.alertIngest,
+      alertActionBody("per-alert", rule, [alert], "single-0000-4000-8000-000000000077"),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ingested: 1 });
     await sb.clock.advance(3 * 60_000);
@@ -277,10 +335,18 @@ describe("alert forwarding workflow", () => {
 
 /** An action of a workflow's newest run, as ARM's run-history API reports it. */
 async function lastRunAction(workflow: string, action: string): Promise<{ properties: Record<string, any> }> {
-  const http = await createHttpClient({ credential: sb.credential, scope: "https://management.azure.com/.default", tls: { ca: [sb.caCert] } });
+  const http = await createHttpClient({
+    credential: sb.credential,
+    scope: "https://management.azure.com/.default",
+    tls: { ca: [sb.caCert] },
+  });
   const base = `${sb.endpoints.resourceManager}/subscriptions/${sb.subscriptionId}/resourceGroups/rg-logic/providers/Microsoft.Logic/workflows/${workflow}`;
   const q = { query: { "api-version": "2019-05-01" } };
   const runs = await http.request<{ value: { name: string }[] }>("GET", `${base}/runs`, q);
-  const res = await http.request<{ properties: Record<string, any> }>("GET", `${base}/runs/${runs.body.value[0]!.name}/actions/${action}`, q);
+  const res = await http.request<{ properties: Record<string, any> }>(
+    "GET",
+    `${base}/runs/${runs.body.value[0]!.name}/actions/${action}`,
+    q,
+  );
   return res.body;
 }

@@ -6,6 +6,7 @@
  */
 import type { SandboxRequest, SandboxResponse } from "../../common/router.js";
 import { AzureError, badRequest, notFound } from "../errors.js";
+import { readOnlyIncidentPaths, writableIncidentProperties } from "../incident-shapes.js";
 import {
   requireOnboarded,
   SECURITY_INSIGHTS_PREVIEW,
@@ -132,10 +133,18 @@ export function handleIncidents(
         if (!body || typeof body !== "object" || typeof body.properties !== "object")
           throw badRequest("BadRequest", "Invalid data model. [properties: The properties field is required.]");
         const etag = (req.headers["if-match"] as string | undefined) ?? body.etag;
-        const { created, incident } = state.upsertIncident(ws.id, m.incident, body.properties, {
-          etag,
-          providerName: "Azure Sentinel",
-        });
+        // Read-only members are ignored, as Resource Manager asks of a backend (see incident-shapes.ts), and recorded.
+        const readOnly = readOnlyIncidentPaths(body);
+        if (readOnly.length) state.readOnlyIncidentWrites.push({ incidentId, fields: readOnly, at: state.nowIso() });
+        const { created, incident } = state.upsertIncident(
+          ws.id,
+          m.incident,
+          writableIncidentProperties(body.properties),
+          {
+            etag,
+            providerName: "Azure Sentinel",
+          },
+        );
         return { status: created ? 201 : 200, body: incident };
       }
       case "DELETE": {

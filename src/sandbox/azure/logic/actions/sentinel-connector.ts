@@ -6,6 +6,7 @@
  * - Add comment (V3): POST /Incidents/Comment  {incidentArmId, message}
  * - Get incident:     POST /Incidents          {incidentArmId}   (the blog's get-incident workflow)
  */
+import { writableIncidentProperties } from "../../incident-shapes.js";
 import { ActionError } from "../errors.js";
 import { isObject, stringify } from "../expression/values.js";
 import { type RetryPolicy, sendWithRetries } from "../http-call.js";
@@ -44,9 +45,10 @@ function incidentId(body: Record<string, unknown>): string {
   return id;
 }
 
-function labels(tags: unknown): { labelName: string; labelType: string }[] {
+/** Labels as a PUT takes them: `labelType` is read-only (common/IncidentTypes.json), so only the name is sent. */
+function labels(tags: unknown): { labelName: string }[] {
   const list = isObject(tags) && Array.isArray(tags.TagsToAdd) ? tags.TagsToAdd : [];
-  return list.map((t) => ({ labelName: stringify(isObject(t) ? t.Tag : t), labelType: "User" }));
+  return list.map((t) => ({ labelName: stringify(isObject(t) ? t.Tag : t) }));
 }
 
 /** The connector's classification: "Undetermined" or {ClassificationAndReason: "FalsePositive - InaccurateData", ClassificationReasonText}. */
@@ -64,17 +66,6 @@ function classification(v: unknown): Record<string, unknown> {
 }
 
 const FIELDS = ["title", "description", "severity", "status"] as const;
-/** Incident properties the API returns but a PUT does not take (readOnly in Incidents.json). */
-const READ_ONLY = [
-  "incidentNumber",
-  "incidentUrl",
-  "createdTimeUtc",
-  "lastModifiedTimeUtc",
-  "additionalData",
-  "relatedAnalyticRuleIds",
-  "providerName",
-  "providerIncidentId",
-];
 
 export async function sentinelOperation(
   c: Call,
@@ -100,8 +91,7 @@ export async function sentinelOperation(
     const current = await arm(c, "GET", id);
     if (current.status >= 300) return current;
     const inc = JSON.parse(current.body) as { etag?: string; properties?: Record<string, unknown> };
-    const props: Record<string, unknown> = { ...(inc.properties ?? {}) };
-    for (const k of READ_ONLY) delete props[k];
+    const props: Record<string, unknown> = writableIncidentProperties(inc.properties ?? {});
     for (const f of FIELDS) if (b[f] !== undefined && b[f] !== null && b[f] !== "") props[f] = b[f];
     Object.assign(props, classification(b.classification));
     const l = labels(b.tagsToAdd);
