@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../config/schema.js";
-import { azureNames, azureTags } from "./names.js";
+import { resolveNames } from "../names.js";
 
 export type TemplateName = "case-sync-managed-identity" | "case-sync-oauth" | "alert-forwarding";
 
@@ -43,18 +43,17 @@ export interface DeploymentUnit {
 }
 
 export function deploymentUnits(
-  config: Pick<ResolvedConfig, "features" | "sentinel" | "naming" | "cases" | "alerts">,
+  config: Pick<ResolvedConfig, "features" | "azure" | "sentinel" | "naming" | "cases" | "alerts">,
   facts: AzureFacts,
   monitorAudience: string,
 ): DeploymentUnit[] {
-  const prefix = config.naming.prefix;
-  const names = azureNames(prefix);
+  const { prefix, azure: names } = resolveNames(config);
   const common = {
     prefix,
     workspaceName: facts.workspaceName,
     workspaceResourceGroup: facts.workspaceResourceGroup,
     location: facts.location,
-    tags: azureTags(prefix),
+    tags: names.tags,
   };
   const units: DeploymentUnit[] = [];
   if (config.features.caseSync) {

@@ -3,6 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { ResolvedConfig } from "../config/schema.js";
 import { AbortedError } from "../errors.js";
 import type { IoHost } from "../io/io-host.js";
+import { resolveNames } from "../names.js";
 import { type ClientOverrides, createClients } from "./clients.js";
 import { createSharedState } from "./shared-state.js";
 import type { StepContext } from "./types.js";
@@ -34,6 +35,7 @@ export function createStepContext(options: StepContextOptions): StepContext {
   };
   return {
     config: options.config,
+    names: resolveNames(options.config),
     io,
     clients: createClients(options.config, overrides),
     shared: createSharedState(),

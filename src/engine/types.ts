@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from "../config/schema.js";
 import type { IoHost } from "../io/io-host.js";
+import type { Names } from "../names.js";
 import type { Clients } from "./clients.js";
 import type { SharedState } from "./shared-state.js";
 
@@ -49,6 +50,8 @@ export interface Check {
 /** Everything a step may use. Steps take only the slice they need (`Pick<StepContext, ...>`). */
 export interface StepContext {
   readonly config: ResolvedConfig;
+  /** Every name we give or look for, resolved once from the config (src/names.ts). */
+  readonly names: Names;
   readonly io: IoHost;
   readonly clients: Clients;
   /** In-memory hand-off between steps (callback URLs, versions found in preflight). Never written to disk. */

@@ -4,7 +4,7 @@
  */
 import type { ConnectorBody } from "./connectors.js";
 import { spacePrefix } from "./http.js";
-import { viewIncidentUrl, type WorkspaceRef } from "./sentinel-portal.js";
+import { type IncidentWorkspace, viewIncidentUrl } from "./sentinel-portal.js";
 import { type CasesWebhookTemplate, loadKibanaTemplate } from "./templates.js";
 import { supports } from "./version.js";
 
@@ -26,7 +26,7 @@ export interface CaseConnectorInputs {
   kibanaUrl: string;
   space: string;
   portal: string;
-  workspace: WorkspaceRef;
+  workspace: IncidentWorkspace;
   caseSyncUrl: string;
   caseGetUrl: string;
   /** Headers that must not sit in plain config; only sent where the stack has secretHeaders (9.2+). */

@@ -1,16 +1,8 @@
 /** The detection rule we manage, built from templates/kibana/detection-rule.json and the rule.* inputs. */
 import type { ResolvedConfig } from "../config/schema.js";
+import { resolveNames, TEST_DATA_STREAM } from "../names.js";
 import type { QueryRuleBody, RuleAction } from "./rules.js";
 import { type AlertActionBodyTemplate, type DetectionRuleTemplate, loadKibanaTemplate } from "./templates.js";
-
-export const TEST_DATA_STREAM = "logs-sentinel_elastic.test-default";
-export const RULE_TAG = "sentinel-elastic";
-
-export const names = (prefix: string) => ({
-  caseConnectorId: `${prefix}-cases-webhook`,
-  alertConnectorId: `${prefix}-alert-webhook`,
-  ruleId: `${prefix}-forward-rule`,
-});
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -36,9 +28,11 @@ export function alertActionBody(kind: ResolvedConfig["alerts"]["action"]): strin
   return loadKibanaTemplate<AlertActionBodyTemplate>("alert-action-body.json")[kind];
 }
 
-export function buildRuleBody(config: Pick<ResolvedConfig, "rule" | "alerts" | "naming">): QueryRuleBody {
+export function buildRuleBody(
+  config: Pick<ResolvedConfig, "rule" | "alerts" | "naming" | "azure" | "sentinel">,
+): QueryRuleBody {
   const t = loadKibanaTemplate<DetectionRuleTemplate>("detection-rule.json");
-  const n = names(config.naming.prefix);
+  const { prefix, kibana: n } = resolveNames(config);
   const summary = config.alerts.action === "summary";
   const action: RuleAction = {
     group: "default",
@@ -52,8 +46,8 @@ export function buildRuleBody(config: Pick<ResolvedConfig, "rule" | "alerts" | "
     rule_id: n.ruleId,
     type: t.type,
     language: t.language,
-    name: t.name.replace("__PREFIX__", config.naming.prefix),
-    description: t.description.replace("__PREFIX__", config.naming.prefix),
+    name: t.name.replace("__PREFIX__", prefix),
+    description: t.description.replace("__PREFIX__", prefix),
     query: config.rule.query,
     index: ruleIndices(config),
     interval: config.rule.interval,

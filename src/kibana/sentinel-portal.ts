@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from "../config/schema.js";
 import { InputError } from "../errors.js";
+import type { WorkspaceRef } from "../names.js";
 
 const PORTALS: Record<ResolvedConfig["azure"]["cloud"], string> = {
   AzureCloud: "https://portal.azure.com",
@@ -16,17 +17,12 @@ export function portalUrl(config: Pick<ResolvedConfig, "azure">): string {
   return (config.azure.endpoints.portal ?? PORTALS[config.azure.cloud]).replace(/\/+$/, "");
 }
 
-export interface WorkspaceRef {
-  subscriptionId: string;
-  resourceGroup: string;
-  workspaceName: string;
-}
+/** The workspace parts an incident link needs. */
+export type IncidentWorkspace = Omit<WorkspaceRef, "id">;
 
-/** Subscription, the workspace's resource group (default: the Logic Apps' one) and workspace name. */
-export function workspaceRef(config: Pick<ResolvedConfig, "azure" | "sentinel">): WorkspaceRef {
-  const subscriptionId = config.azure.subscriptionId;
-  const resourceGroup = config.sentinel.resourceGroup ?? config.azure.resourceGroup;
-  const workspaceName = config.sentinel.workspaceName;
+/** The workspace from `ctx.names.workspace`, all parts set, or an InputError listing those that are not. */
+export function requireWorkspace(ws: Partial<WorkspaceRef>): IncidentWorkspace {
+  const { subscriptionId, resourceGroup, workspaceName } = ws;
   const problems = [];
   if (!subscriptionId)
     problems.push({
@@ -56,7 +52,7 @@ export function workspaceRef(config: Pick<ResolvedConfig, "azure" | "sentinel">)
 }
 
 /** `viewIncidentPath` from the template with the workspace filled in; keeps `{{{external.system.id}}}`. */
-export function viewIncidentUrl(portal: string, path: string, ws: WorkspaceRef): string {
+export function viewIncidentUrl(portal: string, path: string, ws: IncidentWorkspace): string {
   const enc = encodeURIComponent;
   return (
     portal +

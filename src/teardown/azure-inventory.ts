@@ -6,7 +6,7 @@
  */
 
 import { apiVersions } from "../azure/arm.js";
-import { azureNames } from "../azure/names.js";
+import { INSTANCE_TAG, MANAGED_BY, type Names, resolveNames } from "../names.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { AzureClients } from "../engine/clients.js";
 
@@ -59,14 +59,14 @@ export interface Inventory {
   foreign: string[];
 }
 
-export function deploymentNames(prefix: string) {
-  const n = azureNames(prefix);
+export function deploymentNames(names: Names) {
+  const n = names.azure;
   return { logic: [n.deployments.caseSync, n.deployments.alertForwarding], workspace: [...n.nestedDeployments] };
 }
 
 export async function takeInventory(config: ResolvedConfig, az: AzureClients): Promise<Inventory> {
-  const prefix = config.naming.prefix;
-  const names = azureNames(prefix);
+  const ours = resolveNames(config);
+  const { prefix, azure: names } = ours;
   const logicGroup = config.azure.resourceGroup!;
   const wsGroup = config.sentinel.resourceGroup ?? logicGroup;
   const sub = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}`;
@@ -79,7 +79,7 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   const deployments: OwnedResource[] = [];
   const foreign: string[] = [];
   const isOurs = (tags: Record<string, string> | undefined) =>
-    tags?.["managed-by"] === "sentinel-elastic" && tags?.["sentinel-elastic-instance"] === prefix;
+    tags?.["managed-by"] === MANAGED_BY && tags?.[INSTANCE_TAG] === prefix;
   const add = (id: string, evidence: string) => {
     const k = kindOf(id);
     if (!k || k.kind === "deployment") return;
@@ -88,7 +88,7 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   };
 
   const groups = [...new Set([logicGroup, wsGroup])];
-  const ourDeployments = deploymentNames(prefix);
+  const ourDeployments = deploymentNames(ours);
   for (const group of groups) {
     const wanted =
       group === logicGroup

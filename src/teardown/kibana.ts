@@ -6,12 +6,11 @@
 import type { Change, Check, Step, StepContext } from "../engine/types.js";
 import type { CaseConnectorRef } from "../kibana/cases-configure.js";
 import { CASES_WEBHOOK, readReplacedConnector } from "../kibana/connector-bodies.js";
-import { names } from "../kibana/rule-body.js";
-import { CASES_OWNER } from "../steps/kibana/case-settings.js";
+import { CASES_OWNER } from "../names.js";
 
 const NONE_CONNECTOR = { id: "none", name: "none", type: ".none", fields: null } as const;
 
-type Ctx = Pick<StepContext, "config" | "clients">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients">;
 
 function remainingCheck(step: Step, changes: Change[]): Check[] {
   const left = changes.filter((c) => c.action !== "no-op");
@@ -33,7 +32,7 @@ export const kibanaRuleTeardown: Step = {
   enabled: () => true,
   async plan(ctx: Ctx) {
     const k = await ctx.clients.kibana();
-    const ruleId = names(ctx.config.naming.prefix).ruleId;
+    const ruleId = ctx.names.kibana.ruleId;
     const rule = await k.getRuleByRuleId(ruleId);
     const base = { step: this.id, target: "kibana" as const, resource: "detection rule", name: ruleId };
     return rule
@@ -43,7 +42,7 @@ export const kibanaRuleTeardown: Step = {
   async apply(ctx: Ctx, changes) {
     if (!changes.some((c) => c.step === this.id && c.action === "delete")) return;
     const k = await ctx.clients.kibana();
-    await k.deleteRule(names(ctx.config.naming.prefix).ruleId);
+    await k.deleteRule(ctx.names.kibana.ruleId);
   },
   async verify(ctx) {
     return remainingCheck(this, await this.plan(ctx));
@@ -58,7 +57,7 @@ export const kibanaAlertConnectorTeardown: Step = {
   enabled: () => true,
   async plan(ctx: Ctx) {
     const k = await ctx.clients.kibana();
-    const id = names(ctx.config.naming.prefix).alertConnectorId;
+    const id = ctx.names.kibana.alertConnectorId;
     const base = { step: this.id, target: "kibana" as const, resource: "connector (.webhook)", name: id };
     return (await k.getConnector(id))
       ? [{ ...base, action: "delete" as const, reason: "created by setup (deterministic id)", destructive: true }]
@@ -66,7 +65,7 @@ export const kibanaAlertConnectorTeardown: Step = {
   },
   async apply(ctx: Ctx, changes) {
     if (!changes.some((c) => c.step === this.id && c.action === "delete")) return;
-    await (await ctx.clients.kibana()).deleteConnector(names(ctx.config.naming.prefix).alertConnectorId);
+    await (await ctx.clients.kibana()).deleteConnector(ctx.names.kibana.alertConnectorId);
   },
   async verify(ctx) {
     return remainingCheck(this, await this.plan(ctx));
@@ -80,8 +79,11 @@ type Kibana = Awaited<ReturnType<Ctx["clients"]["kibana"]>>;
  * (connector-bodies.ts REPLACED_CONNECTOR_HEADER), when it still exists — with its current name and type —
  * else none (and why).
  */
-async function restoreTarget(k: Kibana, prefix: string): Promise<{ connector: CaseConnectorRef; why: string }> {
-  const ours = await k.getConnector(names(prefix).caseConnectorId);
+async function restoreTarget(
+  k: Kibana,
+  caseConnectorId: string,
+): Promise<{ connector: CaseConnectorRef; why: string }> {
+  const ours = await k.getConnector(caseConnectorId);
   const replaced = readReplacedConnector(ours?.config);
   if (!replaced) {
     return { connector: { ...NONE_CONNECTOR }, why: "setup found no default case connector: set it back to none" };
@@ -107,12 +109,12 @@ export const kibanaCaseSettingsTeardown: Step = {
   enabled: () => true,
   async plan(ctx: Ctx) {
     const k = await ctx.clients.kibana();
-    const ours = names(ctx.config.naming.prefix).caseConnectorId;
+    const ours = ctx.names.kibana.caseConnectorId;
     const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
     const base = { step: this.id, target: "kibana" as const, resource: "case settings", name: k.space };
     if (!current || current.connector?.id !== ours)
       return [{ ...base, action: "no-op" as const, reason: "the default case connector is not ours" }];
-    const { connector, why } = await restoreTarget(k, ctx.config.naming.prefix);
+    const { connector, why } = await restoreTarget(k, ctx.names.kibana.caseConnectorId);
     return [
       {
         ...base,
@@ -127,9 +129,9 @@ export const kibanaCaseSettingsTeardown: Step = {
     if (!changes.some((c) => c.step === this.id && c.action === "update")) return;
     const k = await ctx.clients.kibana();
     const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
-    if (!current || current.connector?.id !== names(ctx.config.naming.prefix).caseConnectorId) return;
+    if (!current || current.connector?.id !== ctx.names.kibana.caseConnectorId) return;
     // Resolved again: the replaced connector may have been deleted since the plan.
-    const { connector } = await restoreTarget(k, ctx.config.naming.prefix);
+    const { connector } = await restoreTarget(k, ctx.names.kibana.caseConnectorId);
     await k.patchCaseConfiguration(current.id, { version: current.version, connector });
   },
   async verify(ctx) {
@@ -145,7 +147,7 @@ export const kibanaCaseConnectorTeardown: Step = {
   enabled: () => true,
   async plan(ctx: Ctx) {
     const k = await ctx.clients.kibana();
-    const id = names(ctx.config.naming.prefix).caseConnectorId;
+    const id = ctx.names.kibana.caseConnectorId;
     const base = { step: this.id, target: "kibana" as const, resource: `connector (${CASES_WEBHOOK})`, name: id };
     return (await k.getConnector(id))
       ? [{ ...base, action: "delete" as const, reason: "created by setup (deterministic id)", destructive: true }]
@@ -153,7 +155,7 @@ export const kibanaCaseConnectorTeardown: Step = {
   },
   async apply(ctx: Ctx, changes) {
     if (!changes.some((c) => c.step === this.id && c.action === "delete")) return;
-    await (await ctx.clients.kibana()).deleteConnector(names(ctx.config.naming.prefix).caseConnectorId);
+    await (await ctx.clients.kibana()).deleteConnector(ctx.names.kibana.caseConnectorId);
   },
   async verify(ctx) {
     return remainingCheck(this, await this.plan(ctx));

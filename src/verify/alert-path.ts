@@ -4,7 +4,6 @@
  *       in the alerts table → the incident the analytics rule raised.
  * full: the test document → a Kibana alert from our rule → the row → the incident.
  */
-import { azureNames } from "../azure/names.js";
 import type { PathContext } from "./case-path.js";
 import { HopFailure } from "./hop.js";
 import type { IncidentView, WorkflowRunView } from "./probes.js";
@@ -17,7 +16,7 @@ export function kqlString(value: string): string {
 
 /** The body our rule action sends (docs/contracts.md), carrying one synthetic alert. */
 export function syntheticAlertBody(
-  p: Pick<PathContext, "config" | "marker">,
+  p: Pick<PathContext, "config" | "names" | "marker">,
   kibanaUrl: string,
   space: string,
 ): string {
@@ -30,7 +29,7 @@ export function syntheticAlertBody(
     space,
     rule: {
       id: "verify",
-      rule_id: `${p.config.naming.prefix}-verify`,
+      rule_id: p.names.kibana.verifyRuleId,
       name: ruleName,
       severity: "high",
       risk_score: "73",
@@ -50,7 +49,7 @@ export function syntheticAlertBody(
             severity: "high",
             risk_score: 73,
             reason: `synthetic alert from sentinel-elastic verify (${p.marker})`,
-            rule: { name: ruleName, rule_id: `${p.config.naming.prefix}-verify`, uuid: "verify" },
+            rule: { name: ruleName, rule_id: p.names.kibana.verifyRuleId, uuid: "verify" },
           },
         },
       },
@@ -113,7 +112,7 @@ function skipRest(p: PathContext): void {
 export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space: string): Promise<void> {
   const { runner, probes, config } = p;
   const since = new Date(p.clock.now() - 5_000).toISOString();
-  const workflow = azureNames(config.naming.prefix).alertIngest;
+  const workflow = p.names.azure.alertIngest;
   const body = syntheticAlertBody(p, kibanaUrl, space);
   await runner.hop("alerts.execute", "Kibana: send a synthetic alert through the alert connector", async () => {
     await probes.executeAlertConnector(body);

@@ -4,8 +4,8 @@
  * then the test case is deleted. The incident stays, closed and labelled `elastic-case`.
  */
 
-import { azureNames } from "../azure/names.js";
 import type { ResolvedConfig } from "../config/schema.js";
+import type { Names } from "../names.js";
 import { HopFailure, type HopRunner } from "./hop.js";
 import type { IncidentView, VerifyProbes } from "./probes.js";
 import { type WaitClock, waitFor } from "./wait.js";
@@ -25,6 +25,7 @@ export function mappedSeverity(severity: string, config: Pick<ResolvedConfig, "c
 
 export interface PathContext {
   config: ResolvedConfig;
+  names: Names;
   probes: VerifyProbes;
   clock: WaitClock;
   deadline: number;
@@ -34,8 +35,8 @@ export interface PathContext {
   kibanaCaseUrlBase: string;
 }
 
-const fixCaseSync = (prefix: string) =>
-  `Check the case-sync Logic App's run history in the Azure portal (${azureNames(prefix).caseSync}), then re-run \`sentinel-elastic setup\`.`;
+const fixCaseSync = (names: Names) =>
+  `Check the case-sync Logic App's run history in the Azure portal (${names.azure.caseSync}), then re-run \`sentinel-elastic setup\`.`;
 
 async function waitForIncident(
   p: PathContext,
@@ -57,7 +58,7 @@ async function waitForIncident(
     seen
       ? `incident ${id} exists but ${what} (title "${seen.title}", severity ${seen.severity}, status ${seen.status})`
       : `incident ${id} not found in Sentinel`,
-    fixCaseSync(p.config.naming.prefix),
+    fixCaseSync(p.names),
   );
 }
 
@@ -90,10 +91,10 @@ export async function runCasePath(p: PathContext): Promise<void> {
       if (!(i.description ?? "").includes(link))
         throw new HopFailure(
           `the incident's description does not carry the case link ${link}`,
-          fixCaseSync(config.naming.prefix),
+          fixCaseSync(p.names),
         );
       if (!i.labels.includes("elastic-case"))
-        throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(config.naming.prefix));
+        throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(p.names));
       return { evidence: `incident ${i.id}${i.url ? ` ${i.url}` : ""}`, value: i };
     });
     const comment = `verify comment ${marker}`;
@@ -106,7 +107,7 @@ export async function runCasePath(p: PathContext): Promise<void> {
         { deadline: p.deadline },
       );
       if (!r.ok)
-        throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(config.naming.prefix));
+        throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(p.names));
       return { evidence: `comment on incident ${externalId}`, value: true };
     });
     await runner.hop("case.in-progress", "Sentinel: case in progress → incident Active", async () => {

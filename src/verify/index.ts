@@ -39,6 +39,7 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
   const spacePath = space === "default" ? "" : `/s/${space}`;
   const base = (): Omit<PathContext, "runner"> => ({
     config,
+    names: ctx.names,
     probes,
     clock,
     deadline,

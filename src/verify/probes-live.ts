@@ -7,8 +7,7 @@ import { apiVersions } from "../azure/arm.js";
 import type { StepContext } from "../engine/types.js";
 import { PreconditionError } from "../errors.js";
 import { CASES_WEBHOOK } from "../kibana/connector-bodies.js";
-import { names, TEST_DATA_STREAM } from "../kibana/rule-body.js";
-import { caseConnectorName } from "../steps/kibana/case-connector.js";
+import { TEST_DATA_STREAM } from "../names.js";
 import { testDocument } from "../steps/kibana/test-document.js";
 import { HopFailure } from "./hop.js";
 import type { IncidentView, VerifyProbes, WorkflowRunView } from "./probes.js";
@@ -48,19 +47,22 @@ function incidentView(i: ArmIncident): IncidentView {
 }
 
 
-export async function createLiveProbes(ctx: Pick<StepContext, "config" | "clients" | "now">): Promise<VerifyProbes> {
+export async function createLiveProbes(
+  ctx: Pick<StepContext, "config" | "names" | "clients" | "now">,
+): Promise<VerifyProbes> {
   const { config } = ctx;
-  const n = names(config.naming.prefix);
+  const n = ctx.names.kibana;
   const kibana = () => ctx.clients.kibana();
   const es = () => ctx.clients.elasticsearch();
   const space = config.elastic.space;
-  const workspaceGroup = config.sentinel.resourceGroup ?? config.azure.resourceGroup!;
+  const workspace = ctx.names.workspace;
+  const workspaceGroup = workspace.resourceGroup!;
   const logicGroup = config.azure.resourceGroup!;
-  const workspaceName = config.sentinel.workspaceName!;
+  const workspaceName = workspace.workspaceName!;
 
   const azure = async () => {
     const az = await ctx.clients.azure();
-    const wsId = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}/resourceGroups/${workspaceGroup}/providers/Microsoft.OperationalInsights/workspaces/${workspaceName}`;
+    const wsId = `${az.arm.baseUrl}${workspace.id}`;
     return { az, incidents: `${wsId}/providers/Microsoft.SecurityInsights/incidents` };
   };
   let workspaceCustomerId: string | undefined;
@@ -71,7 +73,7 @@ export async function createLiveProbes(ctx: Pick<StepContext, "config" | "client
       const c = await k.createCase({
         ...input,
         severity: input.severity as "high",
-        connector: { id: n.caseConnectorId, name: caseConnectorName(config.naming.prefix), type: CASES_WEBHOOK, fields: null },
+        connector: { id: n.caseConnectorId, name: n.caseConnectorName, type: CASES_WEBHOOK, fields: null },
       });
       return { id: c.id };
     },

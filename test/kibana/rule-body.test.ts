@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildAlertConnectorBody, buildCaseConnectorBody } from "../../src/kibana/connector-bodies.js";
-import { buildRuleBody, lookbackFrom, TEST_DATA_STREAM } from "../../src/kibana/rule-body.js";
+import { buildRuleBody, lookbackFrom } from "../../src/kibana/rule-body.js";
+import { TEST_DATA_STREAM } from "../../src/names.js";
 import { makeConfig } from "../steps/kibana/helpers.js";
 
 describe("detection rule body", () => {

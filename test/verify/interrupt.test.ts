@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createSharedState } from "../../src/engine/shared-state.js";
 import type { StepContext } from "../../src/engine/types.js";
 import { AbortedError, exitCodeOf } from "../../src/errors.js";
+import { resolveNames } from "../../src/names.js";
 import { runVerification } from "../../src/verify/index.js";
 import { waitFor } from "../../src/verify/wait.js";
 import { TestIoHost } from "../helpers/test-io-host.js";
@@ -46,8 +47,10 @@ describe("Ctrl-C during verify", () => {
     let sleeps = 0;
     const shared = createSharedState();
     shared.kibana = { version: "9.2.0", baseUrl: KIBANA, space: "default" };
+    const config = makeConfig({});
     const ctx: StepContext = {
-      config: makeConfig({}),
+      config,
+      names: resolveNames(config),
       io: new TestIoHost(),
       clients: {} as StepContext["clients"],
       shared,

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createSharedState } from "../../src/engine/shared-state.js";
 import type { Check, StepContext } from "../../src/engine/types.js";
+import { resolveNames } from "../../src/names.js";
 import { runVerification } from "../../src/verify/index.js";
 import { TestIoHost } from "../helpers/test-io-host.js";
 import { makeConfig } from "../steps/kibana/helpers.js";
@@ -17,8 +18,10 @@ function context(overrides: Parameters<typeof makeConfig>[0] = {}): StepContext 
   let t = Date.parse("2026-11-27T10:00:00Z");
   const shared = createSharedState();
   shared.kibana = { version: "9.2.0", baseUrl: KIBANA, space: "default" };
+  const config = makeConfig(overrides);
   return {
-    config: makeConfig(overrides),
+    config,
+    names: resolveNames(config),
     io: new TestIoHost(),
     clients: {} as StepContext["clients"],
     shared,

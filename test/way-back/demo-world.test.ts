@@ -11,8 +11,8 @@ import {
   CASE_LABEL,
   PACKAGE_NAME,
   packagePolicyName,
-  SENTINEL_READER_ROLE,
-} from "../../src/steps/way-back/names.js";
+  roles,
+} from "../../src/names.js";
 
 let w: WorldCli;
 let secret: string;
@@ -24,7 +24,7 @@ const appPrincipal = () => {
 };
 const readerAssignments = () =>
   w.world.azure.state.roleAssignments.filter(
-    (r) => r.principalId === appPrincipal().id && r.roleDefinitionId.endsWith(SENTINEL_READER_ROLE),
+    (r) => r.principalId === appPrincipal().id && r.roleDefinitionId.endsWith(roles.sentinelReader),
   );
 const ourPackagePolicy = () =>
   [...w.world.elastic.fleet.state.packagePolicies.values()].find(

@@ -11,6 +11,7 @@ import { createSharedState } from "../../src/engine/shared-state.js";
 import type { Change, Check, Step, StepContext, TeardownStep } from "../../src/engine/types.js";
 import type { IoHost } from "../../src/io/io-host.js";
 import { createKibanaHttp } from "../../src/kibana/http.js";
+import { resolveNames } from "../../src/names.js";
 import { createClock } from "../../src/sandbox/common/clock.js";
 import { createRouter } from "../../src/sandbox/common/router.js";
 import {
@@ -165,6 +166,7 @@ export async function startHarness(options: FleetEmulatorOptions & { kibanaVersi
       };
       return {
         config,
+        names: resolveNames(config),
         io: silentIo(),
         clients,
         shared: createSharedState(),

@@ -11,7 +11,7 @@ import { AuthError, exitCodeOf, InputError, PreconditionError } from "../../src/
 import { type AzureSandbox, startAzureSandbox } from "../../src/sandbox/azure/index.js";
 import { createClock } from "../../src/sandbox/common/clock.js";
 import { wayBackSteps, wayBackTeardownSteps } from "../../src/steps/way-back/index.js";
-import { SENTINEL_READER_ROLE } from "../../src/steps/way-back/names.js";
+import { roles } from "../../src/names.js";
 import { ROLE_ASSIGNMENT_STEP, roleAssignmentStep } from "../../src/steps/way-back/role-assignment.js";
 import {
   CLIENT_ID,
@@ -84,7 +84,7 @@ describe("way-back role assignment against the Azure sandbox, through the Azure 
     expect(ours(sb)).toHaveLength(1);
     const [ra] = ours(sb);
     expect(ra!.scope.toLowerCase()).toBe(WORKSPACE_ID.toLowerCase());
-    expect(ra!.roleDefinitionId.split("/").pop()).toBe(SENTINEL_READER_ROLE);
+    expect(ra!.roleDefinitionId.split("/").pop()).toBe(roles.sentinelReader);
     expect(ra!.principalType).toBe("ServicePrincipal");
     expect(sb.state.getResource(ra!.id)?.properties.description).toMatch(/managed-by: sentinel-elastic/);
 

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createClients } from "../../src/engine/clients.js";
 import type { StepContext } from "../../src/engine/types.js";
+import { resolveNames } from "../../src/names.js";
 import { createElasticsearchClient } from "../../src/elastic/client.js";
 import { type ElasticSandbox, startElasticSandbox } from "../../src/sandbox/elastic/index.js";
 import { createSharedState } from "../../src/engine/shared-state.js";
@@ -24,6 +25,7 @@ function sandboxCtx(s: ElasticSandbox, roles: FakeRoleAssignments): StepContext 
   const real = createClients(config);
   return {
     config,
+    names: resolveNames(config),
     io: silentIo(),
     clients: {
       kibana: real.kibana,

@@ -6,8 +6,8 @@ import {
   agentPolicyName,
   packagePolicyName,
   roleAssignmentName,
-  SENTINEL_READER_ROLE,
-} from "../../src/steps/way-back/names.js";
+  roles,
+} from "../../src/names.js";
 import { CLIENT_ID, CLIENT_SECRET, type Harness, run, startHarness, WORKSPACE_ID, wayBackConfig } from "./helpers.js";
 
 let h: Harness | undefined;
@@ -43,7 +43,7 @@ describe("setup with features.sentinelToElastic", () => {
     expect(ra).toHaveLength(1);
     expect(ra[0]!.name).toBe(roleAssignmentName(WORKSPACE_ID, CLIENT_ID));
     expect(ra[0]!.scope).toBe(WORKSPACE_ID);
-    expect(ra[0]!.roleDefinitionId.endsWith(SENTINEL_READER_ROLE)).toBe(true);
+    expect(ra[0]!.roleDefinitionId.endsWith(roles.sentinelReader)).toBe(true);
     expect(ra[0]!.description).toContain("managed-by: sentinel-elastic");
     const agentPolicy = [...state.agentPolicies.values()].find((p) => p.name === agentPolicyName("elastic-sentinel"));
     expect(agentPolicy).toBeDefined();

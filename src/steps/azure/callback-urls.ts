@@ -4,7 +4,6 @@
  * printed: the `sig` is registered as a secret the moment it is read, and messages use describeUrl.
  */
 import type { AzureClients } from "../../azure/client.js";
-import { azureNames } from "../../azure/names.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import type { SharedState } from "../../engine/shared-state.js";
 import { describeUrl, registerSecret } from "../../redact.js";
@@ -15,8 +14,8 @@ export const CALLBACK_URLS_ID = "azure-callback-urls";
 
 type Key = keyof SharedState["callbackUrls"];
 
-function wanted(ctx: Pick<StepContext, "config">): { key: Key; workflow: string }[] {
-  const n = azureNames(ctx.config.naming.prefix);
+function wanted(ctx: Pick<StepContext, "config" | "names">): { key: Key; workflow: string }[] {
+  const n = ctx.names.azure;
   return [
     ...(ctx.config.features.caseSync
       ? [

@@ -3,7 +3,7 @@
  * person can read the plan table (role assignments say which role; rules say which kind).
  */
 import type { WhatIfChange } from "../../azure/deployments.js";
-import { azureNames, roleNames } from "../../azure/names.js";
+import { type Names, roleNames } from "../../names.js";
 import type { DeploymentUnit } from "../../azure/templates.js";
 import type { Change, ChangeAction } from "../../engine/types.js";
 
@@ -93,8 +93,8 @@ export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]):
 }
 
 /** When the resource group does not exist yet, what-if cannot run: everything in the unit is new. */
-export function changesForNewResourceGroup(unit: DeploymentUnit, prefix: string, ruleKind: string): Change[] {
-  const n = azureNames(prefix);
+export function changesForNewResourceGroup(unit: DeploymentUnit, names: Names, ruleKind: string): Change[] {
+  const n = names.azure;
   const rows: [string, string][] =
     unit.id === "case-sync"
       ? unit.templateName === "case-sync-oauth"
@@ -114,7 +114,7 @@ export function changesForNewResourceGroup(unit: DeploymentUnit, prefix: string,
           ["data collection rule", n.dataCollectionRule],
           ["Logic App workflow", n.alertIngest],
           ["role assignment (Monitoring Metrics Publisher)", `on ${n.dataCollectionRule}`],
-          [`Sentinel analytics rule (${ruleKind === "nrt" ? "NRT" : "Scheduled"})`, `Elastic Security alerts (${prefix})`],
+          [`Sentinel analytics rule (${ruleKind === "nrt" ? "NRT" : "Scheduled"})`, n.analyticsRuleDisplayName],
         ];
   return rows.map(([resource, name]) => ({
     step: DEPLOY_ID,

@@ -6,7 +6,6 @@
 import type { AzureClients } from "../../azure/client.js";
 import type { DeploymentInput } from "../../azure/deployments.js";
 import { parseAuthorizationFailed, roleFor } from "../../azure/errors.js";
-import { azureNames } from "../../azure/names.js";
 import { type DeploymentUnit, deploymentUnits, loadTemplate } from "../../azure/templates.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
@@ -50,7 +49,7 @@ export const azureDeploy: Step = {
     const changes: Change[] = [];
     for (const { unit, input } of await deploymentInputs(ctx, az)) {
       if (!facts.logicAppsResourceGroupExists) {
-        changes.push(...changesForNewResourceGroup(unit, ctx.config.naming.prefix, facts.ruleKind));
+        changes.push(...changesForNewResourceGroup(unit, ctx.names, facts.ruleKind));
         continue;
       }
       try {
@@ -80,7 +79,7 @@ export const azureDeploy: Step = {
   async verify(ctx): Promise<Check[]> {
     const az = await ctx.clients.azure();
     const facts = factsOf(ctx);
-    const n = azureNames(ctx.config.naming.prefix);
+    const n = ctx.names.azure;
     const checks: Check[] = [];
     const workflows = [
       ...(ctx.config.features.caseSync ? [n.caseSync, n.caseGet] : []),

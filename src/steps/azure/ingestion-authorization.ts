@@ -5,7 +5,7 @@
  * send a probe row through the workflow — the DCR's transform drops it, so nothing reaches the table or
  * Sentinel — and wait until the Logs Ingestion API accepts it.
  */
-import { azureNames, roles } from "../../azure/names.js";
+import { roles } from "../../names.js";
 import type { Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
@@ -38,7 +38,7 @@ async function publisherAssigned(ctx: StepContext): Promise<boolean> {
   const facts = factsOf(ctx);
   if (!facts.logicAppsResourceGroupExists) return false;
   const az = await ctx.clients.azure();
-  const n = azureNames(ctx.config.naming.prefix);
+  const n = ctx.names.azure;
   const wf = await az.arm.workflow(facts.logicAppsResourceGroup, n.alertIngest);
   const principalId = wf?.identity?.principalId;
   if (!principalId) return false;
@@ -54,7 +54,7 @@ export const azureIngestionAuthorization: Step = {
   after: [CALLBACK_URLS_ID],
   enabled: (c) => c.features.alertForwarding,
   async plan(ctx) {
-    const n = azureNames(ctx.config.naming.prefix);
+    const n = ctx.names.azure;
     const assigned = await publisherAssigned(ctx);
     return [
       {
@@ -94,7 +94,7 @@ export const azureIngestionAuthorization: Step = {
         progress.fail();
         throw new AuthError(`the alert-ingest Logic App cannot send rows${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.ok ? "" : probe.message}`, {
           code: "INGESTION_IDENTITY_NOT_AUTHORIZED",
-          suggestion: `Check that ${azureNames(ctx.config.naming.prefix).alertIngest}'s identity holds "Monitoring Metrics Publisher" on ${azureNames(ctx.config.naming.prefix).dataCollectionRule}, then run setup again.`,
+          suggestion: `Check that ${ctx.names.azure.alertIngest}'s identity holds "Monitoring Metrics Publisher" on ${ctx.names.azure.dataCollectionRule}, then run setup again.`,
         });
       }
       progress.update(`Waiting for "Monitoring Metrics Publisher" to take effect (${Math.round(waited / 1000)} s)…`);

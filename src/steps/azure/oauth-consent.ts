@@ -4,7 +4,6 @@
  * `code` is confirmed with confirmConsentCode. Without a person at the terminal: exit 4 with the link.
  */
 import { randomUUID } from "node:crypto";
-import { azureNames } from "../../azure/names.js";
 import type { StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { factsOf } from "./facts.js";
@@ -16,7 +15,7 @@ const REDIRECT_URL = "https://ema1.exp.azure.com/ema/default/authredirect";
 
 export async function connectionStatus(ctx: StepContext, resourceGroup: string): Promise<string | undefined> {
   const az = await ctx.clients.azure();
-  const conn = await az.arm.connection(resourceGroup, azureNames(ctx.config.naming.prefix).connection);
+  const conn = await az.arm.connection(resourceGroup, ctx.names.azure.connection);
   if (!conn) return undefined;
   const statuses = conn.properties.statuses ?? [];
   return statuses.some((s) => s.status === "Connected") ? "Connected" : (conn.properties.overallStatus ?? statuses[0]?.status ?? "Unknown");
@@ -26,7 +25,7 @@ export async function waitForConsent(ctx: StepContext): Promise<void> {
   const az = await ctx.clients.azure();
   const facts = factsOf(ctx);
   const rg = facts.logicAppsResourceGroup;
-  const name = azureNames(ctx.config.naming.prefix).connection;
+  const name = ctx.names.azure.connection;
   if ((await connectionStatus(ctx, rg)) === "Connected") {
     ctx.io.message("info", `The API connection ${name} is already authorised.`);
     return;

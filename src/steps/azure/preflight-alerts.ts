@@ -10,10 +10,6 @@ import { whereToSet } from "./facts.js";
 /** At most 50 NRT rules per workspace (learn.microsoft.com/azure/sentinel/near-real-time-rules#limitations). */
 export const NRT_RULE_LIMIT = 50;
 
-export function ruleDisplayName(prefix: string): string {
-  return `Elastic Security alerts (${prefix})`;
-}
-
 export async function checkTable(ctx: StepContext, az: AzureClients, workspaceResourceGroup: string, workspace: string) {
   const table = await az.arm.table(workspaceResourceGroup, workspace, ctx.config.alerts.table);
   const subType = table?.properties.schema?.tableSubType;
@@ -38,7 +34,7 @@ export async function checkNrtQuota(
 ): Promise<"nrt" | "scheduled"> {
   if (wanted !== "nrt") return wanted;
   const rules = await az.arm.alertRules(workspaceResourceGroup, workspace);
-  const ours = ruleDisplayName(ctx.config.naming.prefix);
+  const ours = ctx.names.azure.analyticsRuleDisplayName;
   const used = rules.filter((r) => r.kind === "NRT" && r.properties.displayName !== ours).length;
   if (used < NRT_RULE_LIMIT) return "nrt";
   const fallback = await ctx.io.ask({

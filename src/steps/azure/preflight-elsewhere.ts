@@ -1,5 +1,5 @@
 /**
- * This instance (naming.prefix) already set up in another resource group (issue 9): when `azure.resourceGroup`
+ * This instance (its prefix) already set up in another resource group: when `azure.resourceGroup`
  * changes between runs, a deployment would create a second set of workflows in the new group and then fail on
  * the workspace role assignments (deterministic names, new principals: RoleAssignmentUpdateNotPermitted),
  * leaving two case-sync Logic Apps. So the preflight looks for our resources elsewhere and stops before any
@@ -15,22 +15,20 @@
  * group does not count as "configured" here: our workflows there, under another Logic Apps group, are the case.
  */
 import type { AzureClients } from "../../azure/client.js";
-import { azureNames, azureTags } from "../../azure/names.js";
+import { INSTANCE_TAG, MANAGED_BY, PREFIX_INPUT } from "../../names.js";
 import type { StepContext } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
 
-const INSTANCE_TAG = "sentinel-elastic-instance";
 const DEPLOYMENTS_API = "2021-04-01";
 
 const groupOf = (id: string) => /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1];
 
 export async function checkInstanceElsewhere(ctx: StepContext, az: AzureClients, logicAppsGroup: string): Promise<void> {
-  const prefix = ctx.config.naming.prefix;
-  const tags = azureTags(prefix);
+  const { prefix } = ctx.names;
   const tagged = (await az.arm.resourcesWithTag(INSTANCE_TAG)).filter(
     (r) =>
       r.tags?.[INSTANCE_TAG] === prefix &&
-      r.tags?.["managed-by"] === tags["managed-by"] &&
+      r.tags?.["managed-by"] === MANAGED_BY &&
       (groupOf(r.id) ?? "").toLowerCase() !== logicAppsGroup.toLowerCase(),
   );
   if (!tagged.length) return;
@@ -40,7 +38,7 @@ export async function checkInstanceElsewhere(ctx: StepContext, az: AzureClients,
     const g = groupOf(r.id)!;
     byGroup.set(g, [...(byGroup.get(g) ?? []), r]);
   }
-  const deployments = Object.values(azureNames(prefix).deployments);
+  const deployments = Object.values(ctx.names.azure.deployments);
   for (const [group, resources] of byGroup) {
     const created = new Set<string>();
     for (const name of deployments) {
@@ -61,10 +59,10 @@ export async function checkInstanceElsewhere(ctx: StepContext, az: AzureClients,
   const groups = [...new Set(found.map((f) => f.group))];
   const list = found.map((f) => `${f.name} (${f.type}) in ${f.group}`).join(", ");
   throw new PreconditionError(
-    `naming.prefix '${prefix}' is already set up in resource group ${groups.join(", ")}, not in ${logicAppsGroup}: ${list}. A second set in another group would leave duplicate Logic Apps and fail on the workspace role assignments; nothing was changed.`,
+    `${PREFIX_INPUT} '${prefix}' is already set up in resource group ${groups.join(", ")}, not in ${logicAppsGroup}: ${list}. A second set in another group would leave duplicate Logic Apps and fail on the workspace role assignments; nothing was changed.`,
     {
       code: "AZURE_INSTANCE_IN_OTHER_RESOURCE_GROUP",
-      suggestion: `Use the old resource group (--resource-group ${groups[0]}, azure.resourceGroup), or another prefix (--prefix, naming.prefix) for a second instance, or first remove the old set with \`sentinel-elastic teardown --resource-group ${groups[0]}\` (same prefix), then run setup again.`,
+      suggestion: `Use the old resource group (--resource-group ${groups[0]}, azure.resourceGroup), or another prefix (--prefix, ${PREFIX_INPUT}) for a second instance, or first remove the old set with \`sentinel-elastic teardown --resource-group ${groups[0]}\` (same prefix), then run setup again.`,
       details: { resources: found.map((f) => f.id), resourceGroups: groups },
     },
   );

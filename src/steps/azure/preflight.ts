@@ -6,7 +6,6 @@
  */
 import type { AzureClients } from "../../azure/client.js";
 import { workspaceResourceId } from "../../azure/arm.js";
-import { azureTags } from "../../azure/names.js";
 import type { AzureFacts } from "../../azure/templates.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError, PreconditionError, RemoteError } from "../../errors.js";
@@ -199,7 +198,7 @@ export const azurePreflight: Step = {
     for (const c of changes) {
       if (c.action !== "create") continue;
       const { location } = c.payload as { location: string };
-      await az.arm.createResourceGroup(c.name, location, azureTags(ctx.config.naming.prefix));
+      await az.arm.createResourceGroup(c.name, location, ctx.names.azure.tags);
       ctx.io.message("success", `Created resource group ${c.name} in ${location}.`);
       const facts = ctx.shared[PREFLIGHT_ID] as AzureFacts | undefined;
       if (facts) facts.logicAppsResourceGroupExists = true;

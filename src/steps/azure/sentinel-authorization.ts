@@ -6,7 +6,7 @@
  * portal path, then poll until it is Connected — or, without a person, fail with the link (exit 4).
  */
 import { workspaceResourceId } from "../../azure/arm.js";
-import { azureNames, roles } from "../../azure/names.js";
+import { roles } from "../../names.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
@@ -42,7 +42,7 @@ export async function probeIdentity(ctx: StepContext, which: "caseGet" | "caseSy
 async function identitiesHoldRoles(ctx: StepContext): Promise<boolean> {
   const az = await ctx.clients.azure();
   const facts = factsOf(ctx);
-  const n = azureNames(ctx.config.naming.prefix);
+  const n = ctx.names.azure;
   const scope = workspaceResourceId(az.subscriptionId, facts.workspaceResourceGroup, facts.workspaceName);
   for (const [wfName, role] of [
     [n.caseSync, roles.sentinelResponder],
@@ -59,7 +59,7 @@ async function identitiesHoldRoles(ctx: StepContext): Promise<boolean> {
 
 async function confirmManagedIdentity(ctx: StepContext): Promise<void> {
   if (!ctx.shared.callbackUrls.caseGet || !ctx.shared.callbackUrls.caseSync) await readCallbackUrls(ctx);
-  const n = azureNames(ctx.config.naming.prefix);
+  const n = ctx.names.azure;
   const progress = ctx.io.progress("Waiting for the Logic Apps' Sentinel roles to take effect…");
   const started = ctx.now();
   for (const which of ["caseGet", "caseSync"] as const) {
@@ -105,7 +105,7 @@ export const azureSentinelAuthorization: Step = {
   after: [CALLBACK_URLS_ID],
   enabled: (c) => c.features.caseSync,
   async plan(ctx) {
-    const n = azureNames(ctx.config.naming.prefix);
+    const n = ctx.names.azure;
     const base = { step: SENTINEL_AUTH_ID, target: "azure" as const };
     const facts = factsOf(ctx);
     if (ctx.config.sentinel.authorization === "managed-identity") {

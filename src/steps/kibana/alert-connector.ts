@@ -1,7 +1,7 @@
 /** The Webhook connector the detection rule's action posts alerts through, to the alert-ingest Logic App. */
 import type { Step } from "../../engine/types.js";
+import type { Names } from "../../names.js";
 import { ALERT_CONNECTOR_URL_FIELDS, buildAlertConnectorBody, WEBHOOK } from "../../kibana/connector-bodies.js";
-import { names } from "../../kibana/rule-body.js";
 import {
   applyConnector,
   type ConnectorSpec,
@@ -15,12 +15,10 @@ import { stackInfo } from "./stack.js";
 
 export const KIBANA_ALERT_CONNECTOR = "kibana-alert-connector";
 
-export const alertConnectorName = (prefix: string) => `Microsoft Sentinel alert ingest (${prefix})`;
-
-const spec = (prefix: string): ConnectorSpec => ({
+const spec = (names: Names): ConnectorSpec => ({
   step: KIBANA_ALERT_CONNECTOR,
   resource: `connector (${WEBHOOK})`,
-  id: names(prefix).alertConnectorId,
+  id: names.kibana.alertConnectorId,
   typeId: WEBHOOK,
   urlFields: ALERT_CONNECTOR_URL_FIELDS,
   urlName: "alert-ingest callback URL",
@@ -28,7 +26,7 @@ const spec = (prefix: string): ConnectorSpec => ({
   async build(ctx, placeholder) {
     const stack = await stackInfo(ctx);
     return buildAlertConnectorBody({
-      name: alertConnectorName(prefix),
+      name: names.kibana.alertConnectorName,
       version: stack.version,
       alertIngestUrl: placeholder ? PLACEHOLDER_URL : ctx.shared.callbackUrls.alertIngest!,
     });
@@ -42,7 +40,7 @@ export const alertConnectorStep: Step = {
   // The Azure side reads the Logic Apps' callback URLs; this connector points at them.
   after: [KIBANA_PREFLIGHT, CALLBACK_URLS_ID],
   enabled: (config) => config.features.alertForwarding,
-  plan: (ctx) => planConnector(ctx, spec(ctx.config.naming.prefix)),
-  apply: (ctx, changes) => applyConnector(ctx, spec(ctx.config.naming.prefix), changes),
-  verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.config.naming.prefix), "Alert connector configured")],
+  plan: (ctx) => planConnector(ctx, spec(ctx.names)),
+  apply: (ctx, changes) => applyConnector(ctx, spec(ctx.names), changes),
+  verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.names), "Alert connector configured")],
 };

@@ -3,6 +3,7 @@
  * (docs/contracts.md). Exists only with features.caseSync.
  */
 import type { Step } from "../../engine/types.js";
+import type { Names } from "../../names.js";
 import {
   buildCaseConnectorBody,
   CASE_CONNECTOR_URL_FIELDS,
@@ -11,8 +12,7 @@ import {
   readReplacedConnector,
   withReplacedConnector,
 } from "../../kibana/connector-bodies.js";
-import { names } from "../../kibana/rule-body.js";
-import { portalUrl, workspaceRef } from "../../kibana/sentinel-portal.js";
+import { portalUrl, requireWorkspace } from "../../kibana/sentinel-portal.js";
 import {
   applyConnector,
   type ConnectorSpec,
@@ -26,12 +26,10 @@ import { type KibanaStepContext, stackInfo } from "./stack.js";
 
 export const KIBANA_CASE_CONNECTOR = "kibana-case-connector";
 
-export const caseConnectorName = (prefix: string) => `Microsoft Sentinel incidents (${prefix})`;
-
-const spec = (prefix: string): ConnectorSpec => ({
+const spec = (names: Names): ConnectorSpec => ({
   step: KIBANA_CASE_CONNECTOR,
   resource: `connector (${CASES_WEBHOOK})`,
-  id: names(prefix).caseConnectorId,
+  id: names.kibana.caseConnectorId,
   typeId: CASES_WEBHOOK,
   urlFields: CASE_CONNECTOR_URL_FIELDS,
   urlName: "case-sync and case-get callback URLs",
@@ -40,12 +38,12 @@ const spec = (prefix: string): ConnectorSpec => ({
     const stack = await stackInfo(ctx);
     const urls = ctx.shared.callbackUrls;
     return buildCaseConnectorBody({
-      name: caseConnectorName(prefix),
+      name: names.kibana.caseConnectorName,
       version: stack.version,
       kibanaUrl: stack.baseUrl,
       space: ctx.config.elastic.space,
       portal: portalUrl(ctx.config),
-      workspace: workspaceRef(ctx.config),
+      workspace: requireWorkspace(ctx.names.workspace),
       caseSyncUrl: placeholder ? PLACEHOLDER_URL : urls.caseSync!,
       caseGetUrl: placeholder ? PLACEHOLDER_URL : urls.caseGet!,
     });
@@ -64,7 +62,7 @@ export async function recordReplacedConnector(
   ctx: KibanaStepContext,
   replaced: ReplacedConnector | undefined,
 ): Promise<void> {
-  const s = spec(ctx.config.naming.prefix);
+  const s = spec(ctx.names);
   const kibana = await ctx.clients.kibana();
   const existing = await kibana.getConnector(s.id);
   if (!existing) return;
@@ -82,7 +80,7 @@ export const caseConnectorStep: Step = {
   // The Azure side reads the Logic Apps' callback URLs; this connector points at them.
   after: [KIBANA_PREFLIGHT, CALLBACK_URLS_ID],
   enabled: (config) => config.features.caseSync,
-  plan: (ctx) => planConnector(ctx, spec(ctx.config.naming.prefix)),
-  apply: (ctx, changes) => applyConnector(ctx, spec(ctx.config.naming.prefix), changes),
-  verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.config.naming.prefix), "Case connector configured")],
+  plan: (ctx) => planConnector(ctx, spec(ctx.names)),
+  apply: (ctx, changes) => applyConnector(ctx, spec(ctx.names), changes),
+  verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.names), "Case connector configured")],
 };

@@ -7,12 +7,11 @@
 import type { Change, Check, Step } from "../../engine/types.js";
 import type { CaseConfiguration, CaseConnectorRef, ClosureType } from "../../kibana/cases-configure.js";
 import { CASES_WEBHOOK } from "../../kibana/connector-bodies.js";
-import { names } from "../../kibana/rule-body.js";
-import { caseConnectorName, KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
+import { CASES_OWNER, type Names } from "../../names.js";
+import { KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
 import type { FieldDiff, KibanaStepContext } from "./stack.js";
 
 export const KIBANA_CASE_SETTINGS = "kibana-case-settings";
-export const CASES_OWNER = "securitySolution";
 const RESOURCE = "case settings (securitySolution)";
 const DEFAULT_CLOSURE: ClosureType = "close-by-user";
 
@@ -23,9 +22,9 @@ interface Payload {
   replacing?: { id: string; name: string; type: string };
 }
 
-function desiredConnector(prefix: string): CaseConnectorRef {
+function desiredConnector(names: Names): CaseConnectorRef {
   // For .cases-webhook the connector's `fields` must be null (kibana-facts.md §2).
-  return { id: names(prefix).caseConnectorId, name: caseConnectorName(prefix), type: CASES_WEBHOOK, fields: null };
+  return { id: names.kibana.caseConnectorId, name: names.kibana.caseConnectorName, type: CASES_WEBHOOK, fields: null };
 }
 
 function isNone(c: CaseConnectorRef | undefined): boolean {
@@ -35,7 +34,7 @@ function isNone(c: CaseConnectorRef | undefined): boolean {
 export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]> {
   const kibana = await ctx.clients.kibana();
   const configs = await kibana.getCaseConfigurations(CASES_OWNER);
-  const connector = desiredConnector(ctx.config.naming.prefix);
+  const connector = desiredConnector(ctx.names);
   const wantedClosure = ctx.config.cases.closureType;
   const base = { step: KIBANA_CASE_SETTINGS, target: "kibana" as const, resource: RESOURCE, name: kibana.space };
   const current: CaseConfiguration | undefined = configs[0];
@@ -135,7 +134,7 @@ export async function applyCaseSettings(ctx: KibanaStepContext, changes: Change[
 export async function verifyCaseSettings(ctx: KibanaStepContext): Promise<Check> {
   const kibana = await ctx.clients.kibana();
   const current = (await kibana.getCaseConfigurations(CASES_OWNER))[0];
-  const wanted = names(ctx.config.naming.prefix).caseConnectorId;
+  const wanted = ctx.names.kibana.caseConnectorId;
   const title = "Sentinel connector is the default for new cases";
   if (current?.connector?.id === wanted) {
     return {

@@ -4,7 +4,7 @@
  */
 import type { Change, Check, Step } from "../../engine/types.js";
 import type { SentinelElasticError } from "../../errors.js";
-import { buildRuleBody, names } from "../../kibana/rule-body.js";
+import { buildRuleBody } from "../../kibana/rule-body.js";
 import type { QueryRuleBody, Rule, RuleAction } from "../../kibana/rules.js";
 import { KIBANA_ALERT_CONNECTOR } from "./alert-connector.js";
 import { diffFields, type KibanaStepContext } from "./stack.js";
@@ -66,7 +66,7 @@ export async function applyDetectionRule(ctx: KibanaStepContext, changes: Change
 
 export async function verifyDetectionRule(ctx: KibanaStepContext): Promise<Check[]> {
   const kibana = await ctx.clients.kibana();
-  const ruleId = names(ctx.config.naming.prefix).ruleId;
+  const ruleId = ctx.names.kibana.ruleId;
   const rule = await kibana.getRuleByRuleId(ruleId);
   const id = `${KIBANA_DETECTION_RULE}.config`;
   const title = "Detection rule configured and enabled";

@@ -3,7 +3,7 @@ import type { StepContext } from "../../engine/types.js";
 import { getStatus } from "../../kibana/status.js";
 import { describeUrl } from "../../redact.js";
 
-export type KibanaStepContext = Pick<StepContext, "config" | "clients" | "shared" | "io">;
+export type KibanaStepContext = Pick<StepContext, "config" | "names" | "clients" | "shared" | "io">;
 
 export interface StackInfo {
   version: string;

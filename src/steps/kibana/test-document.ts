@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Change, Check, Step } from "../../engine/types.js";
-import { TEST_DATA_STREAM } from "../../kibana/rule-body.js";
+import { TEST_DATA_STREAM } from "../../names.js";
 import { KIBANA_DETECTION_RULE } from "./detection-rule.js";
 import type { KibanaStepContext } from "./stack.js";
 

@@ -12,11 +12,11 @@ import type { AgentPolicy } from "../../fleet/types.js";
 import { fleetHttp } from "./clients.js";
 import { wayBackInputs } from "./context.js";
 import { choosePackageVersion } from "./fleet-package.js";
-import { agentPolicyName, managedMarker, POLICY_TEMPLATE } from "./names.js";
+import { agentPolicyName, managedMarker, POLICY_TEMPLATE } from "../../names.js";
 
 export const AGENT_POLICY_STEP = "way-back.agent-policy";
 
-type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 
 /** The agent policy the package policy belongs on; undefined for agentless, or ours before it is created. */
 export async function resolveAgentPolicy(ctx: Ctx): Promise<AgentPolicy | undefined> {

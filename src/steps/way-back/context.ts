@@ -8,7 +8,7 @@ import { InputError } from "../../errors.js";
 import { getStatus } from "../../kibana/status.js";
 import { registerSecret } from "../../redact.js";
 import { fleetHttp } from "./clients.js";
-import { AGENTLESS, type WorkspaceRef, workspaceRef } from "./names.js";
+import { AGENTLESS, type WorkspaceRef } from "../../names.js";
 
 export interface WayBackInputs {
   prefix: string;
@@ -19,7 +19,7 @@ export interface WayBackInputs {
   agentPolicy: { kind: "agentless" } | { kind: "existing"; id: string } | { kind: "ours" };
 }
 
-type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 
 const KEY = "way-back";
 
@@ -42,7 +42,7 @@ export function wayBackInputs(ctx: Ctx): WayBackInputs {
   registerSecret(s.clientSecret);
   registerSecret(s.eventHub.connectionString);
   registerSecret(s.eventHub.storageAccountKey);
-  const ws = workspaceRef(config);
+  const ws = ctx.names.workspace;
   const tenantId = s.tenantId ?? config.azure.tenantId;
   const problems: { key: string; message: string; where: string }[] = [];
   const need = (
@@ -71,7 +71,7 @@ export function wayBackInputs(ctx: Ctx): WayBackInputs {
     });
   const agentPolicyId = s.agentPolicyId?.trim();
   m.inputs = {
-    prefix: config.naming.prefix,
+    prefix: ctx.names.prefix,
     workspace: ws as WorkspaceRef,
     tenantId: tenantId!,
     clientId: s.clientId!,

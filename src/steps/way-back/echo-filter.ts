@@ -18,7 +18,7 @@
  * Patterns use the common subset of Go RE2 (what libbeat's `regexp` condition runs) and JavaScript regexps.
  */
 import mustache from "mustache";
-import { ALERT_TITLE_PREFIX, CASE_LABEL, analyticsRuleName } from "./names.js";
+import { ALERT_TITLE_PREFIX, analyticsRuleName, CASE_LABEL } from "../../names.js";
 import { readFleetTemplate } from "./templates.js";
 
 export interface EchoFilterInputs {

@@ -10,11 +10,11 @@ import { getFleetStatus } from "../../fleet/setup.js";
 import type { PackageInfo } from "../../fleet/types.js";
 import { fleetHttp } from "./clients.js";
 import { kibanaVersion } from "./context.js";
-import { PACKAGE_NAME } from "./names.js";
+import { PACKAGE_NAME } from "../../names.js";
 
 export const FLEET_PACKAGE_STEP = "way-back.fleet-package";
 
-type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 
 /**
  * Fleet must be initialised with its security requirements met. A missing Fleet Server alone does not stop us:

@@ -12,14 +12,14 @@ import { AGENT_POLICY_STEP, resolveAgentPolicy } from "./agent-policy.js";
 import { fleetHttp } from "./clients.js";
 import { kibanaVersion, wayBackInputs } from "./context.js";
 import { choosePackageVersion, FLEET_PACKAGE_STEP } from "./fleet-package.js";
-import { packagePolicyName } from "./names.js";
+import { packagePolicyName } from "../../names.js";
 import { desiredPackagePolicy, diffPackagePolicy, type Placement, policyValuesFrom } from "./policy-body.js";
 import { ROLE_ASSIGNMENT_STEP } from "./role-assignment.js";
 import { verifyPackagePolicy } from "./verify-policy.js";
 
 export const PACKAGE_POLICY_STEP = "way-back.package-policy";
 
-type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 
 async function desired(ctx: Ctx): Promise<{ body: SimplifiedPackagePolicy; placement: Placement }> {
   const inputs = wayBackInputs(ctx);

@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from "../../config/schema.js";
 import type { PackagePolicy, SimplifiedInput, SimplifiedPackagePolicy, SimplifiedVars } from "../../fleet/types.js";
 import { alertEchoFilter, incidentEchoFilter } from "./echo-filter.js";
-import { EVENTHUB_INPUT, managedMarker, packagePolicyName, type WorkspaceRef } from "./names.js";
+import { EVENTHUB_INPUT, managedMarker, packagePolicyName, resolveNames, type WorkspaceRef } from "../../names.js";
 import { readFleetTemplate } from "./templates.js";
 
 export interface PolicyValues {
@@ -40,7 +40,7 @@ export function policyValuesFrom(
   if (!s.clientId || !s.clientSecret) return undefined;
   const eh = s.eventHub;
   return {
-    prefix: config.naming.prefix,
+    prefix: resolveNames(config).prefix,
     packageVersion,
     workspace,
     tenantId,

@@ -16,11 +16,11 @@ import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError, PreconditionError } from "../../errors.js";
 import { roleAssignmentsApi, roleDefinitionIdFor, roleGuidOf } from "./azure-roles.js";
 import { wayBackInputs } from "./context.js";
-import { managedMarker, ROLES_INCLUDING_SENTINEL_READ, roleAssignmentName, SENTINEL_READER_ROLE } from "./names.js";
+import { managedMarker, ROLES_INCLUDING_SENTINEL_READ, roleAssignmentName, roles } from "../../names.js";
 
 export const ROLE_ASSIGNMENT_STEP = "way-back.role-assignment";
 
-type Ctx = Pick<StepContext, "config" | "clients" | "shared">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 
 const grantCommand = (clientId: string, scope: string) =>
   `az role assignment create --assignee ${clientId} --role "Microsoft Sentinel Reader" --scope ${scope}`;
@@ -67,7 +67,7 @@ async function plan(ctx: StepContext): Promise<Change[]> {
       {
         ...base,
         action: "no-op",
-        reason: `${state.principalName ?? clientId} can already read Sentinel (${state.existing.role === SENTINEL_READER_ROLE ? "Microsoft Sentinel Reader" : `role ${state.existing.role}`})`,
+        reason: `${state.principalName ?? clientId} can already read Sentinel (${state.existing.role === roles.sentinelReader ? "Microsoft Sentinel Reader" : `role ${state.existing.role}`})`,
       },
     ];
   const api = await roleAssignmentsApi(ctx);
@@ -99,7 +99,7 @@ async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
       await api.createRoleAssignment({
         scope: workspace.id,
         name: p.name,
-        roleDefinitionId: roleDefinitionIdFor(workspace.subscriptionId, SENTINEL_READER_ROLE),
+        roleDefinitionId: roleDefinitionIdFor(workspace.subscriptionId, roles.sentinelReader),
         principalId: p.principalId,
         // Avoids PrincipalNotFound for a freshly created principal (azure-facts.md §1.5).
         principalType: "ServicePrincipal",

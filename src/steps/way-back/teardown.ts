@@ -13,15 +13,7 @@ import type { AgentPolicy } from "../../fleet/types.js";
 import { AuthError } from "../../errors.js";
 import { roleAssignmentsApi } from "./azure-roles.js";
 import { fleetHttp } from "./clients.js";
-import {
-  agentPolicyName,
-  isOurs,
-  managedMarker,
-  PACKAGE_NAME,
-  packagePolicyName,
-  roleAssignmentName,
-  workspaceRef,
-} from "./names.js";
+import { PACKAGE_NAME, roleAssignmentName } from "../../names.js";
 
 export interface WayBackTeardownOptions {
   uninstallPackages?: boolean;
@@ -62,8 +54,8 @@ const packagePolicyTeardown: TeardownStep = {
   target: "fleet",
   enabled: () => true,
   async plan(ctx) {
-    const prefix = ctx.config.naming.prefix;
-    const name = packagePolicyName(prefix);
+    const n = ctx.names.wayBack;
+    const name = n.packagePolicy;
     const base = {
       step: T_PACKAGE_POLICY,
       target: "fleet" as const,
@@ -75,9 +67,9 @@ const packagePolicyTeardown: TeardownStep = {
     const http = await fleetHttp(ctx);
     const found = await findPackagePolicyByName(http, name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
-    if (!isOurs(found.description, prefix))
+    if (!n.isOurs(found.description))
       return [
-        { ...base, action: "no-op", reason: `${found.id} lacks our marker (${managedMarker(prefix)}): left alone` },
+        { ...base, action: "no-op", reason: `${found.id} lacks our marker (${n.marker}): left alone` },
       ];
     const changes: Change[] = [
       {
@@ -127,18 +119,18 @@ const agentPolicyTeardown: TeardownStep = {
   after: [T_PACKAGE_POLICY],
   enabled: () => true,
   async plan(ctx) {
-    const prefix = ctx.config.naming.prefix;
-    const name = agentPolicyName(prefix);
+    const n = ctx.names.wayBack;
+    const name = n.agentPolicy;
     const base = { step: T_AGENT_POLICY, target: "fleet" as const, resource: "agent policy", name };
     const unavailable = await fleetUnavailable(ctx, base);
     if (unavailable) return unavailable;
     const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
-    if (!isOurs(found.description, prefix))
+    if (!n.isOurs(found.description))
       return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
     // Our package policy goes in the step before; anything else on the policy keeps it alive.
-    const ours = await findPackagePolicyByName(await fleetHttp(ctx), packagePolicyName(prefix));
-    const oursId = ours && isOurs(ours.description, prefix) ? ours.id : undefined;
+    const ours = await findPackagePolicyByName(await fleetHttp(ctx), n.packagePolicy);
+    const oursId = ours && n.isOurs(ours.description) ? ours.id : undefined;
     // The list omits package policies unless asked (`full`); a single GET includes them.
     const full = (await getAgentPolicy(await fleetHttp(ctx), found.id)) ?? found;
     const others = packagePolicyIdsOf(full).filter((id) => id !== oursId);
@@ -176,8 +168,8 @@ const roleAssignmentTeardown: TeardownStep = {
   // Without the client id there is no deterministic name to find.
   enabled: (config) => Boolean(config.sentinelToElastic.clientId),
   async plan(ctx: StepContext) {
-    const prefix = ctx.config.naming.prefix;
-    const ws = workspaceRef(ctx.config);
+    const n = ctx.names.wayBack;
+    const ws = ctx.names.workspace;
     const clientId = ctx.config.sentinelToElastic.clientId!;
     const base = { step: T_ROLE, target: "azure" as const, resource: "role assignment (Microsoft Sentinel Reader)" };
     if (!ws.id)
@@ -188,7 +180,7 @@ const roleAssignmentTeardown: TeardownStep = {
     const id = `${ws.id}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const found = await (await roleAssignmentsApi(ctx)).getRoleAssignment(id);
     if (!found) return [{ ...base, name, action: "no-op", reason: "not found" }];
-    if (!isOurs(found.description, prefix))
+    if (!n.isOurs(found.description))
       return [{ ...base, name, action: "no-op", reason: "lacks our marker: left alone" }];
     return [
       { ...base, name, action: "delete", reason: "created by setup", destructive: true, payload: { id: found.id } },

@@ -8,9 +8,9 @@ import { getAgentPolicy } from "../../fleet/agent-policies.js";
 import { findPackagePolicyByName } from "../../fleet/package-policies.js";
 import { elasticsearch, fleetHttp } from "./clients.js";
 import { wayBackInputs } from "./context.js";
-import { ALERT_TITLE_PREFIX, analyticsRuleId, CASE_LABEL, INCIDENT_INDEX_PATTERN, packagePolicyName } from "./names.js";
+import { ALERT_TITLE_PREFIX, analyticsRuleId, CASE_LABEL, INCIDENT_INDEX_PATTERN, packagePolicyName } from "../../names.js";
 
-type Ctx = Pick<StepContext, "config" | "clients" | "shared" | "now">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared" | "now">;
 
 /** Documents of incidents we created, as the integration's pipeline maps them. */
 export function ourIncidentsQuery(workspaceId: string, prefix: string): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { createSharedState, type SharedState } from "../../../src/engine/shared-
 import type { Change, Check, Step, StepContext } from "../../../src/engine/types.js";
 import type { IoHost, Level, Question } from "../../../src/io/io-host.js";
 import { createKibanaClient } from "../../../src/kibana/client.js";
+import { resolveNames } from "../../../src/names.js";
 import type { ElasticSandbox } from "../../../src/sandbox/elastic/index.js";
 import { kibanaPreflightSteps, kibanaSteps } from "../../../src/steps/kibana/index.js";
 
@@ -107,6 +108,7 @@ export function makeContext(
   }
   return {
     config,
+    names: resolveNames(config),
     io: options.io ?? testIo(),
     clients,
     shared: options.shared ?? createSharedState(),
