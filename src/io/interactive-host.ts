@@ -4,7 +4,7 @@
  */
 import { AbortedError } from "../errors.js";
 import { OutputChannels, type HostOptions } from "./base-host.js";
-import type { Answer, IoHost, Question } from "./io-host.js";
+import type { Answer, Choice, IoHost, Question } from "./io-host.js";
 import type { WritableLike } from "./output.js";
 
 export interface InteractiveHostOptions extends HostOptions {
@@ -42,6 +42,7 @@ export class InteractiveIoHost extends OutputChannels implements IoHost {
       typeof prompts.input
     >[1];
     this.board.pause();
+    if (question.why) this.output.err(this.output.errStyle.dim(`  ${question.why}`));
     try {
       switch (question.kind) {
         case "confirm":
@@ -54,6 +55,19 @@ export class InteractiveIoHost extends OutputChannels implements IoHost {
             { message: question.message, choices: question.choices, default: question.default },
             context,
           )) as Answer<Q>;
+        case "search": {
+          const { choices, validate } = question;
+          return (await prompts.search(
+            {
+              message: question.message,
+              default: question.default,
+              pageSize: 10,
+              source: (term) => searchChoices(choices, term),
+              validate: validate ? (value: string) => validate(value) : undefined,
+            },
+            context,
+          )) as Answer<Q>;
+        }
         default: {
           const validate = question.validate;
           if (question.secret) {
@@ -73,4 +87,20 @@ export class InteractiveIoHost extends OutputChannels implements IoHost {
       throw error;
     }
   }
+}
+
+/**
+ * What the search prompt lists for a term: the choices whose name, value or description contains it (any case),
+ * and the term itself as an answer when it is not one of the values (a pasted GUID, a name not listed).
+ */
+export function searchChoices(choices: readonly Choice[], term: string | undefined): Choice[] {
+  const t = (term ?? "").trim();
+  if (!t) return [...choices];
+  const needle = t.toLowerCase();
+  const hits = choices.filter((c) =>
+    [c.name, c.value, c.description ?? ""].some((field) => field.toLowerCase().includes(needle)),
+  );
+  const exact = choices.some((c) => c.value.toLowerCase() === needle);
+  // Named exactly as typed: the prompt shows a refused answer's reason only when the name equals the term.
+  return exact ? hits : [...hits, { value: t, name: t, description: "as typed" }];
 }

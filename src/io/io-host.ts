@@ -12,32 +12,44 @@ export interface Choice<T extends string = string> {
   description?: string;
 }
 
+/** What every question carries besides its kind. */
+interface QuestionBase {
+  /** Stable code, e.g. `input.elastic.kibanaUrl`, used by the test host and in errors. */
+  code: string;
+  message: string;
+  /** One line saying why we ask (shown above the prompt by the interactive host). */
+  why?: string;
+}
+
 export type Question =
-  | {
+  | (QuestionBase & {
       kind: "text";
-      /** Stable code, e.g. `input.elastic.kibanaUrl`, used by the test host and in errors. */
-      code: string;
-      message: string;
       default?: string;
       secret?: boolean;
       /** Return true when valid, or a message saying what to change. */
       validate?: (value: string) => true | string;
-    }
-  | {
+    })
+  | (QuestionBase & {
       kind: "select";
-      code: string;
-      message: string;
       choices: Choice[];
       default?: string;
-    }
-  | {
+    })
+  | (QuestionBase & {
+      /**
+       * A list that filters as you type; what is typed is an answer too (paste a GUID, type a name that is
+       * not listed), checked by `validate`. Non-interactive hosts never list: they answer the default or fail.
+       */
+      kind: "search";
+      choices: Choice[];
+      default?: string;
+      validate?: (value: string) => true | string;
+    })
+  | (QuestionBase & {
       kind: "confirm";
-      code: string;
-      message: string;
       default: boolean;
       /** Destructive confirmations are never approved automatically without --yes. */
       destructive?: boolean;
-    };
+    });
 
 export type Answer<Q extends Question> = Q extends { kind: "confirm" } ? boolean : string;
 

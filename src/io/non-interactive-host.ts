@@ -1,7 +1,8 @@
 /**
  * The host for CI, pipes and --json: never prompts, never hangs. Answers from defaults; a question with no
  * default fails naming the input to set. Confirmations: accepted with --yes, or when not destructive and the
- * default is yes. A destructive confirmation is never approved without --yes.
+ * default is yes. A destructive confirmation is never approved without --yes. Lists (select, search) are never
+ * fetched or shown here: the questions that need one are only put by the interactive wizard.
  */
 import { InputError } from "../errors.js";
 import { findInput, whereToSet } from "../config/registry.js";
