@@ -42,23 +42,27 @@ function terminal() {
     input,
     promptOutput: promptOutput as unknown as NodeJS.WritableStream,
   });
-  return { host, input, stderr, drawn: () => drawn };
+  // The latest frame: what follows the last time the question was drawn.
+  const frame = () => {
+    const plain = drawn.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    return plain.slice(plain.lastIndexOf("Region"));
+  };
+  return { host, input, stderr, drawn: () => drawn, frame };
 }
 
-/**
- * Let the prompt handle what it was sent (its list source and checks are promises and it redraws on timers). This
- * is no modelled waiting, only I/O turns of the event loop: nothing here depends on the time it takes.
- */
-async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 15));
-}
-
-/** Type keys one at a time, letting the prompt redraw after each. */
-async function type(input: PassThrough, keys: string[]): Promise<void> {
-  for (const k of keys) {
-    input.write(k);
-    await settle();
+/** Wait (bounded) until the prompt has drawn what `seen` looks for: its list and checks are promises. */
+async function until(seen: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (seen()) return;
+    await new Promise((r) => setTimeout(r, 5));
   }
+  throw new Error(`the prompt never showed ${what}`);
+}
+
+/** Type text, then wait until the prompt's latest frame shows `expect`. */
+async function type(input: PassThrough, text: string, frame: () => string, expect: string): Promise<void> {
+  for (const k of text) input.write(k);
+  await until(() => frame().includes(expect), expect);
 }
 
 describe("searchChoices: what the list shows for a term", () => {
@@ -75,19 +79,22 @@ describe("searchChoices: what the list shows for a term", () => {
 
 describe("the interactive host asks a search question with the real prompt", () => {
   it("filters as you type and Enter takes the highlighted match; the reason is shown first", async () => {
-    const { host, input, stderr } = terminal();
+    const { host, input, stderr, frame } = terminal();
     const answer = host.ask(question());
-    await type(input, ["n", "o", "r", "t", "h", "\r"]);
+    await type(input, "north", frame, "❯ North Europe");
+    input.write("\r");
     expect(await answer).toBe("northeurope");
     expect(stderr.text).toContain("New resources go to one region.");
   });
 
   it("takes what was typed when it is not listed (a pasted id), after the question's own check", async () => {
-    const { host, input, drawn } = terminal();
+    const { host, input, frame } = terminal();
     const answer = host.ask(question({ validate: (v) => (/^[a-z0-9]+$/.test(v) ? true : "letters and digits only") }));
-    await type(input, ["x", "-", "\r"]);
-    expect(drawn()).toContain("letters and digits only");
-    await type(input, ["\x7f", "\x7f", "m", "y", "r", "e", "g", "i", "o", "n", "\r"]);
+    await type(input, "x-", frame, "❯ x-");
+    input.write("\r");
+    await until(() => frame().includes("letters and digits only"), "the reason the answer was refused");
+    await type(input, "\x7f\x7fmyregion", frame, "❯ myregion");
+    input.write("\r");
     expect(await answer).toBe("myregion");
   });
 });

@@ -60,6 +60,8 @@ export interface AzureSandboxOptions {
   servicePrincipals?: AppRegistration[];
   /** Provider namespaces that start NotRegistered (default: all registered). */
   unregisteredProviders?: string[];
+  /** More subscriptions the signed-in user sees (listed, readable, empty), e.g. to choose among. */
+  otherSubscriptions?: { subscriptionId: string; displayName: string }[];
   clock?: SandboxClock;
   faults?: FaultOptions;
 }
@@ -166,6 +168,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     logic,
     data,
     providers,
+    otherSubscriptions: options.otherSubscriptions,
     environment: () => environmentOf(state, state.endpoints.login),
   };
   const deployments = createDeploymentsApi(env);

@@ -15,6 +15,7 @@ import { type Caller, callerOf } from "./authz.js";
 import type { DeploymentsApi } from "./deployments-api.js";
 import { AUTHORIZATION_PATH, handleAuthorization } from "./authorization-api.js";
 import { handleIncidents } from "./incidents-api.js";
+import { listSubscriptions } from "./lists-api.js";
 import { deleteResource, getResource, handlerFor, listResources, putResource, trySubRoute } from "./resources-api.js";
 import { handleSubscription } from "./subscription-api.js";
 
@@ -167,20 +168,7 @@ export function createArmRouter(
 
   router.on("GET", "/subscriptions", (req) => {
     requireApiVersion(req.query);
-    return {
-      status: 200,
-      body: {
-        value: [
-          {
-            id: `/subscriptions/${env.state.subscriptionId}`,
-            subscriptionId: env.state.subscriptionId,
-            tenantId: env.state.tenantId,
-            displayName: "Sandbox subscription",
-            state: "Enabled",
-          },
-        ],
-      },
-    };
+    return listSubscriptions(env, env.otherSubscriptions ?? []);
   });
   // ARM stamps every answer with request and correlation ids; SDKs log them and users quote them to support.
   const stamped = async (req: SandboxRequest): Promise<SandboxResponse> => {

@@ -11,6 +11,7 @@ import type { ArmResource } from "../state.js";
 import { checkResourcesApiVersion, requireApiVersion } from "./api-version.js";
 import { authorize, type Caller } from "./authz.js";
 import { checkLocation, checkTags, normaliseLocation } from "./common-rules.js";
+import { handleOtherSubscription, handleSubscriptionLists } from "./lists-api.js";
 import { deleteTree, HANDLERS } from "./resources-api.js";
 
 export const KNOWN_PROVIDERS = [
@@ -62,10 +63,14 @@ export function handleSubscription(
 ): SandboxResponse | undefined {
   const { state } = env;
   const sub = segs[1]!;
+  const rest = segs.slice(2).map((s) => s.toLowerCase());
+  const other = env.otherSubscriptions?.find((o) => o.subscriptionId.toLowerCase() === sub.toLowerCase());
+  if (other) return handleOtherSubscription(env, req, other, rest);
   if (sub.toLowerCase() !== state.subscriptionId.toLowerCase())
     throw notFound("SubscriptionNotFound", `The subscription '${sub}' could not be found.`);
   const subId = `/subscriptions/${state.subscriptionId}`;
-  const rest = segs.slice(2).map((s) => s.toLowerCase());
+  const listed = handleSubscriptionLists(env, req, caller, state.subscriptionId, rest);
+  if (listed) return listed;
   // GET /subscriptions/{sub}
   if (rest.length === 0 && req.method === "GET") {
     // Subscriptions API versions (resources/…/Microsoft.Resources/stable/*/subscriptions.json).

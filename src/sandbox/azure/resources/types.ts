@@ -19,6 +19,8 @@ export interface ArmEnv {
   environment(): Record<string, unknown>;
   /** Provider namespace (lower-cased) → registration state. */
   providers: Map<string, "Registered" | "NotRegistered" | "Registering">;
+  /** Subscriptions listed besides the sandbox's own; they hold nothing (arm/lists-api.ts). */
+  otherSubscriptions?: { subscriptionId: string; displayName: string }[];
 }
 
 export interface PutRequest {

@@ -17,6 +17,7 @@ import { setInfo } from "./request-context.js";
 import { registerRuleRoutes } from "./rules/routes.js";
 import { registerSignalsRoutes } from "./rules/signals.js";
 import type { RuleScheduler } from "./rules/scheduler.js";
+import { registerSpacesRoutes } from "./spaces/routes.js";
 import { registerStatusRoutes } from "./status.js";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -82,6 +83,7 @@ export function createKibanaHandler(
     },
   });
   registerStatusRoutes(router, ctx);
+  registerSpacesRoutes(router, ctx);
   registerConnectorRoutes(router, ctx);
   registerConfigureRoutes(router, ctx);
   registerCasesRoutes(router, ctx);
