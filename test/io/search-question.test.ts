@@ -51,18 +51,23 @@ function terminal() {
 }
 
 /** Wait (bounded) until the prompt has drawn what `seen` looks for: its list and checks are promises. */
+let lastSeen = "";
 async function until(seen: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 400; i++) {
     if (seen()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error(`the prompt never showed ${what}`);
+  throw new Error(`the prompt never showed ${what}: ${JSON.stringify(lastSeen)}`);
 }
 
-/** Type text, then wait until the prompt's latest frame shows `expect`. */
+/** Once the prompt is drawn (keys sent before are lost), type text, then wait until its latest frame shows `expect`. */
 async function type(input: PassThrough, text: string, frame: () => string, expect: string): Promise<void> {
+  await until(() => frame().includes("navigate"), "the list");
   for (const k of text) input.write(k);
-  await until(() => frame().includes(expect), expect);
+  await until(() => {
+    lastSeen = frame();
+    return lastSeen.includes(expect);
+  }, expect);
 }
 
 describe("searchChoices: what the list shows for a term", () => {
