@@ -111,6 +111,14 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     .addHelpCommand(false)
     .addHelpText("after", `${INPUTS_HELP}\n${examples([`npx ${BIN} demo`, `${BIN} plan`, `${BIN} setup --help`])}`);
 
+  /** --adopt NAME (repeatable): take over an object with our name that is not ours (destructive, confirmed). */
+  const addAdoptOption = (cmd: Command) =>
+    cmd.option(
+      "--adopt <name>",
+      "Take over an object that has our name but not our marker, as named in the plan's conflict row (repeatable; overwrites it, asks or needs --yes)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    );
+
   const run =
     (command: string, load: () => Promise<(o: any, d: CommandDeps) => Promise<any>>, extra: object = {}) =>
     async (opts: Record<string, unknown>, flagMap: FlagMap) => {
@@ -126,6 +134,7 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     cmd.option("--dry-run", "Print the plan and stop (same as `plan`)");
     cmd.option("--detailed-exitcode", "With --dry-run: exit 0 when nothing would change, 2 when something would");
     cmd.option("--no-verify", "Skip the end-to-end verification at the end (the configuration checks still run)");
+    addAdoptOption(cmd);
     cmd.addOption(
       new Option("--timeout <duration>", "Bound for the end-to-end verification, e.g. 10m [default 15m]").argParser(
         parseDuration,
@@ -151,6 +160,7 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
       .description("Show what setup would change, and change nothing (= setup --dry-run)");
     addCommonOptions(cmd, true);
     cmd.option("--detailed-exitcode", "Exit 0 when nothing would change, 2 when something would");
+    addAdoptOption(cmd);
     addInputOptions(cmd, flagMap);
     cmd.addHelpText(
       "after",

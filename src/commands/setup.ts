@@ -1,6 +1,7 @@
 /** `setup` (and `plan` = setup --dry-run): resolve inputs, plan, confirm, apply, verify. */
 import { runSetupEngine } from "../engine/run.js";
 import { NotImplementedError } from "../errors.js";
+import { ADOPT_KEY } from "../ownership/marker.js";
 import {
   type CommandDeps,
   type CommandResult,
@@ -21,6 +22,8 @@ export interface SetupOptions extends CommonOptions {
   dryRun?: boolean;
   /** With dryRun: exit 2 when the plan has changes, 0 when not. */
   detailedExitcode?: boolean;
+  /** --adopt NAME: objects with our names but not our marker that this run may take over. */
+  adopt?: string[];
 }
 
 export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): Promise<CommandResult> {
@@ -34,6 +37,7 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
     );
   }
   const ctx = commandStepContext(config, cio, deps);
+  ctx.shared[ADOPT_KEY] = options.adopt ?? [];
   const result = await runSetupEngine({
     steps,
     ctx,

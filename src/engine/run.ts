@@ -4,7 +4,7 @@
  * plan and apply concurrently. On Ctrl-C (the context's signal) no new step starts; the run reports what was
  * done and what was not, and throws AbortedError (exit 130).
  */
-import { AbortedError, RemoteError, SentinelElasticError, VerificationError } from "../errors.js";
+import { AbortedError, PreconditionError, RemoteError, SentinelElasticError, VerificationError } from "../errors.js";
 import { formatChecks, formatPlan, hasChanges, type TableOptions } from "../io/format.js";
 import { type GraphResult, runGraph } from "./graph.js";
 import { type ResourceRecord, type RunReport, toPlanEntries } from "./report.js";
@@ -240,6 +240,7 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
   const changes = await planSteps(steps, ctx);
   report.plan = toPlanEntries(changes);
   ctx.io.result(formatPlan(changes, style, options.table));
+  stopOnConflicts(changes);
   const changed = hasChanges(changes);
   if (options.dryRun) {
     ctx.io.message("info", "Dry run: nothing was changed.");
@@ -299,6 +300,24 @@ export async function runSetupEngine(options: EngineOptions): Promise<EngineResu
         (changed
           ? `See the checks above; fix the cause, then ${again}.`
           : "See the checks above; fix the cause and run `sentinel-elastic verify`."),
+    },
+  );
+}
+
+/**
+ * Objects with our names that are not ours (no marker we wrote) stop the run before any change (exit 5): they
+ * are never updated, adopted or deleted unless the user names them with --adopt or chooses another prefix.
+ */
+function stopOnConflicts(changes: readonly Change[]): void {
+  const conflicts = changes.filter((c) => c.action === "conflict");
+  if (conflicts.length === 0) return;
+  const list = conflicts.map((c) => `${c.resource} ${c.name}`).join("; ");
+  throw new PreconditionError(
+    `${plural(conflicts.length, "object")} with our names ${conflicts.length === 1 ? "is" : "are"} not ours (no sentinel-elastic marker): ${list}. Nothing was changed.`,
+    {
+      code: "OWNERSHIP_CONFLICT",
+      details: { conflicts: conflicts.map((c) => ({ resource: c.resource, name: c.name })) },
+      suggestion: `Choose another naming.prefix (--prefix), or, if ${conflicts.length === 1 ? "it is" : "they are"} really meant for this instance, take ${conflicts.length === 1 ? "it" : "them"} over with ${conflicts.map((c) => `--adopt ${c.name}`).join(" ")} (overwrites ${conflicts.length === 1 ? "it" : "them"}; asks for confirmation, or needs --yes).`,
     },
   );
 }

@@ -11,7 +11,12 @@ import type { SharedState } from "./shared-state.js";
 
 export type Target = "kibana" | "elasticsearch" | "azure" | "fleet";
 
-export type ChangeAction = "create" | "update" | "no-op" | "delete";
+/**
+ * `replace`: deleted and created again (an object Azure cannot update in place, e.g. a role assignment whose
+ * principal changed). `conflict`: an object with our name that is not ours (no marker we wrote): never changed;
+ * setup stops before any change and names it.
+ */
+export type ChangeAction = "create" | "update" | "replace" | "no-op" | "delete" | "conflict";
 
 export interface Change {
   /** Id of the step that owns the change. */

@@ -9,13 +9,22 @@ export type { TableOptions } from "./table.js";
 export interface PlanSummary {
   create: number;
   update: number;
+  replace: number;
   delete: number;
   unchanged: number;
+  conflict: number;
 }
 
 export function summarizePlan(changes: readonly Change[]): PlanSummary {
   const count = (a: Change["action"]) => changes.filter((c) => c.action === a).length;
-  return { create: count("create"), update: count("update"), delete: count("delete"), unchanged: count("no-op") };
+  return {
+    create: count("create"),
+    update: count("update"),
+    replace: count("replace"),
+    delete: count("delete"),
+    unchanged: count("no-op"),
+    conflict: count("conflict"),
+  };
 }
 
 export function hasChanges(changes: readonly Change[]): boolean {
@@ -30,6 +39,10 @@ function actionCell(action: Change["action"], style: ChalkInstance): string {
       return style.yellow("~ update");
     case "delete":
       return style.red("- delete");
+    case "replace":
+      return style.yellow("-/+ replace");
+    case "conflict":
+      return style.red("! conflict");
     default:
       return style.dim("  no-op");
   }
@@ -47,7 +60,7 @@ export function formatPlan(changes: readonly Change[], style: ChalkInstance, opt
   const s = summarizePlan(changes);
   const table = renderTable(["TARGET", "RESOURCE", "NAME", "ACTION", "REASON"], rows, style, { ...options, shrink: [2], minLast: 24 });
   const destructive = changes.filter((c) => c.destructive && c.action !== "no-op").length;
-  const summary = `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unchanged} unchanged.`;
+  const summary = `Plan: ${s.create} to create, ${s.update} to update, ${s.replace ? `${s.replace} to replace, ` : ""}${s.delete} to delete, ${s.unchanged} unchanged${s.conflict ? `, ${s.conflict} in conflict (not ours)` : ""}.`;
   return [table, "", summary + (destructive ? ` ${destructive} destructive (marked !): needs confirmation.` : "")].join(
     "\n",
   );

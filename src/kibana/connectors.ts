@@ -56,6 +56,12 @@ export async function getConnector(http: KibanaHttp, id: string): Promise<Connec
   return res?.body;
 }
 
+/** `GET /api/actions/connectors`: every connector of the space (preconfigured ones included). */
+export async function listConnectors(http: KibanaHttp): Promise<Connector[]> {
+  return (await http.request<Connector[]>({ method: "GET", path: "/api/actions/connectors", privilege: PRIVILEGE }))
+    .body;
+}
+
 /**
  * `POST /api/actions/connector/{id}`: the id is optional in the route (`/connector/{id?}`), so we give a
  * deterministic one and a re-run finds the same connector (kibana-facts.md §1). That makes the POST safe to

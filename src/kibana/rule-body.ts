@@ -1,6 +1,7 @@
 /** The detection rule we manage, built from templates/kibana/detection-rule.json and the rule.* inputs. */
 import type { ResolvedConfig } from "../config/schema.js";
 import { resolveNames, TEST_DATA_STREAM } from "../names.js";
+import { ruleInstanceTag } from "../ownership/marker.js";
 import type { QueryRuleBody, RuleAction } from "./rules.js";
 import { type AlertActionBodyTemplate, type DetectionRuleTemplate, loadKibanaTemplate } from "./templates.js";
 
@@ -54,7 +55,8 @@ export function buildRuleBody(
     from: lookbackFrom(config.rule.interval),
     risk_score: config.rule.riskScore,
     severity: config.rule.severity,
-    tags: [...t.tags],
+    // Our ownership marker (src/ownership/marker.ts): a rule without it is someone else's.
+    tags: [...t.tags, ruleInstanceTag(prefix)],
     enabled: t.enabled,
     max_signals: t.max_signals,
     actions: [action],

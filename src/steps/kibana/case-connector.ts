@@ -13,9 +13,11 @@ import {
   withReplacedConnector,
 } from "../../kibana/connector-bodies.js";
 import { portalUrl, requireWorkspace } from "../../kibana/sentinel-portal.js";
+import { connectorIsOurs } from "../../ownership/marker.js";
 import {
   applyConnector,
   type ConnectorSpec,
+  markedBody,
   PLACEHOLDER_URL,
   planConnector,
   verifyConnector,
@@ -65,10 +67,10 @@ export async function recordReplacedConnector(
   const s = spec(ctx.names);
   const kibana = await ctx.clients.kibana();
   const existing = await kibana.getConnector(s.id);
-  if (!existing) return;
+  if (!existing || !connectorIsOurs(existing, ctx.names.prefix)) return;
   if (JSON.stringify(readReplacedConnector(existing.config)) === JSON.stringify(replaced)) return;
   const body = s.urlsKnown(ctx)
-    ? await s.build(ctx, false)
+    ? await markedBody(ctx, s, false)
     : { name: existing.name, config: { ...(existing.config ?? {}) }, secrets: {} };
   await kibana.updateConnector(s.id, withReplacedConnector(body, replaced));
 }

@@ -9,6 +9,8 @@ import type { CaseConfiguration, CaseConnectorRef, ClosureType } from "../../kib
 import { CASES_WEBHOOK } from "../../kibana/connector-bodies.js";
 import { CASES_OWNER, type Names } from "../../names.js";
 import { KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
+import { connectorInstance } from "../../ownership/marker.js";
+import { originalDefault } from "../../ownership/shared.js";
 import type { FieldDiff, KibanaStepContext } from "./stack.js";
 
 export const KIBANA_CASE_SETTINGS = "kibana-case-settings";
@@ -55,6 +57,7 @@ export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]
   }
   const diff: FieldDiff[] = [];
   let replacing: Payload["replacing"];
+  let sharedWith: string | undefined;
   if (current.connector?.id !== connector.id) {
     diff.push({
       field: "connector",
@@ -62,7 +65,11 @@ export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]
       to: connector.id,
     });
     if (!isNone(current.connector)) {
-      replacing = { id: current.connector.id, name: current.connector.name, type: current.connector.type };
+      // Another instance's connector (ours by its marker, another prefix) is not the user's: taken over without
+      // asking; teardown hands the default back to an instance that is still there (src/ownership/shared.ts).
+      const owner = connectorInstance((await kibana.getConnector(current.connector.id))?.config);
+      if (owner && owner !== ctx.names.prefix) sharedWith = owner;
+      else replacing = { id: current.connector.id, name: current.connector.name, type: current.connector.type };
     }
   } else if (current.connector.name !== connector.name || current.connector.type !== connector.type) {
     diff.push({ field: "connector.name", from: current.connector.name, to: connector.name });
@@ -76,7 +83,9 @@ export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]
       action: "update",
       reason: replacing
         ? `replaces the default case connector '${replacing.name}' (${replacing.type}) with ours`
-        : "set our connector as the default for new cases",
+        : sharedWith
+          ? `instance ${sharedWith}'s connector is the default: ours takes over (teardown hands it back)`
+          : "set our connector as the default for new cases",
       destructive: Boolean(replacing),
       diff,
       payload: { configurationId: current.id, connector, closureType, replacing } satisfies Payload,
@@ -110,10 +119,13 @@ export async function applyCaseSettings(ctx: KibanaStepContext, changes: Change[
   if (current?.connector?.id !== payload.connector.id) {
     // Remember what we replace (or that it was none) on our own connector BEFORE replacing it, so teardown can
     // put it back even when this run stops right after (connector-bodies.ts REPLACED_CONNECTOR_HEADER).
+    // With another instance's connector as the default, what was there before the first instance is what that
+    // instance recorded (src/ownership/shared.ts).
     const found = current?.connector;
+    const ref = isNone(found) ? undefined : { id: found!.id, name: found!.name, type: found!.type };
     await recordReplacedConnector(
       ctx,
-      isNone(found) ? undefined : { id: found!.id, name: found!.name, type: found!.type },
+      originalDefault(ref, ref ? await kibana.getConnector(ref.id) : undefined, ctx.names.prefix),
     );
   }
   if (!current) {

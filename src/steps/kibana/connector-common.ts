@@ -7,6 +7,14 @@
 import type { Change, Check } from "../../engine/types.js";
 import { PreconditionError, type SentinelElasticError } from "../../errors.js";
 import type { Connector, ConnectorBody } from "../../kibana/connectors.js";
+import {
+  adoptReason,
+  conflictChange,
+  connectorIsOurs,
+  isAdopted,
+  ownershipOf,
+  withInstanceHeader,
+} from "../../ownership/marker.js";
 import { registerSecret } from "../../redact.js";
 import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
 
@@ -32,6 +40,16 @@ export interface ConnectorSpec {
 const keep = (spec: ConnectorSpec, existing: Connector | undefined, body: ConnectorBody) =>
   existing && spec.carryOver ? spec.carryOver(existing, body) : body;
 
+/** The desired body, carrying our ownership marker (the instance header, src/ownership/marker.ts). */
+export async function markedBody(
+  ctx: KibanaStepContext,
+  spec: ConnectorSpec,
+  placeholderUrls: boolean,
+): Promise<ConnectorBody> {
+  const body = await spec.build(ctx, placeholderUrls);
+  return { ...body, config: withInstanceHeader(body.config, ctx.names.prefix) };
+}
+
 export const PLACEHOLDER_URL = "https://callback-url.invalid/known-after-the-azure-deployment";
 
 /** The callback URLs carry a `sig`: make sure the redactor knows them before anything can print them. */
@@ -50,8 +68,15 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
   const kibana = await ctx.clients.kibana();
   const known = spec.urlsKnown(ctx);
   const existing = await kibana.getConnector(spec.id);
-  const desired = keep(spec, existing, await spec.build(ctx, !known));
+  const desired = keep(spec, existing, await markedBody(ctx, spec, !known));
   const base = { step: spec.step, target: "kibana" as const, resource: spec.resource, name: spec.id };
+  const owner = ownershipOf(
+    Boolean(existing),
+    connectorIsOurs(existing, ctx.names.prefix),
+    ctx.shared,
+    spec.id,
+  );
+  if (owner === "conflict") return [conflictChange(base, `connector ${spec.id}`)];
   if (!existing) {
     return [
       {
@@ -88,6 +113,9 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
     }),
   ];
   if (existing.is_missing_secrets) diff.push({ field: "secrets", from: "missing", to: "re-sent" });
+  if (owner === "adopt") {
+    return [{ ...base, action: "update", reason: adoptReason(`connector ${spec.id}`), destructive: true, diff }];
+  }
   if (diff.length) {
     return [{ ...base, action: "update", reason: `${diff.length} field(s) differ`, diff }];
   }
@@ -114,10 +142,12 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
   }
   registerCallbackSecrets(ctx);
   const kibana = await ctx.clients.kibana();
-  const built = await spec.build(ctx, false);
+  const built = await markedBody(ctx, spec, false);
   let body = built;
   try {
     const existing = await kibana.getConnector(spec.id);
+    if (existing && !connectorIsOurs(existing, ctx.names.prefix) && !isAdopted(ctx.shared, spec.id))
+      throw notOurs(spec.id);
     body = keep(spec, existing, built);
     if (!existing) {
       try {
@@ -138,6 +168,14 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
   } catch (e) {
     throw explainAllowedHosts(e, spec);
   }
+}
+
+/** Someone else's connector took our id between the plan and apply: never overwritten. */
+export function notOurs(id: string): PreconditionError {
+  return new PreconditionError(`Connector ${id} has our id but not our marker: it is someone else's; left alone.`, {
+    code: "OWNERSHIP_CONFLICT",
+    suggestion: `Choose another naming.prefix (--prefix), or take it over with --adopt ${id}.`,
+  });
 }
 
 /**
@@ -175,8 +213,17 @@ export async function verifyConnector(ctx: KibanaStepContext, spec: ConnectorSpe
       remedy: "Re-run `sentinel-elastic setup`.",
     };
   }
+  if (!connectorIsOurs(existing, ctx.names.prefix)) {
+    return {
+      id,
+      title,
+      status: "fail",
+      cause: `connector ${spec.id} has our id but not our marker (someone else's)`,
+      remedy: `Choose another naming.prefix, or re-run setup with --adopt ${spec.id}.`,
+    };
+  }
   const known = spec.urlsKnown(ctx);
-  const body = keep(spec, existing, await spec.build(ctx, !known));
+  const body = keep(spec, existing, await markedBody(ctx, spec, !known));
   const diff = diffFields(existing.config, body.config, {
     urlFields: spec.urlFields,
     skip: known ? [] : spec.urlFields,

@@ -3,8 +3,9 @@
  * (PUT replaces it), never created twice. One action on the alert connector, summary or per alert.
  */
 import type { Change, Check, Step } from "../../engine/types.js";
-import type { SentinelElasticError } from "../../errors.js";
+import { PreconditionError, type SentinelElasticError } from "../../errors.js";
 import { buildRuleBody } from "../../kibana/rule-body.js";
+import { adoptReason, conflictChange, isAdopted, ownershipOf, ruleIsOurs } from "../../ownership/marker.js";
 import type { QueryRuleBody, Rule, RuleAction } from "../../kibana/rules.js";
 import { KIBANA_ALERT_CONNECTOR } from "./alert-connector.js";
 import { diffFields, type KibanaStepContext } from "./stack.js";
@@ -39,9 +40,20 @@ export async function planDetectionRule(ctx: KibanaStepContext): Promise<Change[
   const desired = buildRuleBody(ctx.config);
   const existing = await kibana.getRuleByRuleId(desired.rule_id);
   const base = { step: KIBANA_DETECTION_RULE, target: "kibana" as const, resource: RESOURCE, name: desired.rule_id };
+  const owner = ownershipOf(
+    Boolean(existing),
+    ruleIsOurs(existing, ctx.names.prefix),
+    ctx.shared,
+    desired.rule_id,
+  );
+  if (owner === "conflict") return [conflictChange(base, `detection rule ${desired.rule_id}`)];
   if (!existing)
     return [{ ...base, action: "create", reason: "not found", diff: [{ field: "query", to: desired.query }] }];
   const diff = ruleDiff(existing, desired);
+  if (owner === "adopt")
+    return [
+      { ...base, action: "update", reason: adoptReason(`detection rule ${desired.rule_id}`), destructive: true, diff },
+    ];
   if (!diff.length) return [{ ...base, action: "no-op", reason: "up to date" }];
   return [{ ...base, action: "update", reason: `${diff.length} field(s) differ; updated in place`, diff }];
 }
@@ -58,6 +70,14 @@ export async function applyDetectionRule(ctx: KibanaStepContext, changes: Change
     } catch (e) {
       if ((e as SentinelElasticError).code !== "KIBANA_CONFLICT") throw e;
     }
+  } else if (!ruleIsOurs(existing, ctx.names.prefix) && !isAdopted(ctx.shared, desired.rule_id)) {
+    throw new PreconditionError(
+      `Detection rule ${desired.rule_id} has our rule_id but not our tag: it is someone else's; left alone.`,
+      {
+        code: "OWNERSHIP_CONFLICT",
+        suggestion: `Choose another naming.prefix (--prefix), or take it over with --adopt ${desired.rule_id}.`,
+      },
+    );
   } else if (!ruleDiff(existing, desired).length) {
     return;
   }
@@ -73,6 +93,16 @@ export async function verifyDetectionRule(ctx: KibanaStepContext): Promise<Check
   if (!rule)
     return [
       { id, title, status: "fail", cause: `rule ${ruleId} not found`, remedy: "Re-run `sentinel-elastic setup`." },
+    ];
+  if (!ruleIsOurs(rule, ctx.names.prefix))
+    return [
+      {
+        id,
+        title,
+        status: "fail",
+        cause: `rule ${ruleId} has our rule_id but not our tag (someone else's)`,
+        remedy: `Choose another naming.prefix, or re-run setup with --adopt ${ruleId}.`,
+      },
     ];
   const diff = ruleDiff(rule, buildRuleBody(ctx.config));
   const checks: Check[] = [

@@ -1,0 +1,95 @@
+/**
+ * Ownership is proven by a marker we wrote, never assumed from a name. An object with our deterministic name but
+ * without our marker belongs to someone else: setup plans it as a conflict (never updates or adopts it unless
+ * `--adopt NAME` names it), teardown leaves it alone and says so.
+ *
+ * The markers, per object type (each one a place the remote keeps as written and nobody sets by chance):
+ * - Kibana connectors: the header `X-Sentinel-Elastic-Instance: <prefix>` in `config.headers` (a free
+ *   string→string record on both `.webhook` and `.cases-webhook`, returned by GET /api/actions/connector/{id};
+ *   sent only to our own Logic Apps, which ignore it).
+ * - Kibana detection rule: the tag `sentinel-elastic-instance:<prefix>`.
+ * - Kibana case settings: ours only while their default connector is one of our marked connectors.
+ * - Azure resources that take tags: `managed-by: sentinel-elastic` and `sentinel-elastic-instance: <prefix>`.
+ * - Azure role assignments: created by our deployments (deterministic GUID names) with our description.
+ */
+import type { Change } from "../engine/types.js";
+
+export const INSTANCE_HEADER = "X-Sentinel-Elastic-Instance";
+export const RULE_INSTANCE_TAG_PREFIX = "sentinel-elastic-instance:";
+export const MANAGED_BY_TAG = "managed-by";
+export const INSTANCE_TAG = "sentinel-elastic-instance";
+export const MANAGED_BY = "sentinel-elastic";
+
+/** Where setup keeps the names given with --adopt (ctx.shared). */
+export const ADOPT_KEY = "ownership.adopt";
+
+export const ruleInstanceTag = (prefix: string) => `${RULE_INSTANCE_TAG_PREFIX}${prefix}`;
+
+type Headers = Record<string, unknown> | null | undefined;
+
+/** The instance a connector's config says it belongs to (our header), if any. */
+export function connectorInstance(config: Record<string, unknown> | undefined): string | undefined {
+  const headers = config?.headers as Headers;
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === INSTANCE_HEADER.toLowerCase());
+  const v = key ? headers[key] : undefined;
+  return typeof v === "string" && v ? v : undefined;
+}
+
+export const connectorIsOurs = (c: { config?: Record<string, unknown> } | undefined, prefix: string) =>
+  Boolean(c) && connectorInstance(c!.config) === prefix;
+
+/** `config` with our instance header set (other headers untouched). */
+export function withInstanceHeader(config: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const headers = { ...((config.headers as Record<string, string> | null | undefined) ?? {}) };
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === INSTANCE_HEADER.toLowerCase()) delete headers[k];
+  headers[INSTANCE_HEADER] = prefix;
+  return { ...config, headers };
+}
+
+export function ruleInstance(rule: { tags?: unknown } | undefined): string | undefined {
+  const tags = Array.isArray(rule?.tags) ? (rule!.tags as unknown[]) : [];
+  const t = tags.find((x) => typeof x === "string" && x.startsWith(RULE_INSTANCE_TAG_PREFIX)) as string | undefined;
+  return t?.slice(RULE_INSTANCE_TAG_PREFIX.length) || undefined;
+}
+
+export const ruleIsOurs = (rule: { tags?: unknown } | undefined, prefix: string) =>
+  Boolean(rule) && ruleInstance(rule) === prefix;
+
+export function tagsAreOurs(tags: Record<string, string> | undefined | null, prefix: string): boolean {
+  return tags?.[MANAGED_BY_TAG] === MANAGED_BY && tags?.[INSTANCE_TAG] === prefix;
+}
+
+/** The names given with --adopt for this run. */
+export function adoptedNames(shared: Record<string, unknown>): string[] {
+  const v = shared[ADOPT_KEY];
+  return Array.isArray(v) ? (v as string[]) : [];
+}
+
+export const isAdopted = (shared: Record<string, unknown>, name: string) =>
+  adoptedNames(shared).some((n) => n.toLowerCase() === name.toLowerCase());
+
+/**
+ * How setup treats an existing object with our name: ours (marker present) → manage it; adopted (no marker,
+ * but --adopt names it) → take it over, destructively; else a conflict.
+ */
+export type Ownership = "absent" | "ours" | "adopt" | "conflict";
+
+export function ownershipOf(exists: boolean, ours: boolean, shared: Record<string, unknown>, name: string): Ownership {
+  if (!exists) return "absent";
+  if (ours) return "ours";
+  return isAdopted(shared, name) ? "adopt" : "conflict";
+}
+
+/** The plan row for an object with our name that is not ours. */
+export function conflictChange(base: Omit<Change, "action" | "reason">, what: string): Change {
+  return {
+    ...base,
+    action: "conflict",
+    reason: `${what} has our name but not our marker: someone else's, left alone (--adopt ${base.name} takes it over)`,
+  };
+}
+
+/** The reason of an adopted object's row (it is destructive: it overwrites someone else's object). */
+export const adoptReason = (what: string) =>
+  `${what} has our name but not our marker: --adopt given, it is overwritten and marked ours`;
