@@ -59,6 +59,7 @@ export interface CallbackUrl {
 export interface Connection {
   id: string;
   name: string;
+  tags?: Record<string, string>;
   properties: {
     displayName?: string;
     statuses?: { status: string; target?: string; error?: { code?: string; message?: string } }[];
@@ -97,7 +98,13 @@ export interface IncidentSummary {
 export interface DataCollectionRule {
   id: string;
   name: string;
-  properties: { immutableId?: string; endpoints?: { logsIngestion?: string } };
+  tags?: Record<string, string>;
+  properties: {
+    immutableId?: string;
+    endpoints?: { logsIngestion?: string };
+    destinations?: { logAnalytics?: { workspaceResourceId?: string; name?: string }[] };
+    dataFlows?: { destinations?: string[]; outputStream?: string; streams?: string[] }[];
+  };
 }
 
 export interface ArmApi {

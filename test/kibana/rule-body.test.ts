@@ -36,7 +36,7 @@ describe("detection rule body", () => {
       from: "now-2m",
       severity: "medium",
       risk_score: 47,
-      tags: ["sentinel-elastic"],
+      tags: ["sentinel-elastic", "sentinel-elastic-instance:acme-soc"],
       enabled: true,
     });
     expect(body.actions).toHaveLength(1);

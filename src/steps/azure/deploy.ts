@@ -11,6 +11,7 @@ import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { factsOf, PREFLIGHT_ID } from "./facts.js";
 import { changesForNewResourceGroup, changesFromWhatIf, DEPLOY_ID } from "./deploy-plan.js";
+import { azureOwnershipRows } from "./ownership.js";
 import { permissionError } from "./preflight.js";
 
 async function deploymentInputs(ctx: StepContext, az: AzureClients): Promise<{ unit: DeploymentUnit; input: DeploymentInput }[]> {
@@ -47,6 +48,12 @@ export const azureDeploy: Step = {
     const az = await ctx.clients.azure();
     const facts = factsOf(ctx);
     const changes: Change[] = [];
+    // Our names without our tags: someone else's (a conflict), or taken over with --adopt (src/ownership). With a
+    // conflict, setup stops after the plan: what-if (which would read someone else's resources) is not run.
+    const owned = facts.logicAppsResourceGroupExists
+      ? await azureOwnershipRows(ctx, az, facts.logicAppsResourceGroup)
+      : [];
+    if (owned.some((c) => c.action === "conflict")) return owned;
     for (const { unit, input } of await deploymentInputs(ctx, az)) {
       if (!facts.logicAppsResourceGroupExists) {
         changes.push(...changesForNewResourceGroup(unit, ctx.names, facts.ruleKind));
@@ -59,7 +66,14 @@ export const azureDeploy: Step = {
         throw asPermissionError(ctx, e);
       }
     }
-    return changes;
+    if (!owned.length) return changes;
+    const byName = new Map(owned.map((c) => [c.name.toLowerCase(), c]));
+    return changes.map((c) => {
+      const o = byName.get(c.name.toLowerCase());
+      if (!o || o.resource !== c.resource) return c;
+      byName.delete(c.name.toLowerCase());
+      return o.action === "conflict" ? o : { ...o, diff: c.diff, payload: c.payload };
+    }).concat([...byName.values()]);
   },
   async apply(ctx, changes) {
     const az = await ctx.clients.azure();

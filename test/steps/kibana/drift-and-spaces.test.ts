@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SentinelElasticError } from "../../../src/errors.js";
+import { ADOPT_KEY } from "../../../src/ownership/marker.js";
 import { type ElasticSandbox, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
 import { caseConnectorStep } from "../../../src/steps/kibana/case-connector.js";
 import { changed, makeContext, type Receiver, runSetup, sandboxConfig, startReceiver } from "./helpers.js";
@@ -53,14 +54,18 @@ describe("drift, wrong objects and spaces", () => {
     expect(changed((await runSetup(makeContext(config, { shared: ctx.shared }), { dryRun: true })).plan)).toEqual([]);
   });
 
-  it("a connector with our id but another type is a precondition error, not overwritten", async () => {
+  it("a connector with our id but another type is a conflict; adopted, a precondition error, never overwritten", async () => {
     const kibana = await makeContext(sandboxConfig(sb)).clients.kibana();
     await kibana.createConnector("elastic-sentinel-cases-webhook", ".webhook", {
       name: "someone else's",
       config: { url: "http://127.0.0.1:9/", hasAuth: false },
       secrets: {},
     });
-    const e = await caseConnectorStep.plan(makeContext(sandboxConfig(sb))).catch((x: SentinelElasticError) => x);
+    const [row] = await caseConnectorStep.plan(makeContext(sandboxConfig(sb)));
+    expect(row!.action).toBe("conflict");
+    const adopting = makeContext(sandboxConfig(sb));
+    adopting.shared[ADOPT_KEY] = ["elastic-sentinel-cases-webhook"];
+    const e = await caseConnectorStep.plan(adopting).catch((x: SentinelElasticError) => x);
     expect((e as SentinelElasticError).code).toBe("KIBANA_CONNECTOR_WRONG_TYPE");
     expect((e as SentinelElasticError).exitCode).toBe(5);
   });
