@@ -26,7 +26,9 @@ async function kibana(path: string, body: unknown) {
 const theirRule = () => w.elastic.state.rules().find((r) => ruleIdOf(r) === RULE) as Record<string, any> | undefined;
 const theirConnector = () => w.elastic.state.connectors().find((c) => c.id === ALERT_CONNECTOR);
 const theirWorkflow = () =>
-  w.azure.state.list("Microsoft.Logic/workflows").find((r) => r.name === CASE_GET && r.id.includes(`/resourceGroups/${RG}/`));
+  w.azure.state
+    .list("Microsoft.Logic/workflows")
+    .find((r) => r.name === CASE_GET && r.id.includes(`/resourceGroups/${RG}/`));
 const ruleQuery = (r: Record<string, any> | undefined) => String(r?.query ?? r?.params?.query);
 const ruleTags = (r: Record<string, any> | undefined) => (r?.tags ?? []) as string[];
 
@@ -119,7 +121,10 @@ describe("look-alikes (our names, not our marker)", () => {
     expect(ruleQuery(theirRule())).toBe("message:malware");
     expect(ruleTags(theirRule())).toContain(`sentinel-elastic-instance:${PREFIX}`);
     expect(theirConnector()!.config.headers).toMatchObject({ "X-Sentinel-Elastic-Instance": PREFIX });
-    expect(theirWorkflow()!.tags).toMatchObject({ "managed-by": "sentinel-elastic", "sentinel-elastic-instance": PREFIX });
+    expect(theirWorkflow()!.tags).toMatchObject({
+      "managed-by": "sentinel-elastic",
+      "sentinel-elastic-instance": PREFIX,
+    });
     const again = await w.run(["plan", "--non-interactive"]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toContain("conflict");

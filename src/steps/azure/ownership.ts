@@ -5,7 +5,6 @@
  * never runs, unless `--adopt NAME` names it.
  */
 import type { AzureClients } from "../../azure/client.js";
-import { azureNames } from "../../azure/names.js";
 import type { Change } from "../../engine/types.js";
 import { adoptReason, conflictChange, ownershipOf, tagsAreOurs } from "../../ownership/marker.js";
 import type { StepContext } from "../../engine/types.js";
@@ -19,12 +18,12 @@ interface Candidate {
 
 /** Conflict (or adopt) rows for our names that exist without our tags; nothing for the ones that are ours. */
 export async function azureOwnershipRows(
-  ctx: Pick<StepContext, "config" | "shared">,
+  ctx: Pick<StepContext, "config" | "names" | "shared">,
   az: AzureClients,
   resourceGroup: string,
 ): Promise<Change[]> {
-  const prefix = ctx.config.naming.prefix;
-  const n = azureNames(prefix);
+  const prefix = ctx.names.prefix;
+  const n = ctx.names.azure;
   const wf = (name: string): Candidate => ({
     resource: "Logic App workflow",
     name,
@@ -33,7 +32,13 @@ export async function azureOwnershipRows(
   const candidates: Candidate[] = [
     ...(ctx.config.features.caseSync ? [wf(n.caseSync), wf(n.caseGet)] : []),
     ...(ctx.config.features.caseSync && ctx.config.sentinel.authorization === "oauth"
-      ? [{ resource: "API connection (azuresentinel)", name: n.connection, read: () => az.arm.connection(resourceGroup, n.connection) }]
+      ? [
+          {
+            resource: "API connection (azuresentinel)",
+            name: n.connection,
+            read: () => az.arm.connection(resourceGroup, n.connection),
+          },
+        ]
       : []),
     ...(ctx.config.features.alertForwarding
       ? [
@@ -53,7 +58,13 @@ export async function azureOwnershipRows(
     const base = { step: DEPLOY_ID, target: "azure" as const, resource: c.resource, name: c.name };
     if (owner === "conflict") rows.push(conflictChange(base, `${c.resource} ${c.name}`));
     if (owner === "adopt")
-      rows.push({ ...base, action: "update", reason: adoptReason(`${c.resource} ${c.name}`), destructive: true, payload: { adopt: true } });
+      rows.push({
+        ...base,
+        action: "update",
+        reason: adoptReason(`${c.resource} ${c.name}`),
+        destructive: true,
+        payload: { adopt: true },
+      });
   }
   return rows;
 }
