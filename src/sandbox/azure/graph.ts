@@ -15,6 +15,7 @@
 import { randomUUID } from "node:crypto";
 import type { FaultInjector } from "../common/faults.js";
 import { createRouter, type Router, type SandboxRequest, type SandboxResponse } from "../common/router.js";
+import { type DefenderGraphDeps, mountDefenderGraph } from "./defender/graph-routes.js";
 import type { AzureState, Principal } from "./state.js";
 import { AUDIENCES, type TokenIssuer } from "./tokens.js";
 
@@ -80,7 +81,12 @@ function select(entity: Record<string, unknown>, req: SandboxRequest): Record<st
 const ALTERNATE_KEY = /^servicePrincipals\(appId='([^']*)'\)$/i;
 const APP_ID_FILTER = /^\s*appId\s+eq\s+'([^']*)'\s*$/i;
 
-export function createGraphRouter(state: AzureState, issuer: TokenIssuer, faults?: FaultInjector): Router {
+export function createGraphRouter(
+  state: AzureState,
+  issuer: TokenIssuer,
+  faults?: FaultInjector,
+  defender?: Pick<DefenderGraphDeps, "world" | "appRoles">,
+): Router {
   const router = createRouter({
     faults,
     before: authenticateGraph(issuer),
@@ -91,6 +97,8 @@ export function createGraphRouter(state: AzureState, issuer: TokenIssuer, faults
   const context = () => `${state.endpoints.graph || GRAPH_AUDIENCE}/v1.0/$metadata#servicePrincipals`;
   const servicePrincipals = (p: Principal) => p.type === "ServicePrincipal";
 
+  // The Defender incident queue and Graph app-role assignments (defender/graph-routes.ts).
+  if (defender) mountDefenderGraph(router, { state, issuer, ...defender });
   router.on("GET", "/v1.0/:segment", (req) => {
     const segment = decodeURIComponent(req.params.segment!);
     const byKey = ALTERNATE_KEY.exec(segment);

@@ -16,6 +16,11 @@ export interface IncidentWriteOptions {
   relatedAnalyticRuleIds?: string[];
   alerts?: Record<string, unknown>[];
   providerName?: string;
+  /** Defender-synced incidents: the Defender incident id and link (move-to-defender, "Configure APIs"). */
+  providerIncidentId?: string;
+  providerIncidentUrl?: string;
+  /** Drop the alerts held so far (an incident Defender merged away keeps none). */
+  replaceAlerts?: boolean;
 }
 
 /**
@@ -138,7 +143,8 @@ export function incidentResource(p: {
       incidentNumber: number,
       incidentUrl: `${p.portal}/#asset/Microsoft_Azure_Security_Insights/Incident${id}`,
       providerName: opts.providerName ?? prev.providerName ?? "Azure Sentinel",
-      providerIncidentId: String(number),
+      providerIncidentId: opts.providerIncidentId ?? prev.providerIncidentId ?? String(number),
+      providerIncidentUrl: opts.providerIncidentUrl ?? prev.providerIncidentUrl,
       relatedAnalyticRuleIds: opts.relatedAnalyticRuleIds ?? prev.relatedAnalyticRuleIds ?? [],
       additionalData: {
         alertsCount: alerts.length,

@@ -15,6 +15,8 @@ import { callerFromRequest, createArmRouter, errorResponse, authenticate } from 
 import { createDeploymentsApi } from "./arm/deployments-api.js";
 import { KNOWN_PROVIDERS, resourceGroupResource } from "./arm/subscription-api.js";
 import { generateCerts } from "./certs.js";
+import { AppRoleStore, MICROSOFT_GRAPH_APP_ID } from "./defender/app-roles.js";
+import { DefenderWorld } from "./defender/world.js";
 import { createGraphRouter } from "./graph.js";
 import { createDataPlane, type DataPlane, mountIngestionApi, mountQueryApi } from "./data/index.js";
 import { createStateHost } from "./data/state-host.js";
@@ -46,7 +48,20 @@ export interface AzureSandboxOptions {
   tenantId?: string;
   subscriptionId?: string;
   resourceGroups?: { name: string; location: string; tags?: Record<string, string> }[];
-  workspaces?: { name: string; resourceGroup: string; location?: string; customerId?: string; sentinel?: boolean }[];
+  workspaces?: {
+    name: string;
+    resourceGroup: string;
+    location?: string;
+    customerId?: string;
+    sentinel?: boolean;
+    /** Onboarded to the Microsoft Defender portal (its rule-raised incidents enter the Defender queue). */
+    defender?: boolean;
+  }[];
+  /**
+   * Microsoft Entra directory roles of the deploying user (default Privileged Role Administrator, which may grant
+   * Microsoft Graph app roles to a managed identity; add "Security Reader" to read the Defender queue through Graph).
+   */
+  deployerEntraRoles?: string[];
   /** Role names or GUIDs the deploying principal holds at subscription scope (default Owner). */
   deployerRoles?: string[];
   /** Propagation delay of new role assignments, sandbox ms (default 0). */
@@ -89,6 +104,8 @@ export interface AzureSandbox {
   azCliEnv(): Record<string, string>;
   /** The Logic Apps runtime (run history; `await logic.idle()` waits for runs still going). */
   logic: LogicRuntime;
+  /** The Defender portal's incident queue and the Graph app-role assignments (defender/). */
+  defender: { world: DefenderWorld; appRoles: AppRoleStore; portal: string };
   /** The data plane (table rows, `runRules()` to run due analytics rules now). */
   data: DataPlane;
   /** A credential acting as another principal (e.g. a workflow's managed identity, by its principalId). */
@@ -130,6 +147,12 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     });
   }
   for (const app of options.servicePrincipals ?? []) state.addServicePrincipal(app);
+  const appRoles = new AppRoleStore();
+  for (const r of options.deployerEntraRoles ?? ["Privileged Role Administrator"]) appRoles.grantEntraRole(principalId, r);
+  if (!state.servicePrincipalByAppId(MICROSOFT_GRAPH_APP_ID))
+    state.addServicePrincipal({ appId: MICROSOFT_GRAPH_APP_ID, displayName: "Microsoft Graph" });
+  const defenderPortal = () => `${state.endpoints.portal}/defender`;
+  const world = new DefenderWorld(state, clock, defenderPortal);
   for (const rg of options.resourceGroups ?? [])
     state.put(resourceGroupResource(subscriptionId, rg.name, rg.location, rg.tags), "2025-03-01");
   for (const ws of options.workspaces ?? []) {
@@ -152,6 +175,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
         },
         "2025-09-01",
       );
+    if (ws.defender) world.onboard(id);
   }
 
   const providers = new Map<string, "Registered" | "NotRegistered" | "Registering">(
@@ -161,7 +185,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
 
   const certs = await certsP;
   const logic = createLogicRuntime(createLogicHost(state, issuer, certs.caCert));
-  const data = createDataPlane(createStateHost(state, { ingestionLatencyMs: options.ingestionLatencyMs ?? 0 }));
+  const data = createDataPlane(createStateHost(state, { ingestionLatencyMs: options.ingestionLatencyMs ?? 0, defender: world }));
   const env: ArmEnv = {
     state,
     issuer,
@@ -210,7 +234,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     listen(certs, ingestRouter),
     listen(certs, createPortalRouter(env, principalId)),
     listen(certs, createLogicAppsRouter(env, logic, faults)),
-    listen(certs, createGraphRouter(state, issuer, faults)),
+    listen(certs, createGraphRouter(state, issuer, faults, { world, appRoles })),
   ]);
   const loginUrl = login.url;
   state.endpoints = {
@@ -238,6 +262,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     faults,
     logic,
     data,
+    defender: { world, appRoles, portal: defenderPortal() },
     credentialFor(id: string) {
       const p = state.principals.get(id);
       if (!p) throw new Error(`No principal '${id}' in the sandbox.`);

@@ -396,7 +396,7 @@ export class AzureState {
       number = (this.incidentCounters.get(idKey(ws.id)) ?? 0) + 1;
       this.incidentCounters.set(idKey(ws.id), number);
     }
-    const alerts = existing?.alerts ?? [];
+    const alerts = opts.replaceAlerts ? [] : (existing?.alerts ?? []);
     if (opts.alerts) alerts.push(...opts.alerts);
     const comments = existing?.comments ?? new Map<string, ArmResource>();
     const resource = incidentResource({

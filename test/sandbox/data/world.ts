@@ -16,6 +16,7 @@ import { tableResource, workspaceResource } from "../../../src/sandbox/azure/res
 import { BUILT_IN_TABLES, tableColumns } from "../../../src/sandbox/azure/data/tables.js";
 import { kustoSchema } from "./kusto-parse.js";
 import { AzureState } from "../../../src/sandbox/azure/state.js";
+import { DefenderWorld } from "../../../src/sandbox/azure/defender/world.js";
 
 export const SUB = "00000000-0000-0000-0000-0000000000aa";
 export const RG = `/subscriptions/${SUB}/resourceGroups/rg-sec`;
@@ -61,9 +62,11 @@ export interface World {
   ): ReturnType<DataPlane["query"]>;
   grant(principalId: string, role: "mmp" | "reader", scope?: string, immediate?: boolean): void;
   addRule(kind: "NRT" | "Scheduled", properties: Record<string, unknown>): string;
+  /** The Defender portal's queue (the workspace is onboarded to it with `createWorld({ defender: true })`). */
+  defender: DefenderWorld;
 }
 
-export function createWorld(opts: { latencyMs?: number; roleDelayMs?: number } = {}): World {
+export function createWorld(opts: { latencyMs?: number; roleDelayMs?: number; defender?: boolean } = {}): World {
   const clock = createClock({ start: START });
   const state = new AzureState("tenant-1", SUB, clock, opts.roleDelayMs ?? 0);
   state.put(
@@ -114,8 +117,11 @@ export function createWorld(opts: { latencyMs?: number; roleDelayMs?: number } =
     },
     "2023-03-11",
   );
-  const plane = createDataPlane(createStateHost(state, { ingestionLatencyMs: opts.latencyMs ?? 0 }));
+  const defender = new DefenderWorld(state, clock, () => "https://security.example.test");
+  if (opts.defender) defender.onboard(WS_ID);
+  const plane = createDataPlane(createStateHost(state, { ingestionLatencyMs: opts.latencyMs ?? 0, defender }));
   return {
+    defender,
     state,
     clock,
     plane,

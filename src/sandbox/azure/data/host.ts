@@ -141,6 +141,13 @@ export interface DataPlaneHost {
    * with it — a table deleted and created again starts empty, as in Azure.
    */
   onTableDeleted?(listener: (workspaceResourceId: string, table?: string) => void): void;
+  /**
+   * Optional: whether the workspace is onboarded to the Defender portal (its SecurityIncident table then has no
+   * Description column: https://learn.microsoft.com/azure/sentinel/automation/automation-in-defender).
+   */
+  defenderOnboarded?(workspaceResourceId: string): boolean;
+  /** Optional: the system alert ids of an incident's alerts (SecurityIncident.AlertIds). */
+  incidentAlertIds?(incidentId: string): string[];
   /** Optional: told about every alert (also those without an incident). */
   recordAlert?(workspaceResourceId: string, alert: SentinelAlert): void;
 }

@@ -3,12 +3,15 @@
  * `createDataPlane(createStateHost(state, { ingestionLatencyMs }))`.
  */
 import { randomUUID } from "node:crypto";
+import type { DefenderWorld } from "../defender/world.js";
 import type { AzureState } from "../state.js";
 import type { DataPlaneHost } from "./host.js";
 
 export interface StateHostOptions {
   /** Delay before ingested rows are visible (sandbox ms). Default 0. */
   ingestionLatencyMs?: number;
+  /** Workspaces onboarded to the Defender portal: their rule-raised incidents go through Defender (defender/world.ts). */
+  defender?: DefenderWorld;
 }
 
 export function createStateHost(state: AzureState, options: StateHostOptions = {}): DataPlaneHost {
@@ -40,7 +43,11 @@ export function createStateHost(state: AzureState, options: StateHostOptions = {
           listener(e.id.replace(/\/tables\/[^/]+$/i, ""), e.id.split("/").pop());
       });
     },
+    incidentAlertIds: (id) =>
+      (state.getIncident(id)?.alerts ?? []).map((a) => String((a as { systemAlertId?: unknown }).systemAlertId ?? "")),
+    defenderOnboarded: (workspaceId) => options.defender?.isOnboarded(workspaceId) ?? false,
     createIncident(workspaceId, draft) {
+      if (options.defender?.isOnboarded(workspaceId)) return options.defender.raise(workspaceId, draft);
       const { alerts, relatedAnalyticRuleIds, ...body } = draft;
       const { incident } = state.upsertIncident(workspaceId, randomUUID(), body, {
         relatedAnalyticRuleIds,

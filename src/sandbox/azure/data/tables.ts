@@ -94,7 +94,9 @@ export function workspaceTable(
   // ARM names are case-insensitive but KQL table names are not: `elasticalerts_cl` does not resolve.
   const found = host.findTable(ws.id, name);
   const def = found && tableName(found) === name ? found : undefined;
-  const columns = def ? tableColumns(def) : BUILT_IN_TABLES[name];
+  let columns = def ? tableColumns(def) : BUILT_IN_TABLES[name];
+  if (name === "SecurityIncident" && host.defenderOnboarded?.(ws.id))
+    columns = columns?.filter((c) => c.name !== "Description");
   if (!columns) return undefined;
   const stored = name === "SecurityIncident" && host.listIncidents ? incidentRows(host, ws) : rows.list(ws.id, name);
   const selected = filter ? stored.filter(filter) : stored;
@@ -116,7 +118,7 @@ function incidentRows(host: DataPlaneHost, ws: WorkspaceView): StoredRow[] {
         TimeGenerated: modified,
         IncidentName: i.name,
         Title: String(p.title ?? ""),
-        Description: String(p.description ?? ""),
+        ...(host.defenderOnboarded?.(ws.id) ? {} : { Description: String(p.description ?? "") }),
         Severity: String(p.severity ?? ""),
         Status: String(p.status ?? ""),
         Classification: String(p.classification ?? ""),
@@ -125,7 +127,7 @@ function incidentRows(host: DataPlaneHost, ws: WorkspaceView): StoredRow[] {
         ProviderName: String(p.providerName ?? ""),
         ProviderIncidentId: String(p.providerIncidentId ?? ""),
         Labels: Array.isArray(p.labels) ? p.labels : [],
-        AlertIds: [],
+        AlertIds: (host.incidentAlertIds?.(i.id) ?? []),
         RelatedAnalyticRuleIds: Array.isArray(p.relatedAnalyticRuleIds)
           ? p.relatedAnalyticRuleIds.map((r: string) => String(r).split("/").pop())
           : [],
