@@ -6,7 +6,8 @@
 import type { RunReport } from "../engine/report.js";
 import type { Change, Check, StepContext } from "../engine/types.js";
 import { VerificationError } from "../errors.js";
-import { formatChecks } from "../io/format.js";
+import { checkGroup, formatChecks } from "../io/format.js";
+import { formatDuration } from "../io/wait-progress.js";
 import type { Output } from "../io/output.js";
 
 export function driftChecks(changes: readonly Change[]): Check[] {
@@ -29,23 +30,25 @@ export async function verifyPaths(
   options: { full?: boolean; only?: "case" | "alerts"; timeoutMs?: number; earlier?: Check[] },
 ): Promise<Check[]> {
   const { runVerification } = await import("../verify/index.js");
-  const progress = ctx.io.progress("Following the paths end to end");
-  let checks: Check[];
-  try {
-    checks = await runVerification(ctx, {
-      full: options.full,
-      only: options.only,
-      timeoutMs: options.timeoutMs,
-      onCheck: (c) => progress.update(`${c.status === "pass" ? "✓" : c.status === "fail" ? "✗" : "–"} ${c.title}`),
-    });
-  } catch (error) {
-    // Never leave the spinner running behind the error (Ctrl-C: the hops still waiting were interrupted).
-    progress.stop("Following the paths end to end: interrupted");
-    throw error;
-  }
+  // One line per finished hop; the waits between them show themselves (src/io/wait-progress.ts).
+  ctx.io.message("info", "Following the paths end to end…");
+  const took = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatDuration(ms));
+  const mark = { pass: "✓", fail: "✗", warn: "!", skip: "-" } as const;
+  const checks = await runVerification(ctx, {
+    full: options.full,
+    only: options.only,
+    timeoutMs: options.timeoutMs,
+    onCheck: (c) =>
+      ctx.io.message(
+        "info",
+        `${mark[c.status]} ${checkGroup(c).split(":")[0]}: ${c.title}${c.durationMs === undefined ? "" : ` (${took(c.durationMs)})`}`,
+      ),
+  });
   const failed = checks.filter((c) => c.status === "fail");
-  if (failed.length) progress.fail(`${failed.length} hop${failed.length === 1 ? "" : "s"} failed`);
-  else progress.succeed("Both paths work end to end");
+  ctx.io.message(
+    failed.length ? "warn" : "success",
+    failed.length ? `${failed.length} hop${failed.length === 1 ? "" : "s"} failed` : "Both paths work end to end",
+  );
   const all = [...(options.earlier ?? []), ...checks];
   report.checks = all;
   ctx.io.result(formatChecks(checks, output.outStyle, { columns: output.tableColumns?.() }));

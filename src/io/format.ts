@@ -58,7 +58,11 @@ export function formatPlan(changes: readonly Change[], style: ChalkInstance, opt
     c.reason,
   ]);
   const s = summarizePlan(changes);
-  const table = renderTable(["TARGET", "RESOURCE", "NAME", "ACTION", "REASON"], rows, style, { ...options, shrink: [2], minLast: 24 });
+  const table = renderTable(["TARGET", "RESOURCE", "NAME", "ACTION", "REASON"], rows, style, {
+    ...options,
+    shrink: [2],
+    minLast: 24,
+  });
   const destructive = changes.filter((c) => c.destructive && c.action !== "no-op").length;
   const summary = `Plan: ${s.create} to create, ${s.update} to update, ${s.replace ? `${s.replace} to replace, ` : ""}${s.delete} to delete, ${s.unchanged} unchanged${s.conflict ? `, ${s.conflict} in conflict (not ours)` : ""}.`;
   return [table, "", summary + (destructive ? ` ${destructive} destructive (marked !): needs confirmation.` : "")].join(

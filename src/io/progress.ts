@@ -36,7 +36,10 @@ export function createProgressBoard(output: Output): ProgressBoard {
     // One physical line only: a line longer than the terminal wraps, and `\r` then redraws just its last part,
     // leaving a new line behind on every frame. Cut to the width (before styling, so escapes are not cut).
     const width = Math.max(20, (output.stderrColumns?.() ?? 80) - 3);
-    const plain = [...running.values()].join(" · ");
+    // Several at once (verify follows its paths concurrently): the oldest in full, then how many more.
+    const texts = [...running.values()];
+    const joined = texts.join(" · ");
+    const plain = joined.length > width && texts.length > 1 ? `${texts[0]} · +${texts.length - 1} more` : joined;
     const text = plain.length > width ? `${withoutEllipsis(plain.slice(0, width - 1))}…` : plain;
     output.errRaw(`\r\x1b[2K${s.cyan(FRAMES[frame % FRAMES.length])} ${text}`);
   };

@@ -9,6 +9,17 @@ import { HopFailure } from "./hop.js";
 import type { IncidentView, WorkflowRunView } from "./probes.js";
 import { waitFor } from "./wait.js";
 
+/**
+ * Usual durations, as a wait line says them. Logs Ingestion: "the average latency is between 20 seconds and 3
+ * minutes" (https://learn.microsoft.com/azure/azure-monitor/logs/data-ingestion-time). NRT rules run once a
+ * minute over what was ingested, with a built-in delay of 2 minutes
+ * (https://learn.microsoft.com/azure/sentinel/near-real-time-rules); our Scheduled rule runs every 5 minutes
+ * (templates/azure/alert-forwarding.json, queryFrequency PT5M).
+ */
+const INGESTION_USUAL = "20 s–3 min";
+const NRT_USUAL = "1–3 min after the row";
+const SCHEDULED_USUAL = "up to 5 min after the row (the rule runs every 5 min)";
+
 /** Quote a string for KQL (single quotes; backslash and quote escaped). */
 export function kqlString(value: string): string {
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -67,7 +78,7 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
         return rows[0];
       },
       p.clock,
-      { deadline: p.deadline },
+      { deadline: p.deadline, show: { what: `the alert's row in ${table}`, usual: INGESTION_USUAL } },
     );
     if (!r.ok)
       throw new HopFailure(
@@ -80,6 +91,10 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
     const matches = (i: IncidentView) => i.title.includes(ruleName) || (i.description ?? "").includes(alertId);
     const r = await waitFor(async () => (await probes.incidentsSince(since)).find(matches), p.clock, {
       deadline: p.deadline,
+      show: {
+        what: `an incident from the ${config.rule.sentinelKind === "nrt" ? "NRT" : "Scheduled"} analytics rule`,
+        usual: config.rule.sentinelKind === "nrt" ? NRT_USUAL : SCHEDULED_USUAL,
+      },
     });
     if (!r.ok)
       throw new HopFailure(
@@ -105,8 +120,16 @@ function runFailure(run: WorkflowRunView): HopFailure {
 
 /** Record the remaining hops of the fast path as skipped. */
 function skipRest(p: PathContext): void {
-  p.runner.skip("alerts.row", `Log Analytics: the alert's row in ${p.config.alerts.table}`, "an earlier hop of this path failed");
-  p.runner.skip("alerts.incident", "Sentinel: an incident raised by the analytics rule", "an earlier hop of this path failed");
+  p.runner.skip(
+    "alerts.row",
+    `Log Analytics: the alert's row in ${p.config.alerts.table}`,
+    "an earlier hop of this path failed",
+  );
+  p.runner.skip(
+    "alerts.incident",
+    "Sentinel: an incident raised by the analytics rule",
+    "an earlier hop of this path failed",
+  );
 }
 
 export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space: string): Promise<void> {
@@ -122,7 +145,10 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
     // The connector call failed; if it reached the workflow, its run says why (the failing action and Azure's
     // message), which is the useful part. One look, no waiting: a call that never arrived leaves no run.
     const run = await probes.latestWorkflowRun(workflow, since).catch(() => undefined);
-    if (run && (run.failedAction || run.status === "Failed" || run.status === "TimedOut" || run.status === "Cancelled")) {
+    if (
+      run &&
+      (run.failedAction || run.status === "Failed" || run.status === "TimedOut" || run.status === "Cancelled")
+    ) {
       await runner.hop(
         "alerts.workflow",
         `Logic App: ${workflow} run succeeded`,
@@ -142,7 +168,7 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
         return run && run.status !== "Running" && run.status !== "Waiting" ? run : undefined;
       },
       p.clock,
-      { deadline: p.deadline },
+      { deadline: p.deadline, show: { what: `a finished run of ${workflow}`, usual: "under 30 s" } },
     );
     if (!r.ok)
       throw new HopFailure(`no finished run of ${workflow} since ${since}`, "Check that the workflow is enabled.");
@@ -160,7 +186,13 @@ export async function runAlertPathFull(p: PathContext): Promise<void> {
     return { evidence: `document ${p.marker} in ${r.index}`, value: true };
   });
   const alert = await runner.hop("full.kibana-alert", "Kibana: our rule raised an alert for the document", async () => {
-    const r = await waitFor(() => probes.findKibanaAlert(p.marker), p.clock, { deadline: p.deadline });
+    const r = await waitFor(() => probes.findKibanaAlert(p.marker), p.clock, {
+      deadline: p.deadline,
+      show: {
+        what: "our detection rule to raise an alert for the test document",
+        usual: `up to ${p.config.rule.interval} (its interval)`,
+      },
+    });
     if (!r.ok) {
       const s = await probes.ruleStatus();
       throw new HopFailure(

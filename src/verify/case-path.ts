@@ -38,11 +38,18 @@ export interface PathContext {
 const fixCaseSync = (names: Names) =>
   `Check the case-sync Logic App's run history in the Azure portal (${names.azure.caseSync}), then re-run \`sentinel-elastic setup\`.`;
 
+/**
+ * The case-sync Logic App runs when Kibana pushes the case: its Sentinel update is usually there within seconds
+ * (the sandbox models the same); the wait is bounded by --timeout.
+ */
+const SYNC_USUAL = "under 30 s";
+
 async function waitForIncident(
   p: PathContext,
   id: string,
   accept: (i: IncidentView) => boolean,
   what: string,
+  waitingFor: string,
 ): Promise<IncidentView> {
   let seen: IncidentView | undefined;
   const result = await waitFor(
@@ -51,7 +58,7 @@ async function waitForIncident(
       return seen && accept(seen) ? seen : undefined;
     },
     p.clock,
-    { deadline: p.deadline },
+    { deadline: p.deadline, show: { what: waitingFor, usual: SYNC_USUAL } },
   );
   if (result.ok) return result.value;
   throw new HopFailure(
@@ -86,6 +93,7 @@ export async function runCasePath(p: PathContext): Promise<void> {
         externalId!,
         (x) => x.title === title && x.severity === expectedSeverity && x.status === "New",
         `its fields do not match (expected title "${title}", severity ${expectedSeverity}, status New)`,
+        `the case's incident ${externalId} in Sentinel`,
       );
       const link = `${p.kibanaCaseUrlBase}${caseId}`;
       if (!(i.description ?? "").includes(link))
@@ -104,7 +112,7 @@ export async function runCasePath(p: PathContext): Promise<void> {
       const r = await waitFor(
         async () => ((await probes.incidentComments(externalId!)).some((m) => m.includes(comment)) ? true : undefined),
         p.clock,
-        { deadline: p.deadline },
+        { deadline: p.deadline, show: { what: `the comment on incident ${externalId}`, usual: SYNC_USUAL } },
       );
       if (!r.ok)
         throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(p.names));
@@ -113,13 +121,25 @@ export async function runCasePath(p: PathContext): Promise<void> {
     await runner.hop("case.in-progress", "Sentinel: case in progress → incident Active", async () => {
       await probes.setCaseStatus(caseId, "in-progress");
       await probes.pushCase(caseId);
-      await waitForIncident(p, externalId!, (x) => x.status === "Active", "its status is not Active");
+      await waitForIncident(
+        p,
+        externalId!,
+        (x) => x.status === "Active",
+        "its status is not Active",
+        `incident ${externalId} to be Active`,
+      );
       return { evidence: `incident ${externalId} Active`, value: true };
     });
     await runner.hop("case.closed", "Sentinel: case closed → incident Closed", async () => {
       await probes.setCaseStatus(caseId, "closed");
       await probes.pushClosedViaConnector({ caseId, externalId: externalId!, title, description, tags, severity });
-      const i = await waitForIncident(p, externalId!, (x) => x.status === "Closed", "its status is not Closed");
+      const i = await waitForIncident(
+        p,
+        externalId!,
+        (x) => x.status === "Closed",
+        "its status is not Closed",
+        `incident ${externalId} to be Closed`,
+      );
       return { evidence: `incident ${i.id} Closed (${i.classification ?? "no classification"})`, value: true };
     });
   } finally {

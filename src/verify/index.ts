@@ -13,6 +13,8 @@ import { runAlertPathFast, runAlertPathFull } from "./alert-path.js";
 import { type PathContext, runCasePath } from "./case-path.js";
 import { createHopRunner } from "./hop.js";
 import type { VerifyProbes } from "./probes.js";
+import type { WaitClock } from "./wait.js";
+import { formatDuration } from "../io/wait-progress.js";
 
 export interface VerifyRunOptions {
   only?: "case" | "alerts";
@@ -33,7 +35,13 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
   const deadline = started + (options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS);
   const checks: Check[] = [];
   const probes = options.probes ?? (await (await import("./probes-live.js")).createLiveProbes(ctx));
-  const clock = { now: ctx.now, sleep: (ms: number) => ctx.sleep(ms), signal: ctx.signal };
+  const clock: WaitClock = {
+    now: ctx.now,
+    sleep: (ms: number) => ctx.sleep(ms),
+    signal: ctx.signal,
+    io: ctx.io,
+    bound: `--timeout ${formatDuration(options.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS)}`,
+  };
   const kibanaUrl = ctx.shared.kibana?.baseUrl ?? (await ctx.clients.kibana()).baseUrl;
   const space = config.elastic.space;
   const spacePath = space === "default" ? "" : `/s/${space}`;

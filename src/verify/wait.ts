@@ -3,11 +3,17 @@
  * a few hundred ms of the evidence appearing — bench/verify measures the overshoot), never past the deadline.
  */
 import { AbortedError } from "../errors.js";
+import type { IoHost } from "../io/io-host.js";
+import { formatDuration, startWait, type WaitHandle, type WaitSpec } from "../io/wait-progress.js";
 
 export interface WaitClock {
   now(): number;
   sleep(ms: number): Promise<void>;
   signal: AbortSignal;
+  /** Where a wait shows itself (src/io/wait-progress.ts); none: waits are silent (unit tests of the paths). */
+  io?: Pick<IoHost, "progress"> & { readonly live?: boolean };
+  /** What sets the deadline, for the wait line: "--timeout 15 min". */
+  bound?: string;
 }
 
 export interface WaitOptions {
@@ -18,6 +24,8 @@ export interface WaitOptions {
   /** Longest pause between polls (default 1 s). */
   maxMs?: number;
   factor?: number;
+  /** What the wait is for, shown once the first look comes back empty (the bound is the deadline, --timeout). */
+  show?: Omit<WaitSpec, "deadline" | "boundMs">;
 }
 
 export type WaitResult<T> = { ok: true; value: T; polls: number } | { ok: false; polls: number; last?: unknown };
@@ -38,20 +46,44 @@ export async function waitFor<T>(
   const factor = options.factor ?? 1.5;
   let polls = 0;
   let last: unknown;
-  for (;;) {
-    polls++;
-    try {
-      const value = await probe();
-      if (value !== undefined) return { ok: true, value, polls };
-    } catch (error) {
-      if (!retryable(error)) throw error;
-      last = error;
+  let shown: WaitHandle | undefined;
+  const started = clock.now();
+  const took = () => formatDuration(clock.now() - started);
+  try {
+    for (;;) {
+      polls++;
+      try {
+        const value = await probe();
+        if (value !== undefined) {
+          shown?.succeed(`${options.show!.what}: there after ${took()}`);
+          return { ok: true, value, polls };
+        }
+      } catch (error) {
+        if (!retryable(error)) throw error;
+        last = error;
+      }
+      // Ctrl-C is not a timeout: say "interrupted" (exit 130), never "not there before the timeout" (exit 6).
+      if (clock.signal.aborted) throw new AbortedError("Interrupted while waiting for evidence.");
+      const left = options.deadline - clock.now();
+      if (left <= 0) {
+        shown?.fail(`${options.show!.what}: not there after ${took()}`);
+        return { ok: false, polls, last };
+      }
+      if (options.show && clock.io) {
+        shown ??= startWait(
+          { io: clock.io, now: () => clock.now() },
+          {
+            boundBy: clock.bound,
+            ...options.show,
+            deadline: options.deadline,
+          },
+        );
+        shown.tick();
+      }
+      await clock.sleep(Math.min(pause, left));
+      pause = Math.min(max, pause * factor);
     }
-    // Ctrl-C is not a timeout: say "interrupted" (exit 130), never "not there before the timeout" (exit 6).
-    if (clock.signal.aborted) throw new AbortedError("Interrupted while waiting for evidence.");
-    const left = options.deadline - clock.now();
-    if (left <= 0) return { ok: false, polls, last };
-    await clock.sleep(Math.min(pause, left));
-    pause = Math.min(max, pause * factor);
+  } finally {
+    shown?.stop(`${options.show?.what}: stopped after ${took()}`);
   }
 }

@@ -18,7 +18,12 @@ const CALLBACK =
   "https://127.0.0.1:44123/workflows/7f1c0c4e9a2b4d1e8f3a/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0";
 
 const checks: Check[] = [
-  { id: "kibana-case-connector.exists", title: "Kibana: case connector se-demo", status: "pass", evidence: "connector 4f2b" },
+  {
+    id: "kibana-case-connector.exists",
+    title: "Kibana: case connector se-demo",
+    status: "pass",
+    evidence: "connector 4f2b",
+  },
   {
     id: "kibana-case-settings.connector",
     title: "Kibana case settings (default connector)",
@@ -33,16 +38,46 @@ const checks: Check[] = [
     status: "fail",
     durationMs: 900_000,
     cause: "incident 9d1e not found in Sentinel",
-    remedy: "Check the case-sync Logic App's run history in the Azure portal (se-demo-case-sync), then re-run `sentinel-elastic setup`.",
+    remedy:
+      "Check the case-sync Logic App's run history in the Azure portal (se-demo-case-sync), then re-run `sentinel-elastic setup`.",
   },
-  { id: "alerts.row", title: "Log Analytics: the alert's row in SentinelElastic_CL", status: "pass", durationMs: 61_000, evidence: "row AlertId=se-verify-1" },
-  { id: "alerts.incident", title: "Sentinel: an incident raised by the analytics rule", status: "pass", durationMs: 64_000, evidence: `incident ${WORKFLOW_ID}` },
-  { id: "full.row", title: "Log Analytics: the alert's row in SentinelElastic_CL", status: "skip", evidence: "an earlier hop of this path failed" },
-  { id: "full.incident", title: "Sentinel: an incident raised by the analytics rule", status: "skip", evidence: "an earlier hop of this path failed" },
+  {
+    id: "alerts.row",
+    title: "Log Analytics: the alert's row in SentinelElastic_CL",
+    status: "pass",
+    durationMs: 61_000,
+    evidence: "row AlertId=se-verify-1",
+  },
+  {
+    id: "alerts.incident",
+    title: "Sentinel: an incident raised by the analytics rule",
+    status: "pass",
+    durationMs: 64_000,
+    evidence: `incident ${WORKFLOW_ID}`,
+  },
+  {
+    id: "full.row",
+    title: "Log Analytics: the alert's row in SentinelElastic_CL",
+    status: "skip",
+    evidence: "an earlier hop of this path failed",
+  },
+  {
+    id: "full.incident",
+    title: "Sentinel: an incident raised by the analytics rule",
+    status: "skip",
+    evidence: "an earlier hop of this path failed",
+  },
 ];
 
 const changes: Change[] = [
-  { step: "azure-deploy", target: "azure", resource: "Logic App workflow", name: "se-demo-case-sync", action: "create", reason: "does not exist" },
+  {
+    step: "azure-deploy",
+    target: "azure",
+    resource: "Logic App workflow",
+    name: "se-demo-case-sync",
+    action: "create",
+    reason: "does not exist",
+  },
   {
     step: "azure-deploy",
     target: "azure",
@@ -51,7 +86,14 @@ const changes: Change[] = [
     action: "create",
     reason: "does not exist",
   },
-  { step: "kibana-alert-connector", target: "kibana", resource: "connector (.webhook)", name: CALLBACK, action: "update", reason: "its URL differs from the alert-ingest Logic App's callback URL" },
+  {
+    step: "kibana-alert-connector",
+    target: "kibana",
+    resource: "connector (.webhook)",
+    name: CALLBACK,
+    action: "update",
+    reason: "its URL differs from the alert-ingest Logic App's callback URL",
+  },
 ];
 
 describe("check table", () => {

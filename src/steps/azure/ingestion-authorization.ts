@@ -8,15 +8,24 @@
 import { roles } from "../../names.js";
 import type { Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
+import { startWait } from "../../io/wait-progress.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
 import { factsOf } from "./facts.js";
-import { classifyProbe, type Probe, TRANSIENT_RETRIES, TRANSIENT_WAIT_MS, transientProbeError } from "./probe-outcome.js";
+import {
+  classifyProbe,
+  type Probe,
+  TRANSIENT_RETRIES,
+  TRANSIENT_WAIT_MS,
+  transientProbeError,
+} from "./probe-outcome.js";
 
 export const INGESTION_AUTH_ID = "azure-ingestion-authorization";
 /** Must match the DCR transform's `where AlertId != "…"` (templates/azure/alert-forwarding.json). */
 export const PROBE_ALERT_ID = "sentinel-elastic-probe";
 const PROPAGATION_LIMIT_MS = 15 * 60_000;
 const PROBE_INTERVAL_MS = 20_000;
+/** Role assignments take minutes to become effective (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). */
+const PROPAGATION_USUAL = "a few minutes";
 
 export async function probeIngestion(ctx: StepContext): Promise<Probe> {
   if (!ctx.shared.callbackUrls.alertIngest) await readCallbackUrls(ctx);
@@ -44,7 +53,9 @@ async function publisherAssigned(ctx: StepContext): Promise<boolean> {
   if (!principalId) return false;
   const scope = `/subscriptions/${az.subscriptionId}/resourceGroups/${facts.logicAppsResourceGroup}/providers/Microsoft.Insights/dataCollectionRules/${n.dataCollectionRule}`;
   const assignments = await az.arm.roleAssignments(scope, principalId);
-  return assignments.some((a) => a.properties.roleDefinitionId.toLowerCase().endsWith(roles.monitoringMetricsPublisher));
+  return assignments.some((a) =>
+    a.properties.roleDefinitionId.toLowerCase().endsWith(roles.monitoringMetricsPublisher),
+  );
 }
 
 export const azureIngestionAuthorization: Step = {
@@ -73,6 +84,17 @@ export const azureIngestionAuthorization: Step = {
   async apply(ctx) {
     const progress = ctx.io.progress("Waiting for the alert-ingest Logic App to be allowed to send rows…");
     const started = ctx.now();
+    const n = ctx.names.azure;
+    const wait = startWait(
+      { io: ctx.io, now: ctx.now },
+      {
+        what: `"Monitoring Metrics Publisher" of ${n.alertIngest} on ${n.dataCollectionRule} to take effect`,
+        usual: PROPAGATION_USUAL,
+        boundMs: PROPAGATION_LIMIT_MS,
+        boundBy: "our limit for role propagation",
+      },
+      progress,
+    );
     let transientLeft = TRANSIENT_RETRIES;
     for (;;) {
       // Safe to repeat: the probe row is dropped by the DCR transform, however often it is sent.
@@ -97,7 +119,7 @@ export const azureIngestionAuthorization: Step = {
           suggestion: `Check that ${ctx.names.azure.alertIngest}'s identity holds "Monitoring Metrics Publisher" on ${ctx.names.azure.dataCollectionRule}, then run setup again.`,
         });
       }
-      progress.update(`Waiting for "Monitoring Metrics Publisher" to take effect (${Math.round(waited / 1000)} s)…`);
+      wait.tick();
       await ctx.sleep(PROBE_INTERVAL_MS);
     }
     progress.succeed("The alert-ingest Logic App can send rows.");
@@ -105,7 +127,8 @@ export const azureIngestionAuthorization: Step = {
   async verify(ctx): Promise<Check[]> {
     const probe = await probeIngestion(ctx);
     // Thrown, not a failed check: the engine retries a transient failure once and never reports it as the role.
-    if (classifyProbe(probe) === "transient") throw transientProbeError("sending the probe row through the alert-ingest Logic App", probe);
+    if (classifyProbe(probe) === "transient")
+      throw transientProbeError("sending the probe row through the alert-ingest Logic App", probe);
     return [
       {
         id: "azure.ingestionAuthorization",

@@ -9,10 +9,17 @@ import { workspaceResourceId } from "../../azure/arm.js";
 import { roles } from "../../names.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
+import { startWait } from "../../io/wait-progress.js";
 import { CALLBACK_URLS_ID, readCallbackUrls } from "./callback-urls.js";
 import { factsOf } from "./facts.js";
 import { connectionStatus, waitForConsent } from "./oauth-consent.js";
-import { classifyProbe, type Probe, TRANSIENT_RETRIES, TRANSIENT_WAIT_MS, transientProbeError } from "./probe-outcome.js";
+import {
+  classifyProbe,
+  type Probe,
+  TRANSIENT_RETRIES,
+  TRANSIENT_WAIT_MS,
+  transientProbeError,
+} from "./probe-outcome.js";
 
 export const SENTINEL_AUTH_ID = "azure-sentinel-authorization";
 
@@ -20,6 +27,8 @@ export const SENTINEL_AUTH_ID = "azure-sentinel-authorization";
 const PROBE_ID = "00000000-0000-0000-0000-000000000000";
 const PROPAGATION_LIMIT_MS = 15 * 60_000;
 const PROBE_INTERVAL_MS = 20_000;
+/** Role assignments take minutes to become effective (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). */
+const PROPAGATION_USUAL = "a few minutes";
 
 /** One probe of the identity's access through the workflow (404 from our workflow = the read was allowed). */
 export async function probeIdentity(ctx: StepContext, which: "caseGet" | "caseSync"): Promise<Probe> {
@@ -28,7 +37,9 @@ export async function probeIdentity(ctx: StepContext, which: "caseGet" | "caseSy
   if (!url) return { ok: false, status: 0, message: "callback URL not read" };
   const res =
     which === "caseGet"
-      ? await az.logicApps.call<{ error?: { message?: string } }>("GET", url, undefined, { sentinel_incident_id: PROBE_ID })
+      ? await az.logicApps.call<{ error?: { message?: string } }>("GET", url, undefined, {
+          sentinel_incident_id: PROBE_ID,
+        })
       : await az.logicApps.call<{ error?: { message?: string } }>("POST", url, {
           action: "add-comment-to-incident",
           sentinel_incident_id: PROBE_ID,
@@ -63,6 +74,16 @@ async function confirmManagedIdentity(ctx: StepContext): Promise<void> {
   const progress = ctx.io.progress("Waiting for the Logic Apps' Sentinel roles to take effect…");
   const started = ctx.now();
   for (const which of ["caseGet", "caseSync"] as const) {
+    const wait = startWait(
+      { io: ctx.io, now: ctx.now },
+      {
+        what: `${which === "caseGet" ? `"Microsoft Sentinel Reader" of ${n.caseGet}` : `"Microsoft Sentinel Responder" of ${n.caseSync}`} to take effect`,
+        usual: PROPAGATION_USUAL,
+        boundMs: PROPAGATION_LIMIT_MS,
+        boundBy: "our limit for role propagation",
+      },
+      progress,
+    );
     let transientLeft = TRANSIENT_RETRIES;
     for (;;) {
       const probe = await probeIdentity(ctx, which);
@@ -73,7 +94,10 @@ async function confirmManagedIdentity(ctx: StepContext): Promise<void> {
       if (outcome === "transient") {
         if (transientLeft-- <= 0) {
           progress.fail();
-          throw transientProbeError(`checking the Sentinel role of ${which === "caseGet" ? n.caseGet : n.caseSync}`, probe);
+          throw transientProbeError(
+            `checking the Sentinel role of ${which === "caseGet" ? n.caseGet : n.caseSync}`,
+            probe,
+          );
         }
         await ctx.sleep(TRANSIENT_WAIT_MS);
         continue;
@@ -91,7 +115,7 @@ async function confirmManagedIdentity(ctx: StepContext): Promise<void> {
           },
         );
       }
-      progress.update(`Waiting for the "${which === "caseGet" ? "Reader" : "Responder"}" role to take effect (${Math.round(waited / 1000)} s)…`);
+      wait.tick();
       await ctx.sleep(PROBE_INTERVAL_MS);
     }
   }
@@ -123,7 +147,9 @@ export const azureSentinelAuthorization: Step = {
         },
       ];
     }
-    const status = facts.logicAppsResourceGroupExists ? await connectionStatus(ctx, facts.logicAppsResourceGroup) : undefined;
+    const status = facts.logicAppsResourceGroupExists
+      ? await connectionStatus(ctx, facts.logicAppsResourceGroup)
+      : undefined;
     const change: Change = {
       ...base,
       resource: "Sentinel authorization (OAuth consent)",
@@ -158,7 +184,8 @@ export const azureSentinelAuthorization: Step = {
     if (!ctx.shared.callbackUrls.caseGet) await readCallbackUrls(ctx);
     const probe = await probeIdentity(ctx, "caseGet");
     // Thrown, not a failed check: the engine retries a transient failure once and never reports it as the role.
-    if (classifyProbe(probe) === "transient") throw transientProbeError("checking the Sentinel role of the case-get Logic App", probe);
+    if (classifyProbe(probe) === "transient")
+      throw transientProbeError("checking the Sentinel role of the case-get Logic App", probe);
     return [
       {
         id: "azure.sentinelAuthorization",

@@ -65,7 +65,9 @@ describe("setup, Azure side, managed identity", () => {
     expect(urls.caseGet).toMatch(/sig=/);
     expect(urls.alertIngest).toMatch(/sig=/);
     // The role assignments took 90 s to propagate; the step waited for them instead of failing.
-    expect(first.io.progressLines.join("\n")).toMatch(/update Waiting for the "Reader" role to take effect/);
+    expect(first.io.progressLines.join("\n")).toMatch(
+      /update Waiting for "Microsoft Sentinel Reader" of elastic-sentinel-case-get to take effect: \d+ s so far \(usually a few minutes; gives up at 15 min, our limit for role propagation\)/,
+    );
     expect(first.io.progressLines.join("\n")).toMatch(/managed identities can use Sentinel/);
     expect(first.io.progressLines.join("\n")).toMatch(/alert-ingest Logic App can send rows/);
     // The ingestion probe is dropped by the DCR's transform: no row, no incident.
@@ -89,7 +91,8 @@ describe("setup, Azure side, managed identity", () => {
     expect(second.ctx.shared.callbackUrls).toEqual(urls);
 
     const checks = [];
-    for (const s of (await import("../../../src/steps/azure/index.js")).azureSteps) checks.push(...((await s.verify?.(second.ctx)) ?? []));
+    for (const s of (await import("../../../src/steps/azure/index.js")).azureSteps)
+      checks.push(...((await s.verify?.(second.ctx)) ?? []));
     expect(checks.filter((c) => c.status !== "pass")).toEqual([]);
     expect(JSON.stringify(checks)).not.toContain(sig);
     expect(JSON.stringify(checks)).toContain(REDACTED);
@@ -107,12 +110,17 @@ describe("setup, Azure side, managed identity", () => {
     const config = azureConfig(sb, { features: { caseSync: false } });
     const { io, ctx } = await setupRun(sb, config);
     const progress = io.progressLines.join("\n");
-    expect(progress).toMatch(/update Waiting for "Monitoring Metrics Publisher" to take effect/);
+    expect(progress).toMatch(
+      /update Waiting for "Monitoring Metrics Publisher" of elastic-sentinel-alert-ingest on \S+ to take effect: 1 min( \d+ s)? so far/,
+    );
     expect(progress).toMatch(/succeed The alert-ingest Logic App can send rows/);
     await sb.clock.advance(3 * 60_000);
     expect(JSON.stringify(await queryTable(sb, "ElasticAlerts_CL"))).toBe("[]");
     expect(sb.state.listIncidents(sb.state.workspaceId(WORKSPACE_RG, "ws-sentinel"))).toEqual([]);
-    const checks = (await (await import("../../../src/steps/azure/ingestion-authorization.js")).azureIngestionAuthorization.verify?.(ctx)) ?? [];
+    const checks =
+      (await (
+        await import("../../../src/steps/azure/ingestion-authorization.js")
+      ).azureIngestionAuthorization.verify?.(ctx)) ?? [];
     expect(checks.map((c) => c.status)).toEqual(["pass"]);
   });
 
@@ -164,7 +172,9 @@ describe("setup, Azure side, OAuth connection", () => {
       (e: unknown) => e,
     );
     expect(io.asked.map((q) => q.code)).toEqual(["azure.consentRedirect"]);
-    expect(io.messages.some((m) => /Open this consent link and sign in: https:\/\/127\.0\.0\.1:\d+\/consent\//.test(m.text))).toBe(true);
+    expect(
+      io.messages.some((m) => /Open this consent link and sign in: https:\/\/127\.0\.0\.1:\d+\/consent\//.test(m.text)),
+    ).toBe(true);
     expect(exitCodeOf(err)).toBe(4);
     expect((err as Error).message).toBe("the API connection elastic-sentinel-azuresentinel was not authorised");
     expect((err as { suggestion: string }).suggestion).toMatch(/\/consent\/.*Authorize → Save.*run setup again/);
