@@ -2,7 +2,7 @@
 import type { Step } from "../engine/types.js";
 import { createWayBackTeardownSteps } from "../steps/way-back/index.js";
 import { azureTeardown } from "./azure.js";
-import { kibanaTeardownSteps } from "./kibana.js";
+import { kibanaTeardownSteps } from "../steps/kibana/index.js";
 
 export { TEARDOWN_OPTIONS, type TeardownOptions } from "./azure.js";
 

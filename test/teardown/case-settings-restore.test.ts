@@ -9,7 +9,8 @@ import { REPLACED_CONNECTOR_HEADER } from "../../src/kibana/connector-bodies.js"
 import { type ElasticSandbox, startElasticSandbox } from "../../src/sandbox/elastic/index.js";
 import { caseConnectorStep } from "../../src/steps/kibana/case-connector.js";
 import { caseSettingsStep } from "../../src/steps/kibana/case-settings.js";
-import { kibanaCaseConnectorTeardown, kibanaCaseSettingsTeardown } from "../../src/teardown/kibana.js";
+import { caseConnectorTeardown } from "../../src/steps/kibana/case-connector.js";
+import { caseSettingsTeardown } from "../../src/steps/kibana/case-settings.js";
 import { makeContext, type Receiver, sandboxConfig, startReceiver, testIo } from "../steps/kibana/helpers.js";
 
 const CONFIRM = "kibana.caseSettings.replaceConnector";
@@ -40,8 +41,8 @@ describe("case settings: setup remembers the replaced default, teardown puts it 
     await run(caseSettingsStep);
   };
   const teardown = async () => {
-    await run(kibanaCaseSettingsTeardown);
-    await run(kibanaCaseConnectorTeardown);
+    await run(caseSettingsTeardown);
+    await run(caseConnectorTeardown);
   };
 
   beforeAll(async () => {
@@ -94,7 +95,7 @@ describe("case settings: setup remembers the replaced default, teardown puts it 
   });
 
   it("teardown puts the team's connector back as the default (name and type from the live connector)", async () => {
-    const plan = await kibanaCaseSettingsTeardown.plan(ctx());
+    const plan = await caseSettingsTeardown.plan(ctx());
     expect(plan[0]).toMatchObject({ action: "update", diff: [{ field: "connector", from: OURS, to: THEIRS }] });
     expect(plan[0]!.reason).toContain("Équipe ticketing");
     await teardown();
@@ -105,13 +106,13 @@ describe("case settings: setup remembers the replaced default, teardown puts it 
       fields: null,
     });
     expect(await kibana.getConnector(OURS)).toBeUndefined();
-    expect((await kibanaCaseSettingsTeardown.plan(ctx()))[0]!.action).toBe("no-op");
+    expect((await caseSettingsTeardown.plan(ctx()))[0]!.action).toBe("no-op");
   });
 
   it("when the replaced connector was deleted since, teardown sets none and says so", async () => {
     await setup();
     await kibana.deleteConnector(THEIRS);
-    const plan = await kibanaCaseSettingsTeardown.plan(ctx());
+    const plan = await caseSettingsTeardown.plan(ctx());
     expect(plan[0]!.diff).toEqual([{ field: "connector", from: OURS, to: "none" }]);
     expect(plan[0]!.reason).toMatch(/no longer exists/);
     await teardown();

@@ -5,6 +5,7 @@ import { ALERT_CONNECTOR_URL_FIELDS, buildAlertConnectorBody, WEBHOOK } from "..
 import {
   applyConnector,
   type ConnectorSpec,
+  connectorTeardown,
   PLACEHOLDER_URL,
   planConnector,
   verifyConnector,
@@ -44,3 +45,14 @@ export const alertConnectorStep: Step = {
   apply: (ctx, changes) => applyConnector(ctx, spec(ctx.names), changes),
   verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.names), "Alert connector configured")],
 };
+
+/** Teardown: after the detection rule whose action points at it. */
+export const KIBANA_ALERT_CONNECTOR_TEARDOWN = "teardown-kibana-alert-connector";
+
+export const alertConnectorTeardown: Step = connectorTeardown({
+  id: KIBANA_ALERT_CONNECTOR_TEARDOWN,
+  title: "Kibana alert connector",
+  after: ["teardown-kibana-rule"],
+  typeId: WEBHOOK,
+  connectorId: (ctx) => ctx.names.kibana.alertConnectorId,
+});

@@ -17,6 +17,7 @@ import { connectorIsOurs } from "../../ownership/marker.js";
 import {
   applyConnector,
   type ConnectorSpec,
+  connectorTeardown,
   markedBody,
   PLACEHOLDER_URL,
   planConnector,
@@ -86,3 +87,14 @@ export const caseConnectorStep: Step = {
   apply: (ctx, changes) => applyConnector(ctx, spec(ctx.names), changes),
   verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.names), "Case connector configured")],
 };
+
+/** Teardown: after the case settings that name it as the default. */
+export const KIBANA_CASE_CONNECTOR_TEARDOWN = "teardown-kibana-case-connector";
+
+export const caseConnectorTeardown: Step = connectorTeardown({
+  id: KIBANA_CASE_CONNECTOR_TEARDOWN,
+  title: "Kibana case connector",
+  after: ["teardown-kibana-case-settings"],
+  typeId: CASES_WEBHOOK,
+  connectorId: (ctx) => ctx.names.kibana.caseConnectorId,
+});

@@ -6,11 +6,13 @@
  */
 import type { Change, Check, Step } from "../../engine/types.js";
 import type { CaseConfiguration, CaseConnectorRef, ClosureType } from "../../kibana/cases-configure.js";
-import { CASES_WEBHOOK } from "../../kibana/connector-bodies.js";
+import { CASES_WEBHOOK, readReplacedConnector } from "../../kibana/connector-bodies.js";
 import { CASES_OWNER, type Names } from "../../names.js";
 import { KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
-import { connectorInstance } from "../../ownership/marker.js";
-import { originalDefault } from "../../ownership/shared.js";
+import { connectorInstance, connectorIsOurs } from "../../ownership/marker.js";
+import { originalDefault, otherInstancesCaseConnectors } from "../../ownership/shared.js";
+import { notOursReason, remainingCheck } from "../teardown-common.js";
+import { connectorMarker } from "./connector-common.js";
 import type { FieldDiff, KibanaStepContext } from "./stack.js";
 
 export const KIBANA_CASE_SETTINGS = "kibana-case-settings";
@@ -174,4 +176,92 @@ export const caseSettingsStep: Step = {
   plan: planCaseSettings,
   apply: applyCaseSettings,
   verify: async (ctx) => [await verifyCaseSettings(ctx)],
+};
+
+const NONE_CONNECTOR = { id: "none", name: "none", type: ".none", fields: null } as const;
+
+type Kibana = Awaited<ReturnType<KibanaStepContext["clients"]["kibana"]>>;
+
+/**
+ * What the default case connector goes back to: the one setup replaced, as recorded on our own case connector
+ * (connector-bodies.ts REPLACED_CONNECTOR_HEADER), when it still exists — with its current name and type —
+ * else none (and why).
+ */
+async function restoreTarget(k: Kibana, names: Names): Promise<{ connector: CaseConnectorRef; why: string }> {
+  // Another instance still using the case settings takes the default over (src/ownership/shared.ts); only the
+  // last instance puts back what was there before the first.
+  const other = otherInstancesCaseConnectors(await k.listConnectors(), names.prefix)[0];
+  if (other) {
+    return {
+      connector: { id: other.id, name: other.name, type: other.connector_type_id, fields: null },
+      why: `instance ${connectorInstance(other.config)} still uses the case settings: its connector ${other.id} becomes the default`,
+    };
+  }
+  const ours = await k.getConnector(names.kibana.caseConnectorId);
+  const replaced = readReplacedConnector(ours?.config);
+  if (!replaced) {
+    return { connector: { ...NONE_CONNECTOR }, why: "setup found no default case connector: set it back to none" };
+  }
+  const theirs = await k.getConnector(replaced.id);
+  if (!theirs) {
+    return {
+      connector: { ...NONE_CONNECTOR },
+      why: `setup replaced '${replaced.name}' (${replaced.id}), which no longer exists: set the default to none`,
+    };
+  }
+  return {
+    // Case settings hold no connector fields (`fields: null`), whatever the connector type (kibana-facts.md §2).
+    connector: { id: theirs.id, name: theirs.name, type: theirs.connector_type_id, fields: null },
+    why: `put back '${theirs.name}' (${theirs.id}), the default case connector setup replaced`,
+  };
+}
+
+/** Teardown: before the case connector, the default goes back to what setup replaced (or none). */
+export const KIBANA_CASE_SETTINGS_TEARDOWN = "teardown-kibana-case-settings";
+
+export const caseSettingsTeardown: Step = {
+  id: KIBANA_CASE_SETTINGS_TEARDOWN,
+  title: "Kibana case settings",
+  target: "kibana",
+  enabled: () => true,
+  async plan(ctx: KibanaStepContext) {
+    const k = await ctx.clients.kibana();
+    const ours = ctx.names.kibana.caseConnectorId;
+    const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
+    const base = { step: this.id, target: "kibana" as const, resource: "case settings", name: k.space };
+    if (!current || current.connector?.id !== ours)
+      return [{ ...base, action: "no-op" as const, reason: "the default case connector is not ours" }];
+    if (!connectorIsOurs(await k.getConnector(ours), ctx.names.prefix))
+      return [
+        {
+          ...base,
+          action: "no-op" as const,
+          reason: `the default case connector ${ours} ${notOursReason("our id", connectorMarker(ctx.names.prefix))}`,
+        },
+      ];
+    const { connector, why } = await restoreTarget(k, ctx.names);
+    return [
+      {
+        ...base,
+        action: "update" as const,
+        reason: `our connector is the default: ${why} before deleting ours`,
+        diff: [{ field: "connector", from: ours, to: connector.id }],
+        destructive: true,
+      },
+    ];
+  },
+  async apply(ctx: KibanaStepContext, changes) {
+    if (!changes.some((c) => c.step === this.id && c.action === "update")) return;
+    const k = await ctx.clients.kibana();
+    const current = (await k.getCaseConfigurations(CASES_OWNER))[0];
+    const ours = ctx.names.kibana.caseConnectorId;
+    if (!current || current.connector?.id !== ours) return;
+    if (!connectorIsOurs(await k.getConnector(ours), ctx.names.prefix)) return;
+    // Resolved again: the replaced connector may have been deleted since the plan.
+    const { connector } = await restoreTarget(k, ctx.names);
+    await k.patchCaseConfiguration(current.id, { version: current.version, connector });
+  },
+  async verify(ctx) {
+    return remainingCheck(this, await this.plan(ctx));
+  },
 };

@@ -4,18 +4,20 @@
  * known at plan time on a first run (the Azure steps create the Logic Apps later in the same run): the plan
  * says so and apply reads the URL from ctx.shared.
  */
-import type { Change, Check } from "../../engine/types.js";
+import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { PreconditionError, type SentinelElasticError } from "../../errors.js";
 import type { Connector, ConnectorBody } from "../../kibana/connectors.js";
 import {
   adoptReason,
   conflictChange,
   connectorIsOurs,
+  INSTANCE_HEADER,
   isAdopted,
   ownershipOf,
   withInstanceHeader,
 } from "../../ownership/marker.js";
 import { registerSecret } from "../../redact.js";
+import { ownedObjectTeardown } from "../teardown-common.js";
 import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
 
 export interface ConnectorSpec {
@@ -243,4 +245,30 @@ export async function verifyConnector(ctx: KibanaStepContext, spec: ConnectorSpe
     status: known ? "pass" : "warn",
     evidence: `connector ${spec.id} (${spec.typeId})${known ? "" : `; ${spec.urlName} not checked`}`,
   };
+}
+
+/** Our marker on a connector, as plans show it. */
+export const connectorMarker = (prefix: string) => `header ${INSTANCE_HEADER}: ${prefix}`;
+
+/** Teardown of one of our connectors, by its deterministic id and our header, after what points at it. */
+export function connectorTeardown(o: {
+  id: string;
+  title: string;
+  after: string[];
+  typeId: string;
+  connectorId(ctx: StepContext): string;
+}): Step {
+  return ownedObjectTeardown({
+    id: o.id,
+    title: o.title,
+    target: "kibana",
+    after: o.after,
+    resource: `connector (${o.typeId})`,
+    what: "our id",
+    name: o.connectorId,
+    find: async (ctx, id) => (await ctx.clients.kibana()).getConnector(id),
+    isOurs: (ctx, c) => connectorIsOurs(c, ctx.names.prefix),
+    marker: (ctx) => connectorMarker(ctx.names.prefix),
+    remove: async (ctx, id) => (await ctx.clients.kibana()).deleteConnector(id),
+  });
 }

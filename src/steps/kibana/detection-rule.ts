@@ -5,8 +5,16 @@
 import type { Change, Check, Step } from "../../engine/types.js";
 import { PreconditionError, type SentinelElasticError } from "../../errors.js";
 import { buildRuleBody } from "../../kibana/rule-body.js";
-import { adoptReason, conflictChange, isAdopted, ownershipOf, ruleIsOurs } from "../../ownership/marker.js";
+import {
+  adoptReason,
+  conflictChange,
+  isAdopted,
+  ownershipOf,
+  ruleInstanceTag,
+  ruleIsOurs,
+} from "../../ownership/marker.js";
 import type { QueryRuleBody, Rule, RuleAction } from "../../kibana/rules.js";
+import { ownedObjectTeardown } from "../teardown-common.js";
 import { KIBANA_ALERT_CONNECTOR } from "./alert-connector.js";
 import { diffFields, type KibanaStepContext } from "./stack.js";
 
@@ -145,3 +153,19 @@ export const detectionRuleStep: Step = {
   apply: applyDetectionRule,
   verify: verifyDetectionRule,
 };
+
+/** Teardown: the rule goes before the alert connector it points at. */
+export const KIBANA_RULE_TEARDOWN = "teardown-kibana-rule";
+
+export const detectionRuleTeardown: Step = ownedObjectTeardown({
+  id: KIBANA_RULE_TEARDOWN,
+  title: "Kibana detection rule",
+  target: "kibana",
+  resource: "detection rule",
+  what: "our rule_id",
+  name: (ctx) => ctx.names.kibana.ruleId,
+  find: async (ctx, ruleId) => (await ctx.clients.kibana()).getRuleByRuleId(ruleId),
+  isOurs: (ctx, rule) => ruleIsOurs(rule, ctx.names.prefix),
+  marker: (ctx) => `tag ${ruleInstanceTag(ctx.names.prefix)}`,
+  remove: async (ctx, ruleId) => (await ctx.clients.kibana()).deleteRule(ruleId),
+});
