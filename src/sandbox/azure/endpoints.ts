@@ -27,7 +27,7 @@ const same = (a: string, b: string) => {
  * a disabled workflow gets 404 (issue 5).
  */
 export function createLogicAppsRouter(env: ArmEnv, logic: LogicRuntime, faults?: FaultInjector): Router {
-  const router = createRouter({ faults, onError: (e) => errorResponse(e) });
+  const router = createRouter({ service: "logic-apps", faults, onError: (e) => errorResponse(e) });
   const invoke = async (req: SandboxRequest): Promise<SandboxResponse> => {
     const rec = findWorkflowByKey(env, req.params.key!);
     if (!rec) throw new AzureError(404, "WorkflowNotFound", "The workflow could not be found.");
@@ -90,7 +90,7 @@ export function createLogicAppsRouter(env: ArmEnv, logic: LogicRuntime, faults?:
 
 /** The portal: a landing page (incident links point here) and the consent page of OAuth connections. */
 export function createPortalRouter(env: ArmEnv, deployerId: string): Router {
-  const router = createRouter({ onError: (e) => errorResponse(e) });
+  const router = createRouter({ service: "portal", onError: (e) => errorResponse(e) });
   const html = (status: number, text: string): SandboxResponse => ({
     status,
     headers: { "content-type": "text/html; charset=utf-8" },
@@ -132,7 +132,7 @@ export function createLoginRouter(
   subscriptionId: string,
   apps?: AzureState,
 ): Router {
-  const router = createRouter({ onError: (e) => errorResponse(e) });
+  const router = createRouter({ service: "login", onError: (e) => errorResponse(e) });
   if (apps)
     router.on("POST", "/:tenant/oauth2/v2.0/token", (req) =>
       clientCredentials(req.params.tenant!, req.raw, apps, issuer),

@@ -88,6 +88,7 @@ export function createGraphRouter(
   defender?: Pick<DefenderGraphDeps, "world" | "appRoles">,
 ): Router {
   const router = createRouter({
+    service: "graph",
     faults,
     before: authenticateGraph(issuer),
     onError: (e, req) => graphError(500, "generalException", e instanceof Error ? e.message : String(e), req),

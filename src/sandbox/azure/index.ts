@@ -205,6 +205,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
   const auth = (audiences: readonly string[]) => ({ issuer, audiences, authority: login.url, tenantId });
 
   const laRouter = createRouter({
+    service: "log-analytics",
     faults,
     before: authenticate({
       ...auth(AUDIENCES.logAnalytics),
@@ -221,6 +222,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
   });
   mountQueryApi(laRouter, data, (r) => callerFromRequest(r).principalId);
   const ingestRouter = createRouter({
+    service: "logs-ingestion",
     faults,
     maxBodyBytes: 64 * 1024 * 1024,
     before: authenticate(auth(AUDIENCES.ingestion)),

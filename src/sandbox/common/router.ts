@@ -40,6 +40,8 @@ interface Route {
 }
 
 export interface RouterOptions {
+  /** The service this router stands in for ("kibana", "resource-manager", …), as observers see it. */
+  service?: string;
   faults?: FaultInjector;
   /** Largest accepted body in bytes (default 10 MiB); larger bodies get 413. */
   maxBodyBytes?: number;
@@ -49,6 +51,28 @@ export interface RouterOptions {
   notFound?: (req: SandboxRequest) => SandboxResponse;
   /** Response for a handler that threw. */
   onError?: (err: unknown, req: SandboxRequest) => SandboxResponse;
+}
+
+/** A request as it reached an emulator, before the emulator judged it: for observers outside the sandbox. */
+export interface ObservedRequest {
+  service: string;
+  method: string;
+  /** Path as the router routes it (Kibana's `/s/<space>` prefix already stripped), without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  raw: Buffer;
+}
+
+const observers = new Set<(r: ObservedRequest) => void>();
+
+/**
+ * Watch every request any emulator in this process receives (a generic tap: tests record traffic with it).
+ * Returns the function that stops watching. An observer that throws is not the request's problem: it is ignored.
+ */
+export function observeSandboxRequests(observer: (r: ObservedRequest) => void): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
 }
 
 export interface Router {
@@ -113,6 +137,20 @@ export function createRouter(options: RouterOptions = {}): Router {
       const url = new URL(req.url ?? "/", "http://sandbox.local");
       const body = await readBody(req, limit);
       const raw = body === "too-large" ? Buffer.alloc(0) : body;
+      for (const observe of observers) {
+        try {
+          observe({
+            service: options.service ?? "unnamed",
+            method: (req.method ?? "GET").toUpperCase(),
+            path: url.pathname,
+            query: new URLSearchParams(url.searchParams),
+            headers: { ...req.headers },
+            raw,
+          });
+        } catch {
+          // an observer's failure is its own
+        }
+      }
       let parsed: { done: boolean; value: unknown } = { done: false, value: undefined };
       const sreq: SandboxRequest = {
         method: (req.method ?? "GET").toUpperCase(),
@@ -139,7 +177,10 @@ export function createRouter(options: RouterOptions = {}): Router {
       };
       try {
         if (body === "too-large") {
-          send(res, { status: 413, body: { error: { code: "RequestEntityTooLarge", message: "request body too large" } } });
+          send(res, {
+            status: 413,
+            body: { error: { code: "RequestEntityTooLarge", message: "request body too large" } },
+          });
           return;
         }
         const early = options.before ? await options.before(sreq) : undefined;

@@ -85,6 +85,7 @@ export function createArmRouter(
   faults?: FaultInjector,
 ): Router {
   const router = createRouter({
+    service: "resource-manager",
     faults,
     before: authenticate(auth),
     onError: (err) => errorResponse(err),

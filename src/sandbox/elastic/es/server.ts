@@ -60,6 +60,7 @@ export function esLicense(ctx: SandboxContext) {
 
 export function createEsRouter(ctx: SandboxContext, faults: FaultInjector): Router {
   const router = createRouter({
+    service: "elasticsearch",
     faults,
     before(req) {
       const media = ctx.esCompatibilityHeaders === "strict" ? checkCompatibilityHeaders(req, ctx.version) : undefined;

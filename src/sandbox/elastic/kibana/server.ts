@@ -50,6 +50,7 @@ export function createKibanaHandler(
   fleetOptions?: FleetEmulatorOptions,
 ): { handle: (req: IncomingMessage, res: ServerResponse) => void; fleet: FleetEmulator } {
   const router: Router = createRouter({
+    service: "kibana",
     faults,
     before(req) {
       const auth = ctx.realm.authenticate(req.headers.authorization);

@@ -1,0 +1,327 @@
+/**
+ * The checker fails on what the published contracts forbid: for each contract family, a known bad request is fed
+ * to it and the breach must be named (rule and JSON path). A good request of the same shape passes, so each test
+ * shows the check can tell the two apart.
+ */
+import { describe, expect, it } from "vitest";
+import { type Breach, type RecordedRequest, allowList, checkRequest, newMemory } from "../helpers/contract-checker.js";
+
+const SUB = "/subscriptions/00000000-0000-4000-8000-000000000001";
+const RG = `${SUB}/resourceGroups/rg`;
+const WS = `${RG}/providers/Microsoft.OperationalInsights/workspaces/ws`;
+const INCIDENT = `${WS}/providers/Microsoft.SecurityInsights/incidents/0f6c3c1e-3a41-4c3b-9a57-2f4f5d0b9e11`;
+const BEARER = { authorization: "Bearer x", "content-type": "application/json" };
+
+function req(
+  service: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  o: { query?: string; headers?: Record<string, string> } = {},
+): RecordedRequest {
+  return {
+    service,
+    method,
+    path,
+    query: new URLSearchParams(o.query ?? ""),
+    headers: o.headers ?? (service === "kibana" ? { "kbn-xsrf": "t", "content-type": "application/json" } : BEARER),
+    raw: body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
+const arm = (method: string, path: string, body?: unknown, apiVersion = "2025-09-01") =>
+  req("resource-manager", method, path, body, { query: `api-version=${apiVersion}` });
+const named = (b: Breach[]) => b.map((x) => `${x.family} ${x.rule} ${x.path ?? ""}`.trim());
+
+const incidentProps = { title: "Case", severity: "Medium", status: "New" };
+
+describe("Sentinel incidents (SecurityInsights 2025-09-01)", () => {
+  it("a PUT of writable properties and the etag passes", () => {
+    expect(
+      checkRequest(
+        arm("PUT", INCIDENT, { etag: '"1"', properties: { ...incidentProps, labels: [{ labelName: "x" }] } }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("a PUT that sends read-only properties back is named, member by member", () => {
+    const b = checkRequest(
+      arm("PUT", INCIDENT, {
+        id: INCIDENT,
+        properties: {
+          ...incidentProps,
+          incidentNumber: 7,
+          additionalData: { alertsCount: 0 },
+          labels: [{ labelName: "x", labelType: "User" }],
+        },
+      }),
+    );
+    expect(named(b)).toEqual(
+      expect.arrayContaining([
+        "sentinel-incidents read-only $.id",
+        "sentinel-incidents read-only $.properties.incidentNumber",
+        "sentinel-incidents read-only $.properties.additionalData",
+        "sentinel-incidents read-only $.properties.labels[0].labelType",
+      ]),
+    );
+  });
+
+  it("an enum value the spec does not list, a missing required field and an unknown member are named", () => {
+    const b = checkRequest(arm("PUT", INCIDENT, { properties: { title: "t", severity: "Critical", state: "New" } }));
+    expect(named(b)).toEqual(
+      expect.arrayContaining([
+        "sentinel-incidents enum $.properties.severity",
+        "sentinel-incidents required $.properties.status",
+        "sentinel-incidents unknown-property $.properties.state",
+      ]),
+    );
+  });
+
+  it("a comment without its message, and an api-version the spec does not publish, are named", () => {
+    expect(named(checkRequest(arm("PUT", `${INCIDENT}/comments/c1`, { properties: {} })))).toEqual([
+      "sentinel-incidents required $.properties.message",
+    ]);
+    expect(named(checkRequest(arm("GET", INCIDENT, undefined, "2019-01-01-preview")))).toEqual([
+      "sentinel-incidents api-version",
+    ]);
+  });
+
+  it("an operation the spec does not have (PATCH) and a request without a bearer token are named", () => {
+    expect(named(checkRequest(arm("PATCH", INCIDENT, { properties: incidentProps })))).toEqual([
+      "resource-manager unknown-operation",
+    ]);
+    const noToken = { ...arm("GET", INCIDENT), headers: {} };
+    expect(named(checkRequest(noToken))).toEqual(["sentinel-incidents header"]);
+  });
+});
+
+describe("role assignments (Authorization 2022-04-01)", () => {
+  const path = `${WS}/providers/Microsoft.Authorization/roleAssignments/6b0a7a2e-0000-4000-8000-000000000001`;
+  it("a PUT without principalId, or with a principalType the spec does not list, is named", () => {
+    const b = checkRequest(
+      arm("PUT", path, { properties: { roleDefinitionId: "/x", principalType: "Robot" } }, "2022-04-01"),
+    );
+    expect(named(b)).toEqual([
+      "role-assignments required $.properties.principalId",
+      "role-assignments enum $.properties.principalType",
+    ]);
+    expect(
+      checkRequest(
+        arm(
+          "PUT",
+          path,
+          { properties: { roleDefinitionId: "/x", principalId: "p", principalType: "ServicePrincipal" } },
+          "2022-04-01",
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("deployments: each template resource as deployed, against its ARM template schema", () => {
+  const table = (columnType: string) => ({
+    type: "Microsoft.OperationalInsights/workspaces/tables",
+    apiVersion: "2022-10-01",
+    name: "[format('{0}/T_CL', parameters('ws'))]",
+    properties: {
+      plan: "[parameters('plan')]",
+      schema: { name: "T_CL", columns: [{ name: "TimeGenerated", type: columnType }] },
+    },
+  });
+  const deploy = (resources: unknown[], parameters: Record<string, unknown> = { plan: { value: "Analytics" } }) =>
+    arm(
+      "PUT",
+      `${RG}/providers/Microsoft.Resources/deployments/d`,
+      {
+        properties: {
+          mode: "Incremental",
+          parameters,
+          template: { parameters: { ws: { type: "string" }, plan: { type: "string" } }, resources },
+        },
+      },
+      "2025-03-01",
+    );
+
+  it("a valid table passes; a column type the schema does not list is named at its path", () => {
+    expect(checkRequest(deploy([table("dateTime")]))).toEqual([]);
+    expect(named(checkRequest(deploy([table("timestamp")])))).toEqual([
+      "deployments enum $.properties.template.resources[0].properties.schema.columns[0].type",
+    ]);
+  });
+
+  it("parameters are substituted before the check: a plan parameter the schema does not list is named", () => {
+    expect(named(checkRequest(deploy([table("dateTime")], { plan: { value: "Premium" } })))).toEqual([
+      "deployments enum $.properties.template.resources[0].properties.plan",
+    ]);
+  });
+
+  it("a resource at an api-version with no published template schema is named", () => {
+    const b = checkRequest(
+      deploy([
+        {
+          type: "Microsoft.Insights/dataCollectionRules",
+          apiVersion: "2099-01-01",
+          name: "x",
+          location: "l",
+          properties: {},
+        },
+      ]),
+    );
+    expect(b.map((x) => x.message).join()).toMatch(
+      /no published ARM template schema for Microsoft\.Insights\/dataCollectionRules@2099-01-01/,
+    );
+  });
+});
+
+describe("Logs Ingestion and Log Analytics query (data planes)", () => {
+  const path = "/dataCollectionRules/dcr-0123/streams/Custom-ElasticAlerts";
+  const ingest = (body: unknown, headers = BEARER, p = path) =>
+    req("logs-ingestion", "POST", p, body, { query: "api-version=2023-01-01", headers });
+  it("an array of rows passes; an object body, a non-custom stream and a missing content type are named", () => {
+    expect(checkRequest(ingest([{ TimeGenerated: "t" }]))).toEqual([]);
+    expect(named(checkRequest(ingest({ TimeGenerated: "t" })))).toEqual(["logs-ingestion type $"]);
+    expect(named(checkRequest(ingest([], BEARER, "/dataCollectionRules/dcr-0123/streams/ElasticAlerts")))).toEqual([
+      "logs-ingestion body",
+    ]);
+    expect(named(checkRequest(ingest([], { authorization: "Bearer x" } as typeof BEARER)))).toEqual([
+      "logs-ingestion header",
+    ]);
+  });
+  it("a query without its query text is named", () => {
+    expect(named(checkRequest(req("log-analytics", "POST", "/v1/workspaces/w/query", { timespan: "PT1H" })))).toEqual([
+      "log-analytics-query required $.query",
+    ]);
+  });
+});
+
+describe("Web connections (2016-06-01)", () => {
+  it("listConsentLinks with parameters as an object (the spec's own example's mistake) is named", () => {
+    const path = `${RG}/providers/Microsoft.Web/connections/c/listConsentLinks`;
+    expect(named(checkRequest(arm("POST", path, { parameters: { parameterName: "token" } }, "2016-06-01")))).toEqual([
+      "web-connections type $.parameters",
+    ]);
+    expect(
+      checkRequest(
+        arm(
+          "POST",
+          path,
+          { parameters: [{ parameterName: "token", redirectUrl: "u", objectId: "o", tenantId: "t" }] },
+          "2016-06-01",
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("Kibana connectors", () => {
+  const casesWebhook = {
+    connector_type_id: ".cases-webhook",
+    name: "n",
+    config: {
+      createIncidentJson: "{}",
+      createIncidentResponseKey: "id",
+      createIncidentUrl: "u",
+      getIncidentResponseExternalTitleKey: "t",
+      getIncidentUrl: "u",
+      updateIncidentJson: "{}",
+      updateIncidentUrl: "u",
+      viewIncidentUrl: "u",
+      headers: { "Content-Type": "application/json" },
+    },
+    secrets: {},
+  };
+  it("a cases-webhook connector passes (its object headers are a reviewed exception); without kbn-xsrf it is named", () => {
+    expect(checkRequest(req("kibana", "POST", "/api/actions/connector/c", casesWebhook))).toEqual([]);
+    const noXsrf = req("kibana", "POST", "/api/actions/connector/c", casesWebhook, {
+      headers: { "content-type": "application/json" },
+    });
+    expect(named(checkRequest(noXsrf))).toEqual(["kibana-connectors header"]);
+  });
+  it("a config method the connector does not offer and an unknown secret are named; an update is checked against the type created", () => {
+    const memory = newMemory();
+    const bad = {
+      ...casesWebhook,
+      config: { ...casesWebhook.config, createIncidentMethod: "get" },
+      secrets: { token: "x" },
+    };
+    expect(named(checkRequest(req("kibana", "POST", "/api/actions/connector/c", bad), memory))).toEqual([
+      "kibana-connectors enum $.config.createIncidentMethod",
+      "kibana-connectors unknown-property $.secrets.token",
+    ]);
+    const update = { name: "n", config: { ...casesWebhook.config, updateIncidentMethod: "delete" } };
+    expect(named(checkRequest(req("kibana", "PUT", "/api/actions/connector/c", update), memory))).toEqual([
+      "kibana-connectors enum $.config.updateIncidentMethod",
+    ]);
+  });
+});
+
+describe("Kibana cases, case settings and detection rules", () => {
+  it("case settings without an owner, and a closure type Kibana does not know, are named", () => {
+    const body = {
+      closure_type: "close-by-user",
+      connector: { id: "none", name: "none", type: ".none", fields: null },
+    };
+    expect(named(checkRequest(req("kibana", "POST", "/api/cases/configure", body)))).toEqual([
+      "kibana-cases required $.owner",
+    ]);
+    expect(
+      named(
+        checkRequest(
+          req("kibana", "PATCH", "/api/cases/configure/c1", { version: "v", closure_type: "close-by-magic" }),
+        ),
+      ),
+    ).toEqual(["kibana-cases enum $.closure_type"]);
+  });
+  it("a rule without a risk score and with an action frequency Kibana does not know are named", () => {
+    const rule = {
+      type: "query",
+      name: "n",
+      description: "d",
+      severity: "high",
+      actions: [
+        {
+          action_type_id: ".webhook",
+          id: "a",
+          params: {},
+          frequency: { summary: true, notifyWhen: "always", throttle: null },
+        },
+      ],
+    };
+    expect(named(checkRequest(req("kibana", "POST", "/api/detection_engine/rules", rule)))).toEqual([
+      "kibana-detection-rules required $.risk_score",
+      "kibana-detection-rules enum $.actions[0].frequency.notifyWhen",
+    ]);
+  });
+});
+
+describe("Fleet and Elasticsearch", () => {
+  it("a Fleet write without kbn-xsrf and a Fleet path that does not exist are named", () => {
+    const noXsrf = req(
+      "kibana",
+      "POST",
+      "/api/fleet/agent_policies",
+      { name: "p", namespace: "default" },
+      { headers: {} },
+    );
+    expect(named(checkRequest(noXsrf))).toEqual(["fleet header"]);
+    expect(named(checkRequest(req("kibana", "POST", "/api/fleet/agent_policy", {})))).toEqual([
+      "kibana unknown-operation",
+    ]);
+  });
+  it("an Elasticsearch method the REST spec does not have and a document that is not JSON are named", () => {
+    expect(
+      named(checkRequest(req("elasticsearch", "DELETE", "/_security/_authenticate", undefined, { headers: {} }))),
+    ).toEqual(["elasticsearch unknown-operation"]);
+    expect(
+      named(checkRequest(req("elasticsearch", "POST", "/logs-x-default/_doc", "{not json", { headers: {} }))),
+    ).toEqual(["elasticsearch body"]);
+  });
+});
+
+describe("the allow-list", () => {
+  it("every reviewed exception names its family, rule, reason and public evidence", () => {
+    for (const a of allowList) {
+      expect(a.id && a.family && a.rule && a.why, JSON.stringify(a)).toBeTruthy();
+      expect(a.evidence, a.id).toMatch(/(github|learn\.microsoft\.com|[\w-]+\/[\w.-]+:[\w./-]+)/);
+    }
+  });
+});
