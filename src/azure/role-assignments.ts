@@ -36,7 +36,8 @@ export interface RoleAssignmentInfo {
 
 export interface RoleAssignmentsApi {
   findServicePrincipalByAppId(appId: string): Promise<ServicePrincipal | undefined>;
-  listRoleAssignments(scope: string, principalId: string): Promise<RoleAssignmentInfo[]>;
+  /** Assignments made at `scope` for `principalId`, or every assignment made at `scope` without it. */
+  listRoleAssignments(scope: string, principalId?: string): Promise<RoleAssignmentInfo[]>;
   getRoleAssignment(id: string): Promise<RoleAssignmentInfo | undefined>;
   createRoleAssignment(a: {
     scope: string;

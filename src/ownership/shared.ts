@@ -12,7 +12,10 @@
  *   instance adds its prefix to the assignment's description; teardown removes its prefix and deletes the
  *   assignment only when no prefix is left (src/steps/way-back/role-assignment.ts).
  */
+import type { DataCollectionRule } from "../azure/arm.js";
+import type { AzureClients } from "../engine/clients.js";
 import type { Connector } from "../kibana/connectors.js";
+import { INSTANCE_TAG, MANAGED_BY } from "../names.js";
 import { CASES_WEBHOOK, type ReplacedConnector, readReplacedConnector } from "../kibana/connector-bodies.js";
 import { connectorInstance } from "./marker.js";
 
@@ -40,4 +43,61 @@ export function originalDefault(
   const owner = connectorInstance(currentConnector?.config);
   if (owner && owner !== prefix) return readReplacedConnector(currentConnector?.config);
   return current;
+}
+
+/** Whether a data collection rule sends rows to `table` in the workspace `workspaceId` (an ARM id path). */
+export function dcrSendsTo(dcr: DataCollectionRule, workspaceId: string, table: string): boolean {
+  const dests = new Set(
+    (dcr.properties.destinations?.logAnalytics ?? [])
+      .filter((d) => (d.workspaceResourceId ?? "").toLowerCase() === workspaceId.toLowerCase())
+      .map((d) => d.name),
+  );
+  return (dcr.properties.dataFlows ?? []).some(
+    (f) =>
+      (f.outputStream ?? "").toLowerCase() === `custom-${table}`.toLowerCase() &&
+      (f.destinations ?? []).some((d) => dests.has(d)),
+  );
+}
+
+/**
+ * The other instances whose data collection rules (ours by their tags, anywhere in the subscription the caller
+ * can read) send rows to the alerts table: while any is left, `--delete-data` keeps the table.
+ */
+export async function otherTableUsers(
+  az: Pick<AzureClients, "arm" | "http">,
+  workspaceId: string,
+  table: string,
+  prefix: string,
+): Promise<string[]> {
+  const tagged = await az.arm.resourcesWithTag(INSTANCE_TAG);
+  const users = new Set<string>();
+  for (const r of tagged) {
+    const instance = r.tags?.[INSTANCE_TAG];
+    if (!/^Microsoft\.Insights\/dataCollectionRules$/i.test(r.type) || r.tags?.["managed-by"] !== MANAGED_BY) continue;
+    if (!instance || instance === prefix) continue;
+    const res = await az.http.request<DataCollectionRule>("GET", `${az.arm.baseUrl}${r.id}`, {
+      query: { "api-version": "2024-03-11" },
+      accept: [404],
+      what: `reading data collection rule ${r.name}`,
+    });
+    if (res.status !== 404 && dcrSendsTo(res.body, workspaceId, table)) users.add(instance);
+  }
+  return [...users].sort();
+}
+
+// --- The way back's Sentinel Reader assignment: one per app registration and workspace, shared by instances ---
+
+const ROLE_PURPOSE = "the microsoft_sentinel Fleet integration reads incidents and alerts.";
+const INSTANCE_IN_DESCRIPTION = new RegExp(`${INSTANCE_TAG}: ([A-Za-z0-9][A-Za-z0-9-]*)`, "g");
+
+/** The instances a role assignment's description says use it (none unless it carries `managed-by: sentinel-elastic`). */
+export function instancesInDescription(description: string | undefined): string[] {
+  if (!description?.includes(`managed-by: ${MANAGED_BY}`)) return [];
+  return [...new Set([...description.matchAll(INSTANCE_IN_DESCRIPTION)].map((m) => m[1]!))].sort();
+}
+
+/** The description recording that `instances` use the assignment (role assignments take no tags). */
+export function describeInstances(instances: string[]): string {
+  const list = [...new Set(instances)].sort().map((p) => `${INSTANCE_TAG}: ${p}`);
+  return `managed-by: ${MANAGED_BY}; ${list.join("; ")}: ${ROLE_PURPOSE}`;
 }

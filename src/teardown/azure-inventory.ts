@@ -5,7 +5,8 @@
  * `sentinel-elastic-instance` tag (types that take tags) — so nothing else in the same group is touched.
  */
 
-import { apiVersions } from "../azure/arm.js";
+import { apiVersions, type DataCollectionRule } from "../azure/arm.js";
+import { dcrSendsTo } from "../ownership/shared.js";
 import { INSTANCE_TAG, MANAGED_BY, type Names, resolveNames } from "../names.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { AzureClients } from "../engine/clients.js";
@@ -23,7 +24,14 @@ export const API = {
   connections: apiVersions.web,
 } as const;
 
-export type Kind = "alertRule" | "workflow" | "roleAssignment" | "dataCollectionRule" | "connection" | "table" | "deployment";
+export type Kind =
+  | "alertRule"
+  | "workflow"
+  | "roleAssignment"
+  | "dataCollectionRule"
+  | "connection"
+  | "table"
+  | "deployment";
 
 export interface OwnedResource {
   id: string;
@@ -36,7 +44,8 @@ export interface OwnedResource {
 
 export function kindOf(id: string): { kind: Kind; apiVersion: string } | undefined {
   const l = id.toLowerCase();
-  if (l.includes("/providers/microsoft.securityinsights/alertrules/")) return { kind: "alertRule", apiVersion: API.alertRules };
+  if (l.includes("/providers/microsoft.securityinsights/alertrules/"))
+    return { kind: "alertRule", apiVersion: API.alertRules };
   if (l.includes("/providers/microsoft.authorization/roleassignments/"))
     return { kind: "roleAssignment", apiVersion: API.roleAssignments };
   if (l.includes("/providers/microsoft.logic/workflows/")) return { kind: "workflow", apiVersion: API.workflows };
@@ -45,7 +54,8 @@ export function kindOf(id: string): { kind: Kind; apiVersion: string } | undefin
   if (l.includes("/providers/microsoft.web/connections/")) return { kind: "connection", apiVersion: API.connections };
   if (/\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+\/tables\//.test(l))
     return { kind: "table", apiVersion: API.tables };
-  if (l.includes("/providers/microsoft.resources/deployments/")) return { kind: "deployment", apiVersion: API.deployments };
+  if (l.includes("/providers/microsoft.resources/deployments/"))
+    return { kind: "deployment", apiVersion: API.deployments };
   return undefined;
 }
 
@@ -72,7 +82,11 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   const sub = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}`;
   const rgUrl = (g: string) => `${sub}/resourceGroups/${encodeURIComponent(g)}`;
   const get = async <T>(url: string, apiVersion: string): Promise<T | undefined> => {
-    const r = await az.http.request<T>("GET", url, { query: { "api-version": apiVersion }, accept: [404], what: "read" });
+    const r = await az.http.request<T>("GET", url, {
+      query: { "api-version": apiVersion },
+      accept: [404],
+      what: "read",
+    });
     return r.status === 404 ? undefined : r.body;
   };
   const byId = new Map<string, OwnedResource>();
@@ -98,7 +112,13 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
       const id = `${rgUrl(group)}/providers/Microsoft.Resources/deployments/${name}`;
       const d = await get<{ id: string; properties?: { outputResources?: { id: string }[] } }>(id, API.deployments);
       if (!d) continue;
-      deployments.push({ id: d.id, kind: "deployment", name, apiVersion: API.deployments, evidence: "deterministic name" });
+      deployments.push({
+        id: d.id,
+        kind: "deployment",
+        name,
+        apiVersion: API.deployments,
+        evidence: "deterministic name",
+      });
       for (const r of d.properties?.outputResources ?? []) add(r.id, `created by deployment ${name}`);
     }
   }
@@ -108,12 +128,16 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
     [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${names.caseSync}`, API.workflows],
     [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${names.caseGet}`, API.workflows],
     [`${rgUrl(logicGroup)}/providers/Microsoft.Logic/workflows/${names.alertIngest}`, API.workflows],
-    [`${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.dataCollectionRule}`, API.dataCollectionRules],
+    [
+      `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.dataCollectionRule}`,
+      API.dataCollectionRules,
+    ],
     [`${rgUrl(logicGroup)}/providers/Microsoft.Web/connections/${names.connection}`, API.connections],
   ];
   const principals: string[] = [];
+  let ourDcr: DataCollectionRule | undefined;
   for (const [id, apiVersion] of tagged) {
-    const r = await get<{ id: string; tags?: Record<string, string>; identity?: { principalId?: string } }>(id, apiVersion);
+    const r = await get<DataCollectionRule & { identity?: { principalId?: string } }>(id, apiVersion);
     if (!r) continue;
     if (!isOurs(r.tags)) {
       byId.delete(r.id.toLowerCase());
@@ -122,18 +146,22 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
     }
     add(r.id, "deterministic name and our tags");
     if (r.identity?.principalId) principals.push(r.identity.principalId);
+    if (/\/dataCollectionRules\//i.test(r.id)) ourDcr = r;
   }
   // Role assignments held by our workflows' identities (on the workspace and on the DCR).
   const wsId = `${rgUrl(wsGroup)}/providers/Microsoft.OperationalInsights/workspaces/${config.sentinel.workspaceName}`;
-  // The alerts table takes no tags and outlives the deployment records (teardown keeps it without --delete-data),
-  // so it is also found by its configured name — accepted only as a DCR-based table, the kind setup creates
-  // (a classic table of that name is never ours: setup refuses to touch one).
-  const table = await get<{ id: string; properties?: { schema?: { tableSubType?: string } } }>(
-    `${wsId}/tables/${encodeURIComponent(config.alerts.table)}`,
-    API.tables,
-  );
-  if (table && table.properties?.schema?.tableSubType === "DataCollectionRuleBased")
-    add(table.id, `the alerts table named by alerts.table (${config.alerts.table})`);
+  // The alerts table takes no tags. It is ours when our deployment records list it (above), or, when those were
+  // pruned, when our data collection rule (ours by its tags) sends rows to it — never by its name alone: a prefix
+  // that never ran setup owns no table (src/ownership/shared.ts). Only a DCR-based table (the kind setup creates;
+  // a classic table of that name is never ours).
+  if (ourDcr && dcrSendsTo(ourDcr, wsId.slice(az.arm.baseUrl.length), config.alerts.table)) {
+    const table = await get<{ id: string; properties?: { schema?: { tableSubType?: string } } }>(
+      `${wsId}/tables/${encodeURIComponent(config.alerts.table)}`,
+      API.tables,
+    );
+    if (table && table.properties?.schema?.tableSubType === "DataCollectionRuleBased")
+      add(table.id, `our data collection rule sends to it (alerts.table ${config.alerts.table})`);
+  }
   const dcrId = `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.dataCollectionRule}`;
   for (const principalId of principals) {
     for (const scope of [wsId, dcrId]) {
@@ -141,12 +169,17 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
       const list = await az.http.request<{ value: { id: string; properties: { scope: string } }[] }>(
         "GET",
         `${scope}/providers/Microsoft.Authorization/roleAssignments`,
-        { query: { "api-version": API.roleAssignments, $filter: `principalId eq '${principalId}'` }, accept: [404], what: "list role assignments" },
+        {
+          query: { "api-version": API.roleAssignments, $filter: `principalId eq '${principalId}'` },
+          accept: [404],
+          what: "list role assignments",
+        },
       );
       if (list.status === 404) continue;
       for (const ra of list.body.value ?? []) {
         // Only assignments made exactly at that scope (not inherited from above).
-        if (ra.properties.scope.toLowerCase() === scopePath.toLowerCase()) add(ra.id, "held by our workflow's identity");
+        if (ra.properties.scope.toLowerCase() === scopePath.toLowerCase())
+          add(ra.id, "held by our workflow's identity");
       }
     }
   }
@@ -161,7 +194,10 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
       foreign.push(r.id);
     }
   }
-  const rg = await get<{ id: string; name: string; tags?: Record<string, string> }>(rgUrl(logicGroup), API.resourceGroups);
+  const rg = await get<{ id: string; name: string; tags?: Record<string, string> }>(
+    rgUrl(logicGroup),
+    API.resourceGroups,
+  );
   return {
     resources: [...byId.values()],
     deployments,

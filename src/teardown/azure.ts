@@ -5,6 +5,7 @@
  * records last, so an interrupted teardown can find what is left.
  */
 import type { Change, Step, StepContext } from "../engine/types.js";
+import { otherTableUsers } from "../ownership/shared.js";
 import { API, type Kind, type OwnedResource, takeInventory } from "./azure-inventory.js";
 
 export interface TeardownOptions {
@@ -14,7 +15,15 @@ export interface TeardownOptions {
 
 export const TEARDOWN_OPTIONS = "teardown.options";
 
-const ORDER: Kind[] = ["alertRule", "workflow", "roleAssignment", "dataCollectionRule", "connection", "table", "deployment"];
+const ORDER: Kind[] = [
+  "alertRule",
+  "workflow",
+  "roleAssignment",
+  "dataCollectionRule",
+  "connection",
+  "table",
+  "deployment",
+];
 const LABEL: Record<Kind, string> = {
   alertRule: "Sentinel analytics rule",
   workflow: "Logic App workflow",
@@ -45,19 +54,54 @@ export const azureTeardown: Step = {
     const changes: Change[] = [];
     const base = { step: this.id, target: "azure" as const };
     const exists = async (r: OwnedResource) =>
-      (await az.http.request("GET", url(r.id), { query: { "api-version": r.apiVersion }, accept: [404], what: "read" })).status !== 404;
+      (await az.http.request("GET", url(r.id), { query: { "api-version": r.apiVersion }, accept: [404], what: "read" }))
+        .status !== 404;
     const all = [...inv.resources, ...inv.deployments].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
     for (const r of all) {
       if (!(await exists(r))) continue;
       const payload: Payload = { url: url(r.id), apiVersion: r.apiVersion, kind: r.kind };
+      if (r.kind === "table" && opts.deleteData) {
+        const wsId = r.id.replace(/^https?:\/\/[^/]+/, "").replace(/\/tables\/[^/]+$/i, "");
+        const others = await otherTableUsers(az, wsId, r.name, ctx.names.prefix);
+        if (others.length) {
+          changes.push({
+            ...base,
+            resource: LABEL.table,
+            name: r.name,
+            action: "no-op",
+            reason: `kept despite --delete-data: instance${others.length === 1 ? "" : "s"} ${others.join(", ")} still send${others.length === 1 ? "s" : ""} alerts to it (shared table)`,
+          });
+          continue;
+        }
+      }
       if (r.kind === "table" && !opts.deleteData) {
-        changes.push({ ...base, resource: LABEL.table, name: r.name, action: "no-op", reason: "kept: it holds the alert history (--delete-data removes it)" });
+        changes.push({
+          ...base,
+          resource: LABEL.table,
+          name: r.name,
+          action: "no-op",
+          reason: "kept: it holds the alert history (--delete-data removes it)",
+        });
         continue;
       }
-      changes.push({ ...base, resource: LABEL[r.kind], name: r.name, action: "delete", reason: r.evidence, destructive: true, payload });
+      changes.push({
+        ...base,
+        resource: LABEL[r.kind],
+        name: r.name,
+        action: "delete",
+        reason: r.evidence,
+        destructive: true,
+        payload,
+      });
     }
     for (const id of inv.foreign)
-      changes.push({ ...base, resource: "not ours", name: id.split("/").at(-1)!, action: "no-op", reason: "has our name but not our tags: left alone" });
+      changes.push({
+        ...base,
+        resource: "not ours",
+        name: id.split("/").at(-1)!,
+        action: "no-op",
+        reason: "has our name but not our tags: left alone",
+      });
     if (inv.resourceGroup) {
       changes.push(
         opts.deleteResourceGroup
@@ -68,9 +112,19 @@ export const azureTeardown: Step = {
               action: "delete",
               reason: "created by setup (our tags) and --delete-resource-group given",
               destructive: true,
-              payload: { url: url(inv.resourceGroup.id), apiVersion: API.resourceGroups, kind: "resourceGroup" } satisfies Payload,
+              payload: {
+                url: url(inv.resourceGroup.id),
+                apiVersion: API.resourceGroups,
+                kind: "resourceGroup",
+              } satisfies Payload,
             }
-          : { ...base, resource: "resource group", name: inv.resourceGroup.name, action: "no-op", reason: "kept (--delete-resource-group removes it)" },
+          : {
+              ...base,
+              resource: "resource group",
+              name: inv.resourceGroup.name,
+              action: "no-op",
+              reason: "kept (--delete-resource-group removes it)",
+            },
       );
     }
     return changes;
@@ -87,7 +141,9 @@ export const azureTeardown: Step = {
           accept: [200, 202, 204, 404],
           what: `delete ${c.resource} ${c.name}`,
         });
-        progress.succeed(`Deleted ${c.resource} ${c.name}${p.kind === "resourceGroup" || p.kind === "table" ? " (Azure finishes this in the background)" : ""}`);
+        progress.succeed(
+          `Deleted ${c.resource} ${c.name}${p.kind === "resourceGroup" || p.kind === "table" ? " (Azure finishes this in the background)" : ""}`,
+        );
       } catch (error) {
         progress.fail(`Could not delete ${c.resource} ${c.name}`);
         throw error;
@@ -95,7 +151,9 @@ export const azureTeardown: Step = {
     }
   },
   async verify(ctx) {
-    const left = (await this.plan(ctx)).filter((c) => c.action === "delete" && c.payload && (c.payload as Payload).kind !== "resourceGroup");
+    const left = (await this.plan(ctx)).filter(
+      (c) => c.action === "delete" && c.payload && (c.payload as Payload).kind !== "resourceGroup",
+    );
     return [
       {
         id: "teardown.azure",

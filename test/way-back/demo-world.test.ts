@@ -6,13 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WorldCli, ids, startWorldCli } from "../demo/world-cli.js";
-import {
-  ALERT_TITLE_PREFIX,
-  CASE_LABEL,
-  PACKAGE_NAME,
-  packagePolicyName,
-  roles,
-} from "../../src/names.js";
+import { ALERT_TITLE_PREFIX, CASE_LABEL, PACKAGE_NAME, packagePolicyName, roles } from "../../src/names.js";
 
 let w: WorldCli;
 let secret: string;

@@ -77,9 +77,12 @@ export class FakeRoleAssignments implements RoleAssignmentsApi {
   async findServicePrincipalByAppId(appId: string) {
     return this.principals.get(appId.toLowerCase());
   }
-  async listRoleAssignments(scope: string, principalId: string) {
+  /** By principal: at the scope and above; without one: every assignment at the scope and above (`atScope()`). */
+  async listRoleAssignments(scope: string, principalId?: string) {
     return [...this.assignments.values()].filter(
-      (a) => a.principalId === principalId && scope.toLowerCase().startsWith(a.scope.toLowerCase()),
+      (a) =>
+        (principalId === undefined || a.principalId === principalId) &&
+        scope.toLowerCase().startsWith(a.scope.toLowerCase()),
     );
   }
   async getRoleAssignment(id: string) {

@@ -147,7 +147,7 @@ describe("way-back role assignment against the Azure sandbox, through the Azure 
     const again = await run(wayBackTeardownSteps, ctx);
     expect(again.find((c) => c.step === "way-back.teardown.role-assignment")).toMatchObject({
       action: "no-op",
-      reason: "not found",
+      reason: "none of ours on the workspace",
     });
   });
 

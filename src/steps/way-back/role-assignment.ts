@@ -16,7 +16,8 @@ import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError, PreconditionError } from "../../errors.js";
 import { roleAssignmentsApi, roleDefinitionIdFor, roleGuidOf } from "./azure-roles.js";
 import { wayBackInputs } from "./context.js";
-import { managedMarker, ROLES_INCLUDING_SENTINEL_READ, roleAssignmentName, roles } from "../../names.js";
+import { ROLES_INCLUDING_SENTINEL_READ, roleAssignmentName, roles } from "../../names.js";
+import { describeInstances, instancesInDescription } from "../../ownership/shared.js";
 
 export const ROLE_ASSIGNMENT_STEP = "way-back.role-assignment";
 
@@ -62,6 +63,30 @@ async function plan(ctx: StepContext): Promise<Change[]> {
     resource: "role assignment (Microsoft Sentinel Reader)",
     name,
   };
+  // Ours (our deterministic name and marker) and shared: each instance that uses it is named in its description.
+  const api0 = await roleAssignmentsApi(ctx);
+  const ours = await api0.getRoleAssignment(
+    `${workspace.id}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+  );
+  const users = instancesInDescription(ours?.description);
+  if (ours && users.length) {
+    if (users.includes(prefix))
+      return [
+        {
+          ...base,
+          action: "no-op",
+          reason: `ours, used by instance${users.length === 1 ? "" : "s"} ${users.join(", ")}`,
+        },
+      ];
+    return [
+      {
+        ...base,
+        action: "update",
+        reason: `shared with instance${users.length === 1 ? "" : "s"} ${users.join(", ")}: records that this instance uses it too`,
+        payload: { principalId: ours.principalId, name, instances: [...users, prefix] },
+      },
+    ];
+  }
   if (state.existing)
     return [
       {
@@ -84,7 +109,7 @@ async function plan(ctx: StepContext): Promise<Change[]> {
       ...base,
       action: "create",
       reason: `let ${state.principalName ?? clientId} list Sentinel incidents and alerts (read only)`,
-      payload: { principalId: state.principalId, name, prefix },
+      payload: { principalId: state.principalId, name, instances: [prefix] },
     },
   ];
 }
@@ -93,8 +118,8 @@ async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
   const { clientId, workspace } = wayBackInputs(ctx);
   const api = await roleAssignmentsApi(ctx);
   for (const c of changes) {
-    if (c.action !== "create") continue;
-    const p = c.payload as { principalId: string; name: string; prefix: string };
+    if (c.action !== "create" && c.action !== "update") continue;
+    const p = c.payload as { principalId: string; name: string; instances: string[] };
     try {
       await api.createRoleAssignment({
         scope: workspace.id,
@@ -103,7 +128,8 @@ async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
         principalId: p.principalId,
         // Avoids PrincipalNotFound for a freshly created principal (azure-facts.md §1.5).
         principalType: "ServicePrincipal",
-        description: `${managedMarker(p.prefix)}: the microsoft_sentinel Fleet integration reads incidents and alerts.`,
+        // The instances that use it (src/ownership/shared.ts): teardown deletes it only when the last one goes.
+        description: describeInstances(p.instances),
       });
     } catch (e) {
       const status = (e as { status?: number }).status;

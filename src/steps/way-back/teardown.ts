@@ -4,16 +4,17 @@
  * name and marker). The package stays installed unless `uninstallPackages` (`--uninstall-packages`): other
  * policies may use it, and its dashboards and data streams are the user's data.
  */
-import type { Change, StepContext, TeardownStep } from "../../engine/types.js";
+import type { Change, Step, StepContext, TeardownStep } from "../../engine/types.js";
 import { deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
 import { deletePackagePolicy, findPackagePolicyByName } from "../../fleet/package-policies.js";
 import { getPackageInfo, installedVersion, uninstallPackage } from "../../fleet/packages.js";
 import { getFleetStatus } from "../../fleet/setup.js";
 import type { AgentPolicy } from "../../fleet/types.js";
 import { AuthError } from "../../errors.js";
-import { roleAssignmentsApi } from "./azure-roles.js";
+import { describeInstances, instancesInDescription } from "../../ownership/shared.js";
+import { roleAssignmentsApi, roleGuidOf } from "./azure-roles.js";
 import { fleetHttp } from "./clients.js";
-import { PACKAGE_NAME, roleAssignmentName } from "../../names.js";
+import { PACKAGE_NAME, roles } from "../../names.js";
 
 export interface WayBackTeardownOptions {
   uninstallPackages?: boolean;
@@ -68,9 +69,7 @@ const packagePolicyTeardown: TeardownStep = {
     const found = await findPackagePolicyByName(http, name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!n.isOurs(found.description))
-      return [
-        { ...base, action: "no-op", reason: `${found.id} lacks our marker (${n.marker}): left alone` },
-      ];
+      return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker (${n.marker}): left alone` }];
     const changes: Change[] = [
       {
         ...base,
@@ -161,35 +160,102 @@ const agentPolicyTeardown: TeardownStep = {
   },
 };
 
-const roleAssignmentTeardown: TeardownStep = {
+/**
+ * The way back's Microsoft Sentinel Reader assignment, found by the marker it carries (our `managed-by` and this
+ * instance in its description) among the assignments made at the workspace, whatever the inputs say (no client
+ * id needed). Shared by the instances that use the same app registration (src/ownership/shared.ts): while
+ * another instance is named in it, teardown only takes this instance out of its description.
+ */
+async function ourReaderAssignments(ctx: StepContext) {
+  const ws = ctx.names.workspace;
+  if (!ws.id) return undefined;
+  const api = await roleAssignmentsApi(ctx);
+  const atWorkspace = await api.listRoleAssignments(ws.id);
+  return atWorkspace.filter(
+    (a) =>
+      a.scope.toLowerCase() === ws.id!.toLowerCase() &&
+      roleGuidOf(a.roleDefinitionId) === roles.sentinelReader &&
+      instancesInDescription(a.description).includes(ctx.names.prefix),
+  );
+}
+
+const roleAssignmentTeardown: Step = {
   id: T_ROLE,
   title: "Azure: remove the integration's Microsoft Sentinel Reader assignment",
   target: "azure",
-  // Without the client id there is no deterministic name to find.
-  enabled: (config) => Boolean(config.sentinelToElastic.clientId),
+  enabled: (config) => Boolean(config.azure.subscriptionId && config.sentinel.workspaceName),
   async plan(ctx: StepContext) {
-    const n = ctx.names.wayBack;
-    const ws = ctx.names.workspace;
-    const clientId = ctx.config.sentinelToElastic.clientId!;
     const base = { step: T_ROLE, target: "azure" as const, resource: "role assignment (Microsoft Sentinel Reader)" };
-    if (!ws.id)
+    const found = await ourReaderAssignments(ctx);
+    if (!found)
       return [
         { ...base, name: "(workspace not configured)", action: "no-op", reason: "no workspace in the configuration" },
       ];
-    const name = roleAssignmentName(ws.id, clientId);
-    const id = `${ws.id}/providers/Microsoft.Authorization/roleAssignments/${name}`;
-    const found = await (await roleAssignmentsApi(ctx)).getRoleAssignment(id);
-    if (!found) return [{ ...base, name, action: "no-op", reason: "not found" }];
-    if (!n.isOurs(found.description))
-      return [{ ...base, name, action: "no-op", reason: "lacks our marker: left alone" }];
-    return [
-      { ...base, name, action: "delete", reason: "created by setup", destructive: true, payload: { id: found.id } },
-    ];
+    if (!found.length)
+      return [{ ...base, name: "the way back's", action: "no-op", reason: "none of ours on the workspace" }];
+    return found.map((a): Change => {
+      const others = instancesInDescription(a.description).filter((p) => p !== ctx.names.prefix);
+      const payload = {
+        id: a.id,
+        scope: a.scope,
+        name: a.name,
+        principalId: a.principalId,
+        roleDefinitionId: a.roleDefinitionId,
+        others,
+      };
+      return others.length
+        ? {
+            ...base,
+            name: a.name,
+            action: "update",
+            reason: `kept: instance${others.length === 1 ? "" : "s"} ${others.join(", ")} still use${others.length === 1 ? "s" : ""} it; this instance is taken out of its description`,
+            payload,
+          }
+        : {
+            ...base,
+            name: a.name,
+            action: "delete",
+            reason: "ours (our marker in its description), no other instance uses it",
+            destructive: true,
+            payload,
+          };
+    });
   },
   async apply(ctx, changes) {
     const api = await roleAssignmentsApi(ctx);
-    for (const c of changes)
-      if (c.action === "delete") await api.deleteRoleAssignment((c.payload as { id: string }).id);
+    for (const c of changes) {
+      const p = c.payload as {
+        id: string;
+        scope: string;
+        name: string;
+        principalId: string;
+        roleDefinitionId: string;
+        others: string[];
+      };
+      if (c.action === "delete") await api.deleteRoleAssignment(p.id);
+      if (c.action === "update")
+        await api.createRoleAssignment({
+          scope: p.scope,
+          name: p.name,
+          roleDefinitionId: p.roleDefinitionId,
+          principalId: p.principalId,
+          principalType: "ServicePrincipal",
+          description: describeInstances(p.others),
+        });
+    }
+  },
+  // The final check looks for what this instance owns (its marker), not for what the inputs describe.
+  async verify(ctx) {
+    const left = (await this.plan(ctx)).filter((c) => c.action !== "no-op");
+    return [
+      {
+        id: "teardown.way-back.role-assignment",
+        title: "The way back's role assignment of ours removed",
+        status: left.length === 0 ? "pass" : "fail",
+        evidence: left.length === 0 ? "none of ours left on the workspace" : left.map((c) => c.name).join(", "),
+        remedy: left.length === 0 ? undefined : "Run `sentinel-elastic teardown` again.",
+      },
+    ];
   },
 };
 
@@ -222,7 +288,7 @@ const packageTeardown: TeardownStep = {
   },
 };
 
-export function createWayBackTeardownSteps(options: WayBackTeardownOptions = {}): TeardownStep[] {
+export function createWayBackTeardownSteps(options: WayBackTeardownOptions = {}): (TeardownStep | Step)[] {
   return [
     packagePolicyTeardown,
     agentPolicyTeardown,
