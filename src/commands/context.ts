@@ -2,7 +2,7 @@
  * What every command shares: its dependencies (streams, env, cwd, an IoHost, client overrides — so demo and
  * tests can run commands in-process), the common options, the choice of IoHost, and the resolved inputs.
  */
-import { type LoadedConfig, resolveConfig } from "../config/load.js";
+import { type LoadedConfig, type ResolveConfigOptions, resolveConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { createStepContext } from "../engine/context.js";
 import { inputs } from "../config/registry.js";
@@ -100,13 +100,18 @@ export function commandIo(command: string, options: CommonOptions, deps: Command
 }
 
 /** Resolve inputs for a command and record them (secrets redacted) in the report. */
-export async function loadCommandConfig(options: CommonOptions, cio: CommandIo): Promise<LoadedConfig> {
+export async function loadCommandConfig(
+  options: CommonOptions,
+  cio: CommandIo,
+  extra: Pick<ResolveConfigOptions, "wizard"> = {},
+): Promise<LoadedConfig> {
   const loaded = await resolveConfig({
     flags: options.inputs,
     env: cio.env,
     cwd: cio.cwd,
     configFile: options.config,
     io: cio.io,
+    ...extra,
   });
   cio.report.inputs = reportInputs(loaded.config as unknown as Record<string, unknown>);
   if (loaded.file) cio.io.message("debug", `config file: ${loaded.file}`);

@@ -2,8 +2,10 @@
 import { runSetupEngine } from "../engine/run.js";
 import { NotImplementedError } from "../errors.js";
 import { ADOPT_KEY } from "../ownership/marker.js";
+import type { LoadedConfig } from "../config/load.js";
 import {
   type CommandDeps,
+  type CommandIo,
   type CommandResult,
   type CommonOptions,
   commandIo,
@@ -28,7 +30,24 @@ export interface SetupOptions extends CommonOptions {
 
 export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo(options.dryRun ? "plan" : "setup", options, deps);
-  const { config } = await loadCommandConfig(options, cio);
+  // In a terminal, missing inputs are asked by the wizard (src/wizard), each checked as it is given.
+  const loaded = await loadCommandConfig(options, cio, { wizard: { overrides: deps.overrides ?? {} } });
+  if (!loaded.asked) return planApplyVerify(options, deps, cio, loaded.config);
+  // Answers were typed: offer to keep them, at the end or when the run stops (Ctrl-C, a failed step).
+  try {
+    return await planApplyVerify(options, deps, cio, loaded.config);
+  } finally {
+    const { offerToSave } = await import("../wizard/save.js");
+    await offerToSave(cio.io, cio.cwd, loaded);
+  }
+}
+
+async function planApplyVerify(
+  options: SetupOptions,
+  deps: CommandDeps,
+  cio: CommandIo,
+  config: LoadedConfig["config"],
+): Promise<CommandResult> {
   const steps = deps.steps ?? (await import("../steps/index.js")).setupSteps();
   if (steps.length === 0) {
     throw new NotImplementedError(

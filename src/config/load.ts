@@ -26,6 +26,11 @@ export interface ResolveConfigOptions {
   configFile?: string;
   /** Asks for missing values when `io.interactive`; otherwise never used for input. */
   io: IoHost;
+  /**
+   * Ask through the setup wizard (sections, lists, each answer checked at once) rather than one question per
+   * missing input. Interactive hosts only; it gets the caller's client overrides for its checks.
+   */
+  wizard?: Omit<import("../wizard/index.js").WizardOptions, "io" | "env" | "cwd">;
 }
 
 export interface LoadedConfig {
@@ -34,6 +39,8 @@ export interface LoadedConfig {
   sources: Record<string, InputSource>;
   /** The config file read, if any. */
   file?: string;
+  /** True when a person answered questions (the answers may be saved for the next run). */
+  asked: boolean;
 }
 
 /** Secrets that do not have a registry entry but that SDKs read from the environment. */
@@ -148,6 +155,10 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
 
   const missing = () => inputs.filter((def) => values[def.key] === undefined && def.required?.(nest(values)));
 
+  if (problems.length === 0 && missing().length > 0 && io.interactive && options.wizard) {
+    const { runWizard } = await import("../wizard/index.js");
+    await runWizard(values, sources, { io, env, cwd, ...options.wizard });
+  }
   if (problems.length === 0 && missing().length > 0 && io.interactive) {
     // All questions before any slow work; re-check after each answer (a Cloud ID makes the URLs optional).
     const urlsMissing = missing().some((d) => d.key === "elastic.kibanaUrl" || d.key === "elastic.elasticsearchUrl");
@@ -189,7 +200,8 @@ export async function resolveConfig(options: ResolveConfigOptions): Promise<Load
       io.interactive,
     );
   }
-  return { config: deepFreeze(parsed.data) as ResolvedConfig, sources, file: filePath };
+  const asked = Object.values(sources).includes("prompt");
+  return { config: deepFreeze(parsed.data) as ResolvedConfig, sources, file: filePath, asked };
 }
 
 /** Scheme, host, port and base path: what must match between a given URL and the Cloud ID's (case aside). */

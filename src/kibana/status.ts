@@ -93,3 +93,20 @@ export async function getLicensingInfo(http: KibanaHttp): Promise<LicensingInfo 
   });
   return res?.body;
 }
+
+/**
+ * `GET /api/spaces/space`: the spaces the credentials are authorised for (Kibana's default `purpose=any`;
+ * x-pack/platform/plugins/shared/spaces/server/routes/api/external/get_all.ts). A Kibana without the spaces
+ * plugin answers 404: then only the default space exists.
+ */
+export async function listSpaces(http: KibanaHttp): Promise<KibanaSpace[]> {
+  const res = await http.request<KibanaSpace[]>({
+    method: "GET",
+    path: "/api/spaces/space",
+    spaceScoped: false,
+    allow404: true,
+    privilege: "space read (any feature privilege in a space)",
+  });
+  if (!res) return [{ id: "default", name: "Default" }];
+  return Array.isArray(res.body) ? res.body.map((s) => ({ id: s.id, name: s.name ?? s.id })) : [];
+}
