@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CommandDeps, CommonOptions } from "./commands/context.js";
+import { commandReads, HELP, type HelpOptions, helpGroupOf, helpWithExamples } from "./cli-help.js";
 import { refuseSecretFlags } from "./commands/secret-flags.js";
 import { inputs } from "./config/registry.js";
 import { ExitCode, InputError } from "./errors.js";
@@ -23,32 +24,50 @@ function packageVersion(): string {
 /** attribute name (commander) → config key, for the options generated from the registry. */
 type FlagMap = Map<string, string>;
 
-function addInputOptions(cmd: Command, flagMap: FlagMap): void {
-  for (const def of inputs) {
-    if (!def.flag) continue;
+const GROUP_ORDER: string[] = [HELP.elastic, HELP.azure, HELP.features, HELP.advanced];
+
+/** The input flags `command` reads, grouped for --help; the advanced ones are listed with --help-all only. */
+function addInputOptions(cmd: Command, flagMap: FlagMap, command: string, help: HelpOptions): void {
+  const defs = inputs
+    .filter((def) => def.flag && commandReads(command, def))
+    .sort((a, b) => GROUP_ORDER.indexOf(helpGroupOf(a)) - GROUP_ORDER.indexOf(helpGroupOf(b)));
+  const advanced = defs.filter((def) => helpGroupOf(def) === HELP.advanced).length;
+  if (advanced > 0 && !help.all) {
+    cmd.addHelpText(
+      "after",
+      `\n${advanced} advanced options (endpoints, CA files, rule and alert tuning, names, the way back's details): --help-all.`,
+    );
+  }
+  for (const def of defs) {
+    const flag = def.flag!;
+    const group = helpGroupOf(def);
+    const hidden = group === HELP.advanced && !help.all;
     const extra = [
-      `env ${def.env}`,
-      def.choices ? `one of ${def.choices.join("|")}` : "",
+      def.env,
+      def.choices ? def.choices.join("|") : "",
       def.default !== undefined ? `default ${Array.isArray(def.default) ? def.default.join(",") : def.default}` : "",
     ]
       .filter(Boolean)
       .join("; ");
     const text = `${def.description} [${extra}]`;
     if (def.type === "boolean") {
-      const on = new Option(def.flag, text);
-      const off = new Option(`--no-${def.flag.slice(2)}`, `Turn off ${def.flag}`);
-      cmd.addOption(on).addOption(off);
+      const on = new Option(flag, `${text} (--no-${flag.slice(2)} turns it off)`).helpGroup(group);
+      // Parsed, not listed: the line above names it.
+      const off = new Option(`--no-${flag.slice(2)}`, `Turn off ${flag}`).hideHelp();
+      cmd.addOption(hidden ? on.hideHelp() : on).addOption(off);
       flagMap.set(on.attributeName(), def.key);
     } else {
       const placeholder = def.type === "list" ? "<a,b,…>" : def.type === "number" ? "<n>" : "<value>";
-      const opt = new Option(`${def.flag} ${placeholder}`, text);
-      cmd.addOption(opt);
+      const opt = new Option(`${flag} ${placeholder}`, text).helpGroup(group);
+      cmd.addOption(hidden ? opt.hideHelp() : opt);
       flagMap.set(opt.attributeName(), def.key);
     }
   }
 }
 
 function addCommonOptions(cmd: Command, withInputs: boolean): void {
+  // Every option added without a group of its own from here on (the help option too) is a common one.
+  cmd.optionsGroup(HELP.common);
   if (withInputs) {
     cmd.option("--config <file>", "Config file (default: sentinel-elastic.yaml, .yml or .json in this folder)");
     cmd.option(
@@ -58,8 +77,12 @@ function addCommonOptions(cmd: Command, withInputs: boolean): void {
     cmd.option("-y, --yes", "Accept defaults and confirmations, destructive ones included");
   }
   cmd.option("--json", "Print one JSON document on stdout at the end (implies --non-interactive)");
-  cmd.option("--debug", "Show each HTTP call (method, URL, status, duration) and error stacks");
+  cmd.option("--debug", "Show each HTTP call (method, URL, status, duration), error stacks and full ids");
+  cmd.option("--help-all", "Show every option, the advanced ones too");
 }
+
+/** An option of the command itself (listed first, under "Options:"). */
+const own = (cmd: Command, option: Option) => cmd.addOption(option.helpGroup(HELP.options));
 
 /** `--timeout 15m` → milliseconds (commander turns the throw into a usage error: exit 3). */
 export function parseDuration(text: string): number {
@@ -69,9 +92,8 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * unit;
 }
 
-function examples(lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
-}
+/** Examples per command, printed right after its description (cli-help.ts). */
+const EXAMPLES = new WeakMap<Command, string[]>();
 
 const INPUTS_HELP = `
 Inputs: flags > environment variables > config file > defaults > a prompt (interactive runs only).
@@ -91,7 +113,7 @@ function commonFrom(opts: Record<string, unknown>, flagMap: FlagMap): CommonOpti
   };
 }
 
-export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => void): Command {
+export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => void, help: HelpOptions = {}): Command {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
   const program = new Command(BIN)
@@ -109,7 +131,9 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     })
     .showSuggestionAfterError(true)
     .addHelpCommand(false)
-    .addHelpText("after", `${INPUTS_HELP}\n${examples([`npx ${BIN} demo`, `${BIN} plan`, `${BIN} setup --help`])}`);
+    .configureHelp({ formatHelp: (cmd, helper) => helpWithExamples(cmd, EXAMPLES.get(cmd), helper) })
+    .addHelpText("after", INPUTS_HELP);
+  EXAMPLES.set(program, [`npx ${BIN} demo`, `${BIN} plan`, `${BIN} setup --help`]);
 
   /** --adopt NAME (repeatable): take over an object with our name that is not ours (destructive, confirmed). */
   const addAdoptOption = (cmd: Command) =>
@@ -130,25 +154,30 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
   {
     const flagMap: FlagMap = new Map();
     const cmd = program.command("setup").description("Plan, confirm, apply and verify both paths (Azure and Kibana)");
-    addCommonOptions(cmd, true);
-    cmd.option("--dry-run", "Print the plan and stop (same as `plan`)");
-    cmd.option("--detailed-exitcode", "With --dry-run: exit 0 when nothing would change, 2 when something would");
-    cmd.option("--no-verify", "Skip the end-to-end verification at the end (the configuration checks still run)");
+    own(cmd, new Option("--dry-run", "Print the plan and stop (same as `plan`)"));
+    own(
+      cmd,
+      new Option("--detailed-exitcode", "With --dry-run: exit 0 when nothing would change, 2 when something would"),
+    );
+    own(
+      cmd,
+      new Option("--no-verify", "Skip the end-to-end verification at the end (the configuration checks still run)"),
+    );
     addAdoptOption(cmd);
-    cmd.addOption(
+    own(
+      cmd,
       new Option("--timeout <duration>", "Bound for the end-to-end verification, e.g. 10m [default 15m]").argParser(
         parseDuration,
       ),
     );
-    addInputOptions(cmd, flagMap);
-    cmd.addHelpText(
-      "after",
-      `${INPUTS_HELP}\n${examples([
-        `${BIN} setup                                   # asks for what is missing`,
-        `${BIN} setup --config prod.yaml --yes`,
-        `KIBANA_URL=https://kb.example.com:5601 ELASTIC_API_KEY=… AZURE_SUBSCRIPTION_ID=… \\\n      ${BIN} setup --resource-group rg-soc --workspace soc-ws --non-interactive --yes --json`,
-      ])}`,
-    );
+    addCommonOptions(cmd, true);
+    addInputOptions(cmd, flagMap, "setup", help);
+    cmd.addHelpText("after", INPUTS_HELP);
+    EXAMPLES.set(cmd, [
+      `${BIN} setup                                   # asks for what is missing`,
+      `${BIN} setup --config prod.yaml --yes`,
+      `KIBANA_URL=https://kb.example.com:5601 ELASTIC_API_KEY=… AZURE_SUBSCRIPTION_ID=… \\\n      ${BIN} setup --resource-group rg-soc --workspace soc-ws --non-interactive --yes --json`,
+    ]);
     const go = run("setup", async () => (await import("./commands/setup.js")).runSetup);
     cmd.action((opts) => go(opts, flagMap));
   }
@@ -158,18 +187,15 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     const cmd = program
       .command("plan")
       .description("Show what setup would change, and change nothing (= setup --dry-run)");
-    addCommonOptions(cmd, true);
-    cmd.option("--detailed-exitcode", "Exit 0 when nothing would change, 2 when something would");
+    own(cmd, new Option("--detailed-exitcode", "Exit 0 when nothing would change, 2 when something would"));
     addAdoptOption(cmd);
-    addInputOptions(cmd, flagMap);
-    cmd.addHelpText(
-      "after",
-      examples([
-        `${BIN} plan`,
-        `${BIN} plan --config prod.yaml --detailed-exitcode   # exit 2 when there is drift`,
-        `${BIN} plan --json > plan.json`,
-      ]),
-    );
+    addCommonOptions(cmd, true);
+    addInputOptions(cmd, flagMap, "plan", help);
+    EXAMPLES.set(cmd, [
+      `${BIN} plan`,
+      `${BIN} plan --config prod.yaml --detailed-exitcode   # exit 2 when there is drift`,
+      `${BIN} plan --json > plan.json`,
+    ]);
     const go = run("plan", async () => (await import("./commands/setup.js")).runPlan, { dryRun: true });
     cmd.action((opts) => go(opts, flagMap));
   }
@@ -177,23 +203,21 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
   {
     const flagMap: FlagMap = new Map();
     const cmd = program.command("verify").description("Check every managed object and follow both paths end to end");
-    addCommonOptions(cmd, true);
-    cmd.option("--full", "Also follow a real test document through the detection rule (slower)");
-    cmd.addOption(
+    own(cmd, new Option("--full", "Also follow a real test document through the detection rule (slower)"));
+    own(
+      cmd,
       new Option("--timeout <duration>", "Bound for the whole run, e.g. 90s, 15m, 1h [default 15m]").argParser(
         parseDuration,
       ),
     );
-    cmd.addOption(new Option("--only <path>", "Check only one path").choices(["case", "alerts"]));
-    addInputOptions(cmd, flagMap);
-    cmd.addHelpText(
-      "after",
-      examples([
-        `${BIN} verify`,
-        `${BIN} verify --only case --timeout 5m`,
-        `${BIN} verify --full --config prod.yaml --json`,
-      ]),
-    );
+    own(cmd, new Option("--only <path>", "Check only one path").choices(["case", "alerts"]));
+    addCommonOptions(cmd, true);
+    addInputOptions(cmd, flagMap, "verify", help);
+    EXAMPLES.set(cmd, [
+      `${BIN} verify`,
+      `${BIN} verify --only case --timeout 5m`,
+      `${BIN} verify --full --config prod.yaml --json`,
+    ]);
     const go = run("verify", async () => (await import("./commands/verify.js")).runVerify);
     cmd.action((opts) => go(opts, flagMap));
   }
@@ -203,20 +227,17 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     const cmd = program
       .command("teardown")
       .description("Remove exactly what setup created for this prefix (asks first; --yes in CI)");
+    own(cmd, new Option("--dry-run", "Print what would be removed and stop"));
+    own(cmd, new Option("--delete-data", "Also delete the alerts table (it holds the forwarded alert history)"));
+    own(cmd, new Option("--delete-resource-group", "Also delete the resource group, if setup created it"));
+    own(cmd, new Option("--uninstall-packages", "Also uninstall the microsoft_sentinel Fleet package (the way back)"));
     addCommonOptions(cmd, true);
-    cmd.option("--dry-run", "Print what would be removed and stop");
-    cmd.option("--delete-data", "Also delete the alerts table (it holds the forwarded alert history)");
-    cmd.option("--delete-resource-group", "Also delete the resource group, if setup created it");
-    cmd.option("--uninstall-packages", "Also uninstall the microsoft_sentinel Fleet package (the way back)");
-    addInputOptions(cmd, flagMap);
-    cmd.addHelpText(
-      "after",
-      examples([
-        `${BIN} teardown --dry-run`,
-        `${BIN} teardown`,
-        `${BIN} teardown --config prod.yaml --non-interactive --yes --delete-data`,
-      ]),
-    );
+    addInputOptions(cmd, flagMap, "teardown", help);
+    EXAMPLES.set(cmd, [
+      `${BIN} teardown --dry-run`,
+      `${BIN} teardown`,
+      `${BIN} teardown --config prod.yaml --non-interactive --yes --delete-data`,
+    ]);
     const go = run("teardown", async () => (await import("./commands/teardown.js")).runTeardown);
     cmd.action((opts) => go(opts, flagMap));
   }
@@ -227,16 +248,29 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
       .description(
         "Run setup and verify against local sandboxes of Kibana, Elasticsearch and Azure (no accounts needed)",
       );
-    addCommonOptions(cmd, false);
-    cmd.option(
-      "--keep",
-      "Keep the sandboxes running and print a config file and env lines to use them from another shell",
+    own(
+      cmd,
+      new Option(
+        "--keep",
+        "Keep the sandboxes running and print a config file and env lines to use them from another shell",
+      ),
     );
-    cmd.addHelpText("after", examples([`npx ${BIN} demo`, `${BIN} demo --keep`, `${BIN} demo --json`]));
+    addCommonOptions(cmd, false);
+    EXAMPLES.set(cmd, [`npx ${BIN} demo`, `${BIN} demo --keep`, `${BIN} demo --json`]);
     const go = run("demo", async () => (await import("./commands/demo.js")).runDemo);
     cmd.action((opts) => go(opts, new Map()));
   }
   return program;
+}
+
+/** `teardown --rule-query x`: say the command does not read that input, rather than "unknown option". */
+function unusedInputFlag(error: CommanderError, argv: readonly string[]): string | undefined {
+  if (error.code !== "commander.unknownOption") return undefined;
+  const flag = /'(--[^']+)'/.exec(error.message)?.[1]?.split("=")[0];
+  const def = inputs.find((d) => d.flag && (flag === d.flag || flag === `--no-${d.flag.slice(2)}`));
+  const command = argv.slice(2).find((a) => !a.startsWith("-"));
+  if (!def || !command) return undefined;
+  return `${command} does not read ${flag} (${def.key}): leave it out; \`${BIN} ${command} --help\` lists what it reads`;
 }
 
 /** Parse argv (process.argv shape) and run; resolves to the exit code. Never exits the process. */
@@ -245,9 +279,16 @@ export async function runCli(argv: readonly string[], deps: CommandDeps = {}): P
   const stderr = deps.stderr ?? process.stderr;
   try {
     refuseSecretFlags(argv.slice(2));
-    await buildProgram(deps, (c) => {
-      exitCode = c;
-    }).parseAsync([...argv]);
+    // --help-all is --help with the advanced options listed too.
+    const all = argv.includes("--help-all");
+    const args = all ? argv.map((a) => (a === "--help-all" ? "--help" : a)) : [...argv];
+    await buildProgram(
+      deps,
+      (c) => {
+        exitCode = c;
+      },
+      { all },
+    ).parseAsync(args);
     return exitCode;
   } catch (thrown) {
     let error = thrown;
@@ -255,10 +296,13 @@ export async function runCli(argv: readonly string[], deps: CommandDeps = {}): P
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
       if (error.code === "commander.help" || error.code === "commander.executeSubCommandAsync") return error.exitCode;
       // A usage error is an input error: exit 3, printed like every other error.
-      error = new InputError(error.message.replace(/^error: /, "").replace(/\n/g, " "), {
-        code: "USAGE",
-        suggestion: `Run \`${BIN} --help\` or \`${BIN} <command> --help\` for the commands and their options.`,
-      });
+      error = new InputError(
+        unusedInputFlag(error, argv) ?? error.message.replace(/^error: /, "").replace(/\n/g, " "),
+        {
+          code: "USAGE",
+          suggestion: `Run \`${BIN} --help\` or \`${BIN} <command> --help\` for the commands and their options.`,
+        },
+      );
     }
     const { createOutput } = await import("./io/output.js");
     const { errorDocument, printError } = await import("./io/handle-error.js");

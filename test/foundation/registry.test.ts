@@ -38,16 +38,16 @@ describe("the input registry is the one source", () => {
     expect(table, "README.md's input table is out of date: run `npm run docs`").toBe(renderInputTable());
   });
 
-  it("setup --help lists every non-secret flag with its env var, and no secret", async () => {
+  it("setup --help-all lists every non-secret flag with its env var, and no secret", async () => {
     const stdout = captureStream();
-    const program = buildProgram({ stdout, stderr: captureStream() }, () => {});
+    const program = buildProgram({ stdout, stderr: captureStream() }, () => {}, { all: true });
     await program.parseAsync(["node", "sentinel-elastic", "setup", "--help"]).catch(() => undefined);
     const help = stdout.text.replace(/\s+/g, " ");
     for (const def of inputs) {
       if (def.flag) {
         expect(help).toContain(def.flag);
         expect(help).toContain(def.env);
-        if (def.type === "boolean") expect(help).toContain(`--no-${def.flag.slice(2)}`);
+        if (def.type === "boolean") expect(help).toContain(`(--no-${def.flag.slice(2)} turns it off)`);
       }
     }
     expect(help).not.toMatch(/--api-key|--password|--client-secret/);
