@@ -50,7 +50,10 @@ export function enabledSteps(steps: readonly Step[], ctx: Pick<StepContext, "con
 
 /** Planning and checking change nothing: a stop in them says so (after apply, runSetupEngine says what was applied). */
 function throwIfStopped(result: GraphResult, phase: string, ctx: StepContext): void {
-  const failure = result.failed.find((f) => !(f.error instanceof AbortedError));
+  // A step's own AbortedError with no Ctrl-C (a prompt answered with Ctrl-C) is that step's outcome: rethrown.
+  const failure =
+    result.failed.find((f) => !(f.error instanceof AbortedError)) ??
+    (ctx.signal.aborted ? undefined : result.failed[0]);
   if (failure) throw failure.error;
   // On Ctrl-C this says more than a step's own "Interrupted while waiting.".
   if (ctx.signal.aborted) throw new AbortedError(`Interrupted while ${phase}; nothing was changed.`);
@@ -74,7 +77,10 @@ export function describeProgress(resources: readonly ResourceRecord[]): string {
   return [
     `Done: ${done.length} of ${plural(changed.length, "change")}`,
     ...done.map(item),
-    ...block(`Interrupted: ${interrupted.length} (a re-run finishes ${interrupted.length === 1 ? "it" : "them"})`, interrupted),
+    ...block(
+      `Interrupted: ${interrupted.length} (a re-run finishes ${interrupted.length === 1 ? "it" : "them"})`,
+      interrupted,
+    ),
     ...block(`Not done: ${notDone.length}`, notDone),
   ].join("\n");
 }
@@ -167,7 +173,10 @@ export async function applySteps(
   const applied = report.resources.filter((r) => r.status === "applied");
   const notApplied = report.resources.filter((r) => r.status !== "applied" && r.status !== "unchanged");
   ctx.io.message("info", describeProgress(report.resources));
-  const failure = result.failed.find((f) => !(f.error instanceof AbortedError));
+  // A step's own AbortedError with no Ctrl-C (a prompt answered with Ctrl-C) is that step's outcome: rethrown.
+  const failure =
+    result.failed.find((f) => !(f.error instanceof AbortedError)) ??
+    (ctx.signal.aborted ? undefined : result.failed[0]);
   if (failure) {
     // The error below says why; this says what it means for the user: nothing is lost, run again.
     ctx.io.message(
