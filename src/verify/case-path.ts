@@ -81,9 +81,15 @@ export async function runCasePath(p: PathContext): Promise<void> {
     return { evidence: `case ${c.id}`, value: c.id };
   });
   if (!caseId) return;
+  // With the closure type close-by-pushing (set by us or by hand in Kibana), Kibana closes the case after each
+  // successful push and refuses to push a closed case (409 "Pushing a closed case is not allowed":
+  // elastic/kibana x-pack/platform/plugins/shared/cases/server/client/cases/push.ts). The push answers the case, so
+  // the path sees whether the push closed it and reopens it before the next push.
+  let closedByPush = false;
   try {
     const externalId = await runner.hop("case.push", "Kibana: push the case through the connector", async () => {
       const pushed = await probes.pushCase(caseId);
+      closedByPush = pushed.caseStatus === "closed";
       return { evidence: `external id ${pushed.externalId}`, value: pushed.externalId };
     });
     const expectedSeverity = mappedSeverity(severity, config);
@@ -97,10 +103,7 @@ export async function runCasePath(p: PathContext): Promise<void> {
       );
       const link = `${p.kibanaCaseUrlBase}${caseId}`;
       if (!(i.description ?? "").includes(link))
-        throw new HopFailure(
-          `the incident's description does not carry the case link ${link}`,
-          fixCaseSync(p.names),
-        );
+        throw new HopFailure(`the incident's description does not carry the case link ${link}`, fixCaseSync(p.names));
       if (!i.labels.includes("elastic-case"))
         throw new HopFailure("the incident has no `elastic-case` label", fixCaseSync(p.names));
       return { evidence: `incident ${i.id}${i.url ? ` ${i.url}` : ""}`, value: i };
@@ -108,14 +111,14 @@ export async function runCasePath(p: PathContext): Promise<void> {
     const comment = `verify comment ${marker}`;
     await runner.hop("case.comment", "Sentinel: a case comment arrives on the incident", async () => {
       await probes.commentCase(caseId, comment);
+      if (closedByPush) await probes.setCaseStatus(caseId, "open");
       await probes.pushCase(caseId);
       const r = await waitFor(
         async () => ((await probes.incidentComments(externalId!)).some((m) => m.includes(comment)) ? true : undefined),
         p.clock,
         { deadline: p.deadline, show: { what: `the comment on incident ${externalId}`, usual: SYNC_USUAL } },
       );
-      if (!r.ok)
-        throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(p.names));
+      if (!r.ok) throw new HopFailure(`comment "${comment}" not on incident ${externalId}`, fixCaseSync(p.names));
       return { evidence: `comment on incident ${externalId}`, value: true };
     });
     await runner.hop("case.in-progress", "Sentinel: case in progress → incident Active", async () => {

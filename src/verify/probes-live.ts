@@ -46,7 +46,6 @@ function incidentView(i: ArmIncident): IncidentView {
   };
 }
 
-
 export async function createLiveProbes(
   ctx: Pick<StepContext, "config" | "names" | "clients" | "now">,
 ): Promise<VerifyProbes> {
@@ -82,7 +81,7 @@ export async function createLiveProbes(
       const c = await k.pushCase(caseId, n.caseConnectorId);
       const ext = c.external_service;
       if (!ext?.external_id) throw new HopFailure(`the push of case ${caseId} returned no external id`);
-      return { externalId: ext.external_id, externalUrl: ext.external_url };
+      return { externalId: ext.external_id, externalUrl: ext.external_url, caseStatus: c.status };
     },
     async commentCase(caseId, text) {
       await (await kibana()).addCaseComment(caseId, text);

@@ -33,7 +33,8 @@ export interface KibanaAlertView {
 export interface VerifyProbes {
   // Kibana cases
   createCase(input: { title: string; description: string; tags: string[]; severity: string }): Promise<{ id: string }>;
-  pushCase(caseId: string): Promise<{ externalId: string; externalUrl?: string }>;
+  /** `caseStatus`: the case's status after the push (closure type close-by-pushing closes it). */
+  pushCase(caseId: string): Promise<{ externalId: string; externalUrl?: string; caseStatus?: string }>;
   commentCase(caseId: string, text: string): Promise<void>;
   setCaseStatus(caseId: string, status: "open" | "in-progress" | "closed"): Promise<void>;
   deleteCase(caseId: string): Promise<void>;
