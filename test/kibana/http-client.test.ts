@@ -189,7 +189,8 @@ describe("Kibana HTTP client", () => {
 describe("a stalled read", () => {
   it("a GET that stalls once is asked again and succeeds", async () => {
     const k = await fakeKibana(["stall", { status: 200, body: '{"ok":true}' }]);
-    const { http, waits } = client(k.url, { timeoutMs: 150 });
+    // Roomy enough for the second answer on a loaded machine; the stall itself costs one bound.
+    const { http, waits } = client(k.url, { timeoutMs: 2000 });
     const res = await http.request<{ ok: boolean }>({ method: "GET", path: "/api/status", spaceScoped: false });
     expect(res.body).toEqual({ ok: true });
     expect(k.seen.map((s) => s.method)).toEqual(["GET", "GET"]);
