@@ -5,14 +5,16 @@
  *   creates and runs the agent policy itself when the package policy has `supports_agentless: true`;
  * - by default our own agent policy, found again by its deterministic name and marked in its description.
  */
-import type { Change, Step, StepContext } from "../../engine/types.js";
+import type { Change, Step, StepContext, TeardownStep } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
-import { createAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
+import { createAgentPolicy, deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
 import type { AgentPolicy } from "../../fleet/types.js";
 import { fleetHttp } from "./clients.js";
 import { wayBackInputs } from "./context.js";
 import { choosePackageVersion } from "./fleet-package.js";
 import { agentPolicyName, managedMarker, POLICY_TEMPLATE } from "../../names.js";
+import { findPackagePolicyByName } from "../../fleet/package-policies.js";
+import { fleetUnavailable, packagePolicyIdsOf, T_AGENT_POLICY, T_PACKAGE_POLICY } from "./teardown-common.js";
 
 export const AGENT_POLICY_STEP = "way-back.agent-policy";
 
@@ -96,4 +98,54 @@ export const agentPolicyStep: Step = {
   enabled: (config) => config.features.sentinelToElastic,
   plan,
   apply,
+};
+
+/** Teardown: only the agent policy we created (our name and marker), once no other integration is on it. */
+export const agentPolicyTeardown: TeardownStep = {
+  id: T_AGENT_POLICY,
+  title: "Fleet: remove the agent policy setup created",
+  target: "fleet",
+  after: [T_PACKAGE_POLICY],
+  enabled: () => true,
+  async plan(ctx) {
+    const n = ctx.names.wayBack;
+    const name = n.agentPolicy;
+    const base = { step: T_AGENT_POLICY, target: "fleet" as const, resource: "agent policy", name };
+    const unavailable = await fleetUnavailable(ctx, base);
+    if (unavailable) return unavailable;
+    const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
+    if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
+    if (!n.isOurs(found.description))
+      return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
+    // Our package policy goes in the step before; anything else on the policy keeps it alive.
+    const ours = await findPackagePolicyByName(await fleetHttp(ctx), n.packagePolicy);
+    const oursId = ours && n.isOurs(ours.description) ? ours.id : undefined;
+    // The list omits package policies unless asked (`full`); a single GET includes them.
+    const full = (await getAgentPolicy(await fleetHttp(ctx), found.id)) ?? found;
+    const others = packagePolicyIdsOf(full).filter((id) => id !== oursId);
+    if (others.length)
+      return [{ ...base, action: "no-op", reason: `kept: it also runs ${others.length} other integration(s)` }];
+    const agents = found.agents ?? 0;
+    return [
+      {
+        ...base,
+        action: "delete",
+        reason: agents
+          ? `created by setup; ${agents} enrolled agent(s) must be unenrolled or moved first`
+          : "created by setup",
+        destructive: true,
+        payload: { id: found.id },
+      },
+    ];
+  },
+  async apply(ctx, changes) {
+    const http = await fleetHttp(ctx);
+    for (const c of changes) {
+      if (c.action !== "delete") continue;
+      const id = (c.payload as { id: string }).id;
+      // Fleet deletes the package policies of a deleted agent policy: only delete it once it is empty.
+      const now = await getAgentPolicy(http, id);
+      if (now && packagePolicyIdsOf(now).length === 0) await deleteAgentPolicy(http, id);
+    }
+  },
 };

@@ -2,15 +2,16 @@
  * Step: Fleet is ready and the `microsoft_sentinel` package is installed at the newest version this Kibana
  * accepts (`conditions.kibana.version` of the package manifest, e.g. "^8.18.0 || ^9.0.0"; kibana-facts.md §6).
  */
-import type { Change, Check, Step, StepContext } from "../../engine/types.js";
+import type { Change, Check, Step, StepContext, TeardownStep } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
-import { getPackageInfo, installedVersion, installPackage } from "../../fleet/packages.js";
+import { getPackageInfo, installedVersion, installPackage, uninstallPackage } from "../../fleet/packages.js";
 import { coerceRelease, compareVersions, satisfies } from "../../lib/semver.js";
 import { getFleetStatus } from "../../fleet/setup.js";
 import type { PackageInfo } from "../../fleet/types.js";
 import { fleetHttp } from "./clients.js";
 import { kibanaVersion } from "./context.js";
 import { PACKAGE_NAME } from "../../names.js";
+import { fleetUnavailable, T_AGENT_POLICY, T_PACKAGE, T_PACKAGE_POLICY } from "./teardown-common.js";
 
 export const FLEET_PACKAGE_STEP = "way-back.fleet-package";
 
@@ -188,4 +189,37 @@ export const fleetPackageStep: Step = {
   plan,
   apply,
   verify,
+};
+
+/**
+ * Teardown, only with `--uninstall-packages`: other policies may use the package, and its dashboards and data
+ * streams are the user's data.
+ */
+export const packageTeardown: TeardownStep = {
+  id: T_PACKAGE,
+  title: "Fleet: uninstall the microsoft_sentinel package",
+  target: "fleet",
+  after: [T_PACKAGE_POLICY, T_AGENT_POLICY],
+  enabled: () => true,
+  async plan(ctx) {
+    const base = { step: T_PACKAGE, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
+    const unavailable = await fleetUnavailable(ctx, base);
+    if (unavailable) return unavailable;
+    const version = installedVersion(await getPackageInfo(await fleetHttp(ctx), PACKAGE_NAME));
+    if (!version) return [{ ...base, action: "no-op", reason: "not installed" }];
+    return [
+      {
+        ...base,
+        action: "delete",
+        reason: `uninstall ${version} (--uninstall-packages); its data streams and data stay`,
+        destructive: true,
+        payload: { version },
+      },
+    ];
+  },
+  async apply(ctx, changes) {
+    const http = await fleetHttp(ctx);
+    for (const c of changes)
+      if (c.action === "delete") await uninstallPackage(http, PACKAGE_NAME, (c.payload as { version: string }).version);
+  },
 };

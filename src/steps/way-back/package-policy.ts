@@ -4,8 +4,8 @@
  * each stream's `processors`, the Event Hub input only when its inputs are given. Placed on the agent policy
  * from the agent-policy step, or agentless.
  */
-import type { Change, Check, Step, StepContext } from "../../engine/types.js";
-import { createPackagePolicy, findPackagePolicyByName, updatePackagePolicy } from "../../fleet/package-policies.js";
+import type { Change, Check, Step, StepContext, TeardownStep } from "../../engine/types.js";
+import { createPackagePolicy, deletePackagePolicy, findPackagePolicyByName, updatePackagePolicy } from "../../fleet/package-policies.js";
 import type { SimplifiedPackagePolicy } from "../../fleet/types.js";
 import { versionAtLeast } from "../../kibana/version.js";
 import { AGENT_POLICY_STEP, resolveAgentPolicy } from "./agent-policy.js";
@@ -16,6 +16,8 @@ import { packagePolicyName } from "../../names.js";
 import { desiredPackagePolicy, diffPackagePolicy, type Placement, policyValuesFrom } from "./policy-body.js";
 import { ROLE_ASSIGNMENT_STEP } from "./role-assignment.js";
 import { verifyPackagePolicy } from "./verify-policy.js";
+import { deleteAgentPolicy, getAgentPolicy } from "../../fleet/agent-policies.js";
+import { fleetUnavailable, packagePolicyIdsOf, T_PACKAGE_POLICY } from "./teardown-common.js";
 
 export const PACKAGE_POLICY_STEP = "way-back.package-policy";
 
@@ -94,4 +96,67 @@ export const packagePolicyStep: Step = {
   plan,
   apply,
   verify: (ctx: StepContext): Promise<Check[]> => verifyPackagePolicy(ctx),
+};
+
+/** Teardown: first of the way back (it holds the app registration's secret), with the agentless policy Fleet made for it. */
+export const packagePolicyTeardown: TeardownStep = {
+  id: T_PACKAGE_POLICY,
+  title: "Fleet: remove the microsoft_sentinel package policy",
+  target: "fleet",
+  enabled: () => true,
+  async plan(ctx) {
+    const n = ctx.names.wayBack;
+    const name = n.packagePolicy;
+    const base = {
+      step: T_PACKAGE_POLICY,
+      target: "fleet" as const,
+      resource: "package policy (microsoft_sentinel)",
+      name,
+    };
+    const unavailable = await fleetUnavailable(ctx, base);
+    if (unavailable) return unavailable;
+    const http = await fleetHttp(ctx);
+    const found = await findPackagePolicyByName(http, name);
+    if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
+    if (!n.isOurs(found.description))
+      return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker (${n.marker}): left alone` }];
+    const changes: Change[] = [
+      {
+        ...base,
+        action: "delete",
+        reason: `created by setup (${found.id})`,
+        destructive: true,
+        payload: { id: found.id },
+      },
+    ];
+    // Agentless: Fleet made an agent policy for this package policy alone; it goes with it.
+    if (found.supports_agentless)
+      for (const id of found.policy_ids) {
+        const ap = await getAgentPolicy(http, id);
+        if (ap?.supports_agentless && packagePolicyIdsOf(ap).every((x) => x === found.id))
+          changes.push({
+            step: T_PACKAGE_POLICY,
+            target: "fleet",
+            resource: "agent policy (agentless)",
+            name: ap.name,
+            action: "delete",
+            reason: "the agentless policy Fleet created for our package policy",
+            destructive: true,
+            payload: { agentPolicyId: ap.id },
+          });
+      }
+    return changes;
+  },
+  async apply(ctx, changes) {
+    const http = await fleetHttp(ctx);
+    for (const c of changes.filter((c) => c.action === "delete")) {
+      const p = c.payload as { id?: string; agentPolicyId?: string };
+      if (p.id) await deletePackagePolicy(http, p.id);
+    }
+    for (const c of changes.filter((c) => c.action === "delete")) {
+      const p = c.payload as { id?: string; agentPolicyId?: string };
+      if (p.agentPolicyId && (await getAgentPolicy(http, p.agentPolicyId)))
+        await deleteAgentPolicy(http, p.agentPolicyId);
+    }
+  },
 };

@@ -18,6 +18,7 @@ import { roleAssignmentsApi, roleDefinitionIdFor, roleGuidOf } from "./azure-rol
 import { wayBackInputs } from "./context.js";
 import { ROLES_INCLUDING_SENTINEL_READ, roleAssignmentName, roles } from "../../names.js";
 import { describeInstances, instancesInDescription } from "../../ownership/shared.js";
+import { T_ROLE } from "./teardown-common.js";
 
 export const ROLE_ASSIGNMENT_STEP = "way-back.role-assignment";
 
@@ -188,4 +189,103 @@ export const roleAssignmentStep: Step = {
   plan,
   apply,
   verify,
+};
+
+/**
+ * The way back's Microsoft Sentinel Reader assignment, found by the marker it carries (our `managed-by` and this
+ * instance in its description) among the assignments made at the workspace, whatever the inputs say (no client
+ * id needed). Shared by the instances that use the same app registration (src/ownership/shared.ts): while
+ * another instance is named in it, teardown only takes this instance out of its description.
+ */
+async function ourReaderAssignments(ctx: StepContext) {
+  const ws = ctx.names.workspace;
+  if (!ws.id) return undefined;
+  const api = await roleAssignmentsApi(ctx);
+  const atWorkspace = await api.listRoleAssignments(ws.id);
+  return atWorkspace.filter(
+    (a) =>
+      a.scope.toLowerCase() === ws.id!.toLowerCase() &&
+      roleGuidOf(a.roleDefinitionId) === roles.sentinelReader &&
+      instancesInDescription(a.description).includes(ctx.names.prefix),
+  );
+}
+
+export const roleAssignmentTeardown: Step = {
+  id: T_ROLE,
+  title: "Azure: remove the integration's Microsoft Sentinel Reader assignment",
+  target: "azure",
+  enabled: (config) => Boolean(config.azure.subscriptionId && config.sentinel.workspaceName),
+  async plan(ctx: StepContext) {
+    const base = { step: T_ROLE, target: "azure" as const, resource: "role assignment (Microsoft Sentinel Reader)" };
+    const found = await ourReaderAssignments(ctx);
+    if (!found)
+      return [
+        { ...base, name: "(workspace not configured)", action: "no-op", reason: "no workspace in the configuration" },
+      ];
+    if (!found.length)
+      return [{ ...base, name: "the way back's", action: "no-op", reason: "none of ours on the workspace" }];
+    return found.map((a): Change => {
+      const others = instancesInDescription(a.description).filter((p) => p !== ctx.names.prefix);
+      const payload = {
+        id: a.id,
+        scope: a.scope,
+        name: a.name,
+        principalId: a.principalId,
+        roleDefinitionId: a.roleDefinitionId,
+        others,
+      };
+      return others.length
+        ? {
+            ...base,
+            name: a.name,
+            action: "update",
+            reason: `kept: instance${others.length === 1 ? "" : "s"} ${others.join(", ")} still use${others.length === 1 ? "s" : ""} it; this instance is taken out of its description`,
+            payload,
+          }
+        : {
+            ...base,
+            name: a.name,
+            action: "delete",
+            reason: "ours (our marker in its description), no other instance uses it",
+            destructive: true,
+            payload,
+          };
+    });
+  },
+  async apply(ctx, changes) {
+    const api = await roleAssignmentsApi(ctx);
+    for (const c of changes) {
+      const p = c.payload as {
+        id: string;
+        scope: string;
+        name: string;
+        principalId: string;
+        roleDefinitionId: string;
+        others: string[];
+      };
+      if (c.action === "delete") await api.deleteRoleAssignment(p.id);
+      if (c.action === "update")
+        await api.createRoleAssignment({
+          scope: p.scope,
+          name: p.name,
+          roleDefinitionId: p.roleDefinitionId,
+          principalId: p.principalId,
+          principalType: "ServicePrincipal",
+          description: describeInstances(p.others),
+        });
+    }
+  },
+  // The final check looks for what this instance owns (its marker), not for what the inputs describe.
+  async verify(ctx) {
+    const left = (await this.plan(ctx)).filter((c) => c.action !== "no-op");
+    return [
+      {
+        id: "teardown.way-back.role-assignment",
+        title: "The way back's role assignment of ours removed",
+        status: left.length === 0 ? "pass" : "fail",
+        evidence: left.length === 0 ? "none of ours left on the workspace" : left.map((c) => c.name).join(", "),
+        remedy: left.length === 0 ? undefined : "Run `sentinel-elastic teardown` again.",
+      },
+    ];
+  },
 };
