@@ -15,6 +15,8 @@ export interface Breaks {
   ingestion?: boolean;
   nrt?: boolean;
   ruleDisabled?: boolean;
+  /** Not a break: Kibana's closure type close-by-pushing (a push closes the case; a closed case cannot be pushed). */
+  closeByPushing?: boolean;
 }
 
 export function createFakeWorld(breaks: Breaks = {}, kibanaCaseUrlBase = "http://kibana.local/app/security/cases/") {
@@ -53,10 +55,14 @@ export function createFakeWorld(breaks: Breaks = {}, kibanaCaseUrlBase = "http:/
     },
     async pushCase(caseId) {
       const c = cases.get(caseId)!;
-      if (breaks.push) throw Object.assign(new Error("connector failed: 401 from the Logic App"), { suggestion: "re-run setup" });
+      if (breaks.push)
+        throw Object.assign(new Error("connector failed: 401 from the Logic App"), { suggestion: "re-run setup" });
+      if (breaks.closeByPushing && c.status === "closed")
+        throw new Error(`The ${c.title} case is closed. Pushing a closed case is not allowed.`);
       upsert(caseId, c);
       if (!breaks.comments) incidents.get(caseId)!.comments.push(...c.comments.splice(0));
-      return { externalId: caseId };
+      if (breaks.closeByPushing) c.status = "closed";
+      return { externalId: caseId, caseStatus: c.status };
     },
     async commentCase(caseId, text) {
       cases.get(caseId)!.comments.push(text);
@@ -76,7 +82,12 @@ export function createFakeWorld(breaks: Breaks = {}, kibanaCaseUrlBase = "http:/
       const parsed = JSON.parse(body) as { rule: { name: string }; alerts: { kibana: { alert: { uuid: string } } }[] };
       const id = `run-${++seq}`;
       if (breaks.workflowFails) {
-        runs.push({ id, status: "Failed", startTime: now(), failedAction: { name: "Send_to_Logs_Ingestion", code: "Forbidden", message: "403 AuthorizationFailed" } });
+        runs.push({
+          id,
+          status: "Failed",
+          startTime: now(),
+          failedAction: { name: "Send_to_Logs_Ingestion", code: "Forbidden", message: "403 AuthorizationFailed" },
+        });
         return;
       }
       runs.push({ id, status: "Succeeded", startTime: now() });

@@ -45,6 +45,16 @@ async function verifyWith(breaks: Breaks, opts: { full?: boolean; only?: "case" 
 
 const byId = (checks: Check[], id: string) => checks.find((c) => c.id === id);
 
+describe("verify with Kibana's closure type close-by-pushing", () => {
+  it("each push closes the test case; the case path reopens it before the next push and every hop passes", async () => {
+    // Given a Kibana that closes a case on each push and refuses to push a closed one
+    const { checks } = await verifyWith({ closeByPushing: true }, { only: "case" });
+    // Then the comment, in-progress and closed hops pass like the others
+    expect(checks.filter((c) => c.id.startsWith("case.") && c.status !== "pass")).toEqual([]);
+    expect(byId(checks, "case.comment")?.status).toBe("pass");
+  });
+});
+
 describe("verify follows both paths hop by hop", () => {
   it("passes every hop of the case path and the fast and full alert paths when the world works", async () => {
     const { checks, world } = await verifyWith({}, { full: true });
@@ -106,7 +116,10 @@ describe("a broken hop is named, with its cause and remedy, and the rest of its 
 
   it("an incident without the elastic-case label fails case.incident", async () => {
     const { checks } = await verifyWith({ noLabel: true }, { only: "case" });
-    expect(byId(checks, "case.incident")).toMatchObject({ status: "fail", cause: expect.stringMatching(/elastic-case/) });
+    expect(byId(checks, "case.incident")).toMatchObject({
+      status: "fail",
+      cause: expect.stringMatching(/elastic-case/),
+    });
   });
 
   it("comments that never arrive fail case.comment", async () => {
@@ -116,12 +129,18 @@ describe("a broken hop is named, with its cause and remedy, and the rest of its 
 
   it("a status that does not sync fails case.in-progress", async () => {
     const { checks } = await verifyWith({ statusSync: true }, { only: "case" });
-    expect(byId(checks, "case.in-progress")).toMatchObject({ status: "fail", cause: expect.stringMatching(/not Active/) });
+    expect(byId(checks, "case.in-progress")).toMatchObject({
+      status: "fail",
+      cause: expect.stringMatching(/not Active/),
+    });
   });
 
   it("a connector pointing at a dead URL fails alerts.execute", async () => {
     const { checks } = await verifyWith({ connectorError: true }, { only: "alerts" });
-    expect(byId(checks, "alerts.execute")).toMatchObject({ status: "fail", cause: expect.stringMatching(/ECONNREFUSED/) });
+    expect(byId(checks, "alerts.execute")).toMatchObject({
+      status: "fail",
+      cause: expect.stringMatching(/ECONNREFUSED/),
+    });
     expect(byId(checks, "alerts.workflow")?.status).toBe("skip");
   });
 
@@ -143,7 +162,10 @@ describe("a broken hop is named, with its cause and remedy, and the rest of its 
   it("a disabled analytics rule fails alerts.incident", async () => {
     const { checks } = await verifyWith({ nrt: true }, { only: "alerts" });
     expect(byId(checks, "alerts.row")?.status).toBe("pass");
-    expect(byId(checks, "alerts.incident")).toMatchObject({ status: "fail", remedy: expect.stringMatching(/every minute/) });
+    expect(byId(checks, "alerts.incident")).toMatchObject({
+      status: "fail",
+      remedy: expect.stringMatching(/every minute/),
+    });
   });
 
   it("a disabled detection rule fails full.kibana-alert and says so", async () => {
