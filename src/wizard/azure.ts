@@ -17,12 +17,15 @@ export const NEW_GROUP = "(new)";
 /** `az account show`: the subscription the Azure CLI is set to, if it is installed and signed in. */
 export function azCurrentSubscription(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(
-      "az",
-      ["account", "show", "--query", "id", "--output", "tsv"],
-      { env, timeout: 10_000, windowsHide: true },
-      (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined),
-    );
+    execFile("az", ["account", "show", "--output", "json"], { env, timeout: 10_000, windowsHide: true }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      try {
+        const id = (JSON.parse(stdout) as { id?: unknown }).id;
+        resolve(typeof id === "string" && id ? id : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
   });
 }
 
