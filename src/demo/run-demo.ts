@@ -17,7 +17,10 @@ export interface DemoOptions extends CommonOptions {
   keep?: boolean;
 }
 
-/** The product's clock in the demo is the sandbox's: timestamps and waits in sandbox time. */
+/**
+ * The product's clock in the demo: timestamps and deadlines on the sandbox clock, which is the wall clock; pauses
+ * between polls compressed like the sandbox's own durations, so the run notices evidence soon after it appears.
+ */
 export function demoClock(world: Pick<DemoWorld, "clock">, speed: number) {
   return {
     now: () => world.clock.now(),
@@ -71,7 +74,7 @@ export async function runDemo(
   try {
     world = await startDemoWorld();
     progress?.succeed(
-      `Sandboxes up: Kibana ${world.elastic.kibanaUrl}, Azure Resource Manager ${world.azure.endpoints.resourceManager} (their clock runs ${DEMO.speed}× real time; durations below are sandbox time)`,
+      `Sandboxes up: Kibana ${world.elastic.kibanaUrl}, Azure Resource Manager ${world.azure.endpoints.resourceManager} (modelled waits run ${DEMO.speed}× faster than in Azure and Elastic: a 5m rule interval takes 5 s here; durations below are real)`,
     );
   } catch (error) {
     progress?.fail("Could not start the sandboxes");

@@ -36,9 +36,9 @@ export function startSentinelAgent(world: { azure: Azure; elastic: Elastic; cloc
         if ((nextPoll.get(pp.id) ?? 0) > clock.now()) continue;
         const stream = runnableIncidentStream(world.elastic, pp);
         if (!stream) continue;
-        // An agent retries a failed poll soon; a sandbox minute is a real second in the demo.
+        // An agent retries a failed poll soon. The polling interval is a modelled duration (compressed in the demo).
         const ok = await pollIncidents(world, pp, stream.vars, seen).catch(() => false);
-        nextPoll.set(pp.id, clock.now() + (ok ? intervalMs(stream.vars.interval) : 30_000));
+        nextPoll.set(pp.id, clock.due(ok ? intervalMs(stream.vars.interval) : 30_000));
       }
     } finally {
       busy = false;

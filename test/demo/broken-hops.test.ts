@@ -76,7 +76,9 @@ describe("verify names the broken hop", () => {
   it("the NRT analytics rule disabled: the row lands but no incident is raised", async () => {
     const [rule] = w.world.azure.state.listAlertRules(ids(w.world).ws);
     (rule!.properties as { enabled: boolean }).enabled = false;
-    const { code, doc } = await verify("--only", "alerts", "--timeout", "5m");
+    // --timeout is real time (the sandboxes compress their own waits, not the caller's): long enough for the row
+    // to land (a compressed rule interval and ingestion latency, a few seconds), then the missing incident fails.
+    const { code, doc } = await verify("--only", "alerts", "--timeout", "15s");
     expect(code).toBe(6);
     expect(doc.checks.find((c) => c.id === "alerts.row")?.status).toBe("pass");
     expect(doc.checks.find((c) => c.id === "alerts.incident")).toMatchObject({ status: "fail" });

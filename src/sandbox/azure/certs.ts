@@ -91,8 +91,10 @@ const keyId = (k: KeyObject) =>
     .digest();
 
 export async function generateCerts(): Promise<SandboxCerts> {
-  const notBefore = new Date(Date.now() - 60_000);
-  const notAfter = new Date(Date.now() + 7 * 24 * 3600_000);
+  // Real dates (the certificates are checked by TLS clients against the wall clock): valid from a day before start,
+  // to allow for skewed clocks, for two years, so a `demo --keep` left running never outlives its CA.
+  const notBefore = new Date(Date.now() - 24 * 3600_000);
+  const notAfter = new Date(Date.now() + 2 * 366 * 24 * 3600_000);
   const ca = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const leaf = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const caName = "sentinel-elastic Azure sandbox CA";

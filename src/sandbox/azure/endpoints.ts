@@ -146,9 +146,10 @@ export function createLoginRouter(
       };
     const audience = audienceFromScope(String(body.resource ?? ""));
     const { token, claims } = issuer.issue({ audience, principalId: principal.id, user: true, upn: principal.upn });
-    // The sandbox clock may run ahead of real time; report a real-time expiry no later than the token's.
-    // With a scaled clock a real second is `speed` sandbox seconds: keep the real expiry well inside the lifetime.
-    const realLifetimeS = Math.floor((0.8 * TOKEN_LIFETIME_MS) / issuer.clock.speed / 1000);
+    // A test's manual clock may be moved ahead of real time; report a real-time expiry well inside the token's
+    // lifetime so that `az` asks again soon. (Token lifetimes are not compressed in scaled mode: sandbox time is
+    // the wall clock there, and a token lives its full lifetime.)
+    const realLifetimeS = Math.floor((0.8 * TOKEN_LIFETIME_MS) / 1000);
     const realExpiry = Math.floor(Date.now() / 1000) + Math.max(1, Math.min(60, realLifetimeS));
     return {
       status: 200,
@@ -199,7 +200,7 @@ function clientCredentials(tenant: string, raw: Buffer, state: AzureState, issue
   if (!scope.endsWith("/.default"))
     return fail(400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
   const { token } = issuer.issue({ audience: audienceFromScope(scope), principalId: app.id, appId: app.appId });
-  const expiresIn = Math.floor(issuer.lifetimeMs / issuer.clock.speed / 1000);
+  const expiresIn = Math.floor(issuer.lifetimeMs / 1000);
   return {
     status: 200,
     body: { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token },

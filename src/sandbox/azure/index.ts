@@ -77,6 +77,7 @@ export interface AzureSandboxOptions {
   unregisteredProviders?: string[];
   /** More subscriptions the signed-in user sees (listed, readable, empty), e.g. to choose among. */
   otherSubscriptions?: { subscriptionId: string; displayName: string }[];
+  /** The sandbox clock (default: a manual clock starting when the sandbox starts; time moves by `clock.advance`). */
   clock?: SandboxClock;
   faults?: FaultOptions;
 }
@@ -121,7 +122,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const FAKE_AZ_DIR = resolve(here, "../../../sandbox-bin");
 
 export async function startAzureSandbox(options: AzureSandboxOptions = {}): Promise<AzureSandbox> {
-  const clock = options.clock ?? createClock();
+  const clock = options.clock ?? createClock({ start: Date.now() });
   const tenantId = options.tenantId ?? randomUUID();
   const subscriptionId = options.subscriptionId ?? randomUUID();
   const state = new AzureState(tenantId, subscriptionId, clock, options.roleAssignmentDelayMs ?? 0);

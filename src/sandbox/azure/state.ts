@@ -317,7 +317,7 @@ export class AzureState {
       effectiveAt:
         existing >= 0
           ? this.roleAssignments[existing]!.effectiveAt
-          : now + (a.immediate ? 0 : this.roleAssignmentDelayMs),
+          : this.clock.due(a.immediate ? 0 : this.roleAssignmentDelayMs),
     };
     if (existing >= 0) this.roleAssignments[existing] = ra;
     else this.roleAssignments.push(ra);

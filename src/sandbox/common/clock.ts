@@ -1,41 +1,64 @@
 /**
- * The sandbox clock. Every emulator reads time from here, never from Date.now(), so that tests can
- * step through a 5-minute rule interval without sleeping, and `demo` can run time faster than real.
+ * The sandbox clock. Every emulator reads time and schedules work through it, never through Date.now() or
+ * setTimeout, so that tests can step through a 5-minute rule interval without sleeping and `demo` can be fast.
  *
- * - manual mode (tests): time moves only when `advance(ms)` is called; due timers run in order.
- * - scaled mode (demo): time runs at `speed` × real time; due timers are fired by a real interval.
+ * - manual mode (tests): time moves only when `advance(ms)` is called; due timers run in order. A manual clock
+ *   starts at an explicit `start` the test chose, so no test depends on the date it runs.
+ * - scaled mode (demo, second shells): sandbox time IS wall-clock time (`now()` = `Date.now()`), so timestamps
+ *   written by any process at any time agree. Speed comes from compressing modelled *durations* instead: a rule
+ *   interval of 5 minutes, scheduled with `every(5 * 60_000, …)`, runs every 5 real seconds at speed 60.
+ *
+ * Durations go through `after` / `every` / `sleep` / `due`; `at(t, …)` is for absolute sandbox times only.
+ * `clock.at(clock.now() + ms, …)` is wrong for a duration (in scaled mode it would not be compressed).
  */
 export interface ClockTimer {
   cancel(): void;
 }
 
 export interface SandboxClock {
-  /** Current sandbox time, epoch milliseconds. */
+  /** Current sandbox time, epoch milliseconds (scaled mode: the wall clock). */
   now(): number;
   /** Current sandbox time as a Date. */
   date(): Date;
-  /** Move time forward, running every timer that falls due (awaiting async ones) in time order. */
+  /**
+   * Tests: move time forward by `ms`, running every timer that falls due (awaiting async ones) in time order.
+   * In scaled mode time cannot be moved: this waits until the modelled duration `ms` has passed (like `sleep`).
+   */
   advance(ms: number): Promise<void>;
-  /** Run `fn` once at sandbox time `at`. */
-  at(at: number, fn: () => void | Promise<void>): ClockTimer;
-  /** Run `fn` every `intervalMs` of sandbox time, first after one interval. */
-  every(intervalMs: number, fn: () => void | Promise<void>): ClockTimer;
-  /** Stop the real-time driver of scaled mode. */
+  /** Run `fn` once at absolute sandbox time `t`. */
+  at(t: number, fn: () => void | Promise<void>): ClockTimer;
+  /** Run `fn` once after the modelled duration `ms` (scaled: `ms / speed` real ms). */
+  after(ms: number, fn: () => void | Promise<void>): ClockTimer;
+  /** Run `fn` every modelled `ms`, first after one interval. */
+  every(ms: number, fn: () => void | Promise<void>): ClockTimer;
+  /** Resolve after the modelled duration `ms`. */
+  sleep(ms: number): Promise<void>;
+  /** The sandbox time at which a modelled duration `ms` starting now ends (scaled: `now() + ms / speed`). */
+  due(ms: number): number;
+  /** Real milliseconds a modelled duration `ms` takes (scaled: `ms / speed`; manual: `ms`). */
+  real(ms: number): number;
+  /** Stop the real-time driver of scaled mode (pending timers no longer fire by themselves). */
   stop(): void;
   readonly mode: "manual" | "scaled";
+  /** Modelled milliseconds per real millisecond (manual mode: 1). */
   readonly speed: number;
 }
 
-export interface ClockOptions {
-  /** Start time, epoch ms (default: real now). */
-  start?: number;
-  /** `manual` (default) or `scaled`. */
-  mode?: "manual" | "scaled";
-  /** Sandbox milliseconds per real millisecond in scaled mode (default 60: a minute a second). */
-  speed?: number;
-  /** Real milliseconds between timer checks in scaled mode (default 10). */
-  tickMs?: number;
-}
+export type ClockOptions =
+  | {
+      /** Time moves only by `advance`. */
+      mode?: "manual";
+      /** Start time, epoch ms. Required: a test chooses its own time, never the date it happens to run. */
+      start: number;
+    }
+  | {
+      /** Sandbox time is the wall clock; modelled durations are divided by `speed`. */
+      mode: "scaled";
+      /** Modelled milliseconds per real millisecond (default 60: a minute takes a second). */
+      speed?: number;
+      /** Real milliseconds between timer checks (default 10). */
+      tickMs?: number;
+    };
 
 interface Entry {
   due: number;
@@ -45,27 +68,35 @@ interface Entry {
   cancelled: boolean;
 }
 
-export function createClock(options: ClockOptions = {}): SandboxClock {
+export function createClock(options: ClockOptions): SandboxClock {
   const mode = options.mode ?? "manual";
-  const speed = mode === "scaled" ? (options.speed ?? 60) : 1;
-  const origin = options.start ?? Date.now();
-  const realOrigin = performance.now();
-  let manualOffset = 0;
+  let speed = 1;
+  let origin = 0;
+  if (options.mode === "scaled") {
+    speed = options.speed ?? 60;
+    if (!(speed > 0)) throw new Error("speed must be positive");
+  } else {
+    if (typeof options.start !== "number" || !Number.isFinite(options.start))
+      throw new Error("a manual clock needs an explicit start (epoch ms)");
+    origin = options.start;
+  }
+  let offset = 0;
   let seq = 0;
   const entries: Entry[] = [];
   let running: Promise<void> = Promise.resolve();
 
-  const now = (): number => {
-    if (mode === "manual") return origin + manualOffset;
-    return Math.floor(origin + manualOffset + (performance.now() - realOrigin) * speed);
-  };
+  const now = (): number => (mode === "manual" ? origin + offset : Date.now());
+  const real = (ms: number): number => ms / speed;
+  const due = (ms: number): number => now() + Math.max(0, real(ms));
 
-  const schedule = (due: number, fn: Entry["fn"], every?: number): ClockTimer => {
-    const entry: Entry = { due, seq: seq++, fn, every, cancelled: false };
+  const schedule = (dueAt: number, fn: Entry["fn"], every?: number): ClockTimer => {
+    const entry: Entry = { due: dueAt, seq: seq++, fn, every, cancelled: false };
     entries.push(entry);
     return {
       cancel() {
         entry.cancelled = true;
+        const i = entries.indexOf(entry);
+        if (i >= 0) entries.splice(i, 1);
       },
     };
   };
@@ -88,36 +119,46 @@ export function createClock(options: ClockOptions = {}): SandboxClock {
 
   let driver: NodeJS.Timeout | undefined;
   if (mode === "scaled") {
-    driver = setInterval(() => {
-      running = running.then(() => fireDue(now())).catch(() => {});
-    }, options.tickMs ?? 10);
+    driver = setInterval(
+      () => {
+        running = running.then(() => fireDue(now())).catch(() => {});
+      },
+      options.mode === "scaled" ? (options.tickMs ?? 10) : 10,
+    );
     driver.unref();
   }
+
+  const after = (ms: number, fn: Entry["fn"]): ClockTimer => schedule(due(ms), fn);
+  const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => after(ms, resolve));
 
   return {
     mode,
     speed,
     now,
     date: () => new Date(now()),
+    real,
+    due,
     async advance(ms: number) {
       if (ms < 0) throw new Error("the sandbox clock cannot go backwards");
+      if (mode === "scaled") return sleep(ms);
       const target = now() + ms;
       // Step timer by timer so that a timer sees the clock at its own due time.
       for (;;) {
         const live = entries.filter((e) => !e.cancelled && e.due <= target);
         if (live.length === 0) break;
-        const due = Math.min(...live.map((e) => e.due));
-        if (mode === "manual") manualOffset += Math.max(0, due - now());
-        await fireDue(due);
+        const next = Math.min(...live.map((e) => e.due));
+        offset += Math.max(0, next - now());
+        await fireDue(next);
       }
-      if (mode === "manual") manualOffset += Math.max(0, target - now());
-      else manualOffset += ms;
+      offset += Math.max(0, target - now());
     },
-    at: (at, fn) => schedule(at, fn),
-    every: (intervalMs, fn) => {
-      if (!(intervalMs > 0)) throw new Error("interval must be positive");
-      return schedule(now() + intervalMs, fn, intervalMs);
+    at: (t, fn) => schedule(t, fn),
+    after,
+    every: (ms, fn) => {
+      if (!(ms > 0)) throw new Error("interval must be positive");
+      return schedule(due(ms), fn, real(ms));
     },
+    sleep,
     stop() {
       if (driver) clearInterval(driver);
       driver = undefined;

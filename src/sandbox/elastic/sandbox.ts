@@ -22,6 +22,7 @@ export interface ElasticSandboxOptions {
   kibanaVersion?: string;
   license?: LicenseType;
   spaces?: string[];
+  /** The sandbox clock (default: a manual clock starting when the sandbox starts; time moves by `clock.advance`). */
   clock?: SandboxClock;
   faults?: FaultOptions;
   /** PEM CAs trusted for outgoing connector / action HTTPS. */
@@ -67,7 +68,7 @@ function listen(server: Server): Promise<string> {
 export async function startElasticSandbox(options: ElasticSandboxOptions = {}): Promise<ElasticSandbox> {
   const version = options.kibanaVersion ?? "9.2.0";
   parseVersion(version);
-  const clock = options.clock ?? createClock();
+  const clock = options.clock ?? createClock({ start: Date.now() });
   const faults = createFaultInjector(options.faults);
   const spaces = options.spaces?.length ? options.spaces : ["default"];
   const ctx: SandboxContext = {

@@ -13,7 +13,7 @@ const graphToken = async () => (await sb.credential.getToken("https://graph.micr
 
 beforeAll(async () => {
   sb = await startAzureSandbox({
-    clock: createClock({ mode: "manual" }),
+    clock: createClock({ mode: "manual", start: Date.parse("2026-03-02T09:00:00Z") }),
     resourceGroups: [{ name: RG, location: "westeurope" }],
     workspaces: [{ name: WS, resourceGroup: RG }],
     servicePrincipals: [

@@ -66,6 +66,16 @@ export function createTestHost(resourceManager = "http://127.0.0.1:1"): TestHost
       for (const w of waiters.splice(0)) w({ delayMs: t - clock.now() });
       return timer;
     },
+    after: (ms, fn) => {
+      const timer = clock.after(ms, fn);
+      for (const w of waiters.splice(0)) w({ delayMs: ms });
+      return timer;
+    },
+    sleep: (ms) => {
+      const slept = clock.sleep(ms);
+      for (const w of waiters.splice(0)) w({ delayMs: ms });
+      return slept;
+    },
   };
   const issued: string[] = [];
   const connections: TestHost["connections"] = new Map();

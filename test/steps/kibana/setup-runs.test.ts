@@ -10,7 +10,7 @@ for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
     beforeAll(async () => {
       sb = await startElasticSandbox({
         kibanaVersion: version,
-        clock: createClock({ mode: "manual" }),
+        clock: createClock({ mode: "manual", start: Date.parse("2026-03-02T09:00:00Z") }),
         allowedHosts: ["127.0.0.1", "portal.azure.com"],
       });
       rx = await startReceiver();

@@ -30,6 +30,8 @@ interface RuleState {
   /** NRT, first run only: rows that landed at or after this time also count. */
   since: number;
   lastRun?: number;
+  /** Scheduled: sandbox time of the next run (a compressed `queryFrequency` in scaled mode). */
+  nextRun?: number;
   suppressedUntil?: number;
   lastError?: string;
 }
@@ -75,7 +77,10 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
       filter = (r) => r.seq <= seq && (cursor === undefined ? r.ingestedAt >= since : r.seq > cursor);
     } else {
       const freq = parseIsoDuration(String(p.queryFrequency ?? "")) ?? 5 * MINUTE;
-      if (s.lastRun !== undefined && now - s.lastRun < freq) return;
+      // The scheduler ticks once a modelled minute: half a tick of slack keeps a 5-minute rule on its 5th tick.
+      if (s.nextRun !== undefined && now < s.nextRun - host.clock.real(MINUTE) / 2) return;
+      s.nextRun = host.clock.due(freq);
+      // The look-back is measured on real timestamps: the window is not compressed.
       const period = parseIsoDuration(String(p.queryPeriod ?? "")) ?? freq;
       filter = (r) => {
         const t = r.values.TimeGenerated;
@@ -101,7 +106,7 @@ export function createAnalyticsEngine(host: DataPlaneHost, rows: RowStore): Anal
     if (alerts.length === 0) return;
     if (p.suppressionEnabled === true) {
       const d = parseIsoDuration(String(p.suppressionDuration ?? ""));
-      if (d) s.suppressedUntil = now + d;
+      if (d) s.suppressedUntil = host.clock.due(d);
     }
     await emit(ws, rule, p, alerts, now);
   }

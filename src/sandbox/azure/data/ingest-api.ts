@@ -145,7 +145,7 @@ export async function handleIngest(host: DataPlaneHost, rows: RowStore, req: Ing
     const at = host.clock.now();
     for (const d of deliveries) rows.append(d.workspaceId, d.table, d.rows, at);
   };
-  if (host.ingestionLatencyMs > 0) host.clock.at(received + host.ingestionLatencyMs, land);
+  if (host.ingestionLatencyMs > 0) host.clock.after(host.ingestionLatencyMs, land);
   else land();
   return { status: 204 };
 }

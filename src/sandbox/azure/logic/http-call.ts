@@ -73,7 +73,7 @@ function retryAfterMs(res: HostHttpResponse, now: number): number | undefined {
 }
 
 export function delay(host: LogicHost, ms: number): Promise<void> {
-  return new Promise((resolve) => host.clock.at(host.clock.now() + ms, resolve));
+  return host.clock.sleep(ms);
 }
 
 const iso = (t: number) => new Date(t).toISOString();

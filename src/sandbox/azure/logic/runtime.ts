@@ -201,7 +201,7 @@ export function createLogicRuntime(host: LogicHost): LogicRuntime {
       const hasResponse = [...defs.values()].some((e) => String(e.def.type).toLowerCase() === "response");
       if (!hasResponse) respond({ status: 202, headers: {}, body: "" });
       else
-        timer = host.clock.at(host.clock.now() + RESPONSE_TIMEOUT_MS, () =>
+        timer = host.clock.after(RESPONSE_TIMEOUT_MS, () =>
           respond({
             status: 504,
             headers: { ...JSON_TYPE },

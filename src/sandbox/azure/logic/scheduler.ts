@@ -69,7 +69,7 @@ async function withTimeout(frame: Frame, name: string, def: ActionDef, work: Pro
   const clock = frame.run.host.clock;
   let timer: { cancel(): void } | undefined;
   const timedOut = new Promise<Outcome>((resolve) => {
-    timer = clock.at(clock.now() + ms, () =>
+    timer = clock.after(ms, () =>
       resolve({
         status: "TimedOut",
         code: "ActionTimedOut",

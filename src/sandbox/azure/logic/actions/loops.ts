@@ -38,7 +38,7 @@ export const until: Executor = async (ctx) => {
   const count = ctx.def.limit?.count ?? 60;
   const timeoutMs = parseDuration(ctx.def.limit?.timeout ?? "PT1H") ?? 3_600_000;
   const clock = ctx.frame.run.host.clock;
-  const deadline = clock.now() + timeoutMs;
+  const deadline = clock.due(timeoutMs);
   let iterations = 0;
   let last: "Succeeded" | "Failed" | "Aborted" = "Succeeded";
   for (;;) {

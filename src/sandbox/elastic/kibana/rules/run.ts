@@ -164,11 +164,11 @@ export function createRuleScheduler(ctx: SandboxContext): RuleScheduler {
       const interval = parseDuration(String(rule.body.interval ?? "5m")) ?? 300_000;
       const tick = async () => {
         if (!rule.enabled || !space.rules.has(rule.id)) return;
-        rule.timer = ctx.clock.at(ctx.clock.now() + interval, tick);
+        rule.timer = ctx.clock.after(interval, tick);
         await runRule(space, rule);
       };
       // first run right away (the next clock step), as a newly enabled rule's task is due now
-      rule.timer = ctx.clock.at(ctx.clock.now(), tick);
+      rule.timer = ctx.clock.after(0, tick);
     },
     unschedule(rule: StoredRule) {
       rule.timer?.cancel();
