@@ -19,14 +19,22 @@ export interface Breaks {
   closeByPushing?: boolean;
 }
 
-export function createFakeWorld(breaks: Breaks = {}, kibanaCaseUrlBase = "http://kibana.local/app/security/cases/") {
+/**
+ * `clock` is the run's clock (the test's virtual time): the world stamps incidents, runs and rule runs with it, as
+ * the real services stamp theirs with the time the run reads, so the world and verify's `since` windows agree.
+ */
+export function createFakeWorld(
+  breaks: Breaks,
+  kibanaCaseUrlBase: string,
+  clock: { now(): number },
+) {
   const cases = new Map<string, { title: string; status: string; severity: string; comments: string[] }>();
   const incidents = new Map<string, IncidentView & { comments: string[] }>();
   const rows: Record<string, unknown>[] = [];
   const runs: WorkflowRunView[] = [];
   const deleted: string[] = [];
   let seq = 0;
-  const now = () => new Date().toISOString();
+  const now = () => new Date(clock.now()).toISOString();
   const sev: Record<string, string> = { low: "Low", medium: "Medium", high: "High", critical: "High" };
   const status: Record<string, string> = { open: "New", "in-progress": "Active", closed: "Closed" };
 

@@ -62,7 +62,7 @@ describe("Ctrl-C during verify", () => {
         if (++sleeps === 3) controller.abort();
       },
     };
-    const world = createFakeWorld({ ingestion: true }, `${KIBANA}/app/security/cases/`);
+    const world = createFakeWorld({ ingestion: true }, `${KIBANA}/app/security/cases/`, { now: () => t });
     const error = await runVerification(ctx, { probes: world.probes, timeoutMs: 60_000, only: "alerts" }).catch(
       (e) => e,
     );

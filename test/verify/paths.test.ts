@@ -14,7 +14,8 @@ import { type Breaks, createFakeWorld } from "./fake-world.js";
 const KIBANA = "http://kibana.local";
 
 function context(overrides: Parameters<typeof makeConfig>[0] = {}): StepContext {
-  // A virtual clock: sleeping advances it at once, so timeouts are reached without waiting.
+  // A virtual clock: sleeping advances it at once, so timeouts are reached without waiting. The fake world
+  // stamps its records with the same clock.
   let t = Date.parse("2026-11-27T10:00:00Z");
   const shared = createSharedState();
   shared.kibana = { version: "9.2.0", baseUrl: KIBANA, space: "default" };
@@ -34,8 +35,9 @@ function context(overrides: Parameters<typeof makeConfig>[0] = {}): StepContext 
 }
 
 async function verifyWith(breaks: Breaks, opts: { full?: boolean; only?: "case" | "alerts" } = {}) {
-  const world = createFakeWorld(breaks, `${KIBANA}/app/security/cases/`);
-  const checks = await runVerification(context(), {
+  const ctx = context();
+  const world = createFakeWorld(breaks, `${KIBANA}/app/security/cases/`, { now: ctx.now });
+  const checks = await runVerification(ctx, {
     probes: world.probes,
     timeoutMs: 60_000,
     ...opts,
