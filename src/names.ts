@@ -162,12 +162,22 @@ function namesFor(prefix: string, workspace: Partial<WorkspaceRef>) {
       /** The analytics rule's display name (the alert-forwarding template's rule). */
       analyticsRuleDisplayName: `Elastic Security alerts (${prefix})`,
       deployments: { caseSync: `${prefix}-case-sync`, alertForwarding: `${prefix}-alert-forwarding` },
+      /** Defender mode's case sync (templates/azure/case-sync-defender.json): cases table, its DCR and NRT rule. */
+      defender: {
+        table: "ElasticCases_CL",
+        dataCollectionRule: `${prefix}-cases-dcr`,
+        stream: "Custom-ElasticCases",
+        ruleDisplayName: `Elastic Security cases (${prefix})`,
+        ruleName: (workspaceId: string) => armGuid(workspaceId, prefix, "elastic-cases-rule"),
+      },
       /** Nested deployments our templates make in the workspace's resource group (templates/azure/*.json). */
       nestedDeployments: [
         `${prefix}-alerts-table`,
         `${prefix}-alerts-rule-nrt`,
         `${prefix}-alerts-rule-scheduled`,
         `${prefix}-case-sync-roles`,
+        `${prefix}-cases-table`,
+        `${prefix}-cases-rule`,
       ],
       tags: { "managed-by": MANAGED_BY, [INSTANCE_TAG]: prefix } as Record<string, string>,
     },

@@ -37,6 +37,8 @@ export interface AzureClients {
   roleAssignments: Required<RoleAssignmentsApi>;
   /** Authenticated Resource Manager HTTP client, for the calls verify makes (incidents, runs). */
   http: HttpClient;
+  /** Authenticated Microsoft Graph client (undefined when the cloud has no Graph endpoint we may call). */
+  graph?: HttpClient;
   /** Authenticated Log Analytics query client (token audience: the cloud's Log Analytics audience). */
   logs: HttpClient;
   /** Gets an ARM token (proving the credential works) and reads who it belongs to. */
@@ -101,6 +103,7 @@ export async function createAzureClients(
     deployments,
     logicApps: createLogicAppCaller(plainHttp),
     http: armHttp,
+    graph: graphHttp,
     logs: logsHttp,
     async whoAmI() {
       try {

@@ -5,8 +5,9 @@
 import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../config/schema.js";
 import { resolveNames } from "../names.js";
+import type { AzureCloud } from "./cloud.js";
 
-export type TemplateName = "case-sync-managed-identity" | "case-sync-oauth" | "alert-forwarding";
+export type TemplateName = "case-sync-managed-identity" | "case-sync-oauth" | "case-sync-defender" | "alert-forwarding";
 
 /** src/azure and dist/azure are both two levels below the package root. */
 const templatesDir = new URL("../../templates/azure/", import.meta.url);
@@ -46,6 +47,7 @@ export function deploymentUnits(
   config: Pick<ResolvedConfig, "features" | "azure" | "sentinel" | "naming" | "cases" | "alerts">,
   facts: AzureFacts,
   monitorAudience: string,
+  cloud?: AzureCloud,
 ): DeploymentUnit[] {
   const { prefix, azure: names } = resolveNames(config);
   const common = {
@@ -56,7 +58,29 @@ export function deploymentUnits(
     tags: names.tags,
   };
   const units: DeploymentUnit[] = [];
-  if (config.features.caseSync) {
+  if (config.features.caseSync && facts.portal === "defender") {
+    // Defender mode: rows → NRT rule → incident in the Defender queue; updates through Graph (docs/defender.md).
+    if (!cloud?.graph || !cloud.defenderPortal || !facts.workspaceCustomerId || !facts.tenantId)
+      throw new Error("Defender case sync needs Microsoft Graph, the Defender portal, the workspace id and the tenant id");
+    units.push({
+      id: "case-sync",
+      deploymentName: names.deployments.caseSync,
+      templateName: "case-sync-defender",
+      parameters: {
+        ...common,
+        criticalSeverity: config.cases.criticalSeverity,
+        workspaceLocation: facts.workspaceLocation,
+        workspaceCustomerId: facts.workspaceCustomerId,
+        tenantId: facts.tenantId,
+        monitorAudience,
+        logAnalyticsUrl: cloud.logAnalytics,
+        logAnalyticsAudience: cloud.logAnalyticsAudience,
+        graphUrl: cloud.graph,
+        graphAudience: cloud.graphAudience,
+        defenderPortalUrl: cloud.defenderPortal,
+      },
+    });
+  } else if (config.features.caseSync) {
     units.push({
       id: "case-sync",
       deploymentName: names.deployments.caseSync,

@@ -9,7 +9,7 @@ import { PROBE_ALERT_ID } from "../../src/steps/azure/ingestion-authorization.js
 import { kqlErrors, kustoType } from "./kusto.js";
 
 type Json = any;
-const names: TemplateName[] = ["case-sync-managed-identity", "case-sync-oauth", "alert-forwarding"];
+const names: TemplateName[] = ["case-sync-managed-identity", "case-sync-oauth", "case-sync-defender", "alert-forwarding"];
 const load = (n: TemplateName) => loadTemplate(n) as Promise<Json>;
 
 /** Every resource, nested deployments' inner resources included. */

@@ -97,7 +97,17 @@ export function changesForNewResourceGroup(unit: DeploymentUnit, names: Names, r
   const n = names.azure;
   const rows: [string, string][] =
     unit.id === "case-sync"
-      ? unit.templateName === "case-sync-oauth"
+      ? unit.templateName === "case-sync-defender"
+        ? [
+            ["Log Analytics table", n.defender.table],
+            ["data collection rule", n.defender.dataCollectionRule],
+            ["Logic App workflow", n.caseSync],
+            ["Logic App workflow", n.caseGet],
+            ["role assignment (Monitoring Metrics Publisher)", `on ${n.defender.dataCollectionRule}, for ${n.caseSync}`],
+            ["role assignment (Microsoft Sentinel Reader)", `on the workspace, for ${n.caseSync} and ${n.caseGet}`],
+            ["Sentinel analytics rule (NRT)", n.defender.ruleDisplayName],
+          ]
+        : unit.templateName === "case-sync-oauth"
         ? [
             ["API connection (azuresentinel)", n.connection],
             ["Logic App workflow", n.caseSync],

@@ -16,7 +16,7 @@ import { permissionError } from "./preflight.js";
 
 async function deploymentInputs(ctx: StepContext, az: AzureClients): Promise<{ unit: DeploymentUnit; input: DeploymentInput }[]> {
   const facts = factsOf(ctx);
-  const units = deploymentUnits(ctx.config, facts, az.cloud.monitorAudience);
+  const units = deploymentUnits(ctx.config, facts, az.cloud.monitorAudience, az.cloud);
   return Promise.all(
     units.map(async (unit) => ({
       unit,

@@ -5,9 +5,16 @@
 import type { Step } from "../../engine/types.js";
 import { azureCallbackUrls } from "./callback-urls.js";
 import { azureDeploy } from "./deploy.js";
+import { azureDefenderAppRoles } from "./defender-case-sync/app-roles.js";
 import { azureIngestionAuthorization } from "./ingestion-authorization.js";
 import { azurePreflight } from "./preflight.js";
 import { azureSentinelAuthorization } from "./sentinel-authorization.js";
 
 export const azurePreflightSteps: Step[] = [azurePreflight];
-export const azureSteps: Step[] = [azureDeploy, azureCallbackUrls, azureSentinelAuthorization, azureIngestionAuthorization];
+export const azureSteps: Step[] = [
+  azureDeploy,
+  azureDefenderAppRoles,
+  azureCallbackUrls,
+  azureSentinelAuthorization,
+  azureIngestionAuthorization,
+];

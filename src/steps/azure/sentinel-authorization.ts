@@ -132,6 +132,8 @@ export const azureSentinelAuthorization: Step = {
     const n = ctx.names.azure;
     const base = { step: SENTINEL_AUTH_ID, target: "azure" as const };
     const facts = factsOf(ctx);
+    // Defender mode: no Sentinel incident writes; the Graph app roles step authorises the workflows.
+    if (facts.portal === "defender") return [];
     if (ctx.config.sentinel.authorization === "managed-identity") {
       const assigned = facts.logicAppsResourceGroupExists && (await identitiesHoldRoles(ctx));
       return [
@@ -169,6 +171,7 @@ export const azureSentinelAuthorization: Step = {
     await waitForConsent(ctx);
   },
   async verify(ctx): Promise<Check[]> {
+    if (factsOf(ctx).portal === "defender") return [];
     if (ctx.config.sentinel.authorization === "oauth") {
       const status = await connectionStatus(ctx, factsOf(ctx).logicAppsResourceGroup);
       return [

@@ -82,7 +82,7 @@ describe("Azure preflight reports the portal", () => {
   });
 
   it("auto with a Microsoft XDR incident: the Defender portal, no retirement warning", async () => {
-    const { facts, warnings, all } = await preflight({}, (s, wsId) =>
+    const { facts, warnings, all } = await preflight({ features: { caseSync: false } }, (s, wsId) =>
       s.state.upsertIncident(
         wsId,
         "x1",
@@ -96,7 +96,7 @@ describe("Azure preflight reports the portal", () => {
   });
 
   it("defender set explicitly wins over what the incidents say; the way back names m365_defender", async () => {
-    const { facts, warnings } = await preflight({ sentinel: { portal: "defender" }, features: { sentinelToElastic: true } }, (s, wsId) =>
+    const { facts, warnings } = await preflight({ sentinel: { portal: "defender" }, features: { caseSync: false, sentinelToElastic: true } }, (s, wsId) =>
       s.state.upsertIncident(wsId, "a1", { title: "t", severity: "Low", status: "New" }, { relatedAnalyticRuleIds: ["/r"] }),
     );
     expect(facts.portal).toBe("defender");
@@ -108,6 +108,18 @@ describe("Azure preflight reports the portal", () => {
     expect(facts.portal).toBe("azure");
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("2027-03-31");
+  });
+});
+
+describe("Defender mode's own preconditions", () => {
+  it("case sync in Defender mode with Resource Manager overridden and no Graph endpoint stops with exit 5 naming the input", async () => {
+    const err = await preflight({ sentinel: { portal: "defender" } }).then(
+      () => undefined,
+      (e: unknown) => e as SentinelElasticError,
+    );
+    expect(err?.code).toBe("DEFENDER_GRAPH_MISSING");
+    expect(exitCodeOf(err!)).toBe(5);
+    expect(err?.suggestion).toContain("--azure-graph-url");
   });
 });
 

@@ -209,6 +209,14 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     return { status: 200, body: { value: appRoles.of(sp.id).filter((a) => state.principals.has(a.principalId)) } };
   });
 
+  // App-role assignments granted to a principal (https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignments).
+  router.on("GET", "/v1.0/servicePrincipals/:id/appRoleAssignments", (req) => {
+    if (!caller(req)) return graphError(401, "InvalidAuthenticationToken", "Access token validation failure.", req);
+    const sp = state.principals.get(req.params.id!);
+    if (!sp) return graphError(404, "Request_ResourceNotFound", `Resource '${req.params.id}' does not exist.`, req);
+    return { status: 200, body: { value: [...appRoles.assignments.values()].filter((a) => a.principalId === sp.id) } };
+  });
+
   router.on("POST", "/v1.0/servicePrincipals/:id/appRoleAssignedTo", (req) => {
     const claims = caller(req);
     if (!claims) return graphError(401, "InvalidAuthenticationToken", "Access token validation failure.", req);

@@ -1,0 +1,151 @@
+/**
+ * Defender mode: the Microsoft Graph application roles of the case-sync workflows' managed identities.
+ * case-sync changes incidents (PATCH, comments): SecurityIncident.ReadWrite.All; case-get reads them:
+ * SecurityIncident.Read.All (https://learn.microsoft.com/graph/api/security-incident-update,
+ * …/security-incident-get). They are granted as app-role assignments on Microsoft Graph's service principal
+ * (`POST /servicePrincipals/{graph}/appRoleAssignedTo`, https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto),
+ * which needs a directory role such as Privileged Role Administrator; without one, exit 4 with what to ask for.
+ * Teardown removes exactly these: assignments held by our workflows' identities (ownership: the workflows are ours).
+ */
+import type { AzureClients } from "../../../azure/client.js";
+import type { Change, Check, Step, StepContext } from "../../../engine/types.js";
+import { AuthError, PreconditionError, RemoteError } from "../../../errors.js";
+import { DEPLOY_ID } from "../deploy-plan.js";
+import { factsOf } from "../facts.js";
+
+export const DEFENDER_APP_ROLES_ID = "azure-defender-app-roles";
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+/** Microsoft Graph app role ids (https://learn.microsoft.com/graph/permissions-reference). */
+export const GRAPH_ROLES = {
+  "SecurityIncident.Read.All": "45cc0394-e837-488b-a098-1918f48d186c",
+  "SecurityIncident.ReadWrite.All": "34bf0e97-1971-4929-b999-9e2442d941d7",
+} as const;
+
+interface Assignment {
+  id: string;
+  principalId: string;
+  resourceId: string;
+  appRoleId: string;
+}
+
+interface Wanted {
+  workflow: string;
+  role: keyof typeof GRAPH_ROLES;
+}
+
+const wanted = (ctx: Pick<StepContext, "names">): Wanted[] => [
+  { workflow: ctx.names.azure.caseSync, role: "SecurityIncident.ReadWrite.All" },
+  { workflow: ctx.names.azure.caseGet, role: "SecurityIncident.Read.All" },
+];
+
+function graphOf(az: AzureClients) {
+  if (!az.graph || !az.cloud.graph)
+    throw new PreconditionError("Defender mode needs Microsoft Graph, and no Graph endpoint is set", {
+      code: "DEFENDER_GRAPH_MISSING",
+      suggestion: "Set azure.endpoints.graph (--azure-graph-url).",
+    });
+  return { http: az.graph, base: `${az.cloud.graph}/v1.0` };
+}
+
+export async function graphServicePrincipalId(az: AzureClients): Promise<string> {
+  const g = graphOf(az);
+  const res = await g.http.request<{ id: string }>("GET", `${g.base}/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')`, {
+    query: { $select: "id" },
+    what: "reading Microsoft Graph's service principal",
+  });
+  return res.body.id;
+}
+
+/** Graph app-role assignments held by a principal. */
+export async function assignmentsOf(az: AzureClients, principalId: string): Promise<Assignment[]> {
+  const g = graphOf(az);
+  const res = await g.http.request<{ value?: Assignment[] }>("GET", `${g.base}/servicePrincipals/${principalId}/appRoleAssignments`, {
+    accept: [404],
+    what: "listing the Graph app roles of a workflow identity",
+  });
+  return res.status === 404 ? [] : (res.body.value ?? []);
+}
+
+async function principalOf(ctx: StepContext, az: AzureClients, workflow: string): Promise<string | undefined> {
+  const facts = factsOf(ctx);
+  const wf = await az.arm.workflow(facts.logicAppsResourceGroup, workflow);
+  return wf?.identity?.principalId;
+}
+
+const defenderMode = (ctx: StepContext) => ctx.config.features.caseSync && factsOf(ctx).portal === "defender";
+
+export const azureDefenderAppRoles: Step = {
+  id: DEFENDER_APP_ROLES_ID,
+  title: "Microsoft Graph app roles of the case-sync Logic Apps (Defender portal)",
+  target: "azure",
+  after: [DEPLOY_ID],
+  enabled: (c) => c.features.caseSync && c.sentinel.portal !== "azure",
+  async plan(ctx) {
+    if (!defenderMode(ctx)) return [];
+    const az = await ctx.clients.azure();
+    const graphSp = await graphServicePrincipalId(az);
+    const changes: Change[] = [];
+    for (const w of wanted(ctx)) {
+      const principal = factsOf(ctx).logicAppsResourceGroupExists ? await principalOf(ctx, az, w.workflow) : undefined;
+      const held =
+        principal !== undefined &&
+        (await assignmentsOf(az, principal)).some((a) => a.resourceId === graphSp && a.appRoleId === GRAPH_ROLES[w.role]);
+      changes.push({
+        step: DEFENDER_APP_ROLES_ID,
+        target: "azure",
+        resource: `Graph app role (${w.role})`,
+        name: `for ${w.workflow}`,
+        action: held ? "no-op" : "create",
+        reason: held ? "assigned" : "the workflow finds and changes its case's Defender incident through Microsoft Graph",
+        payload: w,
+      });
+    }
+    return changes;
+  },
+  async apply(ctx, changes) {
+    const az = await ctx.clients.azure();
+    const g = graphOf(az);
+    const graphSp = await graphServicePrincipalId(az);
+    for (const c of changes) {
+      const w = c.payload as Wanted;
+      const principal = await principalOf(ctx, az, w.workflow);
+      if (!principal) throw new PreconditionError(`workflow ${w.workflow} has no managed identity yet`, { code: "AZURE_WORKFLOW_IDENTITY_MISSING", suggestion: "Run setup again." });
+      try {
+        await g.http.request("POST", `${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo`, {
+          body: { principalId: principal, resourceId: graphSp, appRoleId: GRAPH_ROLES[w.role] },
+          accept: [400],
+          what: `granting ${w.role} to ${w.workflow}`,
+          noRetry: true,
+        });
+      } catch (e) {
+        if (e instanceof RemoteError && e.status === 403)
+          throw new AuthError(`this sign-in may not grant Microsoft Graph app roles (granting ${w.role} to ${w.workflow})`, {
+            code: "GRAPH_APP_ROLE_DENIED",
+            suggestion:
+              `Ask a Privileged Role Administrator to grant it: POST ${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo ` +
+              `with {"principalId":"${principal}","resourceId":"${graphSp}","appRoleId":"${GRAPH_ROLES[w.role]}"}, then run setup again.`,
+          });
+        throw e;
+      }
+      ctx.io.message("success", `Granted ${w.role} (Microsoft Graph) to ${w.workflow}.`);
+    }
+  },
+  async verify(ctx): Promise<Check[]> {
+    if (!defenderMode(ctx)) return [];
+    const az = await ctx.clients.azure();
+    const graphSp = await graphServicePrincipalId(az);
+    const checks: Check[] = [];
+    for (const w of wanted(ctx)) {
+      const principal = await principalOf(ctx, az, w.workflow);
+      const held = !!principal && (await assignmentsOf(az, principal)).some((a) => a.resourceId === graphSp && a.appRoleId === GRAPH_ROLES[w.role]);
+      checks.push({
+        id: `azure.graphAppRole.${w.workflow}`,
+        title: `${w.workflow} holds ${w.role} (Microsoft Graph)`,
+        status: held ? "pass" : "fail",
+        evidence: principal ?? "no identity",
+        ...(held ? {} : { remedy: "Run setup again with a Privileged Role Administrator sign-in." }),
+      });
+    }
+    return checks;
+  },
+};
