@@ -37,10 +37,14 @@ function describe(c: WhatIfChange): { resource: string; name: string } {
   const { type, name, scope } = parseResourceId(c.resourceId);
   let resource = friendly.find(([re]) => re.test(type))?.[1] ?? type;
   let shown = name.includes("/") ? (name.split("/").pop() ?? name) : name;
-  const payload = (c as { after?: { properties?: Record<string, unknown>; kind?: string } }).after ??
+  const payload =
+    (c as { after?: { properties?: Record<string, unknown>; kind?: string } }).after ??
     (c as { before?: { properties?: Record<string, unknown>; kind?: string } }).before;
   if (/roleAssignments$/i.test(type)) {
-    const roleId = String(payload?.properties?.roleDefinitionId ?? "").split("/").pop() ?? "";
+    const roleId =
+      String(payload?.properties?.roleDefinitionId ?? "")
+        .split("/")
+        .pop() ?? "";
     const role = roleNames[roleId.toLowerCase()] ?? roleId;
     resource = `role assignment${role ? ` (${role})` : ""}`;
     shown = `on ${parseResourceId(scope).name || scope}`;
@@ -61,6 +65,30 @@ const actionOf: Record<string, ChangeAction> = {
   Delete: "delete",
 };
 
+/** What the deploy step's apply needs per row: its deployment unit, and a stale assignment to delete first. */
+export interface DeployPayload {
+  unit: string;
+  /** Resource id of a role assignment of ours whose principal changed: deleted before the deployment. */
+  replace?: string;
+}
+
+/**
+ * A role assignment whose principal changed: a Logic App deleted and created again comes back with a new
+ * system-assigned identity (its identity shares the resource's life cycle,
+ * https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview), and Resource Manager
+ * refuses to update an assignment's principal (RoleAssignmentUpdateNotPermitted,
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). Only ours is replaced: our
+ * templates write a description starting with "sentinel-elastic".
+ */
+function isStaleRoleAssignment(c: WhatIfChange): boolean {
+  if (c.changeType !== "Modify" || !/\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(c.resourceId))
+    return false;
+  if (!(c.delta ?? []).some((d) => d.path === "properties.principalId")) return false;
+  const before = (c as { before?: { properties?: { description?: string } } }).before;
+  const description = before?.properties?.description;
+  return description === undefined || description.startsWith("sentinel-elastic");
+}
+
 export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]): Change[] {
   const out: Change[] = [];
   for (const c of whatIf) {
@@ -70,6 +98,20 @@ export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]):
     const action = actionOf[c.changeType] ?? "update";
     if (action === "delete") continue;
     const { resource, name } = describe(c);
+    if (isStaleRoleAssignment(c)) {
+      out.push({
+        step: DEPLOY_ID,
+        target: "azure",
+        resource,
+        name,
+        action: "replace",
+        reason:
+          "its Logic App was recreated with a new identity; Azure cannot point an assignment at another principal (RoleAssignmentUpdateNotPermitted): the stale one is deleted, then created for the new identity",
+        diff: (c.delta ?? []).slice(0, 20).map((d) => ({ field: d.path, from: d.before, to: d.after })),
+        payload: { unit: unit.id, replace: c.resourceId } satisfies DeployPayload,
+      });
+      continue;
+    }
     const reason =
       c.changeType === "Create"
         ? "does not exist"
@@ -77,7 +119,12 @@ export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]):
           ? "matches the template"
           : c.changeType === "Unsupported"
             ? `what-if cannot tell (${c.unsupportedReason ?? "unsupported"}); redeployed`
-            : `differs from the template (${(c.delta ?? []).map((d) => d.path).slice(0, 5).join(", ") || "properties"})`;
+            : `differs from the template (${
+                (c.delta ?? [])
+                  .map((d) => d.path)
+                  .slice(0, 5)
+                  .join(", ") || "properties"
+              })`;
     out.push({
       step: DEPLOY_ID,
       target: "azure",

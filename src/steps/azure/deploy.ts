@@ -3,6 +3,7 @@
  * (case sync, alert forwarding) that has changes, showing progress; a failed deployment lists the failing
  * resources with Azure's nested messages. Nothing is deployed when the plan has no changes.
  */
+import { apiVersions } from "../../azure/arm.js";
 import type { AzureClients } from "../../azure/client.js";
 import type { DeploymentInput } from "../../azure/deployments.js";
 import { parseAuthorizationFailed, roleFor } from "../../azure/errors.js";
@@ -10,11 +11,14 @@ import { type DeploymentUnit, deploymentUnits, loadTemplate } from "../../azure/
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { factsOf, PREFLIGHT_ID } from "./facts.js";
-import { changesForNewResourceGroup, changesFromWhatIf, DEPLOY_ID } from "./deploy-plan.js";
+import { changesForNewResourceGroup, changesFromWhatIf, DEPLOY_ID, type DeployPayload } from "./deploy-plan.js";
 import { azureOwnershipRows } from "./ownership.js";
 import { permissionError } from "./preflight.js";
 
-async function deploymentInputs(ctx: StepContext, az: AzureClients): Promise<{ unit: DeploymentUnit; input: DeploymentInput }[]> {
+async function deploymentInputs(
+  ctx: StepContext,
+  az: AzureClients,
+): Promise<{ unit: DeploymentUnit; input: DeploymentInput }[]> {
   const facts = factsOf(ctx);
   const units = deploymentUnits(ctx.config, facts, az.cloud.monitorAudience, az.cloud);
   return Promise.all(
@@ -36,6 +40,17 @@ function asPermissionError(ctx: StepContext, e: unknown): unknown {
   const { action, scope } = parseAuthorizationFailed(e.message);
   if (!action) return e;
   return permissionError(ctx, [{ action, scope: scope ?? "the target scope", role: roleFor(action) }]);
+}
+
+async function deleteStaleAssignment(ctx: StepContext, az: AzureClients, id: string): Promise<void> {
+  const url = id.startsWith("http") ? id : `${az.arm.baseUrl}${id}`;
+  const progress = ctx.io.progress(`Deleting the stale role assignment ${id.split("/").pop()}`);
+  await az.http.request("DELETE", url, {
+    query: { "api-version": apiVersions.authorization },
+    accept: [200, 204, 404],
+    what: "deleting a stale role assignment",
+  });
+  progress.succeed(`Deleted the stale role assignment ${id.split("/").pop()} (created again for the new identity)`);
 }
 
 export const azureDeploy: Step = {
@@ -68,21 +83,33 @@ export const azureDeploy: Step = {
     }
     if (!owned.length) return changes;
     const byName = new Map(owned.map((c) => [c.name.toLowerCase(), c]));
-    return changes.map((c) => {
-      const o = byName.get(c.name.toLowerCase());
-      if (!o || o.resource !== c.resource) return c;
-      byName.delete(c.name.toLowerCase());
-      return o.action === "conflict" ? o : { ...o, diff: c.diff, payload: c.payload };
-    }).concat([...byName.values()]);
+    return changes
+      .map((c) => {
+        const o = byName.get(c.name.toLowerCase());
+        if (!o || o.resource !== c.resource) return c;
+        byName.delete(c.name.toLowerCase());
+        return o.action === "conflict" ? o : { ...o, diff: c.diff, payload: c.payload };
+      })
+      .concat([...byName.values()]);
   },
   async apply(ctx, changes) {
     const az = await ctx.clients.azure();
-    const pending = new Set(changes.filter((c) => c.action !== "no-op").map((c) => (c.payload as { unit: string }).unit));
+    const pending = new Set(
+      changes.filter((c) => c.action !== "no-op").map((c) => (c.payload as { unit: string }).unit),
+    );
+    const stale = changes.filter((c) => c.action === "replace").map((c) => c.payload as DeployPayload);
     for (const { unit, input } of await deploymentInputs(ctx, az)) {
       if (!pending.has(unit.id)) continue;
+      // A role assignment cannot be pointed at a new identity: delete the stale one (ours), the deployment
+      // creates it again for the recreated Logic App's identity.
+      for (const p of stale.filter((x) => x.unit === unit.id && x.replace))
+        await deleteStaleAssignment(ctx, az, p.replace!);
       const progress = ctx.io.progress(`Deploying ${input.name} to ${input.resourceGroup}…`);
       try {
-        await az.deployments.deploy(input, { onProgress: (line) => progress.update(line), wait: (ms) => ctx.sleep(ms) });
+        await az.deployments.deploy(input, {
+          onProgress: (line) => progress.update(line),
+          wait: (ms) => ctx.sleep(ms),
+        });
         progress.succeed(`Deployed ${input.name}.`);
       } catch (e) {
         progress.fail(`Deployment ${input.name} failed.`);
@@ -124,10 +151,11 @@ export const azureDeploy: Step = {
         id: "azure.table",
         title: `Table ${ctx.config.alerts.table} (DCR-based)`,
         status: table && table.properties.schema?.tableSubType !== "Classic" ? "pass" : "fail",
-        evidence: table ? `${table.properties.schema?.tableSubType ?? "?"}, plan ${table.properties.plan ?? "?"}` : "not found",
+        evidence: table
+          ? `${table.properties.schema?.tableSubType ?? "?"}, plan ${table.properties.plan ?? "?"}`
+          : "not found",
       });
     }
     return checks;
   },
 };
-

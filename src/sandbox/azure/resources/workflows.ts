@@ -60,6 +60,9 @@ function putWorkflow(r: PutRequest) {
   if (idType === "UserAssigned")
     throw badRequest("UnsupportedIdentityType", "User-assigned identities are not supported by the sandbox.");
   const old = existing?.resource;
+  // A system-assigned identity lives and dies with its resource: a workflow deleted and created again gets a new
+  // principal (https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/overview), and an
+  // assignment made for the old one cannot be repointed (RoleAssignmentUpdateNotPermitted, role-assignments.ts).
   const principalId = idType === "SystemAssigned" ? (old?.identity?.principalId ?? randomUUID()) : undefined;
   const now = env.state.nowIso();
   const secrets = existing?.secrets.workflowKey
