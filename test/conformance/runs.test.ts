@@ -50,7 +50,8 @@ describe("managed identity: NRT and summary, then Scheduled, per-alert and close
     const r = await w.run(["setup", "--yes", "--non-interactive", "--no-verify", ...changed]);
     expect(r.code, r.stderr).toBe(0);
     // verify follows the case path with close-by-pushing: each push closes the test case in Kibana.
-    const v = await w.run(["verify", ...changed]);
+    // A generous bound (sandbox time, 60x faster): on a loaded machine the Scheduled rule's first run can come late.
+    const v = await w.run(["verify", "--timeout", "1h", ...changed]);
     expect(v.code, v.stderr).toBe(0);
     expect(describeBreaches(rec.breaches())).toBe("(none)");
     // The workflows wrote incidents with PUT (create and updates) and nothing read-only went with them.
@@ -65,11 +66,11 @@ describe("managed identity: NRT and summary, then Scheduled, per-alert and close
     expect(deployed.join()).toMatch(/"kind":"Scheduled"/);
   }, 60_000);
 
-  it("teardown, then teardown --delete-data, stay within the contracts", async () => {
+  it("teardown without --delete-data stays within the contracts and keeps the table", async () => {
     expect((await w.run(["teardown", "--yes", "--non-interactive"])).code).toBe(0);
-    expect((await w.run(["teardown", "--yes", "--non-interactive", "--delete-data"])).code).toBe(0);
     expect(describeBreaches(rec.breaches())).toBe("(none)");
-    expect(rec.find("DELETE", /\/tables\/[^/]+$/).length).toBe(1);
+    expect(rec.find("DELETE", /\/tables\/[^/]+$/)).toEqual([]);
+    expect(rec.find("POST", "/api/fleet/agent_policies/delete").length).toBe(1);
   }, 60_000);
 });
 
@@ -93,16 +94,17 @@ describe("OAuth API connection", () => {
     await w?.stop();
   });
 
-  it("setup asks for consent, completes after it, and tears down within the contracts", async () => {
+  it("setup asks for consent, completes after it, and teardown --delete-data stays within the contracts", async () => {
     const first = await w.run(["setup", "--yes", "--non-interactive"]);
     expect(first.code).toBe(4);
     const link = /https:\/\/127\.0\.0\.1:\d+\/consent\/\S+/.exec(first.stderr)![0].replace(/[.,;)]+$/, "");
     expect([200, 302]).toContain(await get(link, w.world.azure.caCert));
     const r = await w.run(["setup", "--yes", "--non-interactive", "--no-verify"]);
     expect(r.code, r.stderr).toBe(0);
-    expect((await w.run(["teardown", "--yes", "--non-interactive"])).code).toBe(0);
+    expect((await w.run(["teardown", "--yes", "--non-interactive", "--delete-data"])).code).toBe(0);
     expect(describeBreaches(rec.breaches())).toBe("(none)");
     expect(rec.find("POST", /\/connections\/[^/]+\/listConsentLinks$/).length).toBeGreaterThan(0);
+    expect(rec.find("DELETE", /\/tables\/[^/]+$/).length).toBe(1);
   }, 60_000);
 });
 
