@@ -55,7 +55,16 @@ export async function writeKeepFiles(world: DemoWorld): Promise<{ dir: string; c
   const config = nest({ ...world.inputs, "azure.caCertFile": caFile, "azure.credential": "cli" });
   await writeFile(configFile, `# sentinel-elastic demo sandboxes (local only)\n${stringify(config)}`, { mode: 0o644 });
   const envFile = join(dir, "demo.env");
-  const env = { ...world.azure.azCliEnv(), ...world.secretEnv };
+  // The sandbox's Azure endpoints and CA too, so `setup` in an empty folder (the wizard) talks to the sandbox.
+  const env = {
+    ...world.azure.azCliEnv(),
+    ...world.secretEnv,
+    AZURE_RESOURCE_MANAGER_URL: world.azure.endpoints.resourceManager,
+    AZURE_LOG_ANALYTICS_URL: world.azure.endpoints.logAnalytics,
+    AZURE_PORTAL_URL: world.azure.endpoints.portal,
+    AZURE_GRAPH_URL: world.azure.endpoints.graph,
+    AZURE_CA_CERT: caFile,
+  };
   const lines = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`);
   await writeFile(envFile, `${lines.join("\n")}\n`, { mode: 0o600 });
   await chmod(envFile, 0o600);
@@ -103,6 +112,7 @@ export async function runDemo(
           `  set -a; . ${files.envFile}; set +a   # sandbox-only credentials, mode 0600`,
           "  npx sentinel-elastic verify",
           "  npx sentinel-elastic setup        # interactive",
+          "  cd \"$(mktemp -d)\" && npx sentinel-elastic setup   # the wizard from scratch: Kibana URL, then lists",
           "  npx sentinel-elastic teardown",
           `Config file: ${files.configFile}`,
         ].join("\n"),
