@@ -307,6 +307,21 @@ describe("Fleet and Elasticsearch", () => {
       "kibana unknown-operation",
     ]);
   });
+  it("an agent policy without its namespace and a package policy without the package version are named", () => {
+    expect(named(checkRequest(req("kibana", "POST", "/api/fleet/agent_policies", { name: "p" })))).toEqual([
+      "fleet required $.namespace",
+    ]);
+    const pp = {
+      name: "pp",
+      policy_ids: ["a"],
+      package: { name: "microsoft_sentinel" },
+      inputs: { x: { enabled: "yes" } },
+    };
+    expect(named(checkRequest(req("kibana", "POST", "/api/fleet/package_policies", pp)))).toEqual([
+      "fleet required $.package.version",
+      "fleet type $.inputs.x.enabled",
+    ]);
+  });
   it("an Elasticsearch method the REST spec does not have and a document that is not JSON are named", () => {
     expect(
       named(checkRequest(req("elasticsearch", "DELETE", "/_security/_authenticate", undefined, { headers: {} }))),

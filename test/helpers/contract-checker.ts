@@ -88,6 +88,7 @@ function buildRegistry(): Map<string, Schema> {
     ["kibana-actions", "kibana/actions-connectors.json"],
     ["cases", "kibana/cases.json"],
     ["detection-rules", "kibana/detection-rules.json"],
+    ["fleet", "kibana/fleet.json"],
   ] as const) {
     const d = load(file);
     // Kibana fragments name siblings by file ('auth_type.yaml'); a sibling not vendored resolves to nothing.
