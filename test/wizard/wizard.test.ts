@@ -164,3 +164,20 @@ describe("Ctrl-C at a prompt", () => {
     expect(asked(io, "wizard.saveConfig")).toHaveLength(0);
   }, 60_000);
 });
+
+describe("without a terminal", () => {
+  it("never lists or asks: it fails at once, listing every missing input", async () => {
+    const run = await world.run(["setup"], undefined, {}, world.newDir());
+    expect(run.code).toBe(3);
+    for (const key of [
+      "elastic.kibanaUrl",
+      "elastic.elasticsearchUrl",
+      "elastic.apiKey",
+      "azure.subscriptionId",
+      "azure.resourceGroup",
+      "sentinel.workspaceName",
+    ])
+      expect(run.stderr).toContain(key);
+    expect(run.stderr).not.toContain("Elastic (1/4)");
+  });
+});
