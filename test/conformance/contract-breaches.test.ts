@@ -332,6 +332,28 @@ describe("Fleet and Elasticsearch", () => {
   });
 });
 
+describe("Microsoft Graph (security incidents, service principals)", () => {
+  const g = (method: string, path: string, body?: unknown) => req("graph", method, path, body);
+  it("an incident update with a status Graph does not list, or a member the update does not take, is named", () => {
+    expect(
+      checkRequest(g("PATCH", "/v1.0/security/incidents/42", { status: "resolved", customTags: ["elastic-case"] })),
+    ).toEqual([]);
+    expect(
+      named(checkRequest(g("PATCH", "/v1.0/security/incidents/42", { status: "closed", severity: "high" }))),
+    ).toEqual(["graph enum $.status", "graph unknown-property $.severity"]);
+  });
+  it("a comment without its text is named; a service principal read by its appId is a known operation", () => {
+    expect(
+      named(
+        checkRequest(
+          g("POST", "/v1.0/security/incidents/42/comments", { "@odata.type": "microsoft.graph.security.alertComment" }),
+        ),
+      ),
+    ).toEqual(["graph required $.comment"]);
+    expect(checkRequest(g("GET", "/v1.0/servicePrincipals(appId='0b1c2d3e-0000-4000-8000-000000000001')"))).toEqual([]);
+  });
+});
+
 describe("the allow-list", () => {
   it("every reviewed exception names its family, rule, reason and public evidence", () => {
     for (const a of allowList) {

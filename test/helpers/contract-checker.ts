@@ -89,6 +89,7 @@ function buildRegistry(): Map<string, Schema> {
     ["cases", "kibana/cases.json"],
     ["detection-rules", "kibana/detection-rules.json"],
     ["fleet", "kibana/fleet.json"],
+    ["graph", "graph/security-incidents.json"],
   ] as const) {
     const d = load(file);
     // Kibana fragments name siblings by file ('auth_type.yaml'); a sibling not vendored resolves to nothing.
@@ -131,9 +132,17 @@ function matchPath(template: string, path: string, armCase: boolean): boolean {
     // {scope}: any resource id prefix, then the literal tail.
     const tail = t.slice(1);
     if (p.length <= tail.length) return false;
-    return tail.every((seg, i) => seg.startsWith("{") || eq(seg, p[p.length - tail.length + i]!));
+    return tail.every((seg, i) => segmentMatches(seg, p[p.length - tail.length + i]!, eq));
   }
-  return t.length === p.length && t.every((seg, i) => seg.startsWith("{") || eq(seg, p[i]!));
+  return t.length === p.length && t.every((seg, i) => segmentMatches(seg, p[i]!, eq));
+}
+
+/** `{x}` is a whole segment; a segment with `{x}` inside (`servicePrincipals(appId='{appId}')`) matches around it. */
+function segmentMatches(template: string, seg: string, eq: (a: string, b: string) => boolean): boolean {
+  if (/^\{[^}]+\}$/.test(template)) return true;
+  if (!template.includes("{")) return eq(template, seg);
+  const re = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+");
+  return new RegExp(`^${re}$`, "i").test(decodeURIComponent(seg));
 }
 
 export function findOperation(r: Pick<RecordedRequest, "service" | "method" | "path">): Operation | undefined {

@@ -2,13 +2,20 @@
  * Records every request the emulators receive (through the sandbox router's generic observer) and checks each
  * against the published contracts (contract-checker.ts). What is recorded: what the CLI sends to Kibana (Fleet
  * included), Elasticsearch and Resource Manager, and what the Logic App workflows' HTTP actions send to Resource
- * Manager, the Logs Ingestion API and Log Analytics. Not checked here: trigger calls into our own workflows (their
- * contract is our template's trigger schema), token and Graph calls (the fake az's and the SDK's own business).
+ * Manager, the Logs Ingestion API, Log Analytics and Microsoft Graph. Not checked here: trigger calls into our own
+ * workflows (their contract is our template's trigger schema) and token calls (the fake az's and the SDK's business).
  */
 import { type ObservedRequest, observeSandboxRequests } from "../../src/sandbox/common/router.js";
 import { type Breach, type RecordedRequest, checkRequest, findOperation, newMemory } from "./contract-checker.js";
 
-export const CHECKED_SERVICES = ["kibana", "elasticsearch", "resource-manager", "logs-ingestion", "log-analytics"];
+export const CHECKED_SERVICES = [
+  "kibana",
+  "elasticsearch",
+  "resource-manager",
+  "logs-ingestion",
+  "log-analytics",
+  "graph",
+];
 
 export interface ContractRecorder {
   readonly requests: RecordedRequest[];
