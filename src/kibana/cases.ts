@@ -75,3 +75,28 @@ export async function pushCase(http: KibanaHttp, caseId: string, connectorId: st
     })
   ).body;
 }
+
+/** `GET /api/cases/_find` by tag (any of `tags`), owner securitySolution; the first `perPage` (max 100). */
+export async function findCasesByTags(http: KibanaHttp, tags: string[], perPage = 100): Promise<Case[]> {
+  const query = new URLSearchParams({ owner: "securitySolution", perPage: String(perPage) });
+  for (const t of tags) query.append("tags", t);
+  return (
+    (
+      await http.request<{ cases: Case[] }>({
+        method: "GET",
+        path: `/api/cases/_find?${query.toString()}`,
+        privilege: PRIVILEGE,
+      })
+    ).body.cases ?? []
+  );
+}
+
+/** `DELETE /api/cases?ids=[…]`. */
+export async function deleteCases(http: KibanaHttp, ids: string[]): Promise<void> {
+  await http.request({
+    method: "DELETE",
+    path: "/api/cases",
+    query: { ids: JSON.stringify(ids) },
+    privilege: PRIVILEGE,
+  });
+}

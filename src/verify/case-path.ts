@@ -7,10 +7,11 @@
 import type { ResolvedConfig } from "../config/schema.js";
 import type { Names } from "../names.js";
 import { HopFailure, type HopRunner } from "./hop.js";
+import { verifyCaseTags } from "./leftovers.js";
 import type { IncidentView, VerifyProbes } from "./probes.js";
 import { type WaitClock, waitFor } from "./wait.js";
 
-export const VERIFY_TAG = "sentinel-elastic-verify";
+export { VERIFY_TAG } from "./leftovers.js";
 
 /** Kibana case severity → Sentinel severity, as our case-sync workflow maps it. */
 export function mappedSeverity(severity: string, config: Pick<ResolvedConfig, "cases">): string {
@@ -73,7 +74,8 @@ export async function runCasePath(p: PathContext): Promise<void> {
   const { probes, runner, config, marker } = p;
   const title = `sentinel-elastic verify ${marker}`;
   const severity = "high";
-  const tags = [VERIFY_TAG];
+  // Our tag, this instance's and the run's deadline: a later verify or teardown finds it if this run is killed.
+  const tags = verifyCaseTags(p.names.prefix, p.deadline);
   const description = `Test case created by \`sentinel-elastic verify\` (${marker}). Safe to delete.`;
 
   const caseId = await runner.hop("case.create", "Kibana: create a test case", async () => {

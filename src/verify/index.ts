@@ -55,6 +55,22 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
     kibanaCaseUrlBase: `${kibanaUrl.replace(/\/+$/, "")}${spacePath}/app/security/cases/`,
   });
 
+  // A verify killed before its cleanup left its test case (and an open incident): remove it now.
+  if (config.features.caseSync && probes.cleanLeftovers) {
+    const t0 = ctx.now();
+    const left = await probes.cleanLeftovers(t0);
+    if (left.removed.length) {
+      const check: Check = {
+        id: "case.leftovers",
+        title: "Kibana: test cases left by an interrupted verify removed",
+        status: "pass",
+        durationMs: ctx.now() - t0,
+        evidence: `${left.removed.length} case(s) deleted, ${left.closed.length} incident(s) closed`,
+      };
+      checks.push(check);
+      options.onCheck?.(check);
+    }
+  }
   const paths: Promise<Check[]>[] = [];
   if (config.features.caseSync && options.only !== "alerts") {
     const runner = createHopRunner(ctx.now, options.onCheck);

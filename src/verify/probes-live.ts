@@ -3,6 +3,7 @@
  * and Azure (Sentinel incidents, workflow runs, Log Analytics query). Calls not needed by setup live here,
  * each one small and typed.
  */
+import { findLeftoverCases, removeLeftovers } from "./leftovers.js";
 import { apiVersions } from "../azure/arm.js";
 import type { StepContext } from "../engine/types.js";
 import { PreconditionError } from "../errors.js";
@@ -95,6 +96,10 @@ export async function createLiveProbes(
         path: "/api/cases",
         body: { cases: [{ id: caseId, version: c.version, status }] },
       });
+    },
+    async cleanLeftovers(now) {
+      const k = await kibana();
+      return removeLeftovers(k, ctx.names, await findLeftoverCases(k, ctx.names.prefix, now));
     },
     async deleteCase(caseId) {
       const k = await kibana();

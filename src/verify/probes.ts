@@ -39,6 +39,11 @@ export interface VerifyProbes {
   setCaseStatus(caseId: string, status: "open" | "in-progress" | "closed"): Promise<void>;
   deleteCase(caseId: string): Promise<void>;
   /**
+   * Remove this instance's test cases left by an earlier verify whose run is over (killed before its cleanup),
+   * closing their incidents; returns the case ids removed (src/verify/leftovers.ts).
+   */
+  cleanLeftovers?(now: number): Promise<{ removed: string[]; closed: string[] }>;
+  /**
    * Kibana refuses to push a closed case (409), so closing is proven the way Kibana itself would send it:
    * the connector's pushToService with the case's fields and status `closed` (kibana-facts.md §1b, §3).
    */

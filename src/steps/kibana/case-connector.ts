@@ -88,13 +88,13 @@ export const caseConnectorStep: Step = {
   verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.names), "Case connector configured")],
 };
 
-/** Teardown: after the case settings that name it as the default. */
+/** Teardown: after the case settings that name it as the default, and after verify's leftover test cases (closed through it). */
 export const KIBANA_CASE_CONNECTOR_TEARDOWN = "teardown-kibana-case-connector";
 
 export const caseConnectorTeardown: Step = connectorTeardown({
   id: KIBANA_CASE_CONNECTOR_TEARDOWN,
   title: "Kibana case connector",
-  after: ["teardown-kibana-case-settings"],
+  after: ["teardown-kibana-case-settings", "teardown-kibana-verify-cases"],
   typeId: CASES_WEBHOOK,
   connectorId: (ctx) => ctx.names.kibana.caseConnectorId,
 });

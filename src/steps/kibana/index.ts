@@ -12,6 +12,7 @@ import { caseSettingsStep, caseSettingsTeardown } from "./case-settings.js";
 import { detectionRuleStep, detectionRuleTeardown } from "./detection-rule.js";
 import { kibanaPreflightStep } from "./preflight.js";
 import { testDocumentStep } from "./test-document.js";
+import { verifyCasesTeardown } from "../../verify/leftovers.js";
 
 export const kibanaPreflightSteps: Step[] = [kibanaPreflightStep];
 export const kibanaSteps: Step[] = [
@@ -26,5 +27,6 @@ export const kibanaTeardownSteps: Step[] = [
   detectionRuleTeardown,
   alertConnectorTeardown,
   caseSettingsTeardown,
+  verifyCasesTeardown,
   caseConnectorTeardown,
 ];
