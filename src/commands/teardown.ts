@@ -26,9 +26,14 @@ export async function runTeardown(options: TeardownOptions, deps: CommandDeps = 
   const cio = commandIo("teardown", options, deps);
   const { config } = await loadCommandConfig(options, cio);
   const ctx = commandStepContext(config, cio, deps);
-  const { teardownSteps, TEARDOWN_OPTIONS } = await import("../teardown/index.js");
-  ctx.shared[TEARDOWN_OPTIONS] = { deleteData: options.deleteData, deleteResourceGroup: options.deleteResourceGroup };
-  const steps = deps.steps ?? teardownSteps({ uninstallPackages: options.uninstallPackages });
+  const { teardownSteps } = await import("../steps/index.js");
+  const steps =
+    deps.steps ??
+    teardownSteps({
+      deleteData: options.deleteData,
+      deleteResourceGroup: options.deleteResourceGroup,
+      uninstallPackages: options.uninstallPackages,
+    });
   const result = await runSetupEngine({
     steps,
     ctx,

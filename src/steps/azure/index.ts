@@ -6,6 +6,7 @@ import type { Step } from "../../engine/types.js";
 import { azureCallbackUrls } from "./callback-urls.js";
 import { azureDeploy } from "./deploy.js";
 import { azureDefenderAppRoles } from "./defender-case-sync/app-roles.js";
+import { type AzureTeardownOptions, createAzureTeardown } from "./deploy-teardown.js";
 import { azureIngestionAuthorization } from "./ingestion-authorization.js";
 import { azurePreflight } from "./preflight.js";
 import { azureSentinelAuthorization } from "./sentinel-authorization.js";
@@ -18,3 +19,6 @@ export const azureSteps: Step[] = [
   azureSentinelAuthorization,
   azureIngestionAuthorization,
 ];
+
+/** Teardown: everything the deployments made, in one step (the order within it: deploy-teardown.ts). */
+export const azureTeardownSteps = (options: AzureTeardownOptions = {}): Step[] => [createAzureTeardown(options)];

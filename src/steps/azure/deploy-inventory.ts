@@ -5,11 +5,11 @@
  * `sentinel-elastic-instance` tag (types that take tags) — so nothing else in the same group is touched.
  */
 
-import { apiVersions, type DataCollectionRule } from "../azure/arm.js";
-import { dcrSendsTo } from "../ownership/shared.js";
-import { INSTANCE_TAG, MANAGED_BY, type Names, resolveNames } from "../names.js";
-import type { ResolvedConfig } from "../config/schema.js";
-import type { AzureClients } from "../engine/clients.js";
+import { apiVersions, type DataCollectionRule } from "../../azure/arm.js";
+import { dcrSendsTo } from "../../ownership/shared.js";
+import { INSTANCE_TAG, MANAGED_BY, type Names, resolveNames } from "../../names.js";
+import type { ResolvedConfig } from "../../config/schema.js";
+import type { AzureClients } from "../../engine/clients.js";
 
 /** The api-versions the Azure client uses (src/azure/arm.ts), by the kinds teardown handles. */
 export const API = {

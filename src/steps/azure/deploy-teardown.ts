@@ -4,16 +4,16 @@
  * resource group only when setup created it (our tags) and --delete-resource-group is given; the deployment
  * records last, so an interrupted teardown can find what is left.
  */
-import type { Change, Step, StepContext } from "../engine/types.js";
-import { otherTableUsers } from "../ownership/shared.js";
-import { API, type Kind, type OwnedResource, takeInventory } from "./azure-inventory.js";
+import type { Change, Step } from "../../engine/types.js";
+import { otherTableUsers } from "../../ownership/shared.js";
+import { API, type Kind, type OwnedResource, takeInventory } from "./deploy-inventory.js";
 
-export interface TeardownOptions {
+export interface AzureTeardownOptions {
+  /** --delete-data: also the alerts table. */
   deleteData?: boolean;
+  /** --delete-resource-group: also the resource group, when setup created it. */
   deleteResourceGroup?: boolean;
 }
-
-export const TEARDOWN_OPTIONS = "teardown.options";
 
 const ORDER: Kind[] = [
   "alertRule",
@@ -36,12 +36,10 @@ const LABEL: Record<Kind, string> = {
 
 type Payload = { url: string; apiVersion: string; kind: Kind | "resourceGroup" };
 
-function options(ctx: Pick<StepContext, "shared">): TeardownOptions {
-  return (ctx.shared[TEARDOWN_OPTIONS] as TeardownOptions | undefined) ?? {};
-}
+export const AZURE_TEARDOWN = "teardown-azure";
 
-export const azureTeardown: Step = {
-  id: "teardown-azure",
+export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
+  id: AZURE_TEARDOWN,
   title: "Azure resources",
   target: "azure",
   after: ["teardown-kibana-rule", "teardown-kibana-alert-connector", "teardown-kibana-case-connector"],
@@ -49,7 +47,6 @@ export const azureTeardown: Step = {
   async plan(ctx) {
     const az = await ctx.clients.azure();
     const inv = await takeInventory(ctx.config, az);
-    const opts = options(ctx);
     const url = (id: string) => (id.startsWith("http") ? id : `${az.arm.baseUrl}${id}`);
     const changes: Change[] = [];
     const base = { step: this.id, target: "azure" as const };
@@ -164,4 +161,4 @@ export const azureTeardown: Step = {
       },
     ];
   },
-};
+});
