@@ -255,8 +255,14 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
         "Keep the sandboxes running and print a config file and env lines to use them from another shell",
       ),
     );
+    own(
+      cmd,
+      new Option("--portal <portal>", "Onboard the sandbox workspace to the Defender portal (defender) or not (azure)")
+        .choices(["azure", "defender"])
+        .default("azure"),
+    );
     addCommonOptions(cmd, false);
-    EXAMPLES.set(cmd, [`npx ${BIN} demo`, `${BIN} demo --keep`, `${BIN} demo --json`]);
+    EXAMPLES.set(cmd, [`npx ${BIN} demo`, `${BIN} demo --portal defender`, `${BIN} demo --keep`, `${BIN} demo --json`]);
     const go = run("demo", async () => (await import("./commands/demo.js")).runDemo);
     cmd.action((opts) => go(opts, new Map()));
   }

@@ -15,6 +15,8 @@ import { DEMO, type DemoWorld, startDemoWorld } from "./sandboxes.js";
 
 export interface DemoOptions extends CommonOptions {
   keep?: boolean;
+  /** `defender`: the sandbox workspace is onboarded to the Defender portal (setup detects it: sentinel.portal auto). */
+  portal?: "azure" | "defender";
 }
 
 /**
@@ -81,7 +83,7 @@ export async function runDemo(
   const progress = deps.io?.progress("Starting the Kibana, Elasticsearch and Azure sandboxes");
   let world: DemoWorld;
   try {
-    world = await startDemoWorld();
+    world = await startDemoWorld({ portal: options.portal });
     progress?.succeed(
       `Sandboxes up: Kibana ${world.elastic.kibanaUrl}, Azure Resource Manager ${world.azure.endpoints.resourceManager} (modelled waits run ${DEMO.speed}× faster than in Azure and Elastic: a 5m rule interval takes 5 s here; durations below are real)`,
     );

@@ -33,7 +33,8 @@ export interface DemoWorld {
   stop(): Promise<void>;
 }
 
-export async function startDemoWorld(options: { speed?: number } = {}): Promise<DemoWorld> {
+export async function startDemoWorld(options: { speed?: number; portal?: "azure" | "defender" } = {}): Promise<DemoWorld> {
+  const defender = options.portal === "defender";
   const { randomBytes, randomUUID } = await import("node:crypto");
   const { createClock } = await import("../sandbox/common/clock.js");
   const { startAzureSandbox } = await import("../sandbox/azure/index.js");
@@ -49,7 +50,11 @@ export async function startDemoWorld(options: { speed?: number } = {}): Promise<
   const azure = await startAzureSandbox({
     clock,
     resourceGroups: [{ name: DEMO.resourceGroup, location: DEMO.location }],
-    workspaces: [{ name: DEMO.workspace, resourceGroup: DEMO.resourceGroup, location: DEMO.location, sentinel: true }],
+    workspaces: [
+      { name: DEMO.workspace, resourceGroup: DEMO.resourceGroup, location: DEMO.location, sentinel: true, defender },
+    ],
+    // Defender mode: the deployer may grant Graph app roles (Privileged Role Administrator) and read the queue.
+    deployerEntraRoles: ["Privileged Role Administrator", "Security Reader"],
     ingestionLatencyMs: DEMO.ingestionLatencyMs,
     roleAssignmentDelayMs: DEMO.roleAssignmentDelayMs,
     servicePrincipals: [integrationApp],
@@ -71,12 +76,40 @@ export async function startDemoWorld(options: { speed?: number } = {}): Promise<
   }
   // One incident from another detection, so the way back has something to carry into Elastic; ours (from
   // the case and alert paths) come later and are dropped by the echo filter.
-  azure.state.upsertIncident(azure.state.workspaceId(DEMO.resourceGroup, DEMO.workspace), randomUUID(), {
+  const sample = {
     title: "Sign-in from an unfamiliar location followed by mass download",
-    severity: "Medium",
-    status: "New",
+    severity: "Medium" as const,
+    status: "New" as const,
     description: "Raised by a Sentinel analytics rule of the SOC (sandbox sample).",
-  });
+  };
+  const wsId = azure.state.workspaceId(DEMO.resourceGroup, DEMO.workspace);
+  if (defender) {
+    // In the Defender portal the SOC's rule incident is Defender's (provider Microsoft XDR): what setup's
+    // sentinel.portal auto tells the portal by.
+    const now = new Date(clock.now()).toISOString();
+    azure.defender.world.raise(wsId, {
+      ...sample,
+      relatedAnalyticRuleIds: [`${wsId}/providers/Microsoft.SecurityInsights/alertRules/soc-sample-rule`],
+      alerts: [
+        {
+          systemAlertId: randomUUID(),
+          alertDisplayName: sample.title,
+          description: sample.description,
+          severity: sample.severity,
+          timeGenerated: now,
+          startTimeUtc: now,
+          endTimeUtc: now,
+          alertType: "soc-sample-rule",
+          productName: "Azure Sentinel",
+          analyticRuleId: `${wsId}/providers/Microsoft.SecurityInsights/alertRules/soc-sample-rule`,
+          analyticRuleName: "SOC sample rule",
+          entities: [],
+          customDetails: {},
+          tactics: [],
+        },
+      ],
+    });
+  } else azure.state.upsertIncident(wsId, randomUUID(), sample);
   const stopAgent = startSentinelAgent({ azure, elastic, clock });
   const inputs: Record<string, unknown> = {
     "elastic.kibanaUrl": elastic.kibanaUrl,
@@ -90,6 +123,7 @@ export async function startDemoWorld(options: { speed?: number } = {}): Promise<
     "azure.endpoints.logAnalytics": azure.endpoints.logAnalytics,
     "azure.endpoints.portal": azure.endpoints.portal,
     "azure.endpoints.graph": azure.endpoints.graph,
+    ...(defender ? { "azure.endpoints.defenderPortal": azure.defender.portal } : {}),
     "sentinel.workspaceName": DEMO.workspace,
     "sentinel.resourceGroup": DEMO.resourceGroup,
     "features.sentinelToElastic": true,

@@ -27,6 +27,8 @@ export interface CaseConnectorInputs {
   space: string;
   portal: string;
   workspace: IncidentWorkspace;
+  /** Defender mode: the view URL (sentinel-portal.ts defenderViewIncidentUrl) instead of the Azure portal's. */
+  viewIncidentUrl?: string;
   caseSyncUrl: string;
   caseGetUrl: string;
   /** Headers that must not sit in plain config; only sent where the stack has secretHeaders (9.2+). */
@@ -54,7 +56,7 @@ export function buildCaseConnectorBody(i: CaseConnectorInputs): ConnectorBody {
     createIncidentResponseKey: t.createIncidentResponseKey,
     getIncidentUrl: withQueryParam(i.caseGetUrl, t.getIncidentUrlSuffix),
     getIncidentResponseExternalTitleKey: t.getIncidentResponseExternalTitleKey,
-    viewIncidentUrl: viewIncidentUrl(i.portal, t.viewIncidentPath, i.workspace),
+    viewIncidentUrl: i.viewIncidentUrl ?? viewIncidentUrl(i.portal, t.viewIncidentPath, i.workspace),
     updateIncidentUrl: i.caseSyncUrl,
     updateIncidentMethod: "post",
     updateIncidentJson: fill(t.updateIncidentJson),

@@ -62,3 +62,20 @@ export function viewIncidentUrl(portal: string, path: string, ws: IncidentWorksp
       .replace("__WORKSPACE__", enc(ws.workspaceName))
   );
 }
+
+/**
+ * A Defender portal incident link, as Microsoft Graph gives it in `incidentWebUrl`
+ * (https://learn.microsoft.com/graph/api/resources/security-incident: `https://security.microsoft.com/incidents/{id}?tid={tenant}`).
+ */
+export function defenderIncidentUrl(defenderPortal: string, incidentId: string, tenantId: string): string {
+  return `${defenderPortal.replace(/\/+$/, "")}/incidents/${encodeURIComponent(incidentId)}?tid=${encodeURIComponent(tenantId)}`;
+}
+
+/**
+ * Kibana's "view incident" URL in Defender mode. The external id is the case id (the incident does not exist yet
+ * when Kibana needs an id); the external title is what the case-get workflow answers: the Defender incident id once
+ * the analytics rule has raised it, empty before (the link then opens the tenant's incident queue).
+ */
+export function defenderViewIncidentUrl(defenderPortal: string, tenantId: string): string {
+  return `${defenderPortal.replace(/\/+$/, "")}/incidents/{{{external.system.title}}}?tid=${encodeURIComponent(tenantId)}`;
+}

@@ -87,6 +87,7 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
       );
     return { evidence: `row AlertId=${alertId}`, value: r.value };
   });
+  if (p.defender) return followAlertDefender(p, alertId, since, idPrefix);
   await runner.hop(`${idPrefix}.incident`, "Sentinel: an incident raised by the analytics rule", async () => {
     const matches = (i: IncidentView) => i.title.includes(ruleName) || (i.description ?? "").includes(alertId);
     const r = await waitFor(async () => (await probes.incidentsSince(since)).find(matches), p.clock, {
@@ -104,6 +105,31 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
           : "The scheduled rule runs on its own frequency; re-run with a --timeout longer than its query frequency.",
       );
     return { evidence: `incident ${r.value.id}${r.value.url ? ` ${r.value.url}` : ""}`, value: r.value };
+  });
+}
+
+/**
+ * Defender mode: the correlation engine, not the rule, decides grouping, so the alert may join an existing incident
+ * (https://learn.microsoft.com/azure/sentinel/move-to-defender, "Alert grouping and incident merging"). The hop
+ * finds the incident the alert belongs to now and says whether it is new or an existing one it was grouped into.
+ */
+async function followAlertDefender(p: PathContext, alertId: string, since: string, idPrefix: string) {
+  const { defenderIncidentOfCase, defenderLink } = await import("./case-path-defender.js");
+  await p.runner.hop(`${idPrefix}.incident`, "Defender: an incident raised by the analytics rule (or grouped into one)", async () => {
+    const r = await waitFor(async () => defenderIncidentOfCase(p, alertId), p.clock, {
+      deadline: p.deadline,
+      show: { what: "the alert's incident in the Defender queue", usual: NRT_USUAL },
+    });
+    if (!r.ok)
+      throw new HopFailure(
+        `no incident in the Defender queue holds alert ${alertId} before the timeout`,
+        "The analytics rule runs every minute over newly ingested rows and Defender then correlates the alert; re-run with a longer --timeout.",
+      );
+    const grouped = r.value.createdTime !== undefined && r.value.createdTime < since;
+    return {
+      evidence: `${defenderLink(p, r.value.id)}${grouped ? ` (grouped by Defender into existing incident ${r.value.id}, created ${r.value.createdTime})` : " (new)"}`,
+      value: r.value,
+    };
   });
 }
 

@@ -34,6 +34,8 @@ export interface PathContext {
   runner: HopRunner;
   /** Kibana base URL and space, to check the case link in the incident. */
   kibanaCaseUrlBase: string;
+  /** Set when the workspace is worked in the Defender portal (case-path-defender.ts; links carry the tenant). */
+  defender?: { tenantId?: string };
 }
 
 const fixCaseSync = (names: Names) =>

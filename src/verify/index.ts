@@ -11,6 +11,8 @@ import type { Check, StepContext } from "../engine/types.js";
 import { AbortedError } from "../errors.js";
 import { runAlertPathFast, runAlertPathFull } from "./alert-path.js";
 import { type PathContext, runCasePath } from "./case-path.js";
+import { runCasePathDefender } from "./case-path-defender.js";
+import { factsOf } from "../steps/azure/facts.js";
 import { createHopRunner } from "./hop.js";
 import type { VerifyProbes } from "./probes.js";
 import type { WaitClock } from "./wait.js";
@@ -45,6 +47,9 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
   const kibanaUrl = ctx.shared.kibana?.baseUrl ?? (await ctx.clients.kibana()).baseUrl;
   const space = config.elastic.space;
   const spacePath = space === "default" ? "" : `/s/${space}`;
+  // Defender mode (docs/defender.md): the incident hops look where Defender shows incidents.
+  const facts = config.features.caseSync || config.features.alertForwarding ? safeFacts(ctx) : undefined;
+  const defender = facts?.portal === "defender" ? { tenantId: facts.tenantId ?? config.azure.tenantId } : undefined;
   const base = (): Omit<PathContext, "runner"> => ({
     config,
     names: ctx.names,
@@ -53,6 +58,7 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
     deadline,
     marker: `se-verify-${randomUUID()}`,
     kibanaCaseUrlBase: `${kibanaUrl.replace(/\/+$/, "")}${spacePath}/app/security/cases/`,
+    ...(defender ? { defender } : {}),
   });
 
   // A verify killed before its cleanup left its test case (and an open incident): remove it now.
@@ -74,7 +80,8 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
   const paths: Promise<Check[]>[] = [];
   if (config.features.caseSync && options.only !== "alerts") {
     const runner = createHopRunner(ctx.now, options.onCheck);
-    paths.push(runCasePath({ ...base(), runner }).then(() => runner.checks));
+    const run = defender ? runCasePathDefender : runCasePath;
+    paths.push(run({ ...base(), runner }).then(() => runner.checks));
   }
   if (config.features.alertForwarding && options.only !== "case") {
     const runner = createHopRunner(ctx.now, options.onCheck);
@@ -93,4 +100,12 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
     });
   }
   return checks;
+}
+
+function safeFacts(ctx: StepContext) {
+  try {
+    return factsOf(ctx);
+  } catch {
+    return undefined;
+  }
 }

@@ -12,7 +12,9 @@ import {
   readReplacedConnector,
   withReplacedConnector,
 } from "../../kibana/connector-bodies.js";
-import { portalUrl, requireWorkspace } from "../../kibana/sentinel-portal.js";
+import { resolveCloud } from "../../azure/cloud.js";
+import { defenderViewIncidentUrl, portalUrl, requireWorkspace } from "../../kibana/sentinel-portal.js";
+import { factsOf } from "../azure/facts.js";
 import { connectorIsOurs } from "../../ownership/marker.js";
 import {
   applyConnector,
@@ -47,6 +49,7 @@ const spec = (names: Names): ConnectorSpec => ({
       space: ctx.config.elastic.space,
       portal: portalUrl(ctx.config),
       workspace: requireWorkspace(ctx.names.workspace),
+      viewIncidentUrl: defenderView(ctx),
       caseSyncUrl: placeholder ? PLACEHOLDER_URL : urls.caseSync!,
       caseGetUrl: placeholder ? PLACEHOLDER_URL : urls.caseGet!,
     });
@@ -74,6 +77,14 @@ export async function recordReplacedConnector(
     ? await markedBody(ctx, s, false)
     : { name: existing.name, config: { ...(existing.config ?? {}) }, secrets: {} };
   await kibana.updateConnector(s.id, withReplacedConnector(body, replaced));
+}
+
+/** In Defender mode, Kibana's incident link goes to the Defender portal of the tenant. */
+function defenderView(ctx: KibanaStepContext): string | undefined {
+  const facts = factsOf(ctx);
+  const portal = resolveCloud(ctx.config.azure).defenderPortal;
+  const tenant = facts.tenantId ?? ctx.config.azure.tenantId;
+  return facts.portal === "defender" && portal && tenant ? defenderViewIncidentUrl(portal, tenant) : undefined;
 }
 
 export const caseConnectorStep: Step = {

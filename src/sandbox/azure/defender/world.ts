@@ -194,9 +194,7 @@ export class DefenderWorld {
   /** A change made in Defender (Graph, an analyst): reaches Sentinel once per batch period, with the latest state. */
   changed(i: DefenderIncident): void {
     if (this.pendingSync.has(i.id)) return;
-    // A one-shot duration timer (every + cancel on first run) until the clock's `after` is available.
-    const timer = this.clock.every(SENTINEL_SYNC_BATCH_MS, () => {
-      timer.cancel();
+    const timer = this.clock.after(SENTINEL_SYNC_BATCH_MS, () => {
       this.pendingSync.delete(i.id);
       this.syncNow(i);
     });
