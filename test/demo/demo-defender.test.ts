@@ -16,7 +16,7 @@ const HOPS = [
   "Log Analytics: the alert's row in ElasticAlerts_CL",
   "Defender: an incident raised by the analytics rule (or grouped into one)",
 ];
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("demo --portal defender", () => {
   it("detects the Defender portal and passes every hop, with Defender links", async () => {
@@ -25,7 +25,7 @@ describe("demo --portal defender", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('Sentinel portal: defender (incident 1 reports the provider "Microsoft XDR"');
     expect(r.stderr).not.toContain("2027-03-31");
-    for (const hop of HOPS) expect(r.stdout).toMatch(new RegExp(`PASS\\s+${escape(hop)}`));
+    for (const hop of HOPS) expect(r.stdout).toMatch(new RegExp(`PASS\\s+${literal(hop)}`));
     expect(r.stdout).not.toMatch(/^FAIL/m);
     expect(r.stdout).toMatch(/\/defender\/incidents\/\d+\?tid=[0-9a-f-]{36}/);
     expect(r.stdout).not.toMatch(/Sentinel: incident created with the case's fields/);
