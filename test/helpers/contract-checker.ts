@@ -101,7 +101,7 @@ function buildRegistry(): Map<string, Schema> {
             .pop()!
             .replace(/\.yaml$/, "")}`;
     for (const [k, v] of Object.entries<Schema>(d))
-      if (k !== "paths" && k !== "about") reg.set(`${doc}#${k}`, rewrite(v, local));
+      if (k !== "about") reg.set(`${doc}#${k}`, rewrite(v, local));
   }
   return reg;
 }
