@@ -11,14 +11,17 @@ export function questionCode(def: InputDef): string {
 
 export async function askForInput(def: InputDef, io: IoHost): Promise<unknown> {
   const code = questionCode(def);
+  // Why we ask, in one line: the input's own description (the one --help shows).
+  const why = def.description;
   if (def.type === "boolean") {
-    return io.ask({ kind: "confirm", code, message: def.prompt, default: def.default === true });
+    return io.ask({ kind: "confirm", code, message: def.prompt, why, default: def.default === true });
   }
   if (def.type === "enum" && def.choices) {
     return io.ask({
       kind: "select",
       code,
       message: def.prompt,
+      why,
       choices: def.choices.map((c) => ({ value: c, name: c })),
       default: typeof def.default === "string" ? def.default : undefined,
     });
@@ -27,6 +30,7 @@ export async function askForInput(def: InputDef, io: IoHost): Promise<unknown> {
     kind: "text",
     code,
     message: def.prompt,
+    why,
     secret: def.secret,
     default: def.default === undefined ? undefined : String(def.default),
     validate: (text) => {

@@ -20,7 +20,22 @@ const at = (config: unknown, key: string): unknown =>
     .split(".")
     .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), config);
 
-/** Inputs the run had from a person, a flag, the environment or a file; defaults and Cloud ID URLs left out. */
+/** Drop the empty sections `nest` leaves (`alerts: {}`): the file shows only what was chosen. */
+function prune(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const inner = prune(v as Record<string, unknown>);
+      if (Object.keys(inner).length) out[k] = inner;
+    } else if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Inputs the run had from a person, a flag, the environment or a file; defaults, Cloud ID URLs and the inputs of
+ * the way back when it is off are left out.
+ */
 export function answersToKeep(loaded: Pick<LoadedConfig, "config" | "sources">): {
   values: Record<string, unknown>;
   secretEnv: string[];
@@ -30,6 +45,7 @@ export function answersToKeep(loaded: Pick<LoadedConfig, "config" | "sources">):
   for (const def of inputs) {
     const source: InputSource | undefined = loaded.sources[def.key];
     if (!source || source === "default" || source === "cloud-id") continue;
+    if (def.group === "sentinelToElastic" && at(loaded.config, "features.sentinelToElastic") !== true) continue;
     const value = at(loaded.config, def.key);
     if (value === undefined) continue;
     if (def.secret) {
@@ -47,7 +63,7 @@ export function configFileText(values: Record<string, unknown>, secretEnv: strin
       ? [`# Secrets are not in this file: set ${secretEnv.join(", ")} in the environment (\${…} below reads them).`]
       : []),
   ];
-  return `${head.join("\n")}\n${stringify(nest(values))}`;
+  return `${head.join("\n")}\n${stringify(prune(nest(values)))}`;
 }
 
 export async function offerToSave(io: IoHost, cwd: string, loaded: Pick<LoadedConfig, "config" | "sources" | "file">): Promise<void> {
