@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Check, StepContext } from "../engine/types.js";
 import { AbortedError } from "../errors.js";
+import { elasticCasesUrlBase } from "../kibana/connector-bodies.js";
 import { runAlertPathFast, runAlertPathFull } from "./alert-path.js";
 import { type PathContext, runCasePath } from "./case-path.js";
 import { runCasePathDefender } from "./case-path-defender.js";
@@ -46,7 +47,6 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
   };
   const kibanaUrl = ctx.shared.kibana?.baseUrl ?? (await ctx.clients.kibana()).baseUrl;
   const space = config.elastic.space;
-  const spacePath = space === "default" ? "" : `/s/${space}`;
   // Defender mode (docs/defender.md): the incident hops look where Defender shows incidents.
   const facts = config.features.caseSync || config.features.alertForwarding ? safeFacts(ctx) : undefined;
   const defender = facts?.portal === "defender" ? { tenantId: facts.tenantId ?? config.azure.tenantId } : undefined;
@@ -57,7 +57,7 @@ export async function runVerification(ctx: StepContext, options: VerifyRunOption
     clock,
     deadline,
     marker: `se-verify-${randomUUID()}`,
-    kibanaCaseUrlBase: `${kibanaUrl.replace(/\/+$/, "")}${spacePath}/app/security/cases/`,
+    kibanaCaseUrlBase: elasticCasesUrlBase(kibanaUrl, space),
     ...(defender ? { defender } : {}),
   });
 

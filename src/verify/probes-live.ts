@@ -7,8 +7,8 @@ import { findLeftoverCases, removeLeftovers } from "./leftovers.js";
 import { apiVersions } from "../azure/arm.js";
 import type { StepContext } from "../engine/types.js";
 import { PreconditionError } from "../errors.js";
-import { CASES_WEBHOOK } from "../kibana/connector-bodies.js";
 import { TEST_DATA_STREAM } from "../names.js";
+import { caseConnectorRef } from "../steps/kibana/case-connector.js";
 import { testDocument } from "../steps/kibana/test-document.js";
 import { HopFailure } from "./hop.js";
 import type { IncidentView, VerifyProbes, WorkflowRunView } from "./probes.js";
@@ -73,7 +73,7 @@ export async function createLiveProbes(
       const c = await k.createCase({
         ...input,
         severity: input.severity as "high",
-        connector: { id: n.caseConnectorId, name: n.caseConnectorName, type: CASES_WEBHOOK, fields: null },
+        connector: caseConnectorRef(ctx.names),
       });
       return { id: c.id };
     },

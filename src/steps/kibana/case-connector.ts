@@ -3,6 +3,7 @@
  * (docs/contracts.md). Exists only with features.caseSync.
  */
 import type { Step } from "../../engine/types.js";
+import type { CaseConnectorRef } from "../../kibana/cases-configure.js";
 import type { Names } from "../../names.js";
 import {
   buildCaseConnectorBody,
@@ -30,6 +31,14 @@ import { KIBANA_PREFLIGHT } from "./preflight.js";
 import { type KibanaStepContext, stackInfo } from "./stack.js";
 
 export const KIBANA_CASE_CONNECTOR = "kibana-case-connector";
+
+/**
+ * How cases and the case settings name our connector. For `.cases-webhook` the connector's `fields` must be
+ * null (elastic/kibana x-pack/platform/plugins/shared/cases/common/types/domain/connector/v1.ts).
+ */
+export function caseConnectorRef(names: Names): CaseConnectorRef & { fields: null } {
+  return { id: names.kibana.caseConnectorId, name: names.kibana.caseConnectorName, type: CASES_WEBHOOK, fields: null };
+}
 
 const spec = (names: Names): ConnectorSpec => ({
   step: KIBANA_CASE_CONNECTOR,

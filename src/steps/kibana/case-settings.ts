@@ -6,9 +6,9 @@
  */
 import type { Change, Check, Step } from "../../engine/types.js";
 import type { CaseConfiguration, CaseConnectorRef, ClosureType } from "../../kibana/cases-configure.js";
-import { CASES_WEBHOOK, readReplacedConnector } from "../../kibana/connector-bodies.js";
+import { readReplacedConnector } from "../../kibana/connector-bodies.js";
 import { CASES_OWNER, type Names } from "../../names.js";
-import { KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
+import { caseConnectorRef, KIBANA_CASE_CONNECTOR, recordReplacedConnector } from "./case-connector.js";
 import { connectorInstance, connectorIsOurs } from "../../ownership/marker.js";
 import { originalDefault, otherInstancesCaseConnectors } from "../../ownership/shared.js";
 import { notOursReason, remainingCheck } from "../teardown-common.js";
@@ -26,11 +26,6 @@ interface Payload {
   replacing?: { id: string; name: string; type: string };
 }
 
-function desiredConnector(names: Names): CaseConnectorRef {
-  // For .cases-webhook the connector's `fields` must be null (kibana-facts.md §2).
-  return { id: names.kibana.caseConnectorId, name: names.kibana.caseConnectorName, type: CASES_WEBHOOK, fields: null };
-}
-
 function isNone(c: CaseConnectorRef | undefined): boolean {
   return !c || c.id === "none" || c.type === ".none";
 }
@@ -38,7 +33,7 @@ function isNone(c: CaseConnectorRef | undefined): boolean {
 export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]> {
   const kibana = await ctx.clients.kibana();
   const configs = await kibana.getCaseConfigurations(CASES_OWNER);
-  const connector = desiredConnector(ctx.names);
+  const connector = caseConnectorRef(ctx.names);
   const wantedClosure = ctx.config.cases.closureType;
   const base = { step: KIBANA_CASE_SETTINGS, target: "kibana" as const, resource: RESOURCE, name: kibana.space };
   const current: CaseConfiguration | undefined = configs[0];
