@@ -26,8 +26,13 @@ describe("demo", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Plan: \d+ to create/);
     for (const hop of HOPS) expect(r.stdout).toMatch(new RegExp(`PASS\\s+${hop.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-    expect(r.stdout).not.toMatch(/^FAIL/m);
+    // A clean demo is clean: only PASS rows (no WARN for a rule run before its data, or an agent not polled yet).
+    expect(r.stdout).not.toMatch(/^(FAIL|WARN)/m);
+    expect(r.stdout).toMatch(/PASS\s+Detection rule's last run\s+succeeded/);
+    // The test document comes before the rule in the plan, so the rule's first run finds it.
+    expect(r.stdout.indexOf("test document")).toBeLessThan(r.stdout.indexOf("detection rule (query)"));
     expect(r.stderr).toContain("Both paths work end to end");
+    expect(r.stderr).toMatch(/durations below are real/);
   }, 120_000);
 
   it("--json prints exactly one JSON document with the plan, the resources and passing checks", async () => {
@@ -42,7 +47,7 @@ describe("demo", () => {
     expect(doc.schemaVersion).toBe(1);
     expect(doc.plan.length).toBeGreaterThan(10);
     expect(doc.resources.length).toBeGreaterThan(10);
-    expect(doc.checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(doc.checks.filter((c) => c.status !== "pass")).toEqual([]);
     expect(doc.checks.map((c) => c.id)).toEqual(expect.arrayContaining(["case.closed", "alerts.incident", "full.incident"]));
   }, 120_000);
 });

@@ -53,6 +53,28 @@ describe("verify of the way back", () => {
     expect(JSON.stringify(es.queries)).toContain("Elastic Security alert: ");
   });
 
+  it("right after setup, waits a bounded while for the agent's first poll instead of warning at once", async () => {
+    h = await startHarness();
+    await run(wayBackSteps, h.ctx());
+    h.fleet.enrollAgent([...h.fleet.state.agentPolicies.keys()][0]!);
+    // Given incidents that arrive after the third pause (the agent's first poll)
+    let sleeps = 0;
+    const es = fakeEs(0, 0);
+    const search = es.search.bind(es);
+    es.search = (index, query, o) => (sleeps >= 3 ? fakeEs(2, 0).search(index, query, o) : search(index, query, o));
+    const ctx = { ...h.ctx(wayBackConfig(), es), sleep: async () => void sleeps++ };
+    const checks = byId(await verifyAll(wayBackSteps, ctx));
+    expect(checks["way-back.incidents-arriving"]).toBe("pass");
+    expect(sleeps).toBe(3);
+
+    // Given a workspace with no incident at all: the wait ends (a bounded number of pauses) with a warning
+    sleeps = 0;
+    const none = { ...h.ctx(wayBackConfig(), fakeEs(0, 0)), sleep: async () => void sleeps++ };
+    expect(byId(await verifyAll(wayBackSteps, none))["way-back.incidents-arriving"]).toBe("warn");
+    expect(sleeps).toBeGreaterThan(3);
+    expect(sleeps).toBeLessThanOrEqual(20);
+  });
+
   it("fails when one of our incidents came back into Elastic", async () => {
     h = await startHarness();
     await run(wayBackSteps, h.ctx(wayBackConfig({ sentinelToElastic: { agentPolicyId: "agentless" } })));

@@ -16,6 +16,7 @@ import {
 import type { QueryRuleBody, Rule, RuleAction } from "../../kibana/rules.js";
 import { ownedObjectTeardown } from "../teardown-common.js";
 import { KIBANA_ALERT_CONNECTOR } from "./alert-connector.js";
+import { KIBANA_TEST_DOCUMENT } from "./test-document.js";
 import { diffFields, type KibanaStepContext } from "./stack.js";
 
 export const KIBANA_DETECTION_RULE = "kibana-detection-rule";
@@ -147,7 +148,7 @@ export const detectionRuleStep: Step = {
   id: KIBANA_DETECTION_RULE,
   title: "Kibana detection rule (alerts to forward)",
   target: "kibana",
-  after: [KIBANA_ALERT_CONNECTOR],
+  after: [KIBANA_ALERT_CONNECTOR, KIBANA_TEST_DOCUMENT],
   enabled: (config) => config.features.alertForwarding,
   plan: planDetectionRule,
   apply: applyDetectionRule,

@@ -19,8 +19,8 @@ export const kibanaSteps: Step[] = [
   caseConnectorStep,
   caseSettingsStep,
   alertConnectorStep,
-  detectionRuleStep,
   testDocumentStep,
+  detectionRuleStep,
 ];
 
 export const kibanaTeardownSteps: Step[] = [

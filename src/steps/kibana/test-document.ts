@@ -1,12 +1,12 @@
 /**
  * A test document in `logs-sentinel_elastic.test-default` whose message matches the default rule, with a
- * unique marker, so the next rule run raises an alert that verify follows to Sentinel. A run finds a recent
+ * unique marker, written before the rule is created so that the rule's first run raises an alert that verify follows to Sentinel. A run finds a recent
  * test document (last 24 hours) and reuses its marker instead of adding another, so re-runs change nothing.
  */
 import { randomUUID } from "node:crypto";
 import type { Change, Check, Step } from "../../engine/types.js";
 import { TEST_DATA_STREAM } from "../../names.js";
-import { KIBANA_DETECTION_RULE } from "./detection-rule.js";
+import { KIBANA_PREFLIGHT } from "./preflight.js";
 import type { KibanaStepContext } from "./stack.js";
 
 export const KIBANA_TEST_DOCUMENT = "kibana-test-document";
@@ -106,7 +106,9 @@ export const testDocumentStep: Step = {
   id: KIBANA_TEST_DOCUMENT,
   title: "Test document for the detection rule",
   target: "elasticsearch",
-  after: [KIBANA_DETECTION_RULE],
+  // Before the detection rule: the rule's first run (right after it is created) then finds the test data stream
+  // and the document, instead of a partial failure "no index matching" and an alert one interval later.
+  after: [KIBANA_PREFLIGHT],
   enabled: (config) => config.features.alertForwarding,
   plan: planTestDocument,
   apply: applyTestDocument,

@@ -10,7 +10,11 @@ import { elasticsearch, fleetHttp } from "./clients.js";
 import { wayBackInputs } from "./context.js";
 import { ALERT_TITLE_PREFIX, analyticsRuleId, CASE_LABEL, INCIDENT_INDEX_PATTERN, packagePolicyName } from "../../names.js";
 
-type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared" | "now">;
+type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared" | "now" | "sleep">;
+
+/** How long verify waits for the first incidents to arrive, and how often it looks. */
+const FIRST_POLL_WAIT_MS = 90_000;
+const FIRST_POLL_PAUSE_MS = 5_000;
 
 /** Documents of incidents we created, as the integration's pipeline maps them. */
 export function ourIncidentsQuery(workspaceId: string, prefix: string): Record<string, unknown> {
@@ -95,14 +99,23 @@ export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
   }
   const es = await elasticsearch(ctx);
   const ours = ourIncidentsQuery(workspace.id, prefix);
-  const [others, echoed] = await Promise.all([
-    es.search<{ "@timestamp"?: string }>(
-      INCIDENT_INDEX_PATTERN,
-      { bool: { must_not: [ours] } },
-      { size: 1, sort: [{ "@timestamp": "desc" }] },
-    ),
-    es.search(INCIDENT_INDEX_PATTERN, ours, { size: 1 }),
-  ]);
+  const read = () =>
+    Promise.all([
+      es.search<{ "@timestamp"?: string }>(
+        INCIDENT_INDEX_PATTERN,
+        { bool: { must_not: [ours] } },
+        { size: 1, sort: [{ "@timestamp": "desc" }] },
+      ),
+      es.search(INCIDENT_INDEX_PATTERN, ours, { size: 1 }),
+    ]);
+  let [others, echoed] = await read();
+  // The agent polls Sentinel at once and then every interval, and the integration's Reader role takes a while to
+  // propagate: right after setup the first incidents may be a poll away. Wait a little for them (ctx.sleep, which
+  // stops on Ctrl-C) before calling it a warning; a workspace may also have no incident at all.
+  for (let waited = 0; others.length === 0 && waited < FIRST_POLL_WAIT_MS; waited += FIRST_POLL_PAUSE_MS) {
+    await ctx.sleep(FIRST_POLL_PAUSE_MS);
+    [others, echoed] = await read();
+  }
   checks.push({
     id: "way-back.incidents-arriving",
     title: "Sentinel incidents arrive in logs-microsoft_sentinel.incident-*",

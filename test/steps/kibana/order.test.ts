@@ -16,8 +16,9 @@ describe("Kibana step order", () => {
     expect(deps("kibana-case-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
     expect(deps("kibana-alert-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
     expect(deps("kibana-case-settings")).toEqual(["kibana-case-connector"]);
-    expect(deps("kibana-detection-rule")).toEqual(["kibana-alert-connector"]);
-    expect(deps("kibana-test-document")).toEqual(["kibana-detection-rule"]);
+    // The test document before the rule, so the rule's first run finds it (no "no index matching" partial failure).
+    expect(deps("kibana-detection-rule")).toEqual(["kibana-alert-connector", "kibana-test-document"]);
+    expect(deps("kibana-test-document")).toEqual(["kibana-preflight"]);
   });
 
   it("only the steps of enabled features take part", () => {
@@ -26,6 +27,6 @@ describe("Kibana step order", () => {
         .filter((s) => s.enabled({ features: { caseSync, alertForwarding, sentinelToElastic: false } } as never))
         .map((s) => s.id);
     expect(enabled(true, false)).toEqual(["kibana-case-connector", "kibana-case-settings"]);
-    expect(enabled(false, true)).toEqual(["kibana-alert-connector", "kibana-detection-rule", "kibana-test-document"]);
+    expect(enabled(false, true)).toEqual(["kibana-alert-connector", "kibana-test-document", "kibana-detection-rule"]);
   });
 });

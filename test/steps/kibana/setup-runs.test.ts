@@ -27,8 +27,8 @@ for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
         ["kibana-case-connector", "create"],
         ["kibana-case-settings", "create"],
         ["kibana-alert-connector", "create"],
-        ["kibana-detection-rule", "create"],
         ["kibana-test-document", "create"],
+        ["kibana-detection-rule", "create"],
       ]);
       // Callback URLs were unknown at plan time (Azure not deployed yet): the plan says so.
       expect(plan[0]!.reason).toContain("known after the Azure deployment");
