@@ -271,6 +271,13 @@ describe("Kibana cases, case settings and detection rules", () => {
       ),
     ).toEqual(["kibana-cases enum $.closure_type"]);
   });
+  it("deleting cases without ids, or reading a rule without rule_id or id, is named", () => {
+    expect(named(checkRequest(req("kibana", "DELETE", "/api/cases")))).toEqual(["kibana-cases query"]);
+    expect(checkRequest(req("kibana", "DELETE", "/api/cases", undefined, { query: 'ids=["c1"]' }))).toEqual([]);
+    expect(
+      named(checkRequest(req("kibana", "GET", "/api/detection_engine/rules", undefined, { query: "x=1" }))),
+    ).toEqual(["kibana-detection-rules query"]);
+  });
   it("a rule without a risk score and with an action frequency Kibana does not know are named", () => {
     const rule = {
       type: "query",

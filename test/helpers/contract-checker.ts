@@ -25,7 +25,7 @@ export interface RecordedRequest {
 export interface Breach {
   family: string;
   request: string;
-  rule: Finding["rule"] | "unknown-operation" | "api-version" | "header" | "body" | "no-schema";
+  rule: Finding["rule"] | "unknown-operation" | "api-version" | "header" | "query" | "body" | "no-schema";
   path?: string;
   message: string;
 }
@@ -43,6 +43,8 @@ interface Operation {
   template?: boolean;
   connectorConfig?: boolean;
   streamPattern?: string;
+  /** Required query parameters: `a|b` means one of them. */
+  query?: Record<string, boolean>;
 }
 
 interface AllowEntry {
@@ -100,8 +102,7 @@ function buildRegistry(): Map<string, Schema> {
             .split("/")
             .pop()!
             .replace(/\.yaml$/, "")}`;
-    for (const [k, v] of Object.entries<Schema>(d))
-      if (k !== "about") reg.set(`${doc}#${k}`, rewrite(v, local));
+    for (const [k, v] of Object.entries<Schema>(d)) if (k !== "about") reg.set(`${doc}#${k}`, rewrite(v, local));
   }
   return reg;
 }
@@ -280,6 +281,9 @@ export function checkRequest(r: RecordedRequest, memory: CheckMemory = newMemory
     else if (pattern && !new RegExp(pattern, "i").test(v))
       add("header", `${request}: the ${name} header does not match ${pattern}`);
   }
+  for (const [names, required] of Object.entries(op.query ?? {}))
+    if (required && !names.split("|").some((n) => r.query.has(n)))
+      add("query", `${request}: the query parameter ${names.split("|").join(" or ")} is required`);
   if (op.streamPattern) {
     const stream = r.path.split("/").pop() ?? "";
     if (!new RegExp(op.streamPattern).test(stream))
