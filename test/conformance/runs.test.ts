@@ -64,7 +64,7 @@ describe("managed identity: NRT and summary, then Scheduled, per-alert and close
     expect(JSON.parse(rule!.raw).actions[0].frequency.summary).toBe(false);
     const deployed = later.filter((x) => x.method === "PUT" && /\/deployments\/[^/]+$/.test(x.path)).map((x) => x.raw);
     expect(deployed.join()).toMatch(/"kind":"Scheduled"/);
-  }, 60_000);
+  }, 120_000);
 
   it("teardown without --delete-data stays within the contracts and keeps the table", async () => {
     expect((await w.run(["teardown", "--yes", "--non-interactive"])).code).toBe(0);
