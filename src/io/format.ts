@@ -48,6 +48,25 @@ function actionCell(action: Change["action"], style: ChalkInstance): string {
   }
 }
 
+/** "azure: 15 to create, 1 unchanged · kibana: 4 to create": the plan per platform, in the plan's order. */
+export function planByPlatform(changes: readonly Change[]): string {
+  const targets = [...new Set(changes.map((c) => c.target))];
+  return targets
+    .map((t) => {
+      const s = summarizePlan(changes.filter((c) => c.target === t));
+      const parts = [
+        s.create ? `${s.create} to create` : "",
+        s.update ? `${s.update} to update` : "",
+        s.replace ? `${s.replace} to replace` : "",
+        s.delete ? `${s.delete} to delete` : "",
+        s.conflict ? `${s.conflict} in conflict` : "",
+        s.unchanged ? `${s.unchanged} unchanged` : "",
+      ].filter(Boolean);
+      return `${t}: ${parts.join(", ")}`;
+    })
+    .join(" · ");
+}
+
 export function formatPlan(changes: readonly Change[], style: ChalkInstance, options: TableOptions = {}): string {
   if (changes.length === 0) return "Plan: nothing to manage with this configuration.";
   const rows = changes.map((c) => [
@@ -65,9 +84,13 @@ export function formatPlan(changes: readonly Change[], style: ChalkInstance, opt
   });
   const destructive = changes.filter((c) => c.destructive && c.action !== "no-op").length;
   const summary = `Plan: ${s.create} to create, ${s.update} to update, ${s.replace ? `${s.replace} to replace, ` : ""}${s.delete} to delete, ${s.unchanged} unchanged${s.conflict ? `, ${s.conflict} in conflict (not ours)` : ""}.`;
-  return [table, "", summary + (destructive ? ` ${destructive} destructive (marked !): needs confirmation.` : "")].join(
-    "\n",
-  );
+  const platforms = new Set(changes.map((c) => c.target)).size > 1 ? [`By platform: ${planByPlatform(changes)}.`] : [];
+  return [
+    table,
+    "",
+    summary + (destructive ? ` ${destructive} destructive (marked !): needs confirmation.` : ""),
+    ...platforms,
+  ].join("\n");
 }
 
 const statusCell = (status: Check["status"], style: ChalkInstance) =>
