@@ -247,6 +247,15 @@ describe("Kibana connectors", () => {
       "kibana-connectors enum $.config.createIncidentMethod",
       "kibana-connectors unknown-property $.secrets.token",
     ]);
+    const run = {
+      params: {
+        subAction: "pushToService",
+        subActionParams: { incident: { title: "t" }, comments: [{ comment: "c", commentId: 1 }] },
+      },
+    };
+    expect(named(checkRequest(req("kibana", "POST", "/api/actions/connector/c/_execute", run), memory))).toEqual([
+      "kibana-connectors type $.params.subActionParams.comments[0].commentId",
+    ]);
     const update = { name: "n", config: { ...casesWebhook.config, updateIncidentMethod: "delete" } };
     expect(named(checkRequest(req("kibana", "PUT", "/api/actions/connector/c", update), memory))).toEqual([
       "kibana-connectors enum $.config.updateIncidentMethod",

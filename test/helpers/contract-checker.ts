@@ -42,6 +42,7 @@ interface Operation {
   headers?: Record<string, string>;
   template?: boolean;
   connectorConfig?: boolean;
+  connectorParams?: boolean;
   streamPattern?: string;
   /** Required query parameters: `a|b` means one of them. */
   query?: Record<string, boolean>;
@@ -239,9 +240,17 @@ export interface CheckMemory {
 
 export const newMemory = (): CheckMemory => ({ connectorTypes: new Map() });
 
-const CONNECTOR_SCHEMAS: Record<string, { config: string; secrets: string }> = {
-  ".webhook": { config: "kibana-actions#webhook_config", secrets: "kibana-actions#webhook_secrets" },
-  ".cases-webhook": { config: "kibana-actions#cases_webhook_config", secrets: "kibana-actions#cases_webhook_secrets" },
+const CONNECTOR_SCHEMAS: Record<string, { config: string; secrets: string; params: string }> = {
+  ".webhook": {
+    config: "kibana-actions#webhook_config",
+    secrets: "kibana-actions#webhook_secrets",
+    params: "kibana-actions#webhook_params",
+  },
+  ".cases-webhook": {
+    config: "kibana-actions#cases_webhook_config",
+    secrets: "kibana-actions#cases_webhook_secrets",
+    params: "kibana-actions#cases_webhook_params",
+  },
 };
 
 export function checkRequest(r: RecordedRequest, memory: CheckMemory = newMemory()): Breach[] {
@@ -305,9 +314,23 @@ export function checkRequest(r: RecordedRequest, memory: CheckMemory = newMemory
       for (const f of schemaFindings(body, op.body, op.family, opName)) add(f.rule, `${request}: ${f.message}`, f.path);
     }
   }
+  if (op.connectorParams && body && typeof body === "object") {
+    // POST /api/actions/connector/{id}/_execute: params by the connector's type (learnt from its create).
+    const type = memory.connectorTypes.get(decodeURIComponent(r.path.split("/").at(-2)!));
+    const ref = type ? CONNECTOR_SCHEMAS[type]?.params : undefined;
+    if (ref)
+      for (const f of schemaFindings(
+        (body as Record<string, unknown>).params,
+        { $ref: ref },
+        op.family,
+        opName,
+        "$.params",
+      ))
+        add(f.rule, `${request}: ${f.message}`, f.path);
+  }
   if (op.connectorConfig && body && typeof body === "object") {
     const b = body as Record<string, unknown>;
-    const id = r.path.split("/").pop()!;
+    const id = decodeURIComponent(r.path.split("/").pop()!);
     const type = typeof b.connector_type_id === "string" ? b.connector_type_id : memory.connectorTypes.get(id);
     if (typeof b.connector_type_id === "string") memory.connectorTypes.set(id, b.connector_type_id);
     const schemas = type ? CONNECTOR_SCHEMAS[type] : undefined;
