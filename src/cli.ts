@@ -211,12 +211,17 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
       ),
     );
     own(cmd, new Option("--only <path>", "Check only one path").choices(["case", "alerts"]));
+    own(
+      cmd,
+      new Option("--report <file.html>", "Also write the run as one self-contained HTML page (for CI to attach)"),
+    );
     addCommonOptions(cmd, true);
     addInputOptions(cmd, flagMap, "verify", help);
     EXAMPLES.set(cmd, [
       `${BIN} verify`,
       `${BIN} verify --only case --timeout 5m`,
       `${BIN} verify --full --config prod.yaml --json`,
+      `${BIN} verify --report verify-report.html   # CI: attach the page`,
     ]);
     const go = run("verify", async () => (await import("./commands/verify.js")).runVerify);
     cmd.action((opts) => go(opts, flagMap));
