@@ -25,7 +25,7 @@ export interface HtmlReportData {
   error?: { code: string; message: string; exitCode: number };
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /** Redacted, escaped, and every http(s) URL made a link (opening it is the reader's choice; the page loads none). */
@@ -34,12 +34,12 @@ export function textWithLinks(text: string): string {
   const out: string[] = [];
   let last = 0;
   for (const m of safe.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
-    out.push(escape(safe.slice(last, m.index)));
+    out.push(escapeHtml(safe.slice(last, m.index)));
     const url = m[0].replace(/[),.;]+$/, "");
-    out.push(`<a href="${escape(url)}">${escape(url)}</a>`);
+    out.push(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`);
     last = m.index! + url.length;
   }
-  out.push(escape(safe.slice(last)));
+  out.push(escapeHtml(safe.slice(last)));
   return out.join("");
 }
 
@@ -51,9 +51,9 @@ const STATUS = { pass: "PASS", fail: "FAIL", warn: "WARN", skip: "SKIP" } as con
 function hop(c: Check, i: number): string {
   const detail = checkDetail(c);
   return [
-    `<li class="hop ${c.status}" data-check="${escape(c.id)}">`,
+    `<li class="hop ${c.status}" data-check="${escapeHtml(c.id)}">`,
     `<div class="hop-head"><span class="n">${i + 1}</span><span class="status">${STATUS[c.status]}</span>`,
-    `<span class="time">${escape(seconds(c.durationMs))}</span></div>`,
+    `<span class="time">${escapeHtml(seconds(c.durationMs))}</span></div>`,
     `<div class="title">${textWithLinks(c.title)}</div>`,
     detail ? `<div class="evidence">${textWithLinks(detail)}</div>` : "",
     "</li>",
@@ -68,13 +68,13 @@ function pathSection(title: string, checks: readonly Check[]): string {
       : "pass";
   const total = checks.reduce((a, c) => a + (c.durationMs ?? 0), 0);
   return [
-    `<section class="path ${verdict}"><h2>${escape(title)} <small>${escape(seconds(total))} in the hops</small></h2>`,
+    `<section class="path ${verdict}"><h2>${escapeHtml(title)} <small>${escapeHtml(seconds(total))} in the hops</small></h2>`,
     `<ol class="hops">${checks.map(hop).join('<li class="arrow" aria-hidden="true">→</li>')}</ol></section>`,
   ].join("");
 }
 
 function table(headers: string[], rows: string[][]): string {
-  const head = headers.map((h) => `<th>${escape(h)}</th>`).join("");
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -97,11 +97,11 @@ export function renderHtmlReport(data: HtmlReportData): string {
     // Nothing is fetched: no script, no font, no image, no style sheet from anywhere.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escape(title)}</title><style>${REPORT_CSS}</style></head><body>`,
-    `<header class="${verdict}"><h1>${escape(title)}</h1>`,
-    `<p>${escape(summarizeChecks(data.checks))} Started ${escape(started)}, took ${escape(formatDuration(data.durationMs))}.</p>`,
+    `<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head><body>`,
+    `<header class="${verdict}"><h1>${escapeHtml(title)}</h1>`,
+    `<p>${escapeHtml(summarizeChecks(data.checks))} Started ${escapeHtml(started)}, took ${escapeHtml(formatDuration(data.durationMs))}.</p>`,
     data.error
-      ? `<p class="error">Exit ${data.error.exitCode}, ${escape(data.error.code)}: ${textWithLinks(data.error.message)}</p>`
+      ? `<p class="error">Exit ${data.error.exitCode}, ${escapeHtml(data.error.code)}: ${textWithLinks(data.error.message)}</p>`
       : "",
     "</header><main>",
     paths.length
@@ -119,11 +119,11 @@ export function renderHtmlReport(data: HtmlReportData): string {
       : "",
     `<section><h2>Inputs</h2>${table(
       ["Input", "Value"],
-      Object.entries(data.inputs).map(([k, v]) => [`<code>${escape(k)}</code>`, textWithLinks(shown(v))]),
+      Object.entries(data.inputs).map(([k, v]) => [`<code>${escapeHtml(k)}</code>`, textWithLinks(shown(v))]),
     )}</section>`,
     `<section><h2>Versions</h2>${table(
       ["Component", "Version"],
-      Object.entries(data.versions).map(([k, v]) => [escape(k), escape(redact(v))]),
+      Object.entries(data.versions).map(([k, v]) => [escapeHtml(k), escapeHtml(redact(v))]),
     )}</section>`,
     "</main></body></html>",
     "",
