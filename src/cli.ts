@@ -135,13 +135,21 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     .addHelpText("after", INPUTS_HELP);
   EXAMPLES.set(program, [`npx ${BIN} demo`, `${BIN} plan`, `${BIN} setup --help`]);
 
-  /** --adopt NAME (repeatable): take over an object with our name that is not ours (destructive, confirmed). */
-  const addAdoptOption = (cmd: Command) =>
+  /**
+   * --adopt NAME (repeatable): take over an object with our name that is not ours (destructive, confirmed).
+   * --rotate-keys: regenerate the Logic Apps' access keys and rewrite the connectors with the new callback URLs.
+   */
+  const addAdoptOption = (cmd: Command) => {
     cmd.option(
       "--adopt <name>",
       "Take over an object that has our name but not our marker, as named in the plan's conflict row (repeatable; overwrites it, asks or needs --yes)",
       (v: string, prev: string[] = []) => [...prev, v],
     );
+    cmd.option(
+      "--rotate-keys",
+      "Regenerate the Logic Apps' access keys (old callback URLs stop working) and rewrite the connectors with the new URLs",
+    );
+  };
 
   const run =
     (command: string, load: () => Promise<(o: any, d: CommandDeps) => Promise<any>>, extra: object = {}) =>

@@ -128,6 +128,12 @@ export interface ArmApi {
   table(resourceGroup: string, workspace: string, table: string): Promise<Table | undefined>;
   workflow(resourceGroup: string, name: string): Promise<Workflow | undefined>;
   listCallbackUrl(resourceGroup: string, workflow: string, trigger?: string): Promise<CallbackUrl>;
+  /**
+   * Workflows_RegenerateAccessKey (azure-rest-api-specs specification/logic/resource-manager/Microsoft.Logic/
+   * stable/2019-05-01/logic.json, body RegenerateActionParameter `{ keyType }`): a new key, so every callback
+   * URL signed with the old one stops working.
+   */
+  regenerateAccessKey(resourceGroup: string, workflow: string, keyType?: "Primary" | "Secondary"): Promise<void>;
   connection(resourceGroup: string, name: string): Promise<Connection | undefined>;
   listConsentLinks(
     resourceGroup: string,
@@ -270,6 +276,13 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
         { query: { "api-version": apiVersions.logic }, what: `reading the callback URL of ${workflow}` },
       );
       return res.body;
+    },
+    async regenerateAccessKey(group, workflow, keyType = "Primary") {
+      await http.request(
+        "POST",
+        `${rg(group)}/providers/Microsoft.Logic/workflows/${encodeURIComponent(workflow)}/regenerateAccessKey`,
+        { query: { "api-version": apiVersions.logic }, body: { keyType }, what: `regenerating the access key of ${workflow}` },
+      );
     },
     connection: (group, name) =>
       get<Connection>(`${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}`, apiVersions.web, `reading API connection ${name}`),

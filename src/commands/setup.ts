@@ -2,6 +2,7 @@
 import { runSetupEngine } from "../engine/run.js";
 import { NotImplementedError } from "../errors.js";
 import { ADOPT_KEY } from "../ownership/marker.js";
+import { ROTATE_KEYS } from "../steps/azure/access-keys.js";
 import type { LoadedConfig } from "../config/load.js";
 import {
   type CommandDeps,
@@ -26,6 +27,8 @@ export interface SetupOptions extends CommonOptions {
   detailedExitcode?: boolean;
   /** --adopt NAME: objects with our names but not our marker that this run may take over. */
   adopt?: string[];
+  /** --rotate-keys: regenerate the Logic Apps' access keys and rewrite the connectors with the new callback URLs. */
+  rotateKeys?: boolean;
 }
 
 export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): Promise<CommandResult> {
@@ -57,6 +60,7 @@ async function planApplyVerify(
   }
   const ctx = commandStepContext(config, cio, deps);
   ctx.shared[ADOPT_KEY] = options.adopt ?? [];
+  ctx.shared[ROTATE_KEYS] = options.rotateKeys === true;
   const result = await runSetupEngine({
     steps,
     ctx,

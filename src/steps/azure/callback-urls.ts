@@ -9,6 +9,7 @@ import type { SharedState } from "../../engine/shared-state.js";
 import { describeUrl, registerSecret } from "../../redact.js";
 import { factsOf } from "./facts.js";
 import { DEPLOY_ID } from "./deploy-plan.js";
+import { ROTATE_KEYS_ID, rotateRequested } from "./access-keys.js";
 
 export const CALLBACK_URLS_ID = "azure-callback-urls";
 
@@ -57,12 +58,22 @@ export const azureCallbackUrls: Step = {
   id: CALLBACK_URLS_ID,
   title: "Logic Apps callback URLs (read at run time, kept in memory)",
   target: "azure",
-  after: [DEPLOY_ID],
+  after: [DEPLOY_ID, ROTATE_KEYS_ID],
   enabled: (c) => c.features.caseSync || c.features.alertForwarding,
   async plan(ctx) {
     const missing = factsOf(ctx).logicAppsResourceGroupExists ? await readCallbackUrls(ctx) : wanted(ctx).map((w) => w.key);
+    const rotate = rotateRequested(ctx);
     return wanted(ctx).map(({ key, workflow }): Change => {
       const later = missing.includes(key);
+      if (rotate && !later)
+        return {
+          step: CALLBACK_URLS_ID,
+          target: "azure",
+          resource: "callback URL",
+          name: workflow,
+          action: "update",
+          reason: "read again after the key rotation (kept in memory)",
+        };
       return {
         step: CALLBACK_URLS_ID,
         target: "azure",

@@ -42,7 +42,12 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
   id: AZURE_TEARDOWN,
   title: "Azure resources",
   target: "azure",
-  after: ["teardown-kibana-rule", "teardown-kibana-alert-connector", "teardown-kibana-case-connector"],
+  after: [
+    "teardown-kibana-rule",
+    "teardown-kibana-alert-connector",
+    "teardown-kibana-case-connector",
+    "teardown-azure-rotate-keys",
+  ],
   enabled: (c) => Boolean(c.azure.subscriptionId && c.azure.resourceGroup && c.sentinel.workspaceName),
   async plan(ctx) {
     const az = await ctx.clients.azure();

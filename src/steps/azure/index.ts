@@ -3,6 +3,7 @@
  * authorizations (Sentinel; Logs Ingestion), which wait until Azure has made the new roles effective.
  */
 import type { Step } from "../../engine/types.js";
+import { azureRotateKeys, azureTeardownRotateKeys } from "./access-keys.js";
 import { azureCallbackUrls } from "./callback-urls.js";
 import { azureDeploy } from "./deploy.js";
 import { azureDefenderAppRoles } from "./defender-case-sync/app-roles.js";
@@ -15,10 +16,16 @@ export const azurePreflightSteps: Step[] = [azurePreflight];
 export const azureSteps: Step[] = [
   azureDeploy,
   azureDefenderAppRoles,
+  azureRotateKeys,
   azureCallbackUrls,
   azureSentinelAuthorization,
   azureIngestionAuthorization,
 ];
 
 /** Teardown: everything the deployments made, in one step (the order within it: deploy-teardown.ts). */
-export const azureTeardownSteps = (options: AzureTeardownOptions = {}): Step[] => [createAzureTeardown(options)];
+// The Logic Apps' keys are regenerated early (access-keys.ts): the callback URLs Kibana holds die even if teardown
+// stops before it deletes the workflows.
+export const azureTeardownSteps = (options: AzureTeardownOptions = {}): Step[] => [
+  azureTeardownRotateKeys,
+  createAzureTeardown(options),
+];

@@ -17,6 +17,7 @@ import {
   withInstanceHeader,
 } from "../../ownership/marker.js";
 import { registerSecret } from "../../redact.js";
+import { rotateRequested } from "../azure/access-keys.js";
 import { ownedObjectTeardown } from "../teardown-common.js";
 import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
 
@@ -120,6 +121,9 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
   }
   if (diff.length) {
     return [{ ...base, action: "update", reason: `${diff.length} field(s) differ`, diff }];
+  }
+  if (rotateRequested(ctx)) {
+    return [{ ...base, action: "update", reason: `${spec.urlName} re-signed (--rotate-keys): rewritten with the new one` }];
   }
   if (!known) {
     return [

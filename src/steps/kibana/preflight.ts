@@ -14,6 +14,7 @@ import {
   checkRuleQuery,
   checkSpace,
 } from "./preflight-checks.js";
+import { callbackUrlExposure } from "../azure/access-keys.js";
 
 export const KIBANA_PREFLIGHT = "kibana-preflight";
 
@@ -79,6 +80,15 @@ const checks: Outcome[] = [
       const { username, warnings } = await checkPrivileges(es, ctx.config.elastic.space, ctx.config);
       for (const w of warnings) ctx.io.message("warn", w);
       return `${username} holds the needed privileges in space '${ctx.config.elastic.space}'${warnings.length ? ` (${warnings.join("; ")})` : ""}`;
+    },
+  },
+  {
+    id: "kibana.callback-urls",
+    title: "Who can read the Logic Apps' callback URLs",
+    run: async (ctx) => {
+      const text = callbackUrlExposure(ctx.config.elastic.space);
+      if (ctx.config.features.caseSync || ctx.config.features.alertForwarding) ctx.io.message("warn", text);
+      return text;
     },
   },
   {
