@@ -5,13 +5,11 @@
  * Deployments are checked as deployed: each template resource, after its parameters, against the ARM template
  * schema of its type at its api-version. Reviewed exceptions come from allow-list.json, each with its evidence.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Finding, type Schema, validate } from "./contract-schema.js";
+import { type Operation, allowed, contract, operations, schemaFindings } from "./contract-registry.js";
+import type { Finding } from "./contract-schema.js";
+import { templateFindings } from "./contract-templates.js";
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "contracts");
-const load = (file: string): any => JSON.parse(readFileSync(join(DIR, file), "utf8"));
+export { allowList } from "./contract-registry.js";
 
 export interface RecordedRequest {
   service: string;
@@ -28,102 +26,6 @@ export interface Breach {
   rule: Finding["rule"] | "unknown-operation" | "api-version" | "header" | "query" | "body" | "no-schema";
   path?: string;
   message: string;
-}
-
-interface Operation {
-  family: string;
-  service: string;
-  method: string;
-  path: string;
-  source: string;
-  apiVersions?: string[];
-  body?: Schema;
-  bodyOptional?: boolean;
-  headers?: Record<string, string>;
-  template?: boolean;
-  connectorConfig?: boolean;
-  connectorParams?: boolean;
-  streamPattern?: string;
-  /** Required query parameters: `a|b` means one of them. */
-  query?: Record<string, boolean>;
-}
-
-interface AllowEntry {
-  id: string;
-  family: string;
-  rule: string;
-  path?: string;
-  operation?: string;
-  caseInsensitive?: boolean;
-  why: string;
-  evidence: string;
-}
-
-const ARM_EXPRESSION = "https://schema.management.azure.com/schemas/common/definitions.json#/definitions/expression";
-
-/** All vendored schemas under one name space: "<doc>#<name>" (and "arm:<type@version>#<definition>"). */
-function buildRegistry(): Map<string, Schema> {
-  const reg = new Map<string, Schema>();
-  const rewrite = (node: unknown, local: (ref: string) => string): any => {
-    if (Array.isArray(node)) return node.map((n) => rewrite(n, local));
-    if (!node || typeof node !== "object") return node;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node))
-      out[k] = k === "$ref" && typeof v === "string" ? local(v) : rewrite(v, local);
-    return out;
-  };
-  const incidents = load("azure/incidents-2025-09-01.json");
-  for (const [k, v] of Object.entries<Schema>(incidents.definitions))
-    reg.set(
-      `incidents#${k}`,
-      rewrite(v, (r) => `incidents#${r.replace("#/definitions/", "")}`),
-    );
-  const arm = load("arm/resource-schemas.json");
-  reg.set(ARM_EXPRESSION, arm.expression);
-  for (const [key, entry] of Object.entries<any>(arm.resources)) {
-    const local = (r: string) =>
-      r === ARM_EXPRESSION ? r : `arm:${key.split("#")[0]}#${r.replace("#/definitions/", "")}`;
-    reg.set(`arm:${key}`, rewrite(entry.schema, local));
-    for (const [k, v] of Object.entries<Schema>(entry.definitions))
-      reg.set(`arm:${key.split("#")[0]}#${k}`, rewrite(v, local));
-  }
-  for (const [doc, file] of [
-    ["kibana-actions", "kibana/actions-connectors.json"],
-    ["cases", "kibana/cases.json"],
-    ["detection-rules", "kibana/detection-rules.json"],
-    ["fleet", "kibana/fleet.json"],
-    ["graph", "graph/security-incidents.json"],
-  ] as const) {
-    const d = load(file);
-    // Kibana fragments name siblings by file ('auth_type.yaml'); a sibling not vendored resolves to nothing.
-    const local = (r: string) =>
-      r.includes("#")
-        ? r
-        : `${doc}#${r
-            .split("/")
-            .pop()!
-            .replace(/\.yaml$/, "")}`;
-    for (const [k, v] of Object.entries<Schema>(d)) if (k !== "about") reg.set(`${doc}#${k}`, rewrite(v, local));
-  }
-  return reg;
-}
-
-const registry = buildRegistry();
-const contract = load("operations.json");
-const operations: Operation[] = contract.operations;
-export const allowList: AllowEntry[] = load("allow-list.json").entries;
-
-const normalise = (p: string) => p.replace(/\[\d+\]/g, "[*]");
-function allowed(family: string, rule: string, path: string | undefined, op: string): AllowEntry | undefined {
-  return allowList.find(
-    (a) =>
-      a.family === family &&
-      a.rule === rule &&
-      (a.operation === undefined || a.operation === op) &&
-      (a.path === undefined ||
-        (path !== undefined &&
-          (a.path.endsWith("*") ? normalise(path).startsWith(a.path.slice(0, -1)) : normalise(path) === a.path))),
-  );
 }
 
 function matchPath(template: string, path: string, armCase: boolean): boolean {
@@ -159,78 +61,6 @@ export function findOperation(r: Pick<RecordedRequest, "service" | "method" | "p
 function header(h: RecordedRequest["headers"], name: string): string | undefined {
   const v = h[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function schemaFindings(value: unknown, schema: Schema, family: string, op: string, base = "$"): Finding[] {
-  return validate(
-    value,
-    schema,
-    {
-      resolve: (ref) => registry.get(ref),
-      request: true,
-      closed: true,
-      caseInsensitiveEnums: (p) =>
-        allowList.some((a) => a.caseInsensitive && a.family === family && a.path === normalise(p)),
-    },
-    base,
-  ).filter((f) => !allowed(family, f.rule, f.path, op));
-}
-
-/** Parameter values substituted where a template says exactly `[parameters('x')]`: the template as deployed. */
-function withParameters(node: unknown, params: Record<string, unknown>): unknown {
-  if (typeof node === "string") {
-    const m = /^\[parameters\('([^']+)'\)\]$/.exec(node);
-    return m && m[1]! in params ? params[m[1]!] : node;
-  }
-  if (Array.isArray(node)) return node.map((n) => withParameters(n, params));
-  if (node && typeof node === "object")
-    return Object.fromEntries(
-      Object.entries(node).map(([k, v]) => [k, k === "template" ? v : withParameters(v, params)]),
-    );
-  return node;
-}
-
-/** The template envelope's own keywords (deploymentTemplate.json resourceBase), not part of a resource type's schema. */
-const TEMPLATE_KEYWORDS = new Set(["dependsOn", "condition", "copy", "comments", "scope", "metadata", "$schema"]);
-
-function templateFindings(
-  template: any,
-  given: Record<string, any>,
-  family: string,
-  op: string,
-  at: string,
-): Finding[] {
-  const params: Record<string, unknown> = {};
-  for (const [k, d] of Object.entries<any>(template?.parameters ?? {}))
-    params[k] = given?.[k]?.value ?? d?.defaultValue;
-  const out: Finding[] = [];
-  (Array.isArray(template?.resources) ? template.resources : []).forEach((raw: any, i: number) => {
-    const res = withParameters(raw, params) as any;
-    const p = `${at}.resources[${i}]`;
-    const body = Object.fromEntries(Object.entries(res).filter(([k]) => !TEMPLATE_KEYWORDS.has(k)));
-    const key = `${res.type}@${res.apiVersion}`;
-    const schema = registry.get(`arm:${key}#${res.kind}`) ?? registry.get(`arm:${key}`);
-    if (!schema) {
-      if (!allowed(family, "no-schema", `${key}`, op))
-        out.push({
-          path: p,
-          rule: "type",
-          message: `${p}: no published ARM template schema for ${key}${res.kind ? ` (kind ${res.kind})` : ""}`,
-        });
-    } else
-      out.push(...schemaFindings(body, schema, family, op, p).map((f) => ({ ...f, message: `${key}: ${f.message}` })));
-    if (res.type === "Microsoft.Resources/deployments" && res.properties?.template)
-      out.push(
-        ...templateFindings(
-          res.properties.template,
-          res.properties.parameters ?? {},
-          family,
-          op,
-          `${p}.properties.template`,
-        ),
-      );
-  });
-  return out;
 }
 
 export interface CheckMemory {
