@@ -1,8 +1,6 @@
 /** `setup` (and `plan` = setup --dry-run): resolve inputs, plan, confirm, apply, verify. */
 import { runSetupEngine } from "../engine/run.js";
 import { NotImplementedError } from "../errors.js";
-import { ADOPT_KEY } from "../ownership/marker.js";
-import { ROTATE_KEYS } from "../steps/azure/access-keys.js";
 import type { LoadedConfig } from "../config/load.js";
 import {
   type CommandDeps,
@@ -59,8 +57,8 @@ async function planApplyVerify(
     );
   }
   const ctx = commandStepContext(config, cio, deps);
-  ctx.shared[ADOPT_KEY] = options.adopt ?? [];
-  ctx.shared[ROTATE_KEYS] = options.rotateKeys === true;
+  ctx.shared.adopt = options.adopt ?? [];
+  ctx.shared.rotateKeys = options.rotateKeys === true;
   const result = await runSetupEngine({
     steps,
     ctx,

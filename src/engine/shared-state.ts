@@ -1,6 +1,11 @@
 /**
  * In-memory hand-off between steps within one run. Never written to disk, never printed: the callback
  * URLs carry the Logic Apps' `sig` credential.
+ *
+ * Typed slots only. The engine declares those several sides read; a step that hands something of its own to
+ * later steps declares its slot beside itself, so the engine needs no import of it:
+ *   declare module "../../engine/shared-state.js" { interface SharedState { azureFacts?: AzureFacts } }
+ * (`git grep -n "interface SharedState"` lists every slot).
  */
 export interface SharedState {
   kibana?: { version: string; buildFlavor?: string; baseUrl: string; space: string };
@@ -14,8 +19,8 @@ export interface SharedState {
     workspaceId?: string;
     workspaceResourceId?: string;
   };
-  /** Steps may add their own keys; keep them namespaced by step id. */
-  [key: string]: unknown;
+  /** The names given with `setup --adopt`: objects with our name but not our marker that setup may take over. */
+  adopt?: string[];
 }
 
 export function createSharedState(): SharedState {

@@ -12,6 +12,7 @@
  * - Azure resources that take tags: `managed-by: sentinel-elastic` and `sentinel-elastic-instance: <prefix>`.
  * - Azure role assignments: created by our deployments (deterministic GUID names) with our description.
  */
+import type { SharedState } from "../engine/shared-state.js";
 import type { Change } from "../engine/types.js";
 
 export const INSTANCE_HEADER = "X-Sentinel-Elastic-Instance";
@@ -20,8 +21,6 @@ export const MANAGED_BY_TAG = "managed-by";
 export const INSTANCE_TAG = "sentinel-elastic-instance";
 export const MANAGED_BY = "sentinel-elastic";
 
-/** Where setup keeps the names given with --adopt (ctx.shared). */
-export const ADOPT_KEY = "ownership.adopt";
 
 export const ruleInstanceTag = (prefix: string) => `${RULE_INSTANCE_TAG_PREFIX}${prefix}`;
 
@@ -61,12 +60,11 @@ export function tagsAreOurs(tags: Record<string, string> | undefined | null, pre
 }
 
 /** The names given with --adopt for this run. */
-export function adoptedNames(shared: Record<string, unknown>): string[] {
-  const v = shared[ADOPT_KEY];
-  return Array.isArray(v) ? (v as string[]) : [];
+export function adoptedNames(shared: Pick<SharedState, "adopt">): string[] {
+  return shared.adopt ?? [];
 }
 
-export const isAdopted = (shared: Record<string, unknown>, name: string) =>
+export const isAdopted = (shared: Pick<SharedState, "adopt">, name: string) =>
   adoptedNames(shared).some((n) => n.toLowerCase() === name.toLowerCase());
 
 /**
@@ -75,7 +73,12 @@ export const isAdopted = (shared: Record<string, unknown>, name: string) =>
  */
 export type Ownership = "absent" | "ours" | "adopt" | "conflict";
 
-export function ownershipOf(exists: boolean, ours: boolean, shared: Record<string, unknown>, name: string): Ownership {
+export function ownershipOf(
+  exists: boolean,
+  ours: boolean,
+  shared: Pick<SharedState, "adopt">,
+  name: string,
+): Ownership {
   if (!exists) return "absent";
   if (ours) return "ours";
   return isAdopted(shared, name) ? "adopt" : "conflict";

@@ -159,7 +159,7 @@ function skipRest(p: PathContext): void {
 }
 
 export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space: string): Promise<void> {
-  const { runner, probes, config } = p;
+  const { runner, probes } = p;
   const since = new Date(p.clock.now() - 5_000).toISOString();
   const workflow = p.names.azure.alertIngest;
   const body = syntheticAlertBody(p, kibanaUrl, space);

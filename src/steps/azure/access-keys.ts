@@ -16,10 +16,14 @@ import { factsOf } from "./facts.js";
 
 export const ROTATE_KEYS_ID = "azure-rotate-keys";
 export const TEARDOWN_ROTATE_KEYS_ID = "teardown-azure-rotate-keys";
-/** Set by `setup --rotate-keys` (ctx.shared). */
-export const ROTATE_KEYS = "ownership.rotateKeys";
+declare module "../../engine/shared-state.js" {
+  interface SharedState {
+    /** Set by `setup --rotate-keys`. */
+    rotateKeys?: boolean;
+  }
+}
 
-export const rotateRequested = (ctx: Pick<StepContext, "shared">) => ctx.shared[ROTATE_KEYS] === true;
+export const rotateRequested = (ctx: Pick<StepContext, "shared">) => ctx.shared.rotateKeys === true;
 
 /** Who can read the callback URLs, said in preflight, in the plan and in the README. */
 export function callbackUrlExposure(space: string): string {

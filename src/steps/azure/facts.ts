@@ -1,6 +1,6 @@
 /**
- * What Azure preflight found out, handed to the later Azure steps in memory (ctx.shared, namespaced by the
- * preflight step's id). Later steps re-derive it when preflight was skipped (e.g. `verify`).
+ * What Azure preflight found out, handed to the later Azure steps in memory (`ctx.shared.azureFacts`). Later
+ * steps re-derive it when preflight was skipped (e.g. `verify`).
  */
 import type { StepContext } from "../../engine/types.js";
 import { InputError, SentinelElasticError } from "../../errors.js";
@@ -15,8 +15,15 @@ export function whereToSet(key: string): string {
 
 export const PREFLIGHT_ID = "azure-preflight";
 
+declare module "../../engine/shared-state.js" {
+  interface SharedState {
+    /** Set by the Azure preflight (saveFacts); read through factsOf. */
+    azureFacts?: AzureFacts;
+  }
+}
+
 export function saveFacts(ctx: Pick<StepContext, "shared">, facts: AzureFacts): void {
-  ctx.shared[PREFLIGHT_ID] = facts;
+  ctx.shared.azureFacts = facts;
 }
 
 /**
@@ -24,7 +31,7 @@ export function saveFacts(ctx: Pick<StepContext, "shared">, facts: AzureFacts): 
  * says, which is enough to find our resources again by their deterministic names.
  */
 export function factsOf(ctx: Pick<StepContext, "shared" | "config">): AzureFacts {
-  const f = ctx.shared[PREFLIGHT_ID] as AzureFacts | undefined;
+  const f = ctx.shared.azureFacts;
   if (f) return f;
   const { resourceGroup, workspaceName, workspaceResourceGroup } = requiredAzureInputs(ctx.config);
   if (!ctx.config.azure.subscriptionId) {

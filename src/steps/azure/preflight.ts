@@ -200,7 +200,7 @@ export const azurePreflight: Step = {
       const { location } = c.payload as { location: string };
       await az.arm.createResourceGroup(c.name, location, ctx.names.azure.tags);
       ctx.io.message("success", `Created resource group ${c.name} in ${location}.`);
-      const facts = ctx.shared[PREFLIGHT_ID] as AzureFacts | undefined;
+      const facts = ctx.shared.azureFacts;
       if (facts) facts.logicAppsResourceGroupExists = true;
     }
   },

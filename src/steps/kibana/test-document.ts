@@ -14,12 +14,19 @@ export const MARKER_FIELD = "labels.sentinel_elastic_marker";
 const REUSE_WINDOW_MS = 24 * 3600_000;
 const DEFAULT_QUERY = "message:malware";
 
-/** What verify reads from ctx.shared[KIBANA_TEST_DOCUMENT]. */
+/** What verify reads from ctx.shared.testDocument. */
 export interface TestDocumentState {
   marker: string;
   index: string;
   id?: string;
   timestamp: string;
+}
+
+declare module "../../engine/shared-state.js" {
+  interface SharedState {
+    /** The test document this run found or wrote (plan / apply), for verify. */
+    testDocument?: TestDocumentState;
+  }
 }
 
 type Ctx = KibanaStepContext & { now: () => number };
@@ -62,7 +69,7 @@ export async function planTestDocument(ctx: Ctx): Promise<Change[]> {
     ctx.config.rule.query === DEFAULT_QUERY ? "" : " (it matches the default query; yours may not match it)";
   const recent = await findRecent(ctx);
   if (recent) {
-    ctx.shared[KIBANA_TEST_DOCUMENT] = recent;
+    ctx.shared.testDocument = recent;
     return [
       {
         ...base,
@@ -80,11 +87,11 @@ export async function applyTestDocument(ctx: Ctx, changes: Change[]): Promise<vo
   const marker = `sentinel-elastic-test-${randomUUID()}`;
   const timestamp = new Date(ctx.now()).toISOString();
   const res = await es.createDocument(TEST_DATA_STREAM, testDocument(marker, timestamp), marker);
-  ctx.shared[KIBANA_TEST_DOCUMENT] = { marker, index: res.index, id: res.id, timestamp } satisfies TestDocumentState;
+  ctx.shared.testDocument = { marker, index: res.index, id: res.id, timestamp };
 }
 
 export async function verifyTestDocument(ctx: Ctx): Promise<Check[]> {
-  const state = ctx.shared[KIBANA_TEST_DOCUMENT] as TestDocumentState | undefined;
+  const state = ctx.shared.testDocument;
   const found = state ?? (await findRecent(ctx));
   const id = `${KIBANA_TEST_DOCUMENT}.present`;
   const title = "Test document indexed for the rule";

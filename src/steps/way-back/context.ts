@@ -1,5 +1,5 @@
 /**
- * What every way-back step needs, worked out once per run and kept in `ctx.shared["way-back"]`
+ * What every way-back step needs, worked out once per run and kept in `ctx.shared.wayBack`
  * (in memory only): the workspace, the app registration, the Kibana version. Secrets are registered for
  * redaction the moment they are read.
  */
@@ -21,16 +21,21 @@ export interface WayBackInputs {
 
 type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 
-const KEY = "way-back";
-
 interface Memo {
   inputs?: WayBackInputs;
   kibanaVersion?: Promise<string>;
 }
 
+declare module "../../engine/shared-state.js" {
+  interface SharedState {
+    /** The way back's inputs and Kibana version, worked out once per run. */
+    wayBack?: Memo;
+  }
+}
+
 function memo(ctx: Ctx): Memo {
-  ctx.shared[KEY] ??= {};
-  return ctx.shared[KEY] as Memo;
+  ctx.shared.wayBack ??= {};
+  return ctx.shared.wayBack;
 }
 
 /** The inputs, validated; missing ones are listed together with where to set them. */

@@ -60,13 +60,20 @@ export interface PackageChoice {
   info: PackageInfo;
 }
 
+declare module "../../engine/shared-state.js" {
+  interface SharedState {
+    /** The package version to use, chosen once per run (several steps need it). */
+    wayBackPackage?: { choice?: Promise<PackageChoice> };
+  }
+}
+
 /**
  * The newest version whose `conditions.kibana.version` this Kibana satisfies, among what Fleet offers.
  * Worked out once per run (several steps need it); `installed` is as read at that time.
  */
 export function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
-  ctx.shared["way-back.package"] ??= {};
-  const memo = ctx.shared["way-back.package"] as { choice?: Promise<PackageChoice> };
+  ctx.shared.wayBackPackage ??= {};
+  const memo = ctx.shared.wayBackPackage;
   memo.choice ??= readPackageChoice(ctx);
   // A failed read may be retried by a later call.
   memo.choice.catch(() => {

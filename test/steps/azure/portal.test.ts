@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCloud } from "../../../src/azure/cloud.js";
 import { exitCodeOf, type SentinelElasticError } from "../../../src/errors.js";
-import { PREFLIGHT_ID } from "../../../src/steps/azure/facts.js";
 import { azurePreflight } from "../../../src/steps/azure/preflight.js";
 import { portalFromIncidents } from "../../../src/steps/azure/portal.js";
 import { checkDefenderMode } from "../../../src/steps/azure/preflight-defender.js";
@@ -37,7 +36,7 @@ async function preflight(patch: Parameters<typeof azureConfig>[1] = {}, seed?: (
   seed?.(sb, wsId);
   const run = azureRun(sb, azureConfig(sb, patch));
   await azurePreflight.plan(run.ctx);
-  const facts = run.ctx.shared[PREFLIGHT_ID] as AzureFacts;
+  const facts = run.ctx.shared.azureFacts as AzureFacts;
   const warnings = run.io.messages.filter((m) => m.level === "warn").map((m) => m.text);
   const all = run.io.messages.map((m) => m.text);
   return { facts, warnings, all };

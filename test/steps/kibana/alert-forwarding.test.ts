@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ElasticSandbox, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
-import { KIBANA_TEST_DOCUMENT, type TestDocumentState, testDocument } from "../../../src/steps/kibana/test-document.js";
+import { type TestDocumentState, testDocument } from "../../../src/steps/kibana/test-document.js";
 import { changed, makeContext, type Receiver, runSetup, sandboxConfig, startReceiver } from "./helpers.js";
 
 interface AlertBody {
@@ -32,7 +32,7 @@ for (const version of ["8.11.4", "9.2.0"]) {
     it("the test document raises an alert whose summary action reaches alert-ingest with the marker", async () => {
       const ctx = context();
       await runSetup(ctx, { between: (c) => Object.assign(c.shared.callbackUrls, rx.urls) });
-      const { marker } = ctx.shared[KIBANA_TEST_DOCUMENT] as TestDocumentState;
+      const { marker } = ctx.shared.testDocument as TestDocumentState;
       expect(marker).toMatch(/^sentinel-elastic-test-/);
       await sb.state.runRulesNow();
       const [body] = ingests(rx);
@@ -50,7 +50,7 @@ for (const version of ["8.11.4", "9.2.0"]) {
       const { plan } = await runSetup(ctx);
       expect(changed(plan)).toEqual([]);
       expect(sb.state.documents("logs-sentinel_elastic.test-default")).toHaveLength(1);
-      expect((ctx.shared[KIBANA_TEST_DOCUMENT] as TestDocumentState).marker).toMatch(/^sentinel-elastic-test-/);
+      expect((ctx.shared.testDocument as TestDocumentState).marker).toMatch(/^sentinel-elastic-test-/);
     });
 
     it("per-alert updates the same rule to one action call per alert, with the alert id", async () => {

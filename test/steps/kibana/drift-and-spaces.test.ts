@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SentinelElasticError } from "../../../src/errors.js";
-import { ADOPT_KEY } from "../../../src/ownership/marker.js";
 import { type ElasticSandbox, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
 import { caseConnectorStep } from "../../../src/steps/kibana/case-connector.js";
 import { changed, makeContext, type Receiver, runSetup, sandboxConfig, startReceiver } from "./helpers.js";
@@ -64,7 +63,7 @@ describe("drift, wrong objects and spaces", () => {
     const [row] = await caseConnectorStep.plan(makeContext(sandboxConfig(sb)));
     expect(row!.action).toBe("conflict");
     const adopting = makeContext(sandboxConfig(sb));
-    adopting.shared[ADOPT_KEY] = ["elastic-sentinel-cases-webhook"];
+    adopting.shared.adopt = ["elastic-sentinel-cases-webhook"];
     const e = await caseConnectorStep.plan(adopting).catch((x: SentinelElasticError) => x);
     expect((e as SentinelElasticError).code).toBe("KIBANA_CONNECTOR_WRONG_TYPE");
     expect((e as SentinelElasticError).exitCode).toBe(5);
