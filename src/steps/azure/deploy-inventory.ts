@@ -133,6 +133,11 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
       API.dataCollectionRules,
     ],
     [`${rgUrl(logicGroup)}/providers/Microsoft.Web/connections/${names.connection}`, API.connections],
+    // Defender mode's cases DCR (templates/azure/case-sync-defender.json).
+    [
+      `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.defender.dataCollectionRule}`,
+      API.dataCollectionRules,
+    ],
   ];
   const principals: string[] = [];
   let ourDcr: DataCollectionRule | undefined;
@@ -146,7 +151,7 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
     }
     add(r.id, "deterministic name and our tags");
     if (r.identity?.principalId) principals.push(r.identity.principalId);
-    if (/\/dataCollectionRules\//i.test(r.id)) ourDcr = r;
+    if (/\/dataCollectionRules\//i.test(r.id) && r.name === names.dataCollectionRule) ourDcr = r;
   }
   // Role assignments held by our workflows' identities (on the workspace and on the DCR).
   const wsId = `${rgUrl(wsGroup)}/providers/Microsoft.OperationalInsights/workspaces/${config.sentinel.workspaceName}`;

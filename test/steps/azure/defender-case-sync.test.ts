@@ -9,12 +9,14 @@ import type { AzureClients } from "../../../src/azure/client.js";
 import type { SharedState } from "../../../src/engine/shared-state.js";
 import type { DefenderIncident } from "../../../src/sandbox/azure/defender/world.js";
 import { GRAPH_ROLES } from "../../../src/steps/azure/defender-case-sync/app-roles.js";
+import { azureTeardownSteps } from "../../../src/steps/azure/index.js";
 import {
   type AzureSandbox,
   LOGIC_RG,
   WORKSPACE,
   WORKSPACE_RG,
   azureConfig,
+  azureRun,
   sandboxOptions,
   setupRun,
   startAzureSandbox,
@@ -25,12 +27,13 @@ const URL_BASE = "https://kibana.example.com:5601/s/secops/app/security/cases/";
 let sb: AzureSandbox;
 let az: AzureClients;
 let urls: SharedState["callbackUrls"];
+let config: ReturnType<typeof azureConfig>;
 
 beforeAll(async () => {
   sb = await startAzureSandbox(
     sandboxOptions({ workspaces: [{ name: WORKSPACE, resourceGroup: WORKSPACE_RG, defender: true }] }),
   );
-  const config = azureConfig(sb, {
+  config = azureConfig(sb, {
     azure: { endpoints: { graph: sb.endpoints.graph, defenderPortal: sb.defender.portal } },
     sentinel: { portal: "defender" },
     features: { alertForwarding: false },
@@ -144,5 +147,21 @@ describe("case sync in Defender mode", () => {
     const d = incidentOf(c.id)!.description;
     expect(d.length).toBe(5_000);
     expect(d.endsWith("[Cut at 5,000 characters: the full description is in the Elastic case.]")).toBe(true);
+  });
+
+  it("teardown removes the Graph app roles, the cases DCR, the rule and the workflows, and keeps the cases table", async () => {
+    const wsId = sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
+    const { ctx } = azureRun(sb, config);
+    for (const step of azureTeardownSteps()) {
+      if (!step.enabled(ctx.config)) continue;
+      const changes = (await step.plan(ctx)).filter((c) => c.action !== "no-op");
+      if (step.id === "teardown-azure-defender-app-roles") expect(changes).toHaveLength(2);
+      if (changes.length) await step.apply(ctx, changes);
+    }
+    expect([...sb.defender.appRoles.assignments.values()]).toEqual([]);
+    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).not.toContain("Elastic Security cases (elastic-sentinel)");
+    expect(sb.state.getResource(`/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Insights/dataCollectionRules/elastic-sentinel-cases-dcr`)).toBeUndefined();
+    // The table holds the case history: kept without --delete-data, as the alerts table is.
+    expect(sb.state.getTable(wsId, "ElasticCases_CL")).toBeDefined();
   });
 });

@@ -10,6 +10,7 @@
 import type { AzureClients } from "../../../azure/client.js";
 import type { Change, Check, Step, StepContext } from "../../../engine/types.js";
 import { AuthError, PreconditionError, RemoteError } from "../../../errors.js";
+import { INSTANCE_TAG, MANAGED_BY } from "../../../names.js";
 import { DEPLOY_ID } from "../deploy-plan.js";
 import { factsOf } from "../facts.js";
 
@@ -147,5 +148,64 @@ export const azureDefenderAppRoles: Step = {
       });
     }
     return checks;
+  },
+};
+
+export const DEFENDER_APP_ROLES_TEARDOWN = "teardown-azure-defender-app-roles";
+
+/**
+ * Teardown: the Graph app roles held by our case-sync workflows' identities (ours: the workflows carry our tags),
+ * removed before the workflows go, so nothing is left to an identity Entra may keep for a while. Only the
+ * SecurityIncident roles setup grants; any other role an administrator gave the identity is left alone.
+ */
+export const azureDefenderAppRolesTeardown: Step = {
+  id: DEFENDER_APP_ROLES_TEARDOWN,
+  title: "Microsoft Graph app roles of the case-sync Logic Apps",
+  target: "azure",
+  after: ["teardown-kibana-case-connector"],
+  enabled: (c) => Boolean(c.features.caseSync && c.sentinel.portal !== "azure" && c.azure.subscriptionId && c.azure.resourceGroup),
+  async plan(ctx) {
+    const az = await ctx.clients.azure();
+    if (!az.graph || !az.cloud.graph) return [];
+    // An Azure-portal instance (no app roles granted) need not be able to read Graph: nothing to remove then.
+    const graphSp = await graphServicePrincipalId(az).catch((e: Error) => {
+      ctx.io.message("debug", `Not looking for Graph app roles: ${e.message}`);
+      return undefined;
+    });
+    if (!graphSp) return [];
+    const ours = new Set<string>(Object.values(GRAPH_ROLES));
+    const changes: Change[] = [];
+    for (const w of wanted(ctx)) {
+      const wf = await az.arm.workflow(ctx.config.azure.resourceGroup!, w.workflow);
+      const tags = wf?.tags ?? {};
+      const principal = wf?.identity?.principalId;
+      if (!principal || tags["managed-by"] !== MANAGED_BY || tags[INSTANCE_TAG] !== ctx.names.prefix) continue;
+      for (const a of await assignmentsOf(az, principal)) {
+        if (a.resourceId !== graphSp || !ours.has(a.appRoleId)) continue;
+        const role = Object.entries(GRAPH_ROLES).find(([, id]) => id === a.appRoleId)![0];
+        changes.push({
+          step: DEFENDER_APP_ROLES_TEARDOWN,
+          target: "azure",
+          resource: `Graph app role (${role})`,
+          name: `for ${w.workflow}`,
+          action: "delete",
+          reason: "granted by setup to our workflow's identity",
+          payload: { graphSp, id: a.id },
+        });
+      }
+    }
+    return changes;
+  },
+  async apply(ctx, changes) {
+    const az = await ctx.clients.azure();
+    const g = graphOf(az);
+    for (const c of changes) {
+      const { graphSp, id } = c.payload as { graphSp: string; id: string };
+      await g.http.request("DELETE", `${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo/${id}`, {
+        accept: [404],
+        what: `removing ${c.resource} ${c.name}`,
+        noRetry: true,
+      });
+    }
   },
 };
