@@ -76,6 +76,12 @@ describe("Sentinel incidents (SecurityInsights 2025-09-01)", () => {
     );
   });
 
+  it("a required field sent as null is named as missing", () => {
+    expect(named(checkRequest(arm("PUT", INCIDENT, { properties: { ...incidentProps, title: null } })))).toEqual([
+      "sentinel-incidents required $.properties.title",
+    ]);
+  });
+
   it("a comment without its message, and an api-version the spec does not publish, are named", () => {
     expect(named(checkRequest(arm("PUT", `${INCIDENT}/comments/c1`, { properties: {} })))).toEqual([
       "sentinel-incidents required $.properties.message",

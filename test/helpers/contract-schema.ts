@@ -36,6 +36,16 @@ function typeMatches(expected: string, v: unknown): boolean {
   return expected === actual;
 }
 
+/** A member that may be null: `nullable` (OpenAPI 3), `x-nullable` (Azure), or a type list naming null. */
+function nullable(s: Schema | undefined, ctx: SchemaContext): boolean {
+  if (!s) return true;
+  const t = typeof s.$ref === "string" ? { ...ctx.resolve(s.$ref), ...s } : s;
+  if (t.nullable === true || t["x-nullable"] === true) return true;
+  if (Array.isArray(t.type) && t.type.includes("null")) return true;
+  if (Array.isArray(t.oneOf ?? t.anyOf)) return (t.oneOf ?? t.anyOf).some((x: Schema) => nullable(x, ctx));
+  return t.type === undefined && t.$ref === undefined && t.oneOf === undefined;
+}
+
 /** `properties` given as `{ $ref }` (a Kibana fragment pattern) resolves to the referenced member map. */
 function membersOf(s: Schema, ctx: SchemaContext): Record<string, Schema> | undefined {
   const p = s.properties;
@@ -119,7 +129,7 @@ export function validate(value: unknown, schema: Schema | undefined, ctx: Schema
     const obj = value as Record<string, unknown>;
     const members = membersOf(schema, ctx) ?? {};
     for (const r of Array.isArray(schema.required) ? schema.required : [])
-      if (obj[r] === undefined && members[r]?.readOnly !== true)
+      if ((obj[r] === undefined || (obj[r] === null && !nullable(members[r], ctx))) && members[r]?.readOnly !== true)
         findings.push({ path: `${path}.${r}`, rule: "required", message: `${path}.${r} is required` });
     const closed =
       schema.additionalProperties === false ||
