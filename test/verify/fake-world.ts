@@ -23,7 +23,11 @@ export interface Breaks {
  * `clock` is the run's clock (the test's virtual time): the world stamps incidents, runs and rule runs with it, as
  * the real services stamp theirs with the time the run reads, so the world and verify's `since` windows agree.
  */
-export function createFakeWorld(breaks: Breaks, kibanaCaseUrlBase: string, clock: { now(): number }) {
+export function createFakeWorld(
+  breaks: Breaks,
+  kibanaCaseUrlBase: string,
+  clock: { now(): number },
+) {
   const cases = new Map<string, { title: string; status: string; severity: string; comments: string[] }>();
   const incidents = new Map<string, IncidentView & { comments: string[] }>();
   const rows: Record<string, unknown>[] = [];

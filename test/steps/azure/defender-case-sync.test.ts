@@ -21,13 +21,7 @@ import {
   setupRun,
   startAzureSandbox,
 } from "./azure-context.js";
-import {
-  type CaseFields,
-  commentBody,
-  createIncidentBody,
-  getIncidentQuery,
-  updateIncidentBody,
-} from "./workflow-fixtures.js";
+import { type CaseFields, commentBody, createIncidentBody, getIncidentQuery, updateIncidentBody } from "./workflow-fixtures.js";
 
 const URL_BASE = "https://kibana.example.com:5601/s/secops/app/security/cases/";
 let sb: AzureSandbox;
@@ -63,31 +57,17 @@ const nextRuleRun = async () => {
 };
 
 function kase(id: string, extra: Partial<CaseFields> = {}): CaseFields {
-  return {
-    id,
-    title: `Case ${id.slice(0, 4)}`,
-    description: "Seen by the EDR",
-    severity: "critical",
-    status: "open",
-    tags: ["malware"],
-    ...extra,
-  };
+  return { id, title: `Case ${id.slice(0, 4)}`, description: "Seen by the EDR", severity: "critical", status: "open", tags: ["malware"], ...extra };
 }
 
 describe("case sync in Defender mode", () => {
   it("setup deployed the cases table, DCR, NRT rule and granted the Graph app roles", async () => {
     const wsId = sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
     expect(sb.state.getTable(wsId, "ElasticCases_CL")).toBeDefined();
-    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).toContain(
-      "Elastic Security cases (elastic-sentinel)",
-    );
-    const wf = sb.state.getResource(
-      `/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Logic/workflows/elastic-sentinel-case-sync`,
-    );
+    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).toContain("Elastic Security cases (elastic-sentinel)");
+    const wf = sb.state.getResource(`/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Logic/workflows/elastic-sentinel-case-sync`);
     const principal = (wf as { identity?: { principalId?: string } }).identity!.principalId!;
-    const roles = [...sb.defender.appRoles.assignments.values()]
-      .filter((a) => a.principalId === principal)
-      .map((a) => a.appRoleId);
+    const roles = [...sb.defender.appRoles.assignments.values()].filter((a) => a.principalId === principal).map((a) => a.appRoleId);
     expect(roles).toEqual([GRAPH_ROLES["SecurityIncident.ReadWrite.All"]]);
   });
 
@@ -103,10 +83,7 @@ describe("case sync in Defender mode", () => {
     expect(incident).toMatchObject({ displayName: c.title, severity: "high", status: "active" });
 
     const got = await az.logicApps.call<any>("GET", urls.caseGet!, undefined, getIncidentQuery(c.id));
-    expect(got.body).toMatchObject({
-      title: incident.id,
-      url: `${sb.defender.portal}/incidents/${incident.id}?tid=${sb.tenantId}`,
-    });
+    expect(got.body).toMatchObject({ title: incident.id, url: `${sb.defender.portal}/incidents/${incident.id}?tid=${sb.tenantId}` });
 
     const inProgress = await post(urls.caseSync, updateIncidentBody({ ...c, status: "in-progress" }, c.id, URL_BASE));
     expect(inProgress.status).toBe(200);
@@ -142,9 +119,7 @@ describe("case sync in Defender mode", () => {
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe("IncidentNotRaisedYet");
     await nextRuleRun();
-    expect(
-      (await post(urls.caseSync, updateIncidentBody({ ...c, status: "in-progress" }, c.id, URL_BASE))).status,
-    ).toBe(200);
+    expect((await post(urls.caseSync, updateIncidentBody({ ...c, status: "in-progress" }, c.id, URL_BASE))).status).toBe(200);
     expect(incidentOf(c.id)?.status).toBe("inProgress");
   });
 
