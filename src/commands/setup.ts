@@ -32,7 +32,9 @@ export interface SetupOptions extends CommonOptions {
 export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): Promise<CommandResult> {
   const cio = commandIo(options.dryRun ? "plan" : "setup", options, deps);
   // In a terminal, missing inputs are asked by the wizard (src/wizard), each checked as it is given.
-  const loaded = await loadCommandConfig(options, cio, { wizard: { overrides: deps.overrides ?? {} } });
+  const loaded = await loadCommandConfig(options, cio, {
+    wizard: { overrides: deps.overrides ?? {}, sleep: deps.clock?.sleep },
+  });
   if (!loaded.asked) return planApplyVerify(options, deps, cio, loaded.config);
   // Answers were typed: offer to keep them, at the end or when the run stops (Ctrl-C, a failed step).
   try {

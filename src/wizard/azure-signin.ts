@@ -64,6 +64,7 @@ async function tryCredential(state: WizardState, kind: CredentialKind, supplied?
     onHttp: state.options.overrides.onHttp,
     maxRetries: 1,
     timeoutMs: 30_000,
+    ...(state.options.sleep ? { sleep: state.options.sleep } : {}),
   });
   return {
     lists: createAzureLists(http, cloud.resourceManager),

@@ -48,7 +48,7 @@ export async function chooseSubscription(state: WizardState, session: AzureSessi
     state.io.message("warn", `Subscription ${given} does not exist or ${session.kind} cannot see it.`);
     state.unset("azure.subscriptionId");
   }
-  const subs = await lists.subscriptions();
+  const subs = await state.listOr("the subscriptions", () => lists.subscriptions());
   const current = await (state.options.currentAzSubscription ?? (() => azCurrentSubscription(state.options.env)))();
   const byName = new Map(subs.map((s) => [s.displayName.toLowerCase(), s.subscriptionId]));
   for (let attempt = 1; ; attempt++) {
@@ -85,7 +85,7 @@ function groupNameProblem(name: string): true | string {
 }
 
 async function chooseLocation(state: WizardState, lists: AzureLists, sub: string, fallback?: string): Promise<void> {
-  const locations = await lists.locations(sub);
+  const locations = await state.listOr("the Azure regions", () => lists.locations(sub));
   const names = new Map(locations.flatMap((l) => [[l.name, l.name], [l.displayName.toLowerCase(), l.name]]));
   const answer = await state.io.ask({
     kind: "search",
@@ -94,13 +94,16 @@ async function chooseLocation(state: WizardState, lists: AzureLists, sub: string
     why: "A new resource group needs a region; the Logic Apps and the data collection rule go there too.",
     choices: locations.map((l) => ({ value: l.name, name: l.displayName, description: l.name })),
     default: fallback && names.has(fallback) ? fallback : locations[0]?.name,
-    validate: (v) => (names.has(v.trim().toLowerCase()) ? true : "choose a region of the list (type to filter)"),
+    validate: (v) =>
+      names.has(v.trim().toLowerCase()) || (names.size === 0 && /^[a-z0-9]+$/.test(v.trim()))
+        ? true
+        : "choose a region of the list (type to filter)",
   });
   state.set("azure.location", names.get(answer.trim().toLowerCase()) ?? answer.trim());
 }
 
 export async function chooseResourceGroup(state: WizardState, lists: AzureLists, sub: string): Promise<void> {
-  const groups = await lists.resourceGroups(sub);
+  const groups = await state.listOr("the resource groups", () => lists.resourceGroups(sub));
   const given = state.str("azure.resourceGroup");
   if (given) {
     const existing = groups.find((g) => g.name.toLowerCase() === given.toLowerCase());

@@ -98,10 +98,11 @@ async function connect(state: WizardState): Promise<KibanaApi> {
 }
 
 async function chooseSpace(state: WizardState, kibana: KibanaApi): Promise<void> {
-  const spaces = await kibana.listSpaces();
+  const spaces = await state.listOr("the Kibana spaces", () => kibana.listSpaces());
   const given = state.given("elastic.space") ? state.str("elastic.space") : undefined;
   if (given && spaces.some((s) => s.id === given)) return;
   if (given) state.io.message("warn", `The Kibana space '${given}' does not exist or these credentials cannot see it.`);
+  if (given && spaces.length === 0) return;
   if (!given && spaces.length === 1) {
     state.set("elastic.space", spaces[0]!.id);
     state.io.message("info", `Kibana space: ${spaces[0]!.id} (the only one these credentials can use)`);
@@ -114,9 +115,11 @@ async function chooseSpace(state: WizardState, kibana: KibanaApi): Promise<void>
     message: "Kibana space",
     why: "The connectors, case settings and rule live in one space; its analysts see the cases and alerts.",
     choices: spaces.map((s) => ({ value: s.id, name: s.name === s.id ? s.id : `${s.name} (${s.id})` })),
-    default: ids.has("default") ? "default" : spaces[0]?.id,
+    default: ids.has("default") || ids.size === 0 ? "default" : spaces[0]?.id,
     validate: (v) =>
-      ids.has(v) ? true : `no space '${v}' that these credentials can use; choose one of the list (space ids)`,
+      ids.has(v) || (ids.size === 0 && /^[a-z0-9_-]+$/.test(v))
+        ? true
+        : `no space '${v}' that these credentials can use; choose one of the list (space ids)`,
   });
   state.set("elastic.space", answer);
 }

@@ -7,6 +7,7 @@ import { questionCode } from "../config/prompt.js";
 import { findInput } from "../config/registry.js";
 import { PreconditionError } from "../errors.js";
 import type { SentinelWorkspaces, WorkspaceEntry } from "../azure/lists.js";
+import { askInput } from "./ask.js";
 import type { AzureSession } from "./azure-signin.js";
 import type { WizardState } from "./state.js";
 
@@ -30,7 +31,19 @@ function withoutHint(found: SentinelWorkspaces): string | undefined {
 /** Returns false when the subscription has no workspace with Sentinel (the caller may offer another subscription). */
 export async function chooseWorkspace(state: WizardState, session: AzureSession, sub: string): Promise<boolean> {
   const progress = state.io.progress("Looking for workspaces with Microsoft Sentinel");
-  const found = await session.lists.sentinelWorkspaces(sub);
+  let found: SentinelWorkspaces;
+  try {
+    found = await session.lists.sentinelWorkspaces(sub);
+  } catch (error) {
+    // Listing may be denied where reading one workspace is not: ask for it by name (setup checks it).
+    progress.fail("Could not list the workspaces");
+    state.problem(error);
+    if (!state.str("sentinel.workspaceName"))
+      await askInput(state, "sentinel.workspaceName", { why: "Incidents are created in this workspace's Sentinel." });
+    if (!state.str("sentinel.resourceGroup"))
+      await askInput(state, "sentinel.resourceGroup", { why: "The workspace is looked up in this resource group." });
+    return true;
+  }
   progress.succeed(
     `${found.sentinel.length} workspace${found.sentinel.length === 1 ? "" : "s"} with Microsoft Sentinel in this subscription`,
   );

@@ -18,6 +18,8 @@ export interface WizardOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   overrides: ClientOverrides;
+  /** How to wait between retries of a list call (the run's clock; default real time). */
+  sleep?: (ms: number) => Promise<void>;
   /** The current subscription of the Azure CLI, when it has one (default: `az account show`). */
   currentAzSubscription?: () => Promise<string | undefined>;
 }
@@ -81,6 +83,19 @@ export class WizardState {
   header(title: string, index: number, total: number): void {
     this.io.message("info", "");
     this.io.message("info", `${title} (${index}/${total})`);
+  }
+
+  /**
+   * A list to choose from, or an empty one when it cannot be read (no permission to list, a network problem):
+   * the question is still asked, and a typed answer works.
+   */
+  async listOr<T>(what: string, read: () => Promise<T[]>): Promise<T[]> {
+    try {
+      return await read();
+    } catch (error) {
+      this.io.message("warn", `Could not list ${what}: ${describeProblem(error).split("\n")[0]} Type the answer instead.`);
+      return [];
+    }
   }
 
   /** Say what was wrong with an answer and what to do, before asking again. */
