@@ -18,7 +18,8 @@ export type Target = "kibana" | "elasticsearch" | "azure" | "fleet";
  */
 export type ChangeAction = "create" | "update" | "replace" | "no-op" | "delete" | "conflict";
 
-export interface Change {
+/** One planned change; `P` is what the owning step's apply needs (its `payload`). */
+export interface Change<P = unknown> {
   /** Id of the step that owns the change. */
   step: string;
   target: Target;
@@ -34,7 +35,7 @@ export interface Change {
   /** Field-level differences safe to print (redacted before printing). */
   diff?: { field: string; from?: unknown; to?: unknown }[];
   /** Internal data the step's apply needs; never printed. */
-  payload?: unknown;
+  payload?: P;
 }
 
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -68,7 +69,8 @@ export interface StepContext {
   sleep(ms: number): Promise<void>;
 }
 
-export interface Step {
+/** A managed object's setup step; `P` is the payload its plan hands to its apply. */
+export interface Step<P = unknown> {
   id: string;
   title: string;
   target: Target;
@@ -77,20 +79,20 @@ export interface Step {
   /** Whether the step takes part with this configuration (feature flags). */
   enabled(config: ResolvedConfig): boolean;
   /** Read remote state; return the changes (including no-ops, so the plan shows every managed object). */
-  plan(ctx: StepContext): Promise<Change[]>;
-  /** Carry out the planned changes. May re-read remote state; must be idempotent. */
-  apply(ctx: StepContext, changes: Change[]): Promise<void>;
+  plan(ctx: StepContext): Promise<Change<P>[]>;
+  /** Carry out the planned changes (only this step's). May re-read remote state; must be idempotent. */
+  apply(ctx: StepContext, changes: Change<P>[]): Promise<void>;
   /** Re-read and check. */
   verify?(ctx: StepContext): Promise<Check[]>;
 }
 
 /** The teardown counterpart: plans deletes of what setup made, in reverse dependency order. */
-export interface TeardownStep {
+export interface TeardownStep<P = unknown> {
   id: string;
   title: string;
   target: Target;
   after?: string[];
   enabled(config: ResolvedConfig): boolean;
-  plan(ctx: StepContext): Promise<Change[]>;
-  apply(ctx: StepContext, changes: Change[]): Promise<void>;
+  plan(ctx: StepContext): Promise<Change<P>[]>;
+  apply(ctx: StepContext, changes: Change<P>[]): Promise<void>;
 }

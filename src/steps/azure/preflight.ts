@@ -101,7 +101,7 @@ export function permissionError(
   });
 }
 
-export const azurePreflight: Step = {
+export const azurePreflight: Step<{ location: string }> = {
   id: PREFLIGHT_ID,
   title: "Azure preflight",
   target: "azure",
@@ -137,7 +137,7 @@ export const azurePreflight: Step = {
     await checkProviders(ctx, az);
     await checkInstanceElsewhere(ctx, az, resourceGroup);
     const laGroup = resourceGroup === workspaceResourceGroup ? wsGroup : await az.arm.resourceGroup(resourceGroup);
-    const changes: Change[] = [];
+    const changes: Change<{ location: string }>[] = [];
     const location = ctx.config.azure.location ?? laGroup?.location ?? workspace.location;
     if (!laGroup) {
       const create = await ctx.io.ask({
@@ -197,7 +197,7 @@ export const azurePreflight: Step = {
     const az = await ctx.clients.azure();
     for (const c of changes) {
       if (c.action !== "create") continue;
-      const { location } = c.payload as { location: string };
+      const { location } = c.payload!;
       await az.arm.createResourceGroup(c.name, location, ctx.names.azure.tags);
       ctx.io.message("success", `Created resource group ${c.name} in ${location}.`);
       const facts = ctx.shared.azureFacts;

@@ -30,7 +30,7 @@ function isNone(c: CaseConnectorRef | undefined): boolean {
   return !c || c.id === "none" || c.type === ".none";
 }
 
-export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]> {
+export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change<Payload>[]> {
   const kibana = await ctx.clients.kibana();
   const configs = await kibana.getCaseConfigurations(CASES_OWNER);
   const connector = caseConnectorRef(ctx.names);
@@ -90,10 +90,10 @@ export async function planCaseSettings(ctx: KibanaStepContext): Promise<Change[]
   ];
 }
 
-export async function applyCaseSettings(ctx: KibanaStepContext, changes: Change[]): Promise<void> {
+export async function applyCaseSettings(ctx: KibanaStepContext, changes: Change<Payload>[]): Promise<void> {
   const change = changes.find((c) => c.step === KIBANA_CASE_SETTINGS && c.action !== "no-op");
   if (!change) return;
-  const payload = change.payload as Payload;
+  const payload = change.payload!;
   const kibana = await ctx.clients.kibana();
   if (change.destructive && payload.replacing) {
     const ok = await ctx.io.ask({
@@ -162,7 +162,7 @@ export async function verifyCaseSettings(ctx: KibanaStepContext): Promise<Check>
   };
 }
 
-export const caseSettingsStep: Step = {
+export const caseSettingsStep: Step<Payload> = {
   id: KIBANA_CASE_SETTINGS,
   title: "Kibana case settings (default connector)",
   target: "kibana",

@@ -101,7 +101,7 @@ export const agentPolicyStep: Step = {
 };
 
 /** Teardown: only the agent policy we created (our name and marker), once no other integration is on it. */
-export const agentPolicyTeardown: TeardownStep = {
+export const agentPolicyTeardown: TeardownStep<{ id: string }> = {
   id: T_AGENT_POLICY,
   title: "Fleet: remove the agent policy setup created",
   target: "fleet",
@@ -142,7 +142,7 @@ export const agentPolicyTeardown: TeardownStep = {
     const http = await fleetHttp(ctx);
     for (const c of changes) {
       if (c.action !== "delete") continue;
-      const id = (c.payload as { id: string }).id;
+      const id = c.payload!.id;
       // Fleet deletes the package policies of a deleted agent policy: only delete it once it is empty.
       const now = await getAgentPolicy(http, id);
       if (now && packagePolicyIdsOf(now).length === 0) await deleteAgentPolicy(http, id);

@@ -122,7 +122,7 @@ async function readPackageChoice(ctx: Ctx): Promise<PackageChoice> {
   return { version: best.version, installed, info: best };
 }
 
-async function plan(ctx: StepContext): Promise<Change[]> {
+async function plan(ctx: StepContext): Promise<Change<{ version: string }>[]> {
   const fleet = await assertFleetReady(ctx);
   if (fleet.secretsStorage === false)
     ctx.io.message(
@@ -162,11 +162,11 @@ async function plan(ctx: StepContext): Promise<Change[]> {
   ];
 }
 
-async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
+async function apply(ctx: StepContext, changes: Change<{ version: string }>[]): Promise<void> {
   const http = await fleetHttp(ctx);
   for (const c of changes) {
     if (c.action !== "create" && c.action !== "update") continue;
-    await installPackage(http, PACKAGE_NAME, (c.payload as { version: string }).version);
+    await installPackage(http, PACKAGE_NAME, c.payload!.version);
   }
 }
 
@@ -188,7 +188,7 @@ async function verify(ctx: StepContext): Promise<Check[]> {
   ];
 }
 
-export const fleetPackageStep: Step = {
+export const fleetPackageStep: Step<{ version: string }> = {
   id: FLEET_PACKAGE_STEP,
   title: "Fleet: microsoft_sentinel package",
   target: "fleet",
@@ -202,7 +202,7 @@ export const fleetPackageStep: Step = {
  * Teardown, only with `--uninstall-packages`: other policies may use the package, and its dashboards and data
  * streams are the user's data.
  */
-export const packageTeardown: TeardownStep = {
+export const packageTeardown: TeardownStep<{ version: string }> = {
   id: T_PACKAGE,
   title: "Fleet: uninstall the microsoft_sentinel package",
   target: "fleet",
@@ -227,6 +227,6 @@ export const packageTeardown: TeardownStep = {
   async apply(ctx, changes) {
     const http = await fleetHttp(ctx);
     for (const c of changes)
-      if (c.action === "delete") await uninstallPackage(http, PACKAGE_NAME, (c.payload as { version: string }).version);
+      if (c.action === "delete") await uninstallPackage(http, PACKAGE_NAME, c.payload!.version);
   },
 };

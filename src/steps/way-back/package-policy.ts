@@ -99,7 +99,7 @@ export const packagePolicyStep: Step = {
 };
 
 /** Teardown: first of the way back (it holds the app registration's secret), with the agentless policy Fleet made for it. */
-export const packagePolicyTeardown: TeardownStep = {
+export const packagePolicyTeardown: TeardownStep<{ id?: string; agentPolicyId?: string }> = {
   id: T_PACKAGE_POLICY,
   title: "Fleet: remove the microsoft_sentinel package policy",
   target: "fleet",
@@ -120,7 +120,7 @@ export const packagePolicyTeardown: TeardownStep = {
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!n.isOurs(found.description))
       return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker (${n.marker}): left alone` }];
-    const changes: Change[] = [
+    const changes: Change<{ id?: string; agentPolicyId?: string }>[] = [
       {
         ...base,
         action: "delete",
@@ -150,11 +150,11 @@ export const packagePolicyTeardown: TeardownStep = {
   async apply(ctx, changes) {
     const http = await fleetHttp(ctx);
     for (const c of changes.filter((c) => c.action === "delete")) {
-      const p = c.payload as { id?: string; agentPolicyId?: string };
+      const p = c.payload!;
       if (p.id) await deletePackagePolicy(http, p.id);
     }
     for (const c of changes.filter((c) => c.action === "delete")) {
-      const p = c.payload as { id?: string; agentPolicyId?: string };
+      const p = c.payload!;
       if (p.agentPolicyId && (await getAgentPolicy(http, p.agentPolicyId)))
         await deleteAgentPolicy(http, p.agentPolicyId);
     }

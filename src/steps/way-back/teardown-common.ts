@@ -25,8 +25,8 @@ export function packagePolicyIdsOf(p: AgentPolicy): string[] {
  */
 export async function fleetUnavailable(
   ctx: StepContext,
-  base: Omit<Change, "action" | "reason">,
-): Promise<Change[] | undefined> {
+  base: Omit<Change, "action" | "reason" | "payload">,
+): Promise<Change<never>[] | undefined> {
   try {
     if (await getFleetStatus(await fleetHttp(ctx))) return undefined;
     return [{ ...base, action: "no-op", reason: "Fleet is not available in this Kibana" }];

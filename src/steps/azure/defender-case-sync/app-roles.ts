@@ -75,7 +75,7 @@ async function principalOf(ctx: StepContext, az: AzureClients, workflow: string)
 
 const defenderMode = (ctx: StepContext) => ctx.config.features.caseSync && factsOf(ctx).portal === "defender";
 
-export const azureDefenderAppRoles: Step = {
+export const azureDefenderAppRoles: Step<Wanted> = {
   id: DEFENDER_APP_ROLES_ID,
   title: "Microsoft Graph app roles of the case-sync Logic Apps (Defender portal)",
   target: "azure",
@@ -85,7 +85,7 @@ export const azureDefenderAppRoles: Step = {
     if (!defenderMode(ctx)) return [];
     const az = await ctx.clients.azure();
     const graphSp = await graphServicePrincipalId(az);
-    const changes: Change[] = [];
+    const changes: Change<Wanted>[] = [];
     for (const w of wanted(ctx)) {
       const principal = factsOf(ctx).logicAppsResourceGroupExists ? await principalOf(ctx, az, w.workflow) : undefined;
       const held =
@@ -108,7 +108,7 @@ export const azureDefenderAppRoles: Step = {
     const g = graphOf(az);
     const graphSp = await graphServicePrincipalId(az);
     for (const c of changes) {
-      const w = c.payload as Wanted;
+      const w = c.payload!;
       const principal = await principalOf(ctx, az, w.workflow);
       if (!principal) throw new PreconditionError(`workflow ${w.workflow} has no managed identity yet`, { code: "AZURE_WORKFLOW_IDENTITY_MISSING", suggestion: "Run setup again." });
       try {
