@@ -85,10 +85,15 @@ describe("verify names the broken hop", () => {
   }, 60_000);
 
   it("the alert connector pointing at a dead URL: the connector call fails and the connector drifts", async () => {
+    // As a person editing the URL in Kibana's connector form would: the rest of the config (our marker header
+    // among it) stays as it was.
+    const url = `${w.world.elastic.kibanaUrl}/api/actions/connector/elastic-sentinel-alert-webhook`;
+    const headers = { authorization: `ApiKey ${w.world.elastic.apiKey}`, "kbn-xsrf": "true" };
+    const current = (await axios.get(url, { headers })).data as { name: string; config: Record<string, unknown> };
     await axios.put(
-      `${w.world.elastic.kibanaUrl}/api/actions/connector/elastic-sentinel-alert-webhook`,
-      { name: "elastic-sentinel alerts", config: { url: "http://127.0.0.1:9/", method: "post", hasAuth: false }, secrets: {} },
-      { headers: { authorization: `ApiKey ${w.world.elastic.apiKey}`, "kbn-xsrf": "true" } },
+      url,
+      { name: current.name, config: { ...current.config, url: "http://127.0.0.1:9/" }, secrets: {} },
+      { headers },
     );
     const { code, doc } = await verify("--only", "alerts", "--timeout", "2m");
     expect(code).toBe(6);

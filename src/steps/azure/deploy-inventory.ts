@@ -40,6 +40,8 @@ export interface OwnedResource {
   apiVersion: string;
   /** How we know it is ours. */
   evidence: string;
+  /** For a deployment record: the ids of the resources it created (its `outputResources`), lower-cased. */
+  created?: string[];
 }
 
 export function kindOf(id: string): { kind: Kind; apiVersion: string } | undefined {
@@ -118,6 +120,7 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
         name,
         apiVersion: API.deployments,
         evidence: "deterministic name",
+        created: (d.properties?.outputResources ?? []).map((r) => r.id.toLowerCase()),
       });
       for (const r of d.properties?.outputResources ?? []) add(r.id, `created by deployment ${name}`);
     }

@@ -59,13 +59,28 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
       (await az.http.request("GET", url(r.id), { query: { "api-version": r.apiVersion }, accept: [404], what: "read" }))
         .status !== 404;
     const all = [...inv.resources, ...inv.deployments].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+    // A table we keep stays ours only while a deployment record of ours lists it (tables take no tags), so the
+    // record that created it is kept with it: a later `teardown --delete-data` can still find and remove it.
+    const keptTables = new Set<string>();
+    const pathOf = (id: string) => id.replace(/^https?:\/\/[^/]+/, "").toLowerCase();
     for (const r of all) {
       if (!(await exists(r))) continue;
+      if (r.kind === "deployment" && r.created?.some((id) => keptTables.has(pathOf(id)))) {
+        changes.push({
+          ...base,
+          resource: LABEL.deployment,
+          name: r.name,
+          action: "no-op",
+          reason: "kept: it records the kept alerts table, so teardown --delete-data can find it later",
+        });
+        continue;
+      }
       const payload: Payload = { url: url(r.id), apiVersion: r.apiVersion, kind: r.kind };
       if (r.kind === "table" && opts.deleteData) {
         const wsId = r.id.replace(/^https?:\/\/[^/]+/, "").replace(/\/tables\/[^/]+$/i, "");
         const others = await otherTableUsers(az, wsId, r.name, ctx.names.prefix);
         if (others.length) {
+          keptTables.add(pathOf(r.id));
           changes.push({
             ...base,
             resource: LABEL.table,
@@ -77,6 +92,7 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
         }
       }
       if (r.kind === "table" && !opts.deleteData) {
+        keptTables.add(pathOf(r.id));
         changes.push({
           ...base,
           resource: LABEL.table,
