@@ -3,7 +3,8 @@
  * person can read the plan table (role assignments say which role; rules say which kind).
  */
 import type { WhatIfChange } from "../../azure/deployments.js";
-import { type Names, roleNames } from "../../names.js";
+import type { Names } from "../../names.js";
+import { roleAssignmentLabel, roleName, templateHolder } from "./object-names.js";
 import type { DeploymentUnit } from "../../azure/templates.js";
 import type { Change, ChangeAction } from "../../engine/types.js";
 
@@ -33,7 +34,7 @@ export function parseResourceId(id: string): { type: string; name: string; scope
   return { type: typeParts.join("/"), name: names.join("/"), scope };
 }
 
-function describe(c: WhatIfChange): { resource: string; name: string } {
+function describe(c: WhatIfChange, unit: DeploymentUnit, names: Names): { resource: string; name: string } {
   const { type, name, scope } = parseResourceId(c.resourceId);
   let resource = friendly.find(([re]) => re.test(type))?.[1] ?? type;
   let shown = name.includes("/") ? (name.split("/").pop() ?? name) : name;
@@ -41,13 +42,14 @@ function describe(c: WhatIfChange): { resource: string; name: string } {
     (c as { after?: { properties?: Record<string, unknown>; kind?: string } }).after ??
     (c as { before?: { properties?: Record<string, unknown>; kind?: string } }).before;
   if (/roleAssignments$/i.test(type)) {
-    const roleId =
-      String(payload?.properties?.roleDefinitionId ?? "")
-        .split("/")
-        .pop() ?? "";
-    const role = roleNames[roleId.toLowerCase()] ?? roleId;
-    resource = `role assignment${role ? ` (${role})` : ""}`;
-    shown = `on ${parseResourceId(scope).name || scope}`;
+    const role = roleName(String(payload?.properties?.roleDefinitionId ?? ""));
+    const label = roleAssignmentLabel(
+      role,
+      templateHolder(unit.templateName, role, names),
+      parseResourceId(scope).name || scope,
+    );
+    resource = label.resource;
+    shown = label.name;
   }
   if (/alertRules$/i.test(type)) {
     resource = `Sentinel analytics rule${payload?.kind ? ` (${payload.kind})` : ""}`;
@@ -89,7 +91,7 @@ function isStaleRoleAssignment(c: WhatIfChange): boolean {
   return description === undefined || description.startsWith("sentinel-elastic");
 }
 
-export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]): Change[] {
+export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[], names: Names): Change[] {
   const out: Change[] = [];
   for (const c of whatIf) {
     // Ignore = exists in the resource group but not in this template (the other unit's, or the user's).
@@ -97,7 +99,7 @@ export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]):
     // Incremental deployments never delete; what-if lists nothing as Delete in that mode.
     const action = actionOf[c.changeType] ?? "update";
     if (action === "delete") continue;
-    const { resource, name } = describe(c);
+    const { resource, name } = describe(c, unit, names);
     if (isStaleRoleAssignment(c)) {
       out.push({
         step: DEPLOY_ID,
@@ -142,6 +144,7 @@ export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[]):
 /** When the resource group does not exist yet, what-if cannot run: everything in the unit is new. */
 export function changesForNewResourceGroup(unit: DeploymentUnit, names: Names, ruleKind: string): Change[] {
   const n = names.azure;
+  const workspace = names.workspace.workspaceName ?? "the workspace";
   const rows: [string, string][] =
     unit.id === "case-sync"
       ? unit.templateName === "case-sync-defender"
@@ -150,27 +153,28 @@ export function changesForNewResourceGroup(unit: DeploymentUnit, names: Names, r
             ["data collection rule", n.defender.dataCollectionRule],
             ["Logic App workflow", n.caseSync],
             ["Logic App workflow", n.caseGet],
-            ["role assignment (Monitoring Metrics Publisher)", `on ${n.defender.dataCollectionRule}, for ${n.caseSync}`],
-            ["role assignment (Microsoft Sentinel Reader)", `on the workspace, for ${n.caseSync} and ${n.caseGet}`],
+            ["role assignment (Monitoring Metrics Publisher)", `${n.caseSync} on ${n.defender.dataCollectionRule}`],
+            ["role assignment (Microsoft Sentinel Reader)", `${n.caseSync} on ${workspace}`],
+            ["role assignment (Microsoft Sentinel Reader)", `${n.caseGet} on ${workspace}`],
             ["Sentinel analytics rule (NRT)", n.defender.ruleDisplayName],
           ]
         : unit.templateName === "case-sync-oauth"
-        ? [
-            ["API connection (azuresentinel)", n.connection],
-            ["Logic App workflow", n.caseSync],
-            ["Logic App workflow", n.caseGet],
-          ]
-        : [
-            ["Logic App workflow", n.caseSync],
-            ["Logic App workflow", n.caseGet],
-            ["role assignment (Microsoft Sentinel Responder)", `on the workspace, for ${n.caseSync}`],
-            ["role assignment (Microsoft Sentinel Reader)", `on the workspace, for ${n.caseGet}`],
-          ]
+          ? [
+              ["API connection (azuresentinel)", n.connection],
+              ["Logic App workflow", n.caseSync],
+              ["Logic App workflow", n.caseGet],
+            ]
+          : [
+              ["Logic App workflow", n.caseSync],
+              ["Logic App workflow", n.caseGet],
+              ["role assignment (Microsoft Sentinel Responder)", `${n.caseSync} on ${workspace}`],
+              ["role assignment (Microsoft Sentinel Reader)", `${n.caseGet} on ${workspace}`],
+            ]
       : [
           ["Log Analytics table", String(unit.parameters.table)],
           ["data collection rule", n.dataCollectionRule],
           ["Logic App workflow", n.alertIngest],
-          ["role assignment (Monitoring Metrics Publisher)", `on ${n.dataCollectionRule}`],
+          ["role assignment (Monitoring Metrics Publisher)", `${n.alertIngest} on ${n.dataCollectionRule}`],
           [`Sentinel analytics rule (${ruleKind === "nrt" ? "NRT" : "Scheduled"})`, n.analyticsRuleDisplayName],
         ];
   return rows.map(([resource, name]) => ({

@@ -7,6 +7,7 @@
 import type { Change, Step } from "../../engine/types.js";
 import { otherTableUsers } from "../../ownership/shared.js";
 import { API, type Kind, type OwnedResource, takeInventory } from "./deploy-inventory.js";
+import { roleAssignmentLabel, roleName } from "./object-names.js";
 
 export interface AzureTeardownOptions {
   /** --delete-data: also the alerts table. */
@@ -34,6 +35,31 @@ const LABEL: Record<Kind, string> = {
   deployment: "deployment record",
 };
 
+interface LiveResource {
+  kind?: string;
+  identity?: { principalId?: string };
+  properties?: { displayName?: string; roleDefinitionId?: string; principalId?: string; scope?: string };
+}
+
+/** Named as setup's plan names it (object-names.ts): role and holder, the rule's display name; never a GUID. */
+function shownAs(
+  r: OwnedResource,
+  live: LiveResource,
+  holders: Map<string, string>,
+): { resource: string; name: string } {
+  if (r.kind === "roleAssignment" && live.properties?.roleDefinitionId) {
+    const scope =
+      live.properties.scope ?? r.id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/.*$/i, "");
+    const holder = live.properties.principalId ? holders.get(live.properties.principalId) : undefined;
+    return roleAssignmentLabel(roleName(live.properties.roleDefinitionId), holder, scope.split("/").at(-1)!);
+  }
+  if (r.kind === "alertRule" && live.properties?.displayName) {
+    const kind = live.kind === "NRT" ? "NRT" : live.kind ? live.kind : "";
+    return { resource: `${LABEL.alertRule}${kind ? ` (${kind})` : ""}`, name: live.properties.displayName };
+  }
+  return { resource: LABEL[r.kind], name: r.name };
+}
+
 type Payload = { url: string; apiVersion: string; kind: Kind | "resourceGroup" };
 
 export const AZURE_TEARDOWN = "teardown-azure";
@@ -55,16 +81,25 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
     const url = (id: string) => (id.startsWith("http") ? id : `${az.arm.baseUrl}${id}`);
     const changes: Change[] = [];
     const base = { step: this.id, target: "azure" as const };
-    const exists = async (r: OwnedResource) =>
-      (await az.http.request("GET", url(r.id), { query: { "api-version": r.apiVersion }, accept: [404], what: "read" }))
-        .status !== 404;
+    const read = async (r: OwnedResource) => {
+      const got = await az.http.request<LiveResource>("GET", url(r.id), {
+        query: { "api-version": r.apiVersion },
+        accept: [404],
+        what: "read",
+      });
+      return got.status === 404 ? undefined : (got.body ?? {});
+    };
+    // Workflows sort before role assignments: their identities name the assignments' holders.
+    const holders = new Map<string, string>();
     const all = [...inv.resources, ...inv.deployments].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
     // A table we keep stays ours only while a deployment record of ours lists it (tables take no tags), so the
     // record that created it is kept with it: a later `teardown --delete-data` can still find and remove it.
     const keptTables = new Set<string>();
     const pathOf = (id: string) => id.replace(/^https?:\/\/[^/]+/, "").toLowerCase();
     for (const r of all) {
-      if (!(await exists(r))) continue;
+      const live = await read(r);
+      if (!live) continue;
+      if (r.kind === "workflow" && live.identity?.principalId) holders.set(live.identity.principalId, r.name);
       if (r.kind === "deployment" && r.created?.some((id) => keptTables.has(pathOf(id)))) {
         changes.push({
           ...base,
@@ -104,8 +139,7 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
       }
       changes.push({
         ...base,
-        resource: LABEL[r.kind],
-        name: r.name,
+        ...shownAs(r, live, holders),
         action: "delete",
         reason: r.evidence,
         destructive: true,

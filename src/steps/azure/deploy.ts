@@ -76,7 +76,7 @@ export const azureDeploy: Step = {
       }
       try {
         await az.deployments.validate(input);
-        changes.push(...changesFromWhatIf(unit, await az.deployments.whatIf(input, (ms) => ctx.sleep(ms))));
+        changes.push(...changesFromWhatIf(unit, await az.deployments.whatIf(input, (ms) => ctx.sleep(ms)), ctx.names));
       } catch (e) {
         throw asPermissionError(ctx, e);
       }

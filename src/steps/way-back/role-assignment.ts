@@ -12,6 +12,7 @@
  * includes it). Assigning needs `Microsoft.Authorization/roleAssignments/write` for whoever runs us (Owner,
  * User Access Administrator or Role Based Access Control Administrator on the workspace).
  */
+import { INTEGRATION_HOLDER, roleAssignmentLabel } from "../azure/object-names.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError, PreconditionError } from "../../errors.js";
 import { roleAssignmentsApi, roleDefinitionIdFor, roleGuidOf } from "./azure-roles.js";
@@ -58,11 +59,11 @@ async function plan(ctx: StepContext): Promise<Change[]> {
   const { clientId, workspace, prefix } = wayBackInputs(ctx);
   const state = await readRoleState(ctx);
   const name = roleAssignmentName(workspace.id, clientId);
+  // Named as every command names it (its GUID is in the payload): role, holder, scope.
   const base = {
     step: ROLE_ASSIGNMENT_STEP,
     target: "azure" as const,
-    resource: "role assignment (Microsoft Sentinel Reader)",
-    name,
+    ...roleAssignmentLabel("Microsoft Sentinel Reader", INTEGRATION_HOLDER, workspace.workspaceName),
   };
   // Ours (our deterministic name and marker) and shared: each instance that uses it is named in its description.
   const api0 = await roleAssignmentsApi(ctx);
@@ -216,7 +217,12 @@ export const roleAssignmentTeardown: Step = {
   target: "azure",
   enabled: (config) => Boolean(config.azure.subscriptionId && config.sentinel.workspaceName),
   async plan(ctx: StepContext) {
-    const base = { step: T_ROLE, target: "azure" as const, resource: "role assignment (Microsoft Sentinel Reader)" };
+    const label = roleAssignmentLabel(
+      "Microsoft Sentinel Reader",
+      INTEGRATION_HOLDER,
+      ctx.names.workspace.workspaceName ?? "the workspace",
+    );
+    const base = { step: T_ROLE, target: "azure" as const, resource: label.resource };
     const found = await ourReaderAssignments(ctx);
     if (!found)
       return [
@@ -237,14 +243,14 @@ export const roleAssignmentTeardown: Step = {
       return others.length
         ? {
             ...base,
-            name: a.name,
+            name: label.name,
             action: "update",
             reason: `kept: instance${others.length === 1 ? "" : "s"} ${others.join(", ")} still use${others.length === 1 ? "s" : ""} it; this instance is taken out of its description`,
             payload,
           }
         : {
             ...base,
-            name: a.name,
+            name: label.name,
             action: "delete",
             reason: "ours (our marker in its description), no other instance uses it",
             destructive: true,
