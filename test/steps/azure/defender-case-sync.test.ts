@@ -165,3 +165,33 @@ describe("case sync in Defender mode", () => {
     expect(sb.state.getTable(wsId, "ElasticCases_CL")).toBeDefined();
   });
 });
+
+describe("Defender mode without the right to grant Graph app roles", () => {
+  it("stops at plan time with exit 4, before any change, saying which role to use", async () => {
+    const { planAll } = await import("./azure-context.js");
+    const { exitCodeOf } = await import("../../../src/errors.js");
+    const plain = await startAzureSandbox(
+      sandboxOptions({ workspaces: [{ name: WORKSPACE, resourceGroup: WORKSPACE_RG, defender: true }], deployerEntraRoles: [] }),
+    );
+    try {
+      const run = azureRun(
+        plain,
+        azureConfig(plain, {
+          azure: { endpoints: { graph: plain.endpoints.graph, defenderPortal: plain.defender.portal } },
+          sentinel: { portal: "defender" },
+          features: { alertForwarding: false },
+        }),
+      );
+      const err = (await planAll(run.ctx).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { code?: string; suggestion?: string } | undefined;
+      expect(err?.code).toBe("GRAPH_APP_ROLE_DENIED");
+      expect(exitCodeOf(err as never)).toBe(4);
+      expect(err?.suggestion).toContain("Privileged Role Administrator");
+      expect([...plain.state.resources.keys()].filter((k) => /microsoft\.(logic|insights)\//i.test(k))).toEqual([]);
+    } finally {
+      await plain.stop();
+    }
+  });
+});

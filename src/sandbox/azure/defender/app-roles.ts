@@ -21,6 +21,15 @@ export const GRAPH_APP_ROLES = {
   "SecurityIncident.ReadWrite.All": "34bf0e97-1971-4929-b999-9e2442d941d7",
 } as const;
 
+/** Role template ids of the directory roles the sandbox knows (https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
+export const DIRECTORY_ROLE_TEMPLATES: Record<string, string> = {
+  "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
+  "Privileged Role Administrator": "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  "Security Administrator": "194ae4cb-b126-40b2-bd5b-6091b380977d",
+  "Security Operator": "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",
+  "Security Reader": "5d6b6bb7-de71-4623-b4af-96380a352509",
+};
+
 /** Directory roles that may grant Graph app roles to a service principal. */
 export const APP_ROLE_GRANTERS = ["Privileged Role Administrator", "Global Administrator"];
 

@@ -18,7 +18,13 @@ import type { Router, SandboxRequest, SandboxResponse } from "../../common/route
 import { graphError } from "../graph.js";
 import type { AzureState } from "../state.js";
 import type { TokenClaims, TokenIssuer } from "../tokens.js";
-import { APP_ROLE_GRANTERS, type AppRoleStore, GRAPH_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from "./app-roles.js";
+import {
+  APP_ROLE_GRANTERS,
+  type AppRoleStore,
+  DIRECTORY_ROLE_TEMPLATES,
+  GRAPH_APP_ROLES,
+  MICROSOFT_GRAPH_APP_ID,
+} from "./app-roles.js";
 import type { DefenderIncident, DefenderWorld } from "./world.js";
 
 const GRAPH_AUDIENCE = "https://graph.microsoft.com";
@@ -207,6 +213,27 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     const sp = state.principals.get(req.params.id!);
     if (!sp) return graphError(404, "Request_ResourceNotFound", `Resource '${req.params.id}' does not exist.`, req);
     return { status: 200, body: { value: appRoles.of(sp.id).filter((a) => state.principals.has(a.principalId)) } };
+  });
+
+  // The signed-in user's directory roles (https://learn.microsoft.com/graph/api/user-list-memberof, with the
+  // microsoft.graph.directoryRole cast); an application token has no "me": 400 as Graph answers it.
+  router.on("GET", "/v1.0/me/memberOf/microsoft.graph.directoryRole", (req) => {
+    const claims = caller(req);
+    if (!claims) return graphError(401, "InvalidAuthenticationToken", "Access token validation failure.", req);
+    if (claims.idtyp !== "user")
+      return graphError(400, "BadRequest", "/me request is only valid with delegated authentication flow.", req);
+    const roles = [...(appRoles.entraRoles.get(claims.oid) ?? [])];
+    return {
+      status: 200,
+      body: {
+        value: roles.map((displayName) => ({
+          "@odata.type": "#microsoft.graph.directoryRole",
+          id: DIRECTORY_ROLE_TEMPLATES[displayName] ?? displayName,
+          displayName,
+          roleTemplateId: DIRECTORY_ROLE_TEMPLATES[displayName] ?? null,
+        })),
+      },
+    };
   });
 
   // App-role assignments granted to a principal (https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignments).

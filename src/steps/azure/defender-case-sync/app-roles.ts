@@ -73,6 +73,33 @@ async function principalOf(ctx: StepContext, az: AzureClients, workflow: string)
   return wf?.identity?.principalId;
 }
 
+/** Directory roles that may grant Microsoft Graph app roles (role template ids, Entra built-in roles reference). */
+const GRANTERS: Record<string, string> = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+};
+
+/**
+ * Before any change: can this sign-in grant the roles? A user's active directory roles say it (`GET
+ * /me/memberOf/microsoft.graph.directoryRole`); when that cannot be read (a service principal, no permission) the
+ * grant itself answers at apply time.
+ */
+async function canGrant(ctx: StepContext, az: AzureClients): Promise<boolean | undefined> {
+  const g = graphOf(az);
+  try {
+    const res = await g.http.request<{ value?: { roleTemplateId?: string; displayName?: string }[] }>(
+      "GET",
+      `${g.base}/me/memberOf/microsoft.graph.directoryRole`,
+      { accept: [400, 403], what: "reading the sign-in's directory roles" },
+    );
+    if (res.status >= 400) return undefined;
+    return (res.body.value ?? []).some((r) => (r.roleTemplateId && GRANTERS[r.roleTemplateId]) || Object.values(GRANTERS).includes(r.displayName ?? ""));
+  } catch (e) {
+    ctx.io.message("debug", `Could not read the sign-in's directory roles: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 const defenderMode = (ctx: StepContext) => ctx.config.features.caseSync && factsOf(ctx).portal === "defender";
 
 export const azureDefenderAppRoles: Step<Wanted> = {
@@ -101,6 +128,12 @@ export const azureDefenderAppRoles: Step<Wanted> = {
         payload: w,
       });
     }
+    if (changes.some((c) => c.action === "create") && (await canGrant(ctx, az)) === false)
+      throw new AuthError("this sign-in may not grant Microsoft Graph app roles, which case sync in Defender mode needs", {
+        code: "GRAPH_APP_ROLE_DENIED",
+        suggestion:
+          "Run setup as a Privileged Role Administrator (activate the role first if it is eligible in PIM), or set --sentinel-portal azure to keep the Azure-portal case sync.",
+      });
     return changes;
   },
   async apply(ctx, changes) {
