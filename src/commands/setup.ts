@@ -33,7 +33,7 @@ export async function runSetup(options: SetupOptions, deps: CommandDeps = {}): P
   const cio = commandIo(options.dryRun ? "plan" : "setup", options, deps);
   // In a terminal, missing inputs are asked by the wizard (src/wizard), each checked as it is given.
   const loaded = await loadCommandConfig(options, cio, {
-    wizard: { overrides: deps.overrides ?? {}, sleep: deps.clock?.sleep },
+    wizard: { overrides: deps.overrides ?? {}, sleep: deps.clock?.sleep, signal: deps.signal },
   });
   if (!loaded.asked) return planApplyVerify(options, deps, cio, loaded.config);
   // Answers were typed: offer to keep them, at the end or when the run stops (Ctrl-C, a failed step).

@@ -6,7 +6,7 @@
 import type { InputSource } from "../config/load.js";
 import { findInput, type PartialConfig } from "../config/registry.js";
 import type { ClientOverrides } from "../engine/client-options.js";
-import { type SentinelElasticError, isSentinelElasticError } from "../errors.js";
+import { AbortedError, type SentinelElasticError, isSentinelElasticError } from "../errors.js";
 import type { IoHost } from "../io/io-host.js";
 import { registerSecret } from "../redact.js";
 
@@ -18,6 +18,8 @@ export interface WizardOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   overrides: ClientOverrides;
+  /** Aborted on Ctrl-C between prompts (during a check): no further question is asked. */
+  signal?: AbortSignal;
   /** How to wait between retries of a list call (the run's clock; default real time). */
   sleep?: (ms: number) => Promise<void>;
   /** The current subscription of the Azure CLI, when it has one (default: `az account show`). */
@@ -28,14 +30,27 @@ export class WizardState {
   /** Questions already put once that are not worth repeating (the optional Cloud ID). */
   readonly offered = new Set<string>();
 
+  /** The host, except that a question after Ctrl-C (pressed while a check ran) stops the wizard instead. */
+  readonly io: IoHost;
+
   constructor(
     readonly values: Record<string, unknown>,
     readonly sources: Record<string, InputSource>,
     readonly options: WizardOptions,
-  ) {}
-
-  get io(): IoHost {
-    return this.options.io;
+  ) {
+    const host = options.io;
+    const signal = options.signal;
+    this.io = new Proxy(host, {
+      get(target, prop) {
+        if (prop === "ask")
+          return (q: Parameters<IoHost["ask"]>[0]) => {
+            if (signal?.aborted) throw new AbortedError("Interrupted: nothing was changed.");
+            return target.ask(q);
+          };
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
   }
 
   get(key: string): unknown {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortedError } from "../../src/errors.js";
 import type { Question } from "../../src/io/io-host.js";
+import { runCliInProcess } from "../helpers/run-cli.js";
 import { TestIoHost } from "../helpers/test-io-host.js";
 import { OTHER_SUBSCRIPTION, PLAIN_WS, startWizardWorld, WS, WS_RG, type WizardWorld } from "./world.js";
 
@@ -20,6 +21,14 @@ afterAll(async () => {
   await world?.stop();
 });
 
+const runCliWithSignal = (args: string[], io: TestIoHost, signal: AbortSignal) =>
+  runCliInProcess(args, {
+    env: world.env,
+    cwd: world.newDir(),
+    io,
+    signal,
+    overrides: { azureCredential: world.azure.credential, azureCaCerts: [world.azure.caCert] },
+  });
 const asked = (io: TestIoHost, code: string) => io.asked.filter((q) => q.code === code);
 const choicesOf = (q: Question | undefined) => (q && "choices" in q ? q.choices : []);
 const texts = (io: TestIoHost) => io.messages.map((m) => m.text);
@@ -162,6 +171,34 @@ describe("Ctrl-C at a prompt", () => {
     expect(world.elastic.state.connectors("default").length).toBe(connectorsBefore);
     expect(existsSync(join(dir, "sentinel-elastic.yaml"))).toBe(false);
     expect(asked(io, "wizard.saveConfig")).toHaveLength(0);
+  }, 60_000);
+});
+
+describe("Ctrl-C while a check runs (between prompts)", () => {
+  it("asks nothing more: exit 130, nothing changed", async () => {
+    const controller = new AbortController();
+    // The person presses Ctrl-C right after typing the key, while Kibana is being checked.
+    class CtrlCAfterKey extends TestIoHost {
+      override async ask<Q extends Question>(question: Q) {
+        const answer = await super.ask(question);
+        if (question.code === "input.elastic.apiKey") controller.abort();
+        return answer;
+      }
+    }
+    const io = new CtrlCAfterKey({
+      interactive: true,
+      answers: {
+        "input.elastic.cloudId": "",
+        "input.elastic.kibanaUrl": world.elastic.kibanaUrl,
+        "input.elastic.elasticsearchUrl": world.elastic.elasticsearchUrl,
+        "input.elastic.apiKey": world.elastic.apiKey,
+      },
+    });
+    const resourcesBefore = world.azure.state.list().length;
+    const run = await runCliWithSignal(["setup"], io, controller.signal);
+    expect(run.code, run.stderr).toBe(130);
+    expect(io.asked.map((q) => q.code)).not.toContain("input.elastic.space");
+    expect(world.azure.state.list().length).toBe(resourcesBefore);
   }, 60_000);
 });
 
