@@ -5,6 +5,7 @@
  * records last, so an interrupted teardown can find what is left.
  */
 import type { Change, Step } from "../../engine/types.js";
+import { DEFENDER_APP_ROLES_TEARDOWN } from "./defender-case-sync/app-roles.js";
 import { otherTableUsers } from "../../ownership/shared.js";
 import { API, type Kind, type OwnedResource, takeInventory } from "./deploy-inventory.js";
 import { roleAssignmentLabel, roleName } from "./object-names.js";
@@ -73,6 +74,8 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
     "teardown-kibana-alert-connector",
     "teardown-kibana-case-connector",
     "teardown-azure-rotate-keys",
+    // The Graph app roles go before the workflows that hold them.
+    DEFENDER_APP_ROLES_TEARDOWN,
   ],
   enabled: (c) => Boolean(c.azure.subscriptionId && c.azure.resourceGroup && c.sentinel.workspaceName),
   async plan(ctx) {
