@@ -14,14 +14,34 @@ export interface NeededAction {
   why: string;
 }
 
-export function neededActions(config: Pick<ResolvedConfig, "features" | "sentinel">): NeededAction[] {
+export function neededActions(
+  config: Pick<ResolvedConfig, "features" | "sentinel">,
+  portal: "defender" | "azure" = "azure",
+): NeededAction[] {
   const out: NeededAction[] = [
     { action: "Microsoft.Resources/deployments/write", scope: "logicApps", why: "deploy the templates" },
     { action: "Microsoft.Resources/deployments/write", scope: "workspaceGroup", why: "deploy the workspace-scoped part" },
     { action: "Microsoft.Logic/workflows/write", scope: "logicApps", why: "create the Logic Apps" },
     { action: "Microsoft.Logic/workflows/triggers/listCallbackUrl/action", scope: "logicApps", why: "read the Logic Apps' callback URLs" },
   ];
-  if (config.features.caseSync) {
+  if (config.features.caseSync && portal === "defender") {
+    // Defender mode (templates/azure/case-sync-defender.json): the cases table, its DCR and NRT rule, and roles.
+    out.push(
+      { action: "Microsoft.Insights/dataCollectionRules/write", scope: "logicApps", why: "create the cases data collection rule" },
+      {
+        action: "Microsoft.Authorization/roleAssignments/write",
+        scope: "logicApps",
+        why: "give the case-sync Logic App Monitoring Metrics Publisher on the cases data collection rule",
+      },
+      { action: "Microsoft.OperationalInsights/workspaces/tables/write", scope: "workspace", why: "create the cases table" },
+      { action: "Microsoft.SecurityInsights/alertRules/write", scope: "workspace", why: "create the cases analytics rule" },
+      {
+        action: "Microsoft.Authorization/roleAssignments/write",
+        scope: "workspace",
+        why: "give the case-sync Logic Apps' identities Sentinel Reader on the workspace",
+      },
+    );
+  } else if (config.features.caseSync) {
     if (config.sentinel.authorization === "oauth") {
       out.push({ action: "Microsoft.Web/connections/write", scope: "logicApps", why: "create the azuresentinel API connection" });
     } else {

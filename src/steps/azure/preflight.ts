@@ -68,7 +68,12 @@ async function checkProviders(ctx: StepContext, az: AzureClients) {
   }
 }
 
-async function checkPermissions(ctx: StepContext, az: AzureClients, scopes: Record<NeededAction["scope"], string>) {
+async function checkPermissions(
+  ctx: StepContext,
+  az: AzureClients,
+  scopes: Record<NeededAction["scope"], string>,
+  portal: "defender" | "azure",
+) {
   const [la, wsg, ws] = await Promise.all([
     az.arm.permissions(scopes.logicApps),
     az.arm.permissions(scopes.workspaceGroup),
@@ -78,7 +83,7 @@ async function checkPermissions(ctx: StepContext, az: AzureClients, scopes: Reco
     ctx.io.message("debug", "Could not read our permissions; ARM validation checks them during the plan.");
     return;
   }
-  const missing = missingActions(neededActions(ctx.config), { logicApps: la, workspaceGroup: wsg, workspace: ws }, scopes);
+  const missing = missingActions(neededActions(ctx.config, portal), { logicApps: la, workspaceGroup: wsg, workspace: ws }, scopes);
   if (!missing.length) return;
   throw permissionError(ctx, missing.map((m) => ({ action: m.action, scope: m.scopeId, role: m.role, why: m.why })));
 }
@@ -170,7 +175,7 @@ export const azurePreflight: Step<{ location: string }> = {
       logicApps: laGroup ? rgScope : `/subscriptions/${az.subscriptionId}`,
       workspaceGroup: `/subscriptions/${az.subscriptionId}/resourceGroups/${workspaceResourceGroup}`,
       workspace: wsScope,
-    });
+    }, portal.portal);
     let ruleKind = ctx.config.rule.sentinelKind;
     if (ctx.config.features.alertForwarding) {
       await checkTable(ctx, az, workspaceResourceGroup, workspaceName);
