@@ -60,6 +60,8 @@ export interface Progress {
   fail(text?: string): void;
   /** Finished without success or failure (skipped, no-op). */
   stop(text?: string): void;
+  /** Finished, and the caller reports the outcome itself: the line goes away, nothing is printed. */
+  dismiss?(): void;
 }
 
 export type Level = "info" | "warn" | "error" | "debug" | "success";

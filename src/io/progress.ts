@@ -100,6 +100,11 @@ export function createProgressBoard(output: Output): ProgressBoard {
         succeed: (t) => finish(s.green("✓"), t),
         fail: (t) => finish(s.red("✗"), t),
         stop: (t) => finish(s.dim("-"), t),
+        dismiss: () => {
+          if (!running.delete(id)) return;
+          if (spinning) line(() => {});
+          ensureTimer();
+        },
       };
     },
   };

@@ -24,8 +24,10 @@ export interface WaitHandle {
   tick(): void;
   succeed(text?: string): void;
   fail(text?: string): void;
-  /** Ended without a verdict (interrupted, or the caller reports the outcome itself). */
+  /** Ended without a verdict (interrupted). */
   stop(text?: string): void;
+  /** Ended, and the caller reports the outcome (verify's hop line): the wait's line goes away silently. */
+  dismiss(): void;
 }
 
 export interface WaitDeps {
@@ -94,5 +96,10 @@ export function startWait(deps: WaitDeps, spec: WaitSpec, progress?: Progress): 
     succeed: (text) => end("succeed", text),
     fail: (text) => end("fail", text),
     stop: (text) => end("stop", text),
+    dismiss: () => {
+      if (ended) return;
+      ended = true;
+      if (own) (p.dismiss ? p.dismiss() : p.stop(`${spec.what}: ${formatDuration(deps.now() - startedAt)}`));
+    },
   };
 }

@@ -55,7 +55,8 @@ export async function waitFor<T>(
       try {
         const value = await probe();
         if (value !== undefined) {
-          shown?.succeed(`${options.show!.what}: there after ${took()}`);
+          // The hop's own line follows and says how long it took.
+          shown?.dismiss();
           return { ok: true, value, polls };
         }
       } catch (error) {
@@ -66,7 +67,7 @@ export async function waitFor<T>(
       if (clock.signal.aborted) throw new AbortedError("Interrupted while waiting for evidence.");
       const left = options.deadline - clock.now();
       if (left <= 0) {
-        shown?.fail(`${options.show!.what}: not there after ${took()}`);
+        shown?.dismiss();
         return { ok: false, polls, last };
       }
       if (options.show && clock.io) {

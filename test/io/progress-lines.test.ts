@@ -40,6 +40,15 @@ describe("progress lines", () => {
     for (const w of err.writes) expect(w).not.toContain("……");
   });
 
+  it("dismiss() ends a task without a line: the caller prints the outcome", () => {
+    const err = stream(false);
+    const output = createOutput({ stdout: stream(false).stream, stderr: err.stream, env: { NO_COLOR: "1" } });
+    const p = createProgressBoard(output).start("Waiting for the row");
+    p.dismiss?.();
+    p.succeed("late");
+    expect(err.writes).toEqual(["Waiting for the row …\n"]);
+  });
+
   it("close() clears the spinner line and stops drawing, so no stale line follows the summary", () => {
     vi.useFakeTimers();
     const err = stream(true);
