@@ -41,8 +41,10 @@ export interface WorkspaceEntry {
 export interface SentinelWorkspaces {
   /** Workspaces with Microsoft Sentinel added. */
   sentinel: WorkspaceEntry[];
-  /** Log Analytics workspaces without it (not offered; counted in a hint). */
+  /** Log Analytics workspaces without it (not offered; named in a hint). */
   without: WorkspaceEntry[];
+  /** Workspaces whose onboarding state could not be read (not offered; named with the reason). */
+  unreadable: (WorkspaceEntry & { reason: string })[];
 }
 
 export interface AzureLists {
@@ -116,19 +118,27 @@ export function createAzureLists(http: HttpClient, resourceManager: string): Azu
       );
       const entries = all.map((w) => ({ name: w.name, location: w.location, id: w.id, resourceGroup: resourceGroupOf(w.id) }));
       const onboarded = await Promise.all(
-        entries.map(async (w) => {
-          const states = await list<unknown>(
-            `${base}${w.id}/providers/Microsoft.SecurityInsights/onboardingStates`,
-            apiVersions.securityInsights,
-            `reading the Sentinel onboarding state of ${w.name}`,
-          ).catch(() => []);
-          return states.length > 0;
+        entries.map(async (w): Promise<boolean | string> => {
+          try {
+            const states = await list<unknown>(
+              `${base}${w.id}/providers/Microsoft.SecurityInsights/onboardingStates`,
+              apiVersions.securityInsights,
+              `reading the Sentinel onboarding state of ${w.name}`,
+            );
+            return states.length > 0;
+          } catch (e) {
+            return e instanceof Error ? e.message.split("\n")[0]! : String(e);
+          }
         }),
       );
       const byName = (a: WorkspaceEntry, b: WorkspaceEntry) => a.name.localeCompare(b.name);
       return {
-        sentinel: entries.filter((_, i) => onboarded[i]).sort(byName),
-        without: entries.filter((_, i) => !onboarded[i]).sort(byName),
+        sentinel: entries.filter((_, i) => onboarded[i] === true).sort(byName),
+        without: entries.filter((_, i) => onboarded[i] === false).sort(byName),
+        unreadable: entries
+          .map((w, i) => ({ ...w, reason: onboarded[i] }))
+          .filter((w): w is WorkspaceEntry & { reason: string } => typeof w.reason === "string")
+          .sort(byName),
       };
     },
   };

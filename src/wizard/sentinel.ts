@@ -48,6 +48,8 @@ export async function chooseWorkspace(state: WizardState, session: AzureSession,
     `${found.sentinel.length} workspace${found.sentinel.length === 1 ? "" : "s"} with Microsoft Sentinel in this subscription`,
   );
   const hint = withoutHint(found);
+  for (const w of found.unreadable)
+    state.io.message("warn", `Could not tell whether ${w.name} (${w.resourceGroup}) has Microsoft Sentinel: ${w.reason}`);
   const givenName = state.str("sentinel.workspaceName");
   if (givenName) {
     const hits = matching(found.sentinel, givenName, state.str("sentinel.resourceGroup"));

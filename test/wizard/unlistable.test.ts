@@ -17,7 +17,10 @@ let sb: AzureSandbox;
 beforeAll(async () => {
   sb = await startAzureSandbox({
     resourceGroups: [{ name: "rg-sec", location: "westeurope" }],
-    workspaces: [{ name: "ws-soc", resourceGroup: "rg-sec" }],
+    workspaces: [
+      { name: "ws-soc", resourceGroup: "rg-sec" },
+      { name: "ws-other", resourceGroup: "rg-sec" },
+    ],
   });
 });
 afterAll(async () => {
@@ -66,6 +69,22 @@ describe("lists that cannot be read", () => {
       expect(await chooseWorkspace(s, await signIn(s), sb.subscriptionId)).toBe(true);
       expect([s.get("sentinel.workspaceName"), s.get("sentinel.resourceGroup")]).toEqual(["ws-soc", "rg-sec"]);
       expect(io.progressLines).toContain("fail Could not list the workspaces");
+    } finally {
+      sb.faults.set(undefined);
+    }
+  });
+
+  it("a workspace whose Sentinel state cannot be read is not offered, and the reason is said", async () => {
+    sb.faults.set({
+      routes: [{ match: /workspaces\/ws-soc\/providers\/Microsoft.SecurityInsights\/onboardingStates$/, errorRate: 1, kinds: [503] }],
+    });
+    try {
+      const io = new TestIoHost({ interactive: true, answers: { "input.sentinel.workspaceName": "rg-sec/ws-other" } });
+      const s = state(io);
+      expect(await chooseWorkspace(s, await signIn(s), sb.subscriptionId)).toBe(true);
+      const q = io.asked.find((x) => x.code === "input.sentinel.workspaceName");
+      expect(q && "choices" in q ? q.choices.map((c) => c.name) : []).toEqual(["ws-other"]);
+      expect(io.messages.map((m) => m.text).join("\n")).toMatch(/Could not tell whether ws-soc \(rg-sec\) has Microsoft Sentinel: /);
     } finally {
       sb.faults.set(undefined);
     }
