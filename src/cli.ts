@@ -133,7 +133,7 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
     .addHelpCommand(false)
     .configureHelp({ formatHelp: (cmd, helper) => helpWithExamples(cmd, EXAMPLES.get(cmd), helper) })
     .addHelpText("after", INPUTS_HELP);
-  EXAMPLES.set(program, [`npx ${BIN} demo`, `${BIN} plan`, `${BIN} setup --help`]);
+  EXAMPLES.set(program, [`${BIN} demo`, `${BIN} plan`, `${BIN} setup --help`]);
 
   /**
    * --adopt NAME (repeatable): take over an object with our name that is not ours (destructive, confirmed).
@@ -274,8 +274,15 @@ export function buildProgram(deps: CommandDeps, setExitCode: (code: number) => v
         .choices(["azure", "defender"])
         .default("azure"),
     );
+    own(
+      cmd,
+      new Option("--timeout <duration>", "Bound for the end-to-end verification, e.g. 2m [default 15m]").argParser(
+        parseDuration,
+      ),
+    );
+    own(cmd, new Option("-y, --yes", "Accepted for scripts: demo never asks (it changes only its own sandboxes)"));
     addCommonOptions(cmd, false);
-    EXAMPLES.set(cmd, [`npx ${BIN} demo`, `${BIN} demo --portal defender`, `${BIN} demo --keep`, `${BIN} demo --json`]);
+    EXAMPLES.set(cmd, [`${BIN} demo`, `${BIN} demo --portal defender`, `${BIN} demo --keep`, `${BIN} demo --json`]);
     const go = run("demo", async () => (await import("./commands/demo.js")).runDemo);
     cmd.action((opts) => go(opts, new Map()));
   }

@@ -6,9 +6,10 @@
  * `--keep` leaves them running and writes a ready config file and an env file so that another shell can try
  * `setup` (interactive), `verify` and `teardown` against them.
  */
-import { chmod, mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import type { CommandDeps, CommandResult, CommonOptions } from "../commands/context.js";
 import { DEMO, type DemoWorld, startDemoWorld } from "./sandboxes.js";
@@ -17,7 +18,19 @@ export interface DemoOptions extends CommonOptions {
   keep?: boolean;
   /** `defender`: the sandbox workspace is onboarded to the Defender portal (setup detects it: sentinel.portal auto). */
   portal?: "azure" | "defender";
+  /** --timeout for the end-to-end verification, ms. */
+  timeout?: number;
 }
+
+/**
+ * This copy's bin (from src/demo or dist/demo). The kept folder's `bin/sentinel-elastic` runs it by absolute path,
+ * so the second shell runs exactly this copy, never `npx sentinel-elastic` (which outside this checkout would look
+ * the name up in the public registry).
+ */
+export const THIS_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/sentinel-elastic.js");
+
+/** A POSIX shell word: single-quoted, with any single quote closed, escaped and reopened. */
+const shellWord = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /**
  * The product's clock in the demo: timestamps and deadlines on the sandbox clock, which is the wall clock; pauses
@@ -48,9 +61,21 @@ export function nest(flat: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Files for `--keep`: a config file (no secrets in it) and an env file (mode 0600) with the sandbox's API key. */
-export async function writeKeepFiles(world: DemoWorld): Promise<{ dir: string; configFile: string; envFile: string }> {
+/**
+ * Files for `--keep`: a config file (no secrets in it), an env file (mode 0600) with the sandbox's API key that also
+ * puts the folder's `bin/` first on PATH, and `bin/sentinel-elastic`, which runs this copy with this Node.
+ */
+export async function writeKeepFiles(
+  world: DemoWorld,
+): Promise<{ dir: string; configFile: string; envFile: string; binDir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "sentinel-elastic-demo-"));
+  const binDir = join(dir, "bin");
+  await mkdir(binDir);
+  await writeFile(
+    join(binDir, "sentinel-elastic"),
+    `#!/bin/sh\n# This copy of sentinel-elastic, for the demo's sandboxes (written by demo --keep).\nexec ${shellWord(process.execPath)} ${shellWord(THIS_BIN)} "$@"\n`,
+    { mode: 0o755 },
+  );
   const caFile = join(dir, "azure-sandbox-ca.pem");
   await writeFile(caFile, world.azure.caCert, { mode: 0o644 });
   const configFile = join(dir, "sentinel-elastic.yaml");
@@ -67,10 +92,11 @@ export async function writeKeepFiles(world: DemoWorld): Promise<{ dir: string; c
     AZURE_GRAPH_URL: world.azure.endpoints.graph,
     AZURE_CA_CERT: caFile,
   };
-  const lines = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`);
+  const lines = Object.entries(env).map(([k, v]) => `export ${k}=${shellWord(v)}`);
+  lines.push(`export PATH=${shellWord(binDir)}:"$PATH"`);
   await writeFile(envFile, `${lines.join("\n")}\n`, { mode: 0o600 });
   await chmod(envFile, 0o600);
-  return { dir, configFile, envFile };
+  return { dir, configFile, envFile, binDir };
 }
 
 export async function runDemo(
@@ -91,42 +117,56 @@ export async function runDemo(
     progress?.fail("Could not start the sandboxes");
     throw error;
   }
+  // SIGTERM (and Ctrl-C, through deps.signal) stops the run at the next safe point; the finally below then stops
+  // the sandboxes and removes the kept folder, so an interrupted demo leaves nothing behind.
+  const stop = new AbortController();
+  const onTerm = () => stop.abort();
+  process.once("SIGTERM", onTerm);
+  const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
+  let keptDir: string | undefined;
   try {
     // A clean environment: nothing from the user's shell (a real KIBANA_URL, Azure variables) may leak in.
     const env: NodeJS.ProcessEnv = { ...world.secretEnv, CI: "true" };
     if (process.env.NO_COLOR !== undefined) env.NO_COLOR = process.env.NO_COLOR;
+    // demo never asks: it changes only its own sandboxes (--yes is accepted and changes nothing).
     const result = await run.setup(
       { ...options, yes: true, nonInteractive: true, inputs: world.inputs, config: undefined, full: true },
       {
         ...deps,
+        signal,
         env,
         overrides: { ...deps.overrides, azureCredential: world.azure.credential, azureCaCerts: [world.azure.caCert] },
         clock: demoClock(world, DEMO.speed),
       },
     );
-    if (options.keep) {
+    if (options.keep && !signal.aborted) {
       const files = await writeKeepFiles(world);
+      keptDir = files.dir;
       deps.io?.result(
         [
           "",
-          "The sandboxes keep running until you press Ctrl-C. From another shell:",
-          `  cd ${files.dir}`,
-          `  set -a; . ${files.envFile}; set +a   # sandbox-only credentials, mode 0600`,
-          "  npx sentinel-elastic verify",
-          "  npx sentinel-elastic setup        # interactive",
-          "  cd \"$(mktemp -d)\" && npx sentinel-elastic setup   # the wizard from scratch: Kibana URL, then lists",
-          "  npx sentinel-elastic teardown",
+          "The sandboxes keep running until you press Ctrl-C (the folder below goes with them). From another shell:",
+          `  cd ${shellWord(files.dir)}`,
+          "  . ./demo.env   # sandbox-only credentials (mode 0600); puts this copy's sentinel-elastic first on PATH",
+          "  sentinel-elastic verify --full",
+          "  sentinel-elastic plan --detailed-exitcode",
+          "  sentinel-elastic setup",
+          '  (cd "$(mktemp -d)" && sentinel-elastic setup)   # the wizard from scratch: Kibana URL, then lists',
+          "  sentinel-elastic teardown --yes",
           `Config file: ${files.configFile}`,
         ].join("\n"),
       );
       await new Promise<void>((resolve) => {
-        if (deps.signal?.aborted) return resolve();
-        deps.signal?.addEventListener("abort", () => resolve(), { once: true });
-        process.once("SIGINT", () => resolve());
+        if (signal.aborted) return resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+        // In-process callers without a signal of their own (tests) still stop on Ctrl-C.
+        if (!deps.signal) process.once("SIGINT", () => resolve());
       });
     }
     return result;
   } finally {
+    process.removeListener("SIGTERM", onTerm);
     await world.stop();
+    if (keptDir) await rm(keptDir, { recursive: true, force: true });
   }
 }
