@@ -62,7 +62,8 @@ export function buildCaseConnectorBody(i: CaseConnectorInputs): ConnectorBody {
     updateIncidentJson: fill(t.updateIncidentJson),
     createCommentUrl: i.caseSyncUrl,
     createCommentMethod: "post",
-    createCommentJson: t.createCommentJson,
+    // The case link base too: in Defender mode the comment workflow names the case (its id is the external id).
+    createCommentJson: fill(t.createCommentJson),
     headers: { ...t.headers },
     // Header-only (here: none) auth must say hasAuth:false; the default true fails on 9.x and at execution on 8.x.
     hasAuth: false,

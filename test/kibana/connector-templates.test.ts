@@ -40,6 +40,7 @@ const commentShape = z.strictObject({
   action: z.literal("add-comment-to-incident"),
   case_comment: z.string(),
   sentinel_incident_id: z.string(),
+  elastic_url_base: z.string(),
 });
 
 for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
@@ -81,7 +82,12 @@ for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
         expect(update.sentinel_incident_id).toBe(text);
         expect(update.case_description).toBe(text);
         const comment = commentShape.parse(JSON.parse(renderCaseJson(cfg.createCommentJson!, incident, text, text)));
-        expect(comment).toEqual({ action: "add-comment-to-incident", case_comment: text, sentinel_incident_id: text });
+        expect(comment).toEqual({
+          action: "add-comment-to-incident",
+          case_comment: text,
+          sentinel_incident_id: text,
+          elastic_url_base: 'https://kb.example.com:5601/base"path/s/soc/app/security/cases/',
+        });
       }
     });
 

@@ -91,7 +91,7 @@ describe("case sync in Defender mode", () => {
     expect(incident.customTags).toEqual(expect.arrayContaining(["elastic-case", "malware"]));
     expect(incident.comments.map((x) => x.comment)).toEqual([`Elastic Security case: ${URL_BASE}${c.id}`]);
 
-    expect((await post(urls.caseSync, commentBody("Isolated the host", c.id))).status).toBe(200);
+    expect((await post(urls.caseSync, commentBody("Isolated the host", c.id, URL_BASE))).status).toBe(200);
     expect(incident.comments.at(-1)?.comment).toBe("Isolated the host");
 
     await post(urls.caseSync, updateIncidentBody({ ...c, status: "closed" }, c.id, URL_BASE));
@@ -133,7 +133,7 @@ describe("case sync in Defender mode", () => {
     const ib = incidentOf(b.id)!;
     expect(ia).not.toBe(ib);
     sb.defender.world.merge(ia.id, ib.id);
-    expect((await post(urls.caseSync, commentBody("After the merge", a.id))).status).toBe(200);
+    expect((await post(urls.caseSync, commentBody("After the merge", a.id, URL_BASE))).status).toBe(200);
     expect(ib.comments.map((x) => x.comment)).toContain("After the merge");
     expect(ia.comments.map((x) => x.comment)).not.toContain("After the merge");
     const got = await az.logicApps.call<any>("GET", urls.caseGet!, undefined, getIncidentQuery(a.id));
@@ -147,6 +147,28 @@ describe("case sync in Defender mode", () => {
     const d = incidentOf(c.id)!.description;
     expect(d.length).toBe(5_000);
     expect(d.endsWith("[Cut at 5,000 characters: the full description is in the Elastic case.]")).toBe(true);
+  });
+
+  it("comments roll up before the 100-comment cap: the 100th says where the rest are, later ones are not sent", async () => {
+    const c = kase("6f708192-0000-4000-8000-000000000008");
+    await post(urls.caseSync, createIncidentBody(c, URL_BASE));
+    await nextRuleRun();
+    const incident = incidentOf(c.id)!;
+    // The case link comment first (the first change after the incident exists), then 97 analyst comments: 98.
+    expect((await post(urls.caseSync, commentBody("first", c.id, URL_BASE))).status).toBe(200);
+    for (let i = 0; i < 96; i++)
+      incident.comments.push({ comment: `analyst ${i}`, createdByDisplayName: "analyst", createdDateTime: new Date(0).toISOString() });
+    expect(incident.comments).toHaveLength(98);
+    await post(urls.caseSync, commentBody("the 99th", c.id, URL_BASE));
+    expect(incident.comments.at(-1)?.comment).toBe("the 99th");
+    await post(urls.caseSync, commentBody("would be the 100th", c.id, URL_BASE));
+    expect(incident.comments).toHaveLength(100);
+    expect(incident.comments.at(-1)?.comment).toBe(
+      `This incident has reached its comment limit; further comments of the Elastic case are in Elastic Security: ${URL_BASE}${c.id}`,
+    );
+    const r = await post(urls.caseSync, commentBody("after the cap", c.id, URL_BASE));
+    expect(r.status).toBe(200);
+    expect(incident.comments).toHaveLength(100);
   });
 
   it("teardown removes the Graph app roles, the cases DCR, the rule and the workflows, and keeps the cases table", async () => {

@@ -36,9 +36,12 @@ export function updateIncidentBody(c: CaseFields, incidentId: string, urlBase: s
   );
 }
 
-export function commentBody(comment: string, incidentId: string): unknown {
+export function commentBody(comment: string, incidentId: string, urlBase = ""): unknown {
   return JSON.parse(
-    renderNoEscape(cases().createCommentJson, { ...caseVars({ comment }), external: { system: { id: JSON.stringify(incidentId) } } }),
+    renderNoEscape(withBase(cases().createCommentJson, urlBase), {
+      ...caseVars({ comment }),
+      external: { system: { id: JSON.stringify(incidentId) } },
+    }),
   );
 }
 

@@ -5,7 +5,7 @@
  *   `GET /v1.0/security/incidents/{id}` → https://learn.microsoft.com/graph/api/security-list-incidents,
  *   …/security-incident-get; application permission SecurityIncident.Read.All (or ReadWrite.All).
  * - `PATCH /v1.0/security/incidents/{id}`: `assignedTo`, `classification`, `determination`, `status`,
- *   `customTags`, `resolvingComment` (https://learn.microsoft.com/graph/api/security-incident-update); SecurityIncident.ReadWrite.All.
+ *   `customTags` (https://learn.microsoft.com/graph/api/security-incident-update); SecurityIncident.ReadWrite.All.
  * - `POST /v1.0/security/incidents/{id}/comments` `{ "@odata.type": "microsoft.graph.security.alertComment",
  *   "comment": "…" }` → 200 with the incident's comments (https://learn.microsoft.com/graph/api/security-incident-post-comments).
  * - Users (delegated) need a security directory role (Security Reader to read; Security Operator or Security
@@ -35,12 +35,14 @@ const WRITE_DIRECTORY_ROLES = ["Security Operator", "Security Administrator", "G
 
 const STATUSES = ["active", "resolved", "inProgress", "awaitingAction"];
 const CLASSIFICATIONS = ["unknown", "falsePositive", "truePositive", "informationalExpectedActivity"];
+// The values of the incident resource (security-incident.md, alertDetermination).
 const DETERMINATIONS = [
   "unknown", "apt", "malware", "securityPersonnel", "securityTesting", "unwantedSoftware", "other", "multiStagedAttack",
-  "compromisedAccount", "phishing", "maliciousUserActivity", "notMalicious", "notEnoughDataToValidate",
-  "confirmedUserActivity", "lineOfBusinessApplication",
+  "compromisedUser", "phishing", "maliciousUserActivity", "clean", "insufficientData", "confirmedUserActivity",
+  "lineOfBusinessApplication", "notMalicious", "notEnoughDataToValidate",
 ];
-const WRITABLE = ["assignedTo", "classification", "determination", "status", "customTags", "resolvingComment"];
+// The update's request-body table (security-incident-update.md).
+const WRITABLE = ["assignedTo", "classification", "determination", "status", "customTags"];
 
 export interface DefenderGraphDeps {
   state: AzureState;
@@ -176,7 +178,6 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     if (typeof body.determination === "string") incident.determination = body.determination;
     if (Array.isArray(body.customTags)) incident.customTags = [...(body.customTags as string[])];
     if (body.assignedTo !== undefined) incident.assignedTo = body.assignedTo === null ? null : String(body.assignedTo);
-    if (body.resolvingComment !== undefined) incident.resolvingComment = String(body.resolvingComment);
     world.touch(incident, displayNameOf(state, who));
     world.changed(incident);
     return { status: 200, body: { "@odata.context": `${context()}/$entity`, ...incidentEntity(world, incident) } };
