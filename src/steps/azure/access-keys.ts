@@ -10,6 +10,7 @@
  * - `teardown` regenerates them first, so the URLs in Kibana are dead even if teardown stops before the end.
  */
 import type { Change, Step, StepContext } from "../../engine/types.js";
+import { AuthError } from "../../errors.js";
 import { tagsAreOurs } from "../../ownership/marker.js";
 import { DEPLOY_ID } from "./deploy-plan.js";
 import { factsOf } from "./facts.js";
@@ -52,12 +53,21 @@ async function existingOurs(ctx: StepContext): Promise<string[]> {
   return out;
 }
 
-async function regenerate(ctx: StepContext, changes: Change[], stepId: string): Promise<void> {
+async function regenerate(ctx: StepContext, changes: Change[], stepId: string, bestEffort = false): Promise<void> {
   const az = await ctx.clients.azure();
   const rg = factsOf(ctx).logicAppsResourceGroup;
   for (const c of changes.filter((x) => x.step === stepId && x.action === "update")) {
     const progress = ctx.io.progress(`Regenerating the access key of ${c.name}`);
-    await az.arm.regenerateAccessKey(rg, c.name, "Primary");
+    try {
+      await az.arm.regenerateAccessKey(rg, c.name, "Primary");
+    } catch (e) {
+      // Teardown deletes the workflow anyway: a principal without the regenerate action still tears down.
+      if (!bestEffort || !(e instanceof AuthError)) throw e;
+      progress.fail(
+        `Could not regenerate the access key of ${c.name} (needs Microsoft.Logic/workflows/regenerateAccessKey/action); it is deleted below`,
+      );
+      continue;
+    }
     progress.succeed(`Regenerated the access key of ${c.name}: its old callback URL no longer works`);
   }
 }
@@ -108,5 +118,5 @@ export const azureTeardownRotateKeys: Step = {
       ),
     );
   },
-  apply: (ctx, changes) => regenerate(ctx, changes, TEARDOWN_ROTATE_KEYS_ID),
+  apply: (ctx, changes) => regenerate(ctx, changes, TEARDOWN_ROTATE_KEYS_ID, true),
 };
