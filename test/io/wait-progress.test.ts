@@ -88,6 +88,20 @@ describe("startWait", () => {
   });
 });
 
+describe("a wait whose subject moves on (a deployment's resources)", () => {
+  it("the live line says the latest state and the time so far", () => {
+    const clock = testClock();
+    const io = new Host(true);
+    const progress = io.progress("Deploying d to rg…");
+    const spec = { what: "deployment d in rg" };
+    const wait = startWait({ io, now: clock.now }, spec, progress);
+    clock.advance(12_000);
+    spec.what = "deployment d in rg (3 of 7 resources done)";
+    wait.tick();
+    expect(io.progressLines.at(-1)).toBe("update Waiting for deployment d in rg (3 of 7 resources done): 12 s so far");
+  });
+});
+
 describe("verify's waitFor shows its wait", () => {
   it("silent when the evidence is there at the first look", async () => {
     const clock = { ...testClock(), io: new Host(false) };

@@ -3,6 +3,7 @@
  * (case sync, alert forwarding) that has changes, showing progress; a failed deployment lists the failing
  * resources with Azure's nested messages. Nothing is deployed when the plan has no changes.
  */
+import { startWait } from "../../io/wait-progress.js";
 import { apiVersions } from "../../azure/arm.js";
 import type { AzureClients } from "../../azure/client.js";
 import type { DeploymentInput } from "../../azure/deployments.js";
@@ -105,9 +106,16 @@ export const azureDeploy: Step = {
       for (const p of stale.filter((x) => x.unit === unit.id && x.replace))
         await deleteStaleAssignment(ctx, az, p.replace!);
       const progress = ctx.io.progress(`Deploying ${input.name} to ${input.resourceGroup}…`);
+      // Each poll says how far Resource Manager got; the wait line adds how long so far.
+      const target = `deployment ${input.name} in ${input.resourceGroup}`;
+      const spec = { what: target };
+      const wait = startWait({ io: ctx.io, now: ctx.now }, spec, progress);
       try {
         await az.deployments.deploy(input, {
-          onProgress: (line) => progress.update(line),
+          onProgress: (line) => {
+            spec.what = `${target} (${line})`;
+            wait.tick();
+          },
           wait: (ms) => ctx.sleep(ms),
         });
         progress.succeed(`Deployed ${input.name}.`);
