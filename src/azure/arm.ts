@@ -148,6 +148,10 @@ export interface ArmApi {
    * `managed-by` too). Only what the caller may read (https://learn.microsoft.com/rest/api/resources/resources/list).
    */
   resourcesWithTag(name: string): Promise<TaggedResource[]>;
+  /** Any resource by its ARM id (or full URL) at `apiVersion`; undefined when it is not there (404). */
+  getById<T>(id: string, apiVersion: string, what: string): Promise<T | undefined>;
+  /** Delete a resource by its ARM id (or full URL); one already gone (404) is fine. */
+  deleteById(id: string, apiVersion: string, what: string, accept?: number[]): Promise<void>;
 }
 
 export interface TaggedResource {
@@ -171,6 +175,7 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
     const res = await http.request<T>("GET", url, { query: { "api-version": apiVersion }, accept: [404], what });
     return res.status === 404 ? undefined : res.body;
   };
+  const byId = (id: string) => (id.startsWith("http") ? id : `${resourceManager}${id}`);
   const list = async <T>(url: string, query: Record<string, string>, what: string): Promise<T[]> => {
     const out: T[] = [];
     let next: string | undefined = url;
@@ -184,6 +189,10 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
     return out;
   };
   return {
+    getById: (id, apiVersion, what) => get(byId(id), apiVersion, what),
+    async deleteById(id, apiVersion, what, accept = [200, 202, 204, 404]) {
+      await http.request("DELETE", byId(id), { query: { "api-version": apiVersion }, accept, what });
+    },
     baseUrl: resourceManager,
     subscriptionId,
     async subscription() {

@@ -83,14 +83,7 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   const wsGroup = config.sentinel.resourceGroup ?? logicGroup;
   const sub = `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}`;
   const rgUrl = (g: string) => `${sub}/resourceGroups/${encodeURIComponent(g)}`;
-  const get = async <T>(url: string, apiVersion: string): Promise<T | undefined> => {
-    const r = await az.http.request<T>("GET", url, {
-      query: { "api-version": apiVersion },
-      accept: [404],
-      what: "read",
-    });
-    return r.status === 404 ? undefined : r.body;
-  };
+  const get = <T>(url: string, apiVersion: string) => az.arm.getById<T>(url, apiVersion, "read");
   const byId = new Map<string, OwnedResource>();
   const deployments: OwnedResource[] = [];
   const foreign: string[] = [];

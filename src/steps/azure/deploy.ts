@@ -44,13 +44,8 @@ function asPermissionError(ctx: StepContext, e: unknown): unknown {
 }
 
 async function deleteStaleAssignment(ctx: StepContext, az: AzureClients, id: string): Promise<void> {
-  const url = id.startsWith("http") ? id : `${az.arm.baseUrl}${id}`;
   const progress = ctx.io.progress(`Deleting the stale role assignment ${id.split("/").pop()}`);
-  await az.http.request("DELETE", url, {
-    query: { "api-version": apiVersions.authorization },
-    accept: [200, 204, 404],
-    what: "deleting a stale role assignment",
-  });
+  await az.arm.deleteById(id, apiVersions.authorization, "deleting a stale role assignment", [200, 204, 404]);
   progress.succeed(`Deleted the stale role assignment ${id.split("/").pop()} (created again for the new identity)`);
 }
 

@@ -42,13 +42,13 @@ export async function checkInstanceElsewhere(ctx: StepContext, az: AzureClients,
   for (const [group, resources] of byGroup) {
     const created = new Set<string>();
     for (const name of deployments) {
-      const res = await az.http.request<{ properties?: { outputResources?: { id: string }[] } }>(
-        "GET",
-        `${az.arm.baseUrl}/subscriptions/${az.subscriptionId}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Resources/deployments/${name}`,
-        { query: { "api-version": DEPLOYMENTS_API }, accept: [404], what: `reading deployment ${name} in ${group}` },
+      const deployment = await az.arm.getById<{ properties?: { outputResources?: { id: string }[] } }>(
+        `/subscriptions/${az.subscriptionId}/resourceGroups/${encodeURIComponent(group)}/providers/Microsoft.Resources/deployments/${name}`,
+        DEPLOYMENTS_API,
+        `reading deployment ${name} in ${group}`,
       );
-      if (res.status === 404) continue;
-      for (const o of res.body?.properties?.outputResources ?? []) created.add(o.id.toLowerCase());
+      if (!deployment) continue;
+      for (const o of deployment.properties?.outputResources ?? []) created.add(o.id.toLowerCase());
     }
     for (const r of resources) {
       if (created.has(r.id.toLowerCase())) found.push({ id: r.id, name: r.name, type: r.type, group });
