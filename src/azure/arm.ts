@@ -1,6 +1,6 @@
 /**
  * Raw Resource Manager calls, one typed function per endpoint, for what the deployment SDK does not cover.
- * API versions: the stable ones in azure-facts.md (§1–§6); alert rules are listed on a preview version so
+ * API versions: the stable ones of azure-rest-api-specs (each service's specification/…/resource-manager/…/stable); alert rules are listed on a preview version so
  * that NRT rules are visible (stable versions do not know the kind).
  */
 import { RemoteError } from "../errors.js";

@@ -1,6 +1,6 @@
 /**
  * ARM deployments through @azure/arm-resources 6.1.0 (the last version with Deployments that runs on Node 20,
- * azure-facts.md §0.3): validate, what-if, create-or-update with our own polling loop (so progress is shown
+ * https://learn.microsoft.com/rest/api/resources/deployments): validate, what-if, create-or-update with our own polling loop (so progress is shown
  * and waits go through the caller's clock), and the nested error details of a failed deployment, read from
  * `deployments.get` and `deploymentOperations.list` because the LRO's own error is generic (§6.2).
  */

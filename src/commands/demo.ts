@@ -1,4 +1,4 @@
-/** `demo`: sandboxes in-process, setup against them (which ends with verify --full), then stop (issue 8). */
+/** `demo`: sandboxes in-process, setup against them (which ends with verify --full), then stop. */
 import type { DemoOptions } from "../demo/run-demo.js";
 import type { CommandDeps, CommandResult } from "./context.js";
 import { commandIo } from "./context.js";

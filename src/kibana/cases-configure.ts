@@ -1,4 +1,4 @@
-/** Case settings (`/api/cases/configure`, kibana-facts.md §2). Space-scoped; one configuration per owner. */
+/** Case settings (`/api/cases/configure`, elastic/kibana x-pack/platform/plugins/shared/cases/common/types/api/configure/v1.ts). Space-scoped; one configuration per owner. */
 import type { KibanaHttp } from "./http.js";
 
 const PRIVILEGE = "Security → Cases: All";

@@ -1,4 +1,4 @@
-/** Cases (`/api/cases`, kibana-facts.md §3): what verify and the tests use to push a case through our connector. */
+/** Cases (`/api/cases`, https://www.elastic.co/docs/api/doc/kibana/group/endpoint-cases): what verify and the tests use to push a case through our connector. */
 import type { KibanaHttp } from "./http.js";
 
 const PRIVILEGE = "Security → Cases: All";

@@ -1,4 +1,4 @@
-/** Connectors API (`/api/actions/...`, kibana-facts.md §1). Space-scoped. */
+/** Connectors API (`/api/actions/...`, elastic/kibana x-pack/platform/plugins/shared/actions/server/routes/connector). Space-scoped. */
 import type { KibanaHttp } from "./http.js";
 
 const PRIVILEGE = "Actions and Connectors: All (feature_actions.all)";
@@ -64,7 +64,7 @@ export async function listConnectors(http: KibanaHttp): Promise<Connector[]> {
 
 /**
  * `POST /api/actions/connector/{id}`: the id is optional in the route (`/connector/{id?}`), so we give a
- * deterministic one and a re-run finds the same connector (kibana-facts.md §1). That makes the POST safe to
+ * deterministic one and a re-run finds the same connector (the route is `connector/{id?}`: elastic/kibana x-pack/platform/plugins/shared/actions/server/routes/connector/create/create.ts). That makes the POST safe to
  * retry: a repeat cannot create a second connector (it gets 409).
  */
 export async function createConnector(

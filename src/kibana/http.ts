@@ -23,7 +23,7 @@ import {
 } from "./retry-policy.js";
 import { userAgent } from "./user-agent.js";
 
-/** The public API version (kibana-facts.md §7): without it stateful Kibana resolves to the oldest. */
+/** The public API version (`Elastic-Api-Version`, https://www.elastic.co/docs/api/doc/kibana, "Versioning"): without it stateful Kibana resolves to the oldest. */
 export const ELASTIC_API_VERSION = "2023-10-31";
 
 export interface KibanaHttpOptions {

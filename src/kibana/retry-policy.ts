@@ -29,7 +29,7 @@ export const defaultRetryPolicy: RetryPolicy = {
 /**
  * Statuses worth another try of an idempotent call. 500 is included: Kibana answers 500 to transient failures of
  * its own backends (an Elasticsearch shard moving, a saved-objects conflict retried inside), and repeating a GET,
- * PUT, DELETE or an id-carrying POST cannot create a second object (issue 9: every fault must converge).
+ * PUT, DELETE or an id-carrying POST cannot create a second object (every fault must converge).
  */
 export const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** Connection resets: the request may not have reached Kibana, or its answer was lost. */

@@ -1,4 +1,4 @@
-/** Detection engine rules (`/api/detection_engine/rules`, kibana-facts.md §4). Space-scoped. */
+/** Detection engine rules (`/api/detection_engine/rules`, https://www.elastic.co/docs/api/doc/kibana/group/endpoint-security-detections-api). Space-scoped. */
 import type { KibanaHttp } from "./http.js";
 
 const PRIVILEGE = "Security → Rules: All (feature siem / siemV2 …)";

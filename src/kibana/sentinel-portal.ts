@@ -1,6 +1,6 @@
 /**
  * The portal link of a Sentinel incident, for the case connector's "view incident" URL. The path is the one
- * Sentinel itself returns as `properties.incidentUrl` (azure-facts.md, incidents); the host is the portal of the
+ * Sentinel itself returns as `properties.incidentUrl` (Incidents - Get, https://learn.microsoft.com/rest/api/securityinsights/incidents/get); the host is the portal of the
  * configured cloud, or azure.endpoints.portal when set.
  */
 import type { ResolvedConfig } from "../config/schema.js";

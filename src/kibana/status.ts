@@ -63,7 +63,7 @@ export interface AlertingHealth {
   is_sufficiently_secure?: boolean;
   has_permanent_encryption_key?: boolean;
   alerting_framework_health?: Record<string, { status?: string; timestamp?: string }>;
-  /** The misspelled key of older versions (kibana-facts.md §5). */
+  /** The misspelled key of older versions (`alerting_framework_heath` in older elastic/kibana x-pack/plugins/alerting/server/routes/health.ts). */
   alerting_framework_heath?: Record<string, { status?: string; timestamp?: string }>;
 }
 

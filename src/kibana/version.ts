@@ -1,6 +1,6 @@
 /**
  * Stack versions and what each supports. Kibana rejects unknown connector fields (400), so every field
- * newer than 8.11 is gated here, with the change that introduced it (kibana-facts.md §0.3, §1a).
+ * newer than 8.11 is gated here, with the change that introduced it (unknown keys are a 400: elastic/kibana src/platform/packages/shared/kbn-connector-schemas).
  */
 
 export function parseVersion(v: string): [number, number, number] | undefined {

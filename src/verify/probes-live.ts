@@ -13,7 +13,7 @@ import { testDocument } from "../steps/kibana/test-document.js";
 import { HopFailure } from "./hop.js";
 import type { IncidentView, VerifyProbes, WorkflowRunView } from "./probes.js";
 
-/** The Azure client's api-versions (stable SecurityInsights and Logic; azure-facts.md §1.6, §6.4). */
+/** The Azure client's api-versions (stable SecurityInsights and Logic: https://learn.microsoft.com/rest/api/securityinsights/, https://learn.microsoft.com/rest/api/logic/). */
 const SENTINEL_API = apiVersions.securityInsights;
 const LOGIC_API = apiVersions.logic;
 

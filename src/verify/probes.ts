@@ -45,7 +45,7 @@ export interface VerifyProbes {
   cleanLeftovers?(now: number): Promise<{ removed: string[]; closed: string[] }>;
   /**
    * Kibana refuses to push a closed case (409), so closing is proven the way Kibana itself would send it:
-   * the connector's pushToService with the case's fields and status `closed` (kibana-facts.md §1b, §3).
+   * the connector's pushToService with the case's fields and status `closed` (elastic/kibana stack_connectors server/connector_types/cases_webhook/service.ts).
    */
   pushClosedViaConnector(input: {
     caseId: string;

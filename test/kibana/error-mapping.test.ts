@@ -1,5 +1,5 @@
 /**
- * Error mapping for three inputs users get wrong (issue 9 "Bad input", issue 7 "Kibana preflight": each
+ * Error mapping for three inputs users get wrong (bad input and the Kibana preflight: each
  * failure its own message): https:// to a plain-HTTP Kibana, an Elasticsearch URL that points at Kibana, and a
  * Kibana URL copied from the browser.
  */

@@ -1,5 +1,5 @@
 /**
- * Bad input catalogue (issue 9): every input a user really gets wrong ends with the exact exit code, a message
+ * Bad input catalogue: every input a user really gets wrong ends with the exact exit code, a message
  * naming the input and the fix, no stack trace, within a bound, and with nothing changed in Kibana or Azure.
  */
 import { createServer, type Server } from "node:http";

@@ -1,5 +1,5 @@
 /**
- * Faults (issue 9): with 10% of the calls to every remote failing (429 with Retry-After, 500, 503, connection
+ * Faults: with 10% of the calls to every remote failing (429 with Retry-After, 500, 503, connection
  * resets) plus latency, `setup` either completes or stops saying what was done and that a re-run continues;
  * re-runs converge; the result always has exactly one of each object. Seeded: a failing seed replays exactly
  * (the sandboxes' fault sequence is drawn from the seed).

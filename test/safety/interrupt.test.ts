@@ -1,5 +1,5 @@
 /**
- * Interruptions (issue 9): the built CLI's `setup`, as a separate process, is killed with SIGINT and with SIGKILL
+ * Interruptions: the built CLI's `setup`, as a separate process, is killed with SIGINT and with SIGKILL
  * at every step boundary (each "Applying …" and each step's "✓ …: create …" line) and in the middle of each Azure
  * deployment ("Deploying …"). SIGINT prints what was done and exits 130; then `plan` is honest about what is left
  * (it plans to create exactly what is missing), and the next `setup` converges with no duplicates and no orphans.

@@ -1,5 +1,5 @@
 /**
- * Secrets canary (issue 9): `setup`, `plan`, `verify`, `teardown` and `demo` run with distinctive values for every
+ * Secrets canary: `setup`, `plan`, `verify`, `teardown` and `demo` run with distinctive values for every
  * secret — an API key and a password registered in the Elastic sandbox, the way back's client secret (registered
  * with an app registration in the Azure sandbox and sent into the Fleet package policy), client secrets in the environment and
  * given (wrongly) as flags, and the Logic Apps callback URLs' `sig` values read from the Azure sandbox — and

@@ -1,5 +1,5 @@
 /**
- * An interrupted teardown can be run again (issue 9): the built CLI's `teardown` is killed (SIGKILL, and SIGINT at
+ * An interrupted teardown can be run again: the built CLI's `teardown` is killed (SIGKILL, and SIGINT at
  * its first step) at every boundary it prints, or runs under 10% faults; the next teardown removes the rest, leaves
  * no orphaned role assignment, and a further teardown plans nothing.
  */

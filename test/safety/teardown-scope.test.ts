@@ -149,7 +149,7 @@ describe("case settings and a moved resource group", () => {
   const caseConfiguration = () =>
     v.elastic.state.caseConfigurations()[0] as { connector?: { id?: string } } | undefined;
 
-  // Issue 9: "case settings back to what they were when setup found them". Setup records the connector it replaced
+  // Case settings go back to what they were when setup found them. Setup records the connector it replaced
   // on our own case connector (a header, connector-bodies.ts); teardown reads it and puts that connector back.
   it("teardown puts back the default case connector that setup found", async () => {
     const auth = { authorization: `ApiKey ${v.elastic.apiKey}`, "kbn-xsrf": "true" };

@@ -1,5 +1,5 @@
 /**
- * The alert data path end to end with no product code (issue 5): a small template written here deploys a
+ * The alert data path end to end with no product code: a small template written here deploys a
  * DCR-based table, a kind:Direct data collection rule, a workflow whose managed identity sends its request body to
  * the Logs Ingestion API, the Monitoring Metrics Publisher role for that identity, and an NRT rule. An alert POSTed
  * to the workflow's callback URL becomes a row after the ingestion latency and, on the next NRT run, an incident.

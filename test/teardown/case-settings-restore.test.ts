@@ -1,5 +1,5 @@
 /**
- * Teardown puts the default case connector back to what setup found (issue 9). Setup records the replaced
+ * Teardown puts the default case connector back to what setup found. Setup records the replaced
  * connector on our own case connector (header X-Sentinel-Elastic-Replaced-Connector); the case connector step
  * keeps that header and never reports it as drift; teardown reads it.
  */

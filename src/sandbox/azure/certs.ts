@@ -4,7 +4,7 @@
  *
  * EC P-256 keys from node:crypto and a small DER writer for the two certificates (RFC 5280). This replaced
  * @peculiar/x509: importing that library alone took ~290 ms on a cold process (bench/sandbox-azure.mjs),
- * which broke the 300 ms start-up budget of issue 4; key generation and signing here take a few ms.
+ * which broke the 300 ms start-up budget (bench/sandbox-azure.mjs); key generation and signing here take a few ms.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
 

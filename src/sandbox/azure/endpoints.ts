@@ -24,7 +24,7 @@ const same = (a: string, b: string) => {
 /**
  * Request-trigger calls: `…/workflows/{key}/triggers/{trigger}/paths/invoke[/{relativePath}]?api-version&sp&sv&sig`.
  * A missing or wrong `sig` gets 401 (DirectApiAuthorizationRequired / DirectApiInvalidAuthorizationSignature);
- * a disabled workflow gets 404 (issue 5).
+ * a disabled workflow gets 404.
  */
 export function createLogicAppsRouter(env: ArmEnv, logic: LogicRuntime, faults?: FaultInjector): Router {
   const router = createRouter({ service: "logic-apps", faults, onError: (e) => errorResponse(e) });

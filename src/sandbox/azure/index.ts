@@ -1,5 +1,5 @@
 /**
- * The local Azure (issue 4): Resource Manager, identity, Sentinel, Log Analytics and Logic Apps on HTTPS
+ * The local Azure: Resource Manager, identity, Sentinel, Log Analytics and Logic Apps on HTTPS
  * servers at 127.0.0.1, enforcing what Azure enforces. See README.md next to this file.
  */
 import { randomBytes, randomUUID } from "node:crypto";

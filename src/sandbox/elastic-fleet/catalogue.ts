@@ -1,7 +1,7 @@
 /**
  * The package registry the Fleet emulator offers: `microsoft_sentinel` in a few versions, each with the
  * parts of its manifest Fleet uses (conditions, policy template inputs and vars, data stream streams and vars).
- * 1.1.1 and 1.2.0 follow the stored manifests (elastic/integrations packages/microsoft_sentinel, kibana-facts.md §6).
+ * 1.1.1 and 1.2.0 follow the stored manifests (elastic/integrations packages/microsoft_sentinel/manifest.yml).
  * The pre-1.0 entries stand for the older line (0.x supported 8.x before 8.18; "0.4.0 support 9.0"); their
  * exact ranges are sandbox assumptions, there so version choice can be exercised.
  */

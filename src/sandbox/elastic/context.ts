@@ -1,7 +1,7 @@
 /**
  * The state both emulators share, in one object: principals, documents, licence, version, and the
  * per-space Kibana saved objects (connectors, case configuration, cases, rules). Kibana keeps these per
- * space (kibana-facts.md §7 "Spaces"), so they live under `spaces.get(spaceId)`.
+ * space (`/s/{space_id}`, https://www.elastic.co/docs/api/doc/kibana/group/endpoint-spaces), so they live under `spaces.get(spaceId)`.
  */
 import type { SandboxClock } from "../common/clock.js";
 import type { Realm } from "./auth.js";

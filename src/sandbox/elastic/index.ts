@@ -1,5 +1,5 @@
 /**
- * Public API of the local Kibana + Elasticsearch emulators (issue 3).
+ * Public API of the local Kibana + Elasticsearch emulators.
  *
  * ```ts
  * const sb = await startElasticSandbox({ kibanaVersion: "8.17.0", license: "platinum", spaces: ["default", "soc"] });

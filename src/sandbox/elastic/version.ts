@@ -1,6 +1,6 @@
 /**
  * Kibana version gates. Behaviours of the emulator switch on the Kibana version the sandbox pretends
- * to be, because the real product sends different fields to different stacks (kibana-facts.md §0.3).
+ * to be, because the real product sends different fields to different stacks (unknown keys are a 400: elastic/kibana src/platform/packages/shared/kbn-connector-schemas).
  */
 export function parseVersion(v: string): [number, number, number] {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);

@@ -18,7 +18,7 @@ export const API = {
   workflows: apiVersions.logic,
   dataCollectionRules: apiVersions.dataCollectionRules,
   roleAssignments: apiVersions.authorization,
-  // The preview version reads both NRT and Scheduled rules (NRT exists only in previews; azure-facts.md §0.2).
+  // The preview version reads both NRT and Scheduled rules (NRT exists only in previews: azure-rest-api-specs specification/securityinsights/resource-manager/Microsoft.SecurityInsights/preview).
   alertRules: apiVersions.securityInsightsPreview,
   tables: apiVersions.tables,
   connections: apiVersions.web,

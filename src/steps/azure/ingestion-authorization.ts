@@ -1,7 +1,7 @@
 /**
  * Ingestion authorization: the alert-ingest Logic App sends rows with its managed identity, which needs
  * Monitoring Metrics Publisher on the data collection rule. Azure takes minutes to make a new assignment
- * effective (azure-facts.md §4.3), and alerts sent before that are refused (403). So after the deployment we
+ * effective (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting), and alerts sent before that are refused (403). So after the deployment we
  * send a probe row through the workflow — the DCR's transform drops it, so nothing reaches the table or
  * Sentinel — and wait until the Logs Ingestion API accepts it.
  */

@@ -1,5 +1,5 @@
 /**
- * OAuth consent for the azuresentinel API connection (azure-facts.md §2): read the status, get a consent
+ * OAuth consent for the azuresentinel API connection (listConsentLinks / confirmConsentCode: azure-rest-api-specs specification/web/resource-manager/Microsoft.Web/stable/2016-06-01/logicAppsManagementClient.json): read the status, get a consent
  * link with listConsentLinks, show it with the portal path, poll until Connected; a pasted redirect URL's
  * `code` is confirmed with confirmConsentCode. Without a person at the terminal: exit 4 with the link.
  */

@@ -1,7 +1,7 @@
 /**
  * What an authorization probe's answer means. Our workflows answer 502 when the Azure call they make fails, with
  * "<call> answered <status>: <message>" (templates/azure: Respond_not_found, Note_send_failure). A 403 there is
- * the role not effective yet (Azure takes minutes, azure-facts.md §4.3); a 429 or 5xx is the service behind the
+ * the role not effective yet (Azure takes minutes, https://learn.microsoft.com/azure/role-based-access-control/troubleshooting); a 429 or 5xx is the service behind the
  * workflow failing for a moment, which says nothing about the role. The trigger endpoint's own 429/5xx and
  * resets are retried by the Logic App caller and arrive here as RemoteErrors.
  */

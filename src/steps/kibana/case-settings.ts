@@ -1,7 +1,7 @@
 /**
  * Case settings of the security solution in our space: our connector is the default for new cases.
  * POST /api/cases/configure replaces every configuration of the owner, so an existing one is PATCHed with
- * its version (kibana-facts.md §2). The user's closure type is kept unless cases.closureType is set. Replacing
+ * its version (elastic/kibana x-pack/platform/plugins/shared/cases/server/client/configure/client.ts). The user's closure type is kept unless cases.closureType is set. Replacing
  * a different connector the user configured is destructive: shown in the plan, done only when confirmed.
  */
 import type { Change, Check, Step } from "../../engine/types.js";
@@ -205,7 +205,7 @@ async function restoreTarget(k: Kibana, names: Names): Promise<{ connector: Case
     };
   }
   return {
-    // Case settings hold no connector fields (`fields: null`), whatever the connector type (kibana-facts.md §2).
+    // Case settings hold no connector fields (`fields: null`), whatever the connector type (elastic/kibana x-pack/platform/plugins/shared/cases/common/types/domain/connector/v1.ts).
     connector: { id: theirs.id, name: theirs.name, type: theirs.connector_type_id, fields: null },
     why: `put back '${theirs.name}' (${theirs.id}), the default case connector setup replaced`,
   };

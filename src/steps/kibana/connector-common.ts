@@ -186,7 +186,7 @@ export function notOurs(id: string): PreconditionError {
 
 /**
  * Kibana checks every connector URL (the view link to the Azure portal included) against
- * `xpack.actions.allowedHosts` on save (kibana-facts.md §1a); say which hosts to allow.
+ * `xpack.actions.allowedHosts` on save (https://www.elastic.co/docs/reference/kibana/configuration-reference/alerting-settings); say which hosts to allow.
  */
 function explainAllowedHosts(e: unknown, spec: ConnectorSpec): unknown {
   const message = e instanceof Error ? e.message : "";

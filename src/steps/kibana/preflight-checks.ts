@@ -71,7 +71,7 @@ export async function checkSpace(kibana: KibanaApi): Promise<void> {
   }
 }
 
-/** `.cases-webhook` and `.webhook` need a gold licence (kibana-facts.md §7); connector_types says whether they are usable. */
+/** `.cases-webhook` and `.webhook` need a gold licence (https://www.elastic.co/subscriptions); connector_types says whether they are usable. */
 export async function checkConnectorLicences(
   kibana: KibanaApi,
   config: Pick<ResolvedConfig, "features">,
@@ -119,7 +119,7 @@ export async function checkConnectorLicences(
 
 /**
  * `GET /api/alerting/_health`: without a permanent encryption key rules and connectors cannot run
- * (kibana-facts.md §5), and without TLS/API keys Kibana cannot create the keys rules run with.
+ * (https://www.elastic.co/docs/explore-analyze/alerting/alerts/alerting-setup), and without TLS/API keys Kibana cannot create the keys rules run with.
  */
 export async function checkAlertingHealth(kibana: KibanaApi): Promise<string[]> {
   const h = await kibana.getAlertingHealth();
@@ -184,7 +184,7 @@ export async function checkPrivileges(
   ).filter((a) => a.area !== "cases" || config.features.caseSync);
   const resource = `space:${space}`;
   // Rules run with the API key of whoever last saved them, so that user needs read on the rule's indices
-  // (kibana-facts.md §4). Exclusions ("-pattern") are not indices.
+  // (https://www.elastic.co/docs/explore-analyze/alerting/alerts/alerting-setup). Exclusions ("-pattern") are not indices.
   const ruleIndexNames = config.features.alertForwarding ? ruleIndices(config).filter((i) => !i.startsWith("-")) : [];
   const res = await es.hasPrivileges({
     application: [

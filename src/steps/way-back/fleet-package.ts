@@ -1,6 +1,6 @@
 /**
  * Step: Fleet is ready and the `microsoft_sentinel` package is installed at the newest version this Kibana
- * accepts (`conditions.kibana.version` of the package manifest, e.g. "^8.18.0 || ^9.0.0"; kibana-facts.md §6).
+ * accepts (`conditions.kibana.version` of the package manifest, e.g. "^8.18.0 || ^9.0.0"; elastic/integrations packages/microsoft_sentinel/manifest.yml).
  */
 import type { Change, Check, Step, StepContext, TeardownStep } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
@@ -43,7 +43,7 @@ export async function assertFleetReady(ctx: Ctx): Promise<{ secretsStorage?: boo
   };
 }
 
-/** A version we know exists (the stored manifest, kibana-facts.md §6), used only to explain a 404. */
+/** A version we know exists (elastic/integrations packages/microsoft_sentinel/changelog.yml), used only to explain a 404. */
 const REFERENCE_VERSION = "1.2.0";
 
 function incompatible(version: string, range: string, kv: string): PreconditionError {

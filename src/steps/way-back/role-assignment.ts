@@ -128,7 +128,7 @@ async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
         name: p.name,
         roleDefinitionId: roleDefinitionIdFor(workspace.subscriptionId, roles.sentinelReader),
         principalId: p.principalId,
-        // Avoids PrincipalNotFound for a freshly created principal (azure-facts.md §1.5).
+        // Avoids PrincipalNotFound for a freshly created principal (https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal).
         principalType: "ServicePrincipal",
         // The instances that use it (src/ownership/shared.ts): teardown deletes it only when the last one goes.
         description: describeInstances(p.instances),

@@ -1,6 +1,6 @@
 /**
  * Cases rules: CASES/server/client/{configure/client.ts, cases/push.ts, cases/utils.ts},
- * decodeWithExcessOrThrow for excess keys, kibana-facts.md §2–3.
+ * decodeWithExcessOrThrow for excess keys (elastic/kibana x-pack/platform/plugins/shared/cases/server/routes/api).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ElasticSandbox } from "../../../src/sandbox/elastic/index.js";

@@ -1,6 +1,6 @@
 /**
  * Connector API rules: ACT/server/routes/connector/*, the `.webhook` / `.cases-webhook` schemas and
- * validators in stack_connectors, version gates from kibana-facts.md §1.
+ * validators in stack_connectors, version gates from the elastic/kibana PRs that added each field.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { ElasticSandbox, ElasticSandboxOptions } from "../../../src/sandbox/elastic/index.js";

@@ -1,7 +1,7 @@
 /**
  * Detection engine rules and the scheduler: SECSOL rule_management routes, rule_actions.ts
  * (frequency), schedule_notification_actions.ts (action variables), webhook renderParameterTemplates
- * ('json' escape), actions retry (PR #143224), execution_summary (kibana-facts.md §4–5).
+ * ('json' escape), actions retry (PR #143224), execution_summary (security_solution common/api/detection_engine/rule_monitoring).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createClock } from "../../../src/sandbox/common/clock.js";

@@ -1,5 +1,5 @@
 /**
- * The authorization probes under transient failures (issue 9, Faults): a 429 or 5xx from the service behind our
+ * The authorization probes under transient failures: a 429 or 5xx from the service behind our
  * workflow, or from the trigger endpoint itself, is retried and never reported as the identity lacking its role;
  * only a 403 is "the role is not effective yet". Permissions are a GET, retried like any read.
  */

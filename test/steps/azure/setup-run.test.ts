@@ -1,5 +1,5 @@
 /**
- * Done-when of issue 6: a first setup run (both features, both authorization modes) creates everything and
+ * A first setup run (both features, both authorization modes) creates everything and
  * the plan shows it first; a second run plans no changes and changes nothing.
  */
 import { afterEach, describe, expect, it } from "vitest";

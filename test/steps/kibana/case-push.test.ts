@@ -47,7 +47,7 @@ for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
         case_tags: TAGS,
         elastic_url_base: `${sb.kibanaUrl}/app/security/cases/`,
       });
-      // Kibana always reads the incident back after creating it (kibana-facts.md §1b).
+      // Kibana always reads the incident back after creating it (elastic/kibana stack_connectors server/connector_types/cases_webhook/service.ts).
       const get = rx.requests.find((r) => r.path.includes("case-get"))!;
       expect(get.method).toBe("GET");
       expect(get.query.get("sentinel_incident_id")).toBe("incident-1");

@@ -1,7 +1,7 @@
 /**
  * Logs Ingestion API of a data collection rule:
  * `POST {endpoint}/dataCollectionRules/{immutableId}/streams/{stream}?api-version=2023-01-01`
- * (spec: monitor/data-plane/ingestion/stable/2023-01-01/DataCollectionRules.json; azure-facts §4.3).
+ * (spec: monitor/data-plane/ingestion/stable/2023-01-01/DataCollectionRules.json).
  *
  * Order of checks: api-version, rule, caller's data action on the rule, stream, size, body, then the rule's
  * transformation and delivery to each Log Analytics destination. Success is 204 with no body; errors carry

@@ -1,6 +1,6 @@
 /**
  * Log Analytics query API: `POST /v1/workspaces/{workspaceId}/query` with `{query, timespan?}` or
- * `GET …/query?query=…&timespan=…` (monitor/data-plane/Microsoft.OperationalInsights/stable/v1, azure-facts §7).
+ * `GET …/query?query=…&timespan=…` (monitor/data-plane/Microsoft.OperationalInsights/stable/v1, https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query).
  * Success: `{"tables":[{"name":"PrimaryResult","columns":[{name,type}],"rows":[[…]]}]}`.
  * Query errors: 400 `{"error":{"message":"The request had some invalid properties","code":"BadArgumentError",
  * "correlationId":…,"innererror":{"code":"SemanticError","message":"A semantic error occurred.","innererror":

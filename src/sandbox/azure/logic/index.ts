@@ -1,6 +1,6 @@
 /**
  * Logic Apps (Consumption) runtime for the Azure sandbox: runs a deployed workflow's definition when its
- * Request trigger is called, and keeps the run history ARM reports. See issue 5.
+ * Request trigger is called, and keeps the run history ARM reports.
  *
  * Wiring (control plane):
  *   const logic = createLogicRuntime(host);

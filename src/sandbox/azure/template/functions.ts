@@ -201,7 +201,7 @@ const fns: Record<string, Fn> = {
     return s.copyIndex(loop) + offset;
   },
   listcallbackurl: (a, s) => {
-    // Deployment history keeps outputs: a callback URL (a bearer secret) must not land there (issue 6; facts §0.5).
+    // Deployment history keeps outputs: a callback URL (a bearer secret) must not land there (https://learn.microsoft.com/azure/logic-apps/logic-apps-securing-a-logic-app).
     if (s.inOutputs)
       throw new TemplateError(
         "The template function 'listCallbackUrl' is not allowed in outputs by the sandbox: outputs are kept in deployment history and the callback URL is a secret. Call listCallbackUrl at run time.",

@@ -1,6 +1,6 @@
 /**
  * The `azuresentinel` managed connector's operations that the blog's and Sentinel's playbooks use, translated
- * into the Sentinel REST calls the connector makes (paths from azure-facts §1.4; REST from §1.6, stable 2025-09-01):
+ * into the Sentinel REST calls the connector makes (paths from https://learn.microsoft.com/connectors/azuresentinel/; REST from https://learn.microsoft.com/rest/api/securityinsights/, stable 2025-09-01):
  * - Create incident:  PUT  /Incidents/subscriptions/{sub}/resourceGroups/{rg}/workspaces/{ws}  {title, description, severity, status, owner?, tagsToAdd?}
  * - Update incident:  PUT  /Incidents          {incidentArmId, …fields to change}
  * - Add comment (V3): POST /Incidents/Comment  {incidentArmId, message}

@@ -7,7 +7,7 @@
  *   (`validateCasesWebhookConfig`, `validateConnector` on 9.x only).
  * - webhook: `SC9/.../webhook/schema.ts`, `validations.ts`.
  * - shared auth: `SC9/common/auth/schema.ts` (`AuthConfiguration`, `SecretConfigurationSchema`).
- * Version boundaries (kibana-facts.md §1a/§1c): getIncidentMethod/getIncidentJson 8.17 (PR #197437);
+ * Version boundaries (elastic/kibana stack_connectors server/connector_types/cases_webhook and webhook schemas, by PR): getIncidentMethod/getIncidentJson 8.17 (PR #197437);
  * cases-webhook SSL/authType 8.15 (PR #185925); webhook SSL 8.10 (PR #161894); OAuth2 + secretHeaders 9.2
  * (PR #218442, #230042); webhook patch/get/delete 9.3 (PR #237270).
  */
@@ -161,7 +161,7 @@ export function validateConnectorInput(
       return v;
     });
     // 9.x adds a connector-level validator: hasAuth with no secrets is refused at save time. 8.x has none,
-    // so the save succeeds and execution fails later with "Wrong configuration" (kibana-facts.md §1a).
+    // so the save succeeds and execution fails later with "Wrong configuration" (elastic/kibana stack_connectors server/connector_types/cases_webhook/service.ts).
     if (atLeast(version, "9.0.0") && c.hasAuth && Object.keys(secrets).length === 0)
       throw new SchemaError("error validating action type connector: must specify a secrets configuration");
     return { config: c, secrets: s };

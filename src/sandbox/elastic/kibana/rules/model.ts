@@ -1,6 +1,6 @@
 /**
  * Detection rules as stored by the emulator and returned by the API
- * (SECSOL/common/api/detection_engine/model/rule_schema; kibana-facts.md §4).
+ * (SECSOL/common/api/detection_engine/model/rule_schema).
  */
 import type { ClockTimer } from "../../../common/clock.js";
 import type { Principal } from "../../auth.js";

@@ -2,7 +2,7 @@
  * The detection-engine scheduler on the sandbox clock. An enabled rule runs soon after it is created or
  * enabled (the next `clock.advance`), then every `interval`. A run:
  *  1. resolves the rule's index patterns (`-pattern` excludes) with the privileges of whoever last
- *     saved the rule (rules run with that user's API key; kibana-facts.md §4);
+ *     saved the rule (rules run with that user's API key: https://www.elastic.co/docs/explore-analyze/alerting/alerts/alerting-setup);
  *  2. selects documents whose timestamp (`timestamp_override` or `@timestamp`) is in [from, to]
  *     (date math from the run time) and that match the KQL query;
  *  3. writes at most `max_signals` new alerts (a document alerts once per rule);
