@@ -3,13 +3,13 @@
  * verify), through the product's real Kibana and Elasticsearch clients; role assignments in memory.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createClients } from "../../src/engine/clients.js";
-import type { StepContext } from "../../src/engine/types.js";
-import { resolveNames } from "../../src/names.js";
-import { createElasticsearchClient } from "../../src/elastic/client.js";
-import { type ElasticSandbox, startElasticSandbox } from "../../src/sandbox/elastic/index.js";
-import { createSharedState } from "../../src/engine/shared-state.js";
-import { wayBackSteps } from "../../src/steps/way-back/index.js";
+import { createClients } from "../../../src/engine/clients.js";
+import type { StepContext } from "../../../src/engine/types.js";
+import { resolveNames } from "../../../src/names.js";
+import { createElasticsearchClient } from "../../../src/elastic/client.js";
+import { type ElasticSandbox, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
+import { createSharedState } from "../../../src/engine/shared-state.js";
+import { wayBackSteps } from "../../../src/steps/way-back/index.js";
 import { FakeRoleAssignments, CLIENT_ID, run, silentIo, verifyAll, wayBackConfig } from "./helpers.js";
 
 let sb: ElasticSandbox | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { alertEchoFilter, incidentEchoFilter } from "../../src/steps/way-back/echo-filter.js";
+import { alertEchoFilter, incidentEchoFilter } from "../../../src/steps/way-back/echo-filter.js";
 import { drops, encodeLikeCel, re2ToJs } from "./beats-condition.js";
 import { WORKSPACE_ID } from "./helpers.js";
 import { otherAlerts, otherIncidents, ourAlerts, ourIncidents } from "./samples.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { wayBackSteps } from "../../src/steps/way-back/index.js";
+import { wayBackSteps } from "../../../src/steps/way-back/index.js";
 import { type FakeEs, type Harness, run, startHarness, verifyAll, wayBackConfig } from "./helpers.js";
 
 let h: Harness | undefined;

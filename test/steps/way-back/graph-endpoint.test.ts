@@ -4,7 +4,7 @@
  * explicit `azure.endpoints.graph` always, with the token audience still the cloud's Graph.
  */
 import { describe, expect, it } from "vitest";
-import { resolveCloud } from "../../src/azure/cloud.js";
+import { resolveCloud } from "../../../src/azure/cloud.js";
 
 describe("Microsoft Graph endpoint and audience per cloud", () => {
   it.each([

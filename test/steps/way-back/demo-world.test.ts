@@ -5,8 +5,8 @@
  * the policies; a second plan changes nothing; teardown removes what setup made.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type WorldCli, ids, startWorldCli } from "../demo/world-cli.js";
-import { ALERT_TITLE_PREFIX, CASE_LABEL, PACKAGE_NAME, packagePolicyName, roles } from "../../src/names.js";
+import { type WorldCli, ids, startWorldCli } from "../../demo/world-cli.js";
+import { ALERT_TITLE_PREFIX, CASE_LABEL, PACKAGE_NAME, packagePolicyName, roles } from "../../../src/names.js";
 
 let w: WorldCli;
 let secret: string;

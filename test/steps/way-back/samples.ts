@@ -1,5 +1,5 @@
 /** Sample Sentinel incidents and alerts (the API shape, as in the integration's pipeline test data). */
-import { analyticsRuleId, analyticsRuleName } from "../../src/names.js";
+import { analyticsRuleId, analyticsRuleName } from "../../../src/names.js";
 import { WORKSPACE_ID } from "./helpers.js";
 
 const PREFIX = "elastic-sentinel";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareVersions, satisfies } from "../../src/lib/semver.js";
+import { compareVersions, satisfies } from "../../../src/lib/semver.js";
 
 describe("satisfies (package conditions.kibana.version)", () => {
   it.each([

@@ -1,9 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createKibanaHttp } from "../../src/kibana/http.js";
-import { createRouter } from "../../src/sandbox/common/router.js";
-import { createWayBackTeardownSteps, wayBackSteps, wayBackTeardownSteps } from "../../src/steps/way-back/index.js";
+import { createKibanaHttp } from "../../../src/kibana/http.js";
+import { createRouter } from "../../../src/sandbox/common/router.js";
+import { createWayBackTeardownSteps, wayBackSteps, wayBackTeardownSteps } from "../../../src/steps/way-back/index.js";
 import { type Harness, run, startHarness, wayBackConfig } from "./helpers.js";
 
 let h: Harness | undefined;

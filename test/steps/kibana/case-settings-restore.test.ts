@@ -4,14 +4,14 @@
  * keeps that header and never reports it as drift; teardown reads it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { KibanaApi } from "../../src/kibana/client.js";
-import { REPLACED_CONNECTOR_HEADER } from "../../src/kibana/connector-bodies.js";
-import { type ElasticSandbox, startElasticSandbox } from "../../src/sandbox/elastic/index.js";
-import { caseConnectorStep } from "../../src/steps/kibana/case-connector.js";
-import { caseSettingsStep } from "../../src/steps/kibana/case-settings.js";
-import { caseConnectorTeardown } from "../../src/steps/kibana/case-connector.js";
-import { caseSettingsTeardown } from "../../src/steps/kibana/case-settings.js";
-import { makeContext, type Receiver, sandboxConfig, startReceiver, testIo } from "../steps/kibana/helpers.js";
+import type { KibanaApi } from "../../../src/kibana/client.js";
+import { REPLACED_CONNECTOR_HEADER } from "../../../src/kibana/connector-bodies.js";
+import { type ElasticSandbox, startElasticSandbox } from "../../../src/sandbox/elastic/index.js";
+import { caseConnectorStep } from "../../../src/steps/kibana/case-connector.js";
+import { caseSettingsStep } from "../../../src/steps/kibana/case-settings.js";
+import { caseConnectorTeardown } from "../../../src/steps/kibana/case-connector.js";
+import { caseSettingsTeardown } from "../../../src/steps/kibana/case-settings.js";
+import { makeContext, type Receiver, sandboxConfig, startReceiver, testIo } from "./helpers.js";
 
 const CONFIRM = "kibana.caseSettings.replaceConnector";
 const OURS = "elastic-sentinel-cases-webhook";

@@ -5,21 +5,21 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ResolvedConfig } from "../../src/config/schema.js";
-import type { Clients } from "../../src/engine/clients.js";
-import { createSharedState } from "../../src/engine/shared-state.js";
-import type { Change, Check, Step, StepContext, TeardownStep } from "../../src/engine/types.js";
-import type { IoHost } from "../../src/io/io-host.js";
-import { createKibanaHttp } from "../../src/kibana/http.js";
-import { resolveNames } from "../../src/names.js";
-import { createClock } from "../../src/sandbox/common/clock.js";
-import { createRouter } from "../../src/sandbox/common/router.js";
+import type { ResolvedConfig } from "../../../src/config/schema.js";
+import type { Clients } from "../../../src/engine/clients.js";
+import { createSharedState } from "../../../src/engine/shared-state.js";
+import type { Change, Check, Step, StepContext, TeardownStep } from "../../../src/engine/types.js";
+import type { IoHost } from "../../../src/io/io-host.js";
+import { createKibanaHttp } from "../../../src/kibana/http.js";
+import { resolveNames } from "../../../src/names.js";
+import { createClock } from "../../../src/sandbox/common/clock.js";
+import { createRouter } from "../../../src/sandbox/common/router.js";
 import {
   type FleetEmulator,
   type FleetEmulatorOptions,
   installFleetEmulator,
-} from "../../src/sandbox/elastic-fleet/index.js";
-import type { RoleAssignmentInfo, RoleAssignmentsApi, ServicePrincipal } from "../../src/steps/way-back/azure-roles.js";
+} from "../../../src/sandbox/elastic-fleet/index.js";
+import type { RoleAssignmentInfo, RoleAssignmentsApi, ServicePrincipal } from "../../../src/steps/way-back/azure-roles.js";
 
 export const SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
 export const TENANT = "99999999-8888-7777-6666-555555555555";

@@ -4,15 +4,15 @@
  * run changes nothing, teardown removes it. The Fleet side runs on the harness's Fleet emulator.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createAzureClients } from "../../src/azure/client.js";
-import type { ResolvedConfig } from "../../src/config/schema.js";
-import type { StepContext } from "../../src/engine/types.js";
-import { AuthError, exitCodeOf, InputError, PreconditionError } from "../../src/errors.js";
-import { type AzureSandbox, startAzureSandbox } from "../../src/sandbox/azure/index.js";
-import { createClock } from "../../src/sandbox/common/clock.js";
-import { wayBackSteps, wayBackTeardownSteps } from "../../src/steps/way-back/index.js";
-import { roles } from "../../src/names.js";
-import { ROLE_ASSIGNMENT_STEP, roleAssignmentStep } from "../../src/steps/way-back/role-assignment.js";
+import { createAzureClients } from "../../../src/azure/client.js";
+import type { ResolvedConfig } from "../../../src/config/schema.js";
+import type { StepContext } from "../../../src/engine/types.js";
+import { AuthError, exitCodeOf, InputError, PreconditionError } from "../../../src/errors.js";
+import { type AzureSandbox, startAzureSandbox } from "../../../src/sandbox/azure/index.js";
+import { createClock } from "../../../src/sandbox/common/clock.js";
+import { wayBackSteps, wayBackTeardownSteps } from "../../../src/steps/way-back/index.js";
+import { roles } from "../../../src/names.js";
+import { ROLE_ASSIGNMENT_STEP, roleAssignmentStep } from "../../../src/steps/way-back/role-assignment.js";
 import {
   CLIENT_ID,
   type Harness,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ExitCode, type SentinelElasticError } from "../../src/errors.js";
-import { clearRegisteredSecrets } from "../../src/redact.js";
-import { wayBackSteps } from "../../src/steps/way-back/index.js";
-import { agentPolicyName, packagePolicyName, roleAssignmentName, roles } from "../../src/names.js";
+import { ExitCode, type SentinelElasticError } from "../../../src/errors.js";
+import { clearRegisteredSecrets } from "../../../src/redact.js";
+import { wayBackSteps } from "../../../src/steps/way-back/index.js";
+import { agentPolicyName, packagePolicyName, roleAssignmentName, roles } from "../../../src/names.js";
 import { CLIENT_ID, CLIENT_SECRET, type Harness, run, startHarness, WORKSPACE_ID, wayBackConfig } from "./helpers.js";
 
 let h: Harness | undefined;

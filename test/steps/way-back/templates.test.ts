@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defaultCatalogue } from "../../src/sandbox/elastic-fleet/catalogue.js";
-import { SECRET_VARS } from "../../src/steps/way-back/policy-body.js";
+import { defaultCatalogue } from "../../../src/sandbox/elastic-fleet/catalogue.js";
+import { SECRET_VARS } from "../../../src/steps/way-back/policy-body.js";
 
 const template = JSON.parse(
-  readFileSync(new URL("../../templates/fleet/package-policy.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../../templates/fleet/package-policy.json", import.meta.url), "utf8"),
 );
 const pkg = defaultCatalogue().find((p) => p.version === "1.2.0")!;
 
