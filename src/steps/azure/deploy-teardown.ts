@@ -65,7 +65,7 @@ type Payload = { url: string; apiVersion: string; kind: Kind | "resourceGroup" }
 
 export const AZURE_TEARDOWN = "teardown-azure";
 
-export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
+export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step<Payload> => ({
   id: AZURE_TEARDOWN,
   title: "Azure resources",
   target: "azure",
@@ -82,16 +82,9 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
     const az = await ctx.clients.azure();
     const inv = await takeInventory(ctx.config, az);
     const url = (id: string) => (id.startsWith("http") ? id : `${az.arm.baseUrl}${id}`);
-    const changes: Change[] = [];
+    const changes: Change<Payload>[] = [];
     const base = { step: this.id, target: "azure" as const };
-    const read = async (r: OwnedResource) => {
-      const got = await az.http.request<LiveResource>("GET", url(r.id), {
-        query: { "api-version": r.apiVersion },
-        accept: [404],
-        what: "read",
-      });
-      return got.status === 404 ? undefined : (got.body ?? {});
-    };
+    const read = (r: OwnedResource) => az.arm.getById<LiveResource>(url(r.id), r.apiVersion, "read");
     // Workflows sort before role assignments: their identities name the assignments' holders.
     const holders = new Map<string, string>();
     const all = [...inv.resources, ...inv.deployments].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
@@ -188,14 +181,10 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
     const az = await ctx.clients.azure();
     const mine = changes.filter((c) => c.step === this.id && c.action === "delete");
     for (const c of mine) {
-      const p = c.payload as Payload;
+      const p = c.payload!;
       const progress = ctx.io.progress(`Deleting ${c.resource} ${c.name}`);
       try {
-        await az.http.request("DELETE", p.url, {
-          query: { "api-version": p.apiVersion },
-          accept: [200, 202, 204, 404],
-          what: `delete ${c.resource} ${c.name}`,
-        });
+        await az.arm.deleteById(p.url, p.apiVersion, `delete ${c.resource} ${c.name}`);
         progress.succeed(
           `Deleted ${c.resource} ${c.name}${p.kind === "resourceGroup" || p.kind === "table" ? " (Azure finishes this in the background)" : ""}`,
         );
@@ -207,7 +196,7 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step => ({
   },
   async verify(ctx) {
     const left = (await this.plan(ctx)).filter(
-      (c) => c.action === "delete" && c.payload && (c.payload as Payload).kind !== "resourceGroup",
+      (c) => c.action === "delete" && c.payload && c.payload.kind !== "resourceGroup",
     );
     return [
       {
