@@ -7,13 +7,11 @@
  */
 import type { Change, Step, StepContext, TeardownStep } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
-import { createAgentPolicy, deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "../../fleet/agent-policies.js";
 import type { AgentPolicy } from "../../fleet/types.js";
-import { fleetHttp } from "./clients.js";
+import { fleetApi } from "./clients.js";
 import { wayBackInputs } from "./context.js";
 import { choosePackageVersion } from "./fleet-package.js";
 import { agentPolicyName, managedMarker, POLICY_TEMPLATE } from "../../names.js";
-import { findPackagePolicyByName } from "../../fleet/package-policies.js";
 import { fleetUnavailable, packagePolicyIdsOf, T_AGENT_POLICY, T_PACKAGE_POLICY } from "./teardown-common.js";
 
 export const AGENT_POLICY_STEP = "way-back.agent-policy";
@@ -23,10 +21,10 @@ type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
 /** The agent policy the package policy belongs on; undefined for agentless, or ours before it is created. */
 export async function resolveAgentPolicy(ctx: Ctx): Promise<AgentPolicy | undefined> {
   const { agentPolicy, prefix } = wayBackInputs(ctx);
-  const http = await fleetHttp(ctx);
+  const fleet = await fleetApi(ctx);
   if (agentPolicy.kind === "agentless") return undefined;
   if (agentPolicy.kind === "existing") {
-    const found = await getAgentPolicy(http, agentPolicy.id);
+    const found = await fleet.getAgentPolicy(agentPolicy.id);
     if (!found)
       throw new PreconditionError(`Fleet has no agent policy with id ${agentPolicy.id}.`, {
         code: "AGENT_POLICY_NOT_FOUND",
@@ -35,7 +33,7 @@ export async function resolveAgentPolicy(ctx: Ctx): Promise<AgentPolicy | undefi
       });
     return found;
   }
-  return findAgentPolicyByName(http, agentPolicyName(prefix));
+  return fleet.findAgentPolicyByName(agentPolicyName(prefix));
 }
 
 async function plan(ctx: StepContext): Promise<Change[]> {
@@ -78,12 +76,12 @@ async function plan(ctx: StepContext): Promise<Change[]> {
 
 async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
   const { prefix } = wayBackInputs(ctx);
-  const http = await fleetHttp(ctx);
+  const fleet = await fleetApi(ctx);
   for (const c of changes) {
     if (c.action !== "create") continue;
     // Re-check: a concurrent or interrupted run may have created it already.
-    if (await findAgentPolicyByName(http, agentPolicyName(prefix))) continue;
-    await createAgentPolicy(http, {
+    if (await fleet.findAgentPolicyByName(agentPolicyName(prefix))) continue;
+    await fleet.createAgentPolicy({
       name: agentPolicyName(prefix),
       namespace: "default",
       description: `${managedMarker(prefix)}. Runs the microsoft_sentinel integration; teardown deletes it.`,
@@ -113,15 +111,15 @@ export const agentPolicyTeardown: TeardownStep<{ id: string }> = {
     const base = { step: T_AGENT_POLICY, target: "fleet" as const, resource: "agent policy", name };
     const unavailable = await fleetUnavailable(ctx, base);
     if (unavailable) return unavailable;
-    const found = await findAgentPolicyByName(await fleetHttp(ctx), name);
+    const found = await (await fleetApi(ctx)).findAgentPolicyByName(name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!n.isOurs(found.description))
       return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker: left alone` }];
     // Our package policy goes in the step before; anything else on the policy keeps it alive.
-    const ours = await findPackagePolicyByName(await fleetHttp(ctx), n.packagePolicy);
+    const ours = await (await fleetApi(ctx)).findPackagePolicyByName(n.packagePolicy);
     const oursId = ours && n.isOurs(ours.description) ? ours.id : undefined;
     // The list omits package policies unless asked (`full`); a single GET includes them.
-    const full = (await getAgentPolicy(await fleetHttp(ctx), found.id)) ?? found;
+    const full = (await (await fleetApi(ctx)).getAgentPolicy(found.id)) ?? found;
     const others = packagePolicyIdsOf(full).filter((id) => id !== oursId);
     if (others.length)
       return [{ ...base, action: "no-op", reason: `kept: it also runs ${others.length} other integration(s)` }];
@@ -139,13 +137,13 @@ export const agentPolicyTeardown: TeardownStep<{ id: string }> = {
     ];
   },
   async apply(ctx, changes) {
-    const http = await fleetHttp(ctx);
+    const fleet = await fleetApi(ctx);
     for (const c of changes) {
       if (c.action !== "delete") continue;
       const id = c.payload!.id;
       // Fleet deletes the package policies of a deleted agent policy: only delete it once it is empty.
-      const now = await getAgentPolicy(http, id);
-      if (now && packagePolicyIdsOf(now).length === 0) await deleteAgentPolicy(http, id);
+      const now = await fleet.getAgentPolicy(id);
+      if (now && packagePolicyIdsOf(now).length === 0) await fleet.deleteAgentPolicy(id);
     }
   },
 };

@@ -4,11 +4,10 @@
  */
 import type { Change, Check, Step, StepContext, TeardownStep } from "../../engine/types.js";
 import { PreconditionError } from "../../errors.js";
-import { getPackageInfo, installedVersion, installPackage, uninstallPackage } from "../../fleet/packages.js";
+import { installedVersion } from "../../fleet/packages.js";
 import { coerceRelease, compareVersions, satisfies } from "../../lib/semver.js";
-import { getFleetStatus } from "../../fleet/setup.js";
 import type { PackageInfo } from "../../fleet/types.js";
-import { fleetHttp } from "./clients.js";
+import { fleetApi } from "./clients.js";
 import { kibanaVersion } from "./context.js";
 import { PACKAGE_NAME } from "../../names.js";
 import { fleetUnavailable, T_AGENT_POLICY, T_PACKAGE, T_PACKAGE_POLICY } from "./teardown-common.js";
@@ -22,7 +21,7 @@ type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared">;
  * the package policy can exist before an agent enrols, and agentless needs none.
  */
 export async function assertFleetReady(ctx: Ctx): Promise<{ secretsStorage?: boolean; fleetServerMissing: boolean }> {
-  const status = await getFleetStatus(await fleetHttp(ctx));
+  const status = await (await fleetApi(ctx)).getFleetStatus();
   if (!status)
     throw new PreconditionError("Fleet is not available in this Kibana (GET /api/fleet/agents/setup answered 404).", {
       code: "FLEET_NOT_AVAILABLE",
@@ -83,15 +82,15 @@ export function choosePackageVersion(ctx: Ctx): Promise<PackageChoice> {
 }
 
 async function readPackageChoice(ctx: Ctx): Promise<PackageChoice> {
-  const http = await fleetHttp(ctx);
+  const fleet = await fleetApi(ctx);
   const kv = await kibanaVersion(ctx);
   const release = coerceRelease(kv);
   const kRelease = release ? `${release.major}.${release.minor}.${release.patch}` : kv;
-  const current = await getPackageInfo(http, PACKAGE_NAME);
+  const current = await fleet.getPackageInfo(PACKAGE_NAME);
   if (!current) {
     // Fleet answers 404 when the registry has no version for this Kibana. Ask for a known version by number
     // (answered whatever its constraints) to tell "too old a stack" from "no registry".
-    const known = await getPackageInfo(http, PACKAGE_NAME, REFERENCE_VERSION);
+    const known = await fleet.getPackageInfo(PACKAGE_NAME, REFERENCE_VERSION);
     const range = known?.conditions?.kibana?.version;
     if (range && !satisfies(kRelease, range)) throw incompatible(known.version, range, kv);
     throw new PreconditionError(
@@ -107,7 +106,7 @@ async function readPackageChoice(ctx: Ctx): Promise<PackageChoice> {
   const candidates = new Map<string, PackageInfo>([[current.version, current]]);
   for (const v of [current.latestVersion, installed]) {
     if (v && !candidates.has(v)) {
-      const info = await getPackageInfo(http, PACKAGE_NAME, v);
+      const info = await fleet.getPackageInfo(PACKAGE_NAME, v);
       if (info) candidates.set(v, info);
     }
   }
@@ -163,16 +162,16 @@ async function plan(ctx: StepContext): Promise<Change<{ version: string }>[]> {
 }
 
 async function apply(ctx: StepContext, changes: Change<{ version: string }>[]): Promise<void> {
-  const http = await fleetHttp(ctx);
+  const fleet = await fleetApi(ctx);
   for (const c of changes) {
     if (c.action !== "create" && c.action !== "update") continue;
-    await installPackage(http, PACKAGE_NAME, c.payload!.version);
+    await fleet.installPackage(PACKAGE_NAME, c.payload!.version);
   }
 }
 
 async function verify(ctx: StepContext): Promise<Check[]> {
   const started = ctx.now();
-  const info = await getPackageInfo(await fleetHttp(ctx), PACKAGE_NAME);
+  const info = await (await fleetApi(ctx)).getPackageInfo(PACKAGE_NAME);
   const installed = installedVersion(info);
   return [
     {
@@ -212,7 +211,7 @@ export const packageTeardown: TeardownStep<{ version: string }> = {
     const base = { step: T_PACKAGE, target: "fleet" as const, resource: "integration package", name: PACKAGE_NAME };
     const unavailable = await fleetUnavailable(ctx, base);
     if (unavailable) return unavailable;
-    const version = installedVersion(await getPackageInfo(await fleetHttp(ctx), PACKAGE_NAME));
+    const version = installedVersion(await (await fleetApi(ctx)).getPackageInfo(PACKAGE_NAME));
     if (!version) return [{ ...base, action: "no-op", reason: "not installed" }];
     return [
       {
@@ -225,8 +224,8 @@ export const packageTeardown: TeardownStep<{ version: string }> = {
     ];
   },
   async apply(ctx, changes) {
-    const http = await fleetHttp(ctx);
+    const fleet = await fleetApi(ctx);
     for (const c of changes)
-      if (c.action === "delete") await uninstallPackage(http, PACKAGE_NAME, c.payload!.version);
+      if (c.action === "delete") await fleet.uninstallPackage(PACKAGE_NAME, c.payload!.version);
   },
 };

@@ -5,18 +5,16 @@
  * from the agent-policy step, or agentless.
  */
 import type { Change, Check, Step, StepContext, TeardownStep } from "../../engine/types.js";
-import { createPackagePolicy, deletePackagePolicy, findPackagePolicyByName, updatePackagePolicy } from "../../fleet/package-policies.js";
 import type { SimplifiedPackagePolicy } from "../../fleet/types.js";
 import { versionAtLeast } from "../../kibana/version.js";
 import { AGENT_POLICY_STEP, resolveAgentPolicy } from "./agent-policy.js";
-import { fleetHttp } from "./clients.js";
+import { fleetApi } from "./clients.js";
 import { kibanaVersion, wayBackInputs } from "./context.js";
 import { choosePackageVersion, FLEET_PACKAGE_STEP } from "./fleet-package.js";
 import { packagePolicyName } from "../../names.js";
 import { desiredPackagePolicy, diffPackagePolicy, type Placement, policyValuesFrom } from "./policy-body.js";
 import { ROLE_ASSIGNMENT_STEP } from "./role-assignment.js";
 import { verifyPackagePolicy } from "./verify-policy.js";
-import { deleteAgentPolicy, getAgentPolicy } from "../../fleet/agent-policies.js";
 import { fleetUnavailable, packagePolicyIdsOf, T_PACKAGE_POLICY } from "./teardown-common.js";
 
 export const PACKAGE_POLICY_STEP = "way-back.package-policy";
@@ -51,7 +49,7 @@ async function plan(ctx: StepContext): Promise<Change[]> {
     name,
   };
   const { body, placement } = await desired(ctx);
-  const existing = await findPackagePolicyByName(await fleetHttp(ctx), name);
+  const existing = await (await fleetApi(ctx)).findPackagePolicyByName(name);
   if (!existing)
     return [
       {
@@ -74,16 +72,16 @@ async function plan(ctx: StepContext): Promise<Change[]> {
 }
 
 async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
-  const http = await fleetHttp(ctx);
+  const fleet = await fleetApi(ctx);
   for (const c of changes) {
     if (c.action !== "create" && c.action !== "update") continue;
     // Rebuilt here rather than carried in the change: the body holds secrets, and the agent policy may only
     // now exist (created by the agent-policy step).
     const { body, placement } = await desired(ctx);
     const full = await placed(ctx, body, placement);
-    const existing = await findPackagePolicyByName(http, body.name);
-    if (existing) await updatePackagePolicy(http, existing.id, full);
-    else await createPackagePolicy(http, full);
+    const existing = await fleet.findPackagePolicyByName(body.name);
+    if (existing) await fleet.updatePackagePolicy(existing.id, full);
+    else await fleet.createPackagePolicy(full);
   }
 }
 
@@ -115,8 +113,8 @@ export const packagePolicyTeardown: TeardownStep<{ id?: string; agentPolicyId?: 
     };
     const unavailable = await fleetUnavailable(ctx, base);
     if (unavailable) return unavailable;
-    const http = await fleetHttp(ctx);
-    const found = await findPackagePolicyByName(http, name);
+    const fleet = await fleetApi(ctx);
+    const found = await fleet.findPackagePolicyByName(name);
     if (!found) return [{ ...base, action: "no-op", reason: "not found" }];
     if (!n.isOurs(found.description))
       return [{ ...base, action: "no-op", reason: `${found.id} lacks our marker (${n.marker}): left alone` }];
@@ -132,7 +130,7 @@ export const packagePolicyTeardown: TeardownStep<{ id?: string; agentPolicyId?: 
     // Agentless: Fleet made an agent policy for this package policy alone; it goes with it.
     if (found.supports_agentless)
       for (const id of found.policy_ids) {
-        const ap = await getAgentPolicy(http, id);
+        const ap = await fleet.getAgentPolicy(id);
         if (ap?.supports_agentless && packagePolicyIdsOf(ap).every((x) => x === found.id))
           changes.push({
             step: T_PACKAGE_POLICY,
@@ -148,15 +146,15 @@ export const packagePolicyTeardown: TeardownStep<{ id?: string; agentPolicyId?: 
     return changes;
   },
   async apply(ctx, changes) {
-    const http = await fleetHttp(ctx);
+    const fleet = await fleetApi(ctx);
     for (const c of changes.filter((c) => c.action === "delete")) {
       const p = c.payload!;
-      if (p.id) await deletePackagePolicy(http, p.id);
+      if (p.id) await fleet.deletePackagePolicy(p.id);
     }
     for (const c of changes.filter((c) => c.action === "delete")) {
       const p = c.payload!;
-      if (p.agentPolicyId && (await getAgentPolicy(http, p.agentPolicyId)))
-        await deleteAgentPolicy(http, p.agentPolicyId);
+      if (p.agentPolicyId && (await fleet.getAgentPolicy(p.agentPolicyId)))
+        await fleet.deleteAgentPolicy(p.agentPolicyId);
     }
   },
 };

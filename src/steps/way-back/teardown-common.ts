@@ -4,9 +4,8 @@
  */
 import type { Change, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
-import { getFleetStatus } from "../../fleet/setup.js";
 import type { AgentPolicy } from "../../fleet/types.js";
-import { fleetHttp } from "./clients.js";
+import { fleetApi } from "./clients.js";
 
 export const T_PACKAGE_POLICY = "way-back.teardown.package-policy";
 export const T_AGENT_POLICY = "way-back.teardown.agent-policy";
@@ -28,7 +27,7 @@ export async function fleetUnavailable(
   base: Omit<Change, "action" | "reason" | "payload">,
 ): Promise<Change<never>[] | undefined> {
   try {
-    if (await getFleetStatus(await fleetHttp(ctx))) return undefined;
+    if (await (await fleetApi(ctx)).getFleetStatus()) return undefined;
     return [{ ...base, action: "no-op", reason: "Fleet is not available in this Kibana" }];
   } catch (e) {
     if (e instanceof AuthError && !ctx.config.features.sentinelToElastic)

@@ -4,9 +4,7 @@
  * them is one of ours (the echo filter works).
  */
 import type { Check, StepContext } from "../../engine/types.js";
-import { getAgentPolicy } from "../../fleet/agent-policies.js";
-import { findPackagePolicyByName } from "../../fleet/package-policies.js";
-import { elasticsearch, fleetHttp } from "./clients.js";
+import { elasticsearch, fleetApi } from "./clients.js";
 import { wayBackInputs } from "./context.js";
 import { ALERT_TITLE_PREFIX, analyticsRuleId, CASE_LABEL, INCIDENT_INDEX_PATTERN, packagePolicyName } from "../../names.js";
 
@@ -33,9 +31,9 @@ export function ourIncidentsQuery(workspaceId: string, prefix: string): Record<s
 export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
   const started = ctx.now();
   const { prefix, workspace } = wayBackInputs(ctx);
-  const http = await fleetHttp(ctx);
+  const fleet = await fleetApi(ctx);
   const name = packagePolicyName(prefix);
-  const policy = await findPackagePolicyByName(http, name);
+  const policy = await fleet.findPackagePolicyByName(name);
   const checks: Check[] = [];
   const took = () => ctx.now() - started;
   if (!policy) {
@@ -69,7 +67,7 @@ export async function verifyPackagePolicy(ctx: Ctx): Promise<Check[]> {
       evidence: "agentless",
     });
   } else {
-    const agentPolicies = await Promise.all(policy.policy_ids.map((id) => getAgentPolicy(http, id)));
+    const agentPolicies = await Promise.all(policy.policy_ids.map((id) => fleet.getAgentPolicy(id)));
     const agents = agentPolicies.reduce((n, p) => n + (p?.agents ?? 0), 0);
     running = agents > 0;
     checks.push({
