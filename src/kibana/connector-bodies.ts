@@ -1,6 +1,6 @@
 /**
  * The exact bodies of our two connectors, built from templates/kibana and gated on the stack version so
- * nothing unknown to the stack is sent (unknown keys are a 400, kibana-facts.md §0.3).
+ * nothing unknown to the stack is sent (unknown keys are a 400: elastic/kibana src/platform/packages/shared/kbn-connector-schemas/cases_webhook/schemas/v1.ts).
  */
 import type { ConnectorBody } from "./connectors.js";
 import { spacePrefix } from "./http.js";
@@ -68,7 +68,7 @@ export function buildCaseConnectorBody(i: CaseConnectorInputs): ConnectorBody {
     // Header-only (here: none) auth must say hasAuth:false; the default true fails on 9.x and at execution on 8.x.
     hasAuth: false,
   };
-  // getIncidentMethod exists from 8.17; older stacks reject the key (kibana-facts.md §1a).
+  // getIncidentMethod exists from 8.17; older stacks reject the key (elastic/kibana#197437).
   if (supports(i.version, "casesWebhookGetMethod")) config.getIncidentMethod = "get";
   const secrets: Record<string, unknown> = {};
   if (i.secretHeaders && Object.keys(i.secretHeaders).length) {
@@ -103,11 +103,11 @@ export function buildAlertConnectorBody(i: AlertConnectorInputs): ConnectorBody 
 }
 
 /**
- * Where setup remembers which default case connector it replaced, so that teardown can put it back (issue 9).
+ * Where setup remembers which default case connector it replaced, so that teardown can put it back.
  * There is no local state file by design (a re-run from another machine must know it too), and the case
  * settings themselves have no free field, so it is kept on the one remote object we own that lives exactly as
  * long as our case settings do: our own case connector. `.cases-webhook` config keys are strict (unknown keys
- * are a 400, kibana-facts.md §0.3) but `headers` is a free string→string record, sent only to our own case-sync
+ * are a 400: elastic/kibana src/platform/packages/shared/kbn-connector-schemas) but `headers` is a free string→string record, sent only to our own case-sync
  * Logic App, which ignores it. The value is the JSON `{id,name,type}` of the replaced connector, ASCII-only
  * (non-ASCII escaped as \uXXXX) so it is a valid HTTP header value. It is not a secret and changes nothing in
  * how the connector works; the case connector step keeps it on updates and never counts it as drift.
