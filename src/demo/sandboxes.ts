@@ -1,7 +1,7 @@
 /**
- * The demo's world: the Azure and the Kibana/Elasticsearch sandboxes on one fast clock, with a resource
- * group, a Sentinel workspace and an app registration for the way back (Sentinel → Elastic) already there,
- * Fleet set up in Kibana, and the configuration that points our CLI at them.
+ * The demo's world: the Azure and the Kibana/Elasticsearch sandboxes on one scaled clock (wall-clock time,
+ * compressed durations), with a resource group, a Sentinel workspace and an app registration for the way back
+ * (Sentinel → Elastic) already there, Fleet set up in Kibana, and the configuration that points our CLI at them.
  */
 import type { SandboxClock } from "../sandbox/common/clock.js";
 import { startSentinelAgent } from "./sentinel-agent.js";
@@ -15,9 +15,9 @@ export const DEMO = {
   /** Display name of the app registration the way back's integration signs in with. */
   integrationApp: "sentinel-elastic-demo-integration",
   space: "default",
-  /** Sandbox minutes per real second: a 5-minute rule interval takes 5 s. */
+  /** Modelled durations are divided by this: a 5-minute rule interval takes 5 real seconds (time itself is real). */
   speed: 60,
-  /** What Azure really takes, roughly: ingestion latency and role-assignment propagation (sandbox ms). */
+  /** What Azure really takes, roughly: ingestion latency and role-assignment propagation (modelled ms). */
   ingestionLatencyMs: 2 * 60_000,
   roleAssignmentDelayMs: 60_000,
 } as const;
