@@ -55,7 +55,14 @@ export async function readRoleState(ctx: Ctx): Promise<RoleState> {
   };
 }
 
-async function plan(ctx: StepContext): Promise<Change[]> {
+/** What apply needs to write the assignment. */
+interface AssignPayload {
+  principalId: string;
+  name: string;
+  instances: string[];
+}
+
+async function plan(ctx: StepContext): Promise<Change<AssignPayload>[]> {
   const { clientId, workspace, prefix } = wayBackInputs(ctx);
   const state = await readRoleState(ctx);
   const name = roleAssignmentName(workspace.id, clientId);
@@ -116,12 +123,12 @@ async function plan(ctx: StepContext): Promise<Change[]> {
   ];
 }
 
-async function apply(ctx: StepContext, changes: Change[]): Promise<void> {
+async function apply(ctx: StepContext, changes: Change<AssignPayload>[]): Promise<void> {
   const { clientId, workspace } = wayBackInputs(ctx);
   const api = await roleAssignmentsApi(ctx);
   for (const c of changes) {
     if (c.action !== "create" && c.action !== "update") continue;
-    const p = c.payload as { principalId: string; name: string; instances: string[] };
+    const p = c.payload!;
     try {
       await api.createRoleAssignment({
         scope: workspace.id,
@@ -182,7 +189,7 @@ async function verify(ctx: StepContext): Promise<Check[]> {
   ];
 }
 
-export const roleAssignmentStep: Step = {
+export const roleAssignmentStep: Step<AssignPayload> = {
   id: ROLE_ASSIGNMENT_STEP,
   title: "Azure: Microsoft Sentinel Reader for the integration's app registration",
   target: "azure",
@@ -211,7 +218,17 @@ async function ourReaderAssignments(ctx: StepContext) {
   );
 }
 
-export const roleAssignmentTeardown: Step = {
+/** What teardown needs to delete the assignment, or to write it back without this instance. */
+interface UnassignPayload {
+  id: string;
+  scope: string;
+  name: string;
+  principalId: string;
+  roleDefinitionId: string;
+  others: string[];
+}
+
+export const roleAssignmentTeardown: Step<UnassignPayload> = {
   id: T_ROLE,
   title: "Azure: remove the integration's Microsoft Sentinel Reader assignment",
   target: "azure",
@@ -230,7 +247,7 @@ export const roleAssignmentTeardown: Step = {
       ];
     if (!found.length)
       return [{ ...base, name: "the way back's", action: "no-op", reason: "none of ours on the workspace" }];
-    return found.map((a): Change => {
+    return found.map((a): Change<UnassignPayload> => {
       const others = instancesInDescription(a.description).filter((p) => p !== ctx.names.prefix);
       const payload = {
         id: a.id,
@@ -261,14 +278,7 @@ export const roleAssignmentTeardown: Step = {
   async apply(ctx, changes) {
     const api = await roleAssignmentsApi(ctx);
     for (const c of changes) {
-      const p = c.payload as {
-        id: string;
-        scope: string;
-        name: string;
-        principalId: string;
-        roleDefinitionId: string;
-        others: string[];
-      };
+      const p = c.payload!;
       if (c.action === "delete") await api.deleteRoleAssignment(p.id);
       if (c.action === "update")
         await api.createRoleAssignment({
