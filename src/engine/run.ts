@@ -10,6 +10,7 @@ import { type GraphResult, runGraph } from "./graph.js";
 import { type ResourceRecord, type RunReport, toPlanEntries } from "./report.js";
 import { isTransientRemoteError, retryOnceIfTransient } from "./transient.js";
 import type { Change, Check, Step, StepContext } from "./types.js";
+import { PREFIX_INPUT } from "../names.js";
 
 export interface EngineOptions {
   steps: readonly Step[];
@@ -326,7 +327,7 @@ function stopOnConflicts(changes: readonly Change[]): void {
     {
       code: "OWNERSHIP_CONFLICT",
       details: { conflicts: conflicts.map((c) => ({ resource: c.resource, name: c.name })) },
-      suggestion: `Choose another naming.prefix (--prefix), or, if ${conflicts.length === 1 ? "it is" : "they are"} really meant for this instance, take ${conflicts.length === 1 ? "it" : "them"} over with ${conflicts.map((c) => `--adopt ${c.name}`).join(" ")} (overwrites ${conflicts.length === 1 ? "it" : "them"}; asks for confirmation, or needs --yes).`,
+      suggestion: `Choose another ${PREFIX_INPUT} (--prefix), or, if ${conflicts.length === 1 ? "it is" : "they are"} really meant for this instance, take ${conflicts.length === 1 ? "it" : "them"} over with ${conflicts.map((c) => `--adopt ${c.name}`).join(" ")} (overwrites ${conflicts.length === 1 ? "it" : "them"}; asks for confirmation, or needs --yes).`,
     },
   );
 }

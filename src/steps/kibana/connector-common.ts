@@ -20,6 +20,7 @@ import { registerSecret } from "../../redact.js";
 import { rotateRequested } from "../azure/access-keys.js";
 import { ownedObjectTeardown } from "../teardown-common.js";
 import { diffFields, type FieldDiff, type KibanaStepContext } from "./stack.js";
+import { PREFIX_INPUT } from "../../names.js";
 
 export interface ConnectorSpec {
   step: string;
@@ -180,7 +181,7 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
 export function notOurs(id: string): PreconditionError {
   return new PreconditionError(`Connector ${id} has our id but not our marker: it is someone else's; left alone.`, {
     code: "OWNERSHIP_CONFLICT",
-    suggestion: `Choose another naming.prefix (--prefix), or take it over with --adopt ${id}.`,
+    suggestion: `Choose another ${PREFIX_INPUT} (--prefix), or take it over with --adopt ${id}.`,
   });
 }
 
@@ -225,7 +226,7 @@ export async function verifyConnector(ctx: KibanaStepContext, spec: ConnectorSpe
       title,
       status: "fail",
       cause: `connector ${spec.id} has our id but not our marker (someone else's)`,
-      remedy: `Choose another naming.prefix, or re-run setup with --adopt ${spec.id}.`,
+      remedy: `Choose another ${PREFIX_INPUT}, or re-run setup with --adopt ${spec.id}.`,
     };
   }
   const known = spec.urlsKnown(ctx);

@@ -18,6 +18,7 @@ import { ownedObjectTeardown } from "../teardown-common.js";
 import { KIBANA_ALERT_CONNECTOR } from "./alert-connector.js";
 import { KIBANA_TEST_DOCUMENT } from "./test-document.js";
 import { diffFields, type KibanaStepContext } from "./stack.js";
+import { PREFIX_INPUT } from "../../names.js";
 
 export const KIBANA_DETECTION_RULE = "kibana-detection-rule";
 const RESOURCE = "detection rule (query)";
@@ -84,7 +85,7 @@ export async function applyDetectionRule(ctx: KibanaStepContext, changes: Change
       `Detection rule ${desired.rule_id} has our rule_id but not our tag: it is someone else's; left alone.`,
       {
         code: "OWNERSHIP_CONFLICT",
-        suggestion: `Choose another naming.prefix (--prefix), or take it over with --adopt ${desired.rule_id}.`,
+        suggestion: `Choose another ${PREFIX_INPUT} (--prefix), or take it over with --adopt ${desired.rule_id}.`,
       },
     );
   } else if (!ruleDiff(existing, desired).length) {
@@ -110,7 +111,7 @@ export async function verifyDetectionRule(ctx: KibanaStepContext): Promise<Check
         title,
         status: "fail",
         cause: `rule ${ruleId} has our rule_id but not our tag (someone else's)`,
-        remedy: `Choose another naming.prefix, or re-run setup with --adopt ${ruleId}.`,
+        remedy: `Choose another ${PREFIX_INPUT}, or re-run setup with --adopt ${ruleId}.`,
       },
     ];
   const diff = ruleDiff(rule, buildRuleBody(ctx.config));
