@@ -68,6 +68,30 @@ export function syntheticAlertBody(
   });
 }
 
+/**
+ * The incidents whose alerts carry the Elastic alert `alertId`, by the evidence an analyst would query: the
+ * analytics rule maps `AlertId` to the custom detail `ElasticAlertId`, which Sentinel writes into the alert's
+ * `ExtendedProperties` ("Custom Details") in SecurityAlert; SecurityIncident lists each incident's `AlertIds`
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/tables/securityalert,
+ * https://learn.microsoft.com/azure/azure-monitor/reference/tables/securityincident).
+ */
+async function incidentsOfAlert(p: PathContext, alertId: string, since: string): Promise<Set<string>> {
+  const window = `where TimeGenerated >= datetime(${since})`;
+  const alerts = await p.probes.queryRows(
+    `SecurityAlert | ${window} | where ExtendedProperties has ${kqlString(alertId)} | distinct SystemAlertId`,
+  );
+  const names = new Set<string>();
+  for (const a of alerts) {
+    const systemAlertId = typeof a.SystemAlertId === "string" ? a.SystemAlertId : "";
+    if (!systemAlertId) continue;
+    const incidents = await p.probes.queryRows(
+      `SecurityIncident | ${window} | where tostring(AlertIds) has ${kqlString(systemAlertId)} | distinct IncidentName`,
+    );
+    for (const i of incidents) if (typeof i.IncidentName === "string") names.add(i.IncidentName);
+  }
+  return names;
+}
+
 async function followAlert(p: PathContext, alertId: string, ruleName: string, since: string, idPrefix: string) {
   const { runner, probes, config } = p;
   const table = config.alerts.table;
@@ -89,8 +113,14 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
   });
   if (p.defender) return followAlertDefender(p, alertId, since, idPrefix);
   await runner.hop(`${idPrefix}.incident`, "Sentinel: an incident raised by the analytics rule", async () => {
-    const matches = (i: IncidentView) => i.title.includes(ruleName) || (i.description ?? "").includes(alertId);
-    const r = await waitFor(async () => (await probes.incidentsSince(since)).find(matches), p.clock, {
+    // The incident is ours only when one of its alerts carries our Elastic alert id: the title names the rule,
+    // which every run shares, so a title match could accept an earlier run's incident.
+    const r = await waitFor(async () => {
+      const listed = await probes.incidentsSince(since);
+      if (listed.length === 0) return undefined;
+      const names = await incidentsOfAlert(p, alertId, since);
+      return listed.find((i) => names.has(i.id) || (i.description ?? "").includes(alertId));
+    }, p.clock, {
       deadline: p.deadline,
       show: {
         what: `an incident from the ${config.rule.sentinelKind === "nrt" ? "NRT" : "Scheduled"} analytics rule`,

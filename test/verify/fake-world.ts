@@ -30,6 +30,8 @@ export function createFakeWorld(
 ) {
   const cases = new Map<string, { title: string; status: string; severity: string; comments: string[] }>();
   const incidents = new Map<string, IncidentView & { comments: string[] }>();
+  /** Incident name → the Elastic alert id its (one) Sentinel alert carries. */
+  const incidentAlerts = new Map<string, string>();
   const rows: Record<string, unknown>[] = [];
   const runs: WorkflowRunView[] = [];
   const deleted: string[] = [];
@@ -102,6 +104,7 @@ export function createFakeWorld(
       if (breaks.ingestion) return;
       for (const a of parsed.alerts) {
         rows.push({ AlertId: a.kibana.alert.uuid, RuleName: parsed.rule.name });
+        if (!breaks.nrt) incidentAlerts.set(`inc-${seq + 1}`, a.kibana.alert.uuid);
         if (!breaks.nrt)
           incidents.set(`inc-${++seq}`, {
             id: `inc-${seq}`,
@@ -144,6 +147,15 @@ export function createFakeWorld(
       return runs.filter((r) => (r.startTime ?? "") >= since).at(-1);
     },
     async queryRows(kql) {
+      // The alert path's two evidence queries: the Sentinel alert carrying our Elastic alert id, then its incident.
+      if (kql.startsWith("SecurityAlert")) {
+        const id = /has '([^']+)'/.exec(kql)?.[1];
+        return [...incidentAlerts.entries()].filter(([, a]) => a === id).map(([, a]) => ({ SystemAlertId: `sys-${a}` }));
+      }
+      if (kql.startsWith("SecurityIncident")) {
+        const sys = /has 'sys-([^']+)'/.exec(kql)?.[1];
+        return [...incidentAlerts.entries()].filter(([, a]) => a === sys).map(([name]) => ({ IncidentName: name }));
+      }
       const m = /AlertId == '([^']+)'/.exec(kql);
       return rows.filter((r) => r.AlertId === m?.[1]);
     },

@@ -179,3 +179,27 @@ describe("a broken hop is named, with its cause and remedy, and the rest of its 
     });
   });
 });
+
+describe("verify's incident hop accepts only the incident that holds our alert", () => {
+  it("an earlier run's incident with the same rule title is not taken for ours", async () => {
+    // Given an analytics rule that raises nothing for our alert, and an incident of an earlier run of the same rule
+    // (same title, created as this run starts) in the queue
+    const ctx = context();
+    const world = createFakeWorld({ nrt: true }, `${KIBANA}/app/security/cases/`, { now: ctx.now });
+    world.incidents.set("earlier", {
+      id: "earlier",
+      title: "Elastic Security alert: elastic-sentinel forward",
+      severity: "High",
+      status: "New",
+      labels: [],
+      createdTimeUtc: new Date(ctx.now()).toISOString(),
+      relatedAnalyticRuleIds: ["rule"],
+      comments: [],
+    });
+    // When verify follows the full path
+    const checks = await runVerification(ctx, { probes: world.probes, timeoutMs: 60_000, only: "alerts", full: true });
+    // Then the full path's incident hop fails: no incident carries the alert our rule raised
+    expect(byId(checks, "full.row")?.status).toBe("pass");
+    expect(byId(checks, "full.incident")?.status).toBe("fail");
+  });
+});
