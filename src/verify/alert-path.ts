@@ -6,7 +6,7 @@
  */
 import type { PathContext } from "./case-path.js";
 import { HopFailure } from "./hop.js";
-import type { IncidentView, WorkflowRunView } from "./probes.js";
+import type { WorkflowRunView } from "./probes.js";
 import { waitFor } from "./wait.js";
 
 /**
@@ -92,7 +92,7 @@ async function incidentsOfAlert(p: PathContext, alertId: string, since: string):
   return names;
 }
 
-async function followAlert(p: PathContext, alertId: string, ruleName: string, since: string, idPrefix: string) {
+async function followAlert(p: PathContext, alertId: string, since: string, idPrefix: string) {
   const { runner, probes, config } = p;
   const table = config.alerts.table;
   await runner.hop(`${idPrefix}.row`, `Log Analytics: the alert's row in ${table}`, async () => {
@@ -115,18 +115,22 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
   await runner.hop(`${idPrefix}.incident`, "Sentinel: an incident raised by the analytics rule", async () => {
     // The incident is ours only when one of its alerts carries our Elastic alert id: the title names the rule,
     // which every run shares, so a title match could accept an earlier run's incident.
-    const r = await waitFor(async () => {
-      const listed = await probes.incidentsSince(since);
-      if (listed.length === 0) return undefined;
-      const names = await incidentsOfAlert(p, alertId, since);
-      return listed.find((i) => names.has(i.id) || (i.description ?? "").includes(alertId));
-    }, p.clock, {
-      deadline: p.deadline,
-      show: {
-        what: `an incident from the ${config.rule.sentinelKind === "nrt" ? "NRT" : "Scheduled"} analytics rule`,
-        usual: config.rule.sentinelKind === "nrt" ? NRT_USUAL : SCHEDULED_USUAL,
+    const r = await waitFor(
+      async () => {
+        const listed = await probes.incidentsSince(since);
+        if (listed.length === 0) return undefined;
+        const names = await incidentsOfAlert(p, alertId, since);
+        return listed.find((i) => names.has(i.id) || (i.description ?? "").includes(alertId));
       },
-    });
+      p.clock,
+      {
+        deadline: p.deadline,
+        show: {
+          what: `an incident from the ${config.rule.sentinelKind === "nrt" ? "NRT" : "Scheduled"} analytics rule`,
+          usual: config.rule.sentinelKind === "nrt" ? NRT_USUAL : SCHEDULED_USUAL,
+        },
+      },
+    );
     if (!r.ok)
       throw new HopFailure(
         `no incident for alert ${alertId} before the timeout`,
@@ -145,22 +149,26 @@ async function followAlert(p: PathContext, alertId: string, ruleName: string, si
  */
 async function followAlertDefender(p: PathContext, alertId: string, since: string, idPrefix: string) {
   const { defenderIncidentOfCase, defenderLink } = await import("./case-path-defender.js");
-  await p.runner.hop(`${idPrefix}.incident`, "Defender: an incident raised by the analytics rule (or grouped into one)", async () => {
-    const r = await waitFor(async () => defenderIncidentOfCase(p, alertId), p.clock, {
-      deadline: p.deadline,
-      show: { what: "the alert's incident in the Defender queue", usual: NRT_USUAL },
-    });
-    if (!r.ok)
-      throw new HopFailure(
-        `no incident in the Defender queue holds alert ${alertId} before the timeout`,
-        "The analytics rule runs every minute over newly ingested rows and Defender then correlates the alert; re-run with a longer --timeout.",
-      );
-    const grouped = r.value.createdTime !== undefined && r.value.createdTime < since;
-    return {
-      evidence: `${defenderLink(p, r.value.id)}${grouped ? ` (grouped by Defender into existing incident ${r.value.id}, created ${r.value.createdTime})` : " (new)"}`,
-      value: r.value,
-    };
-  });
+  await p.runner.hop(
+    `${idPrefix}.incident`,
+    "Defender: an incident raised by the analytics rule (or grouped into one)",
+    async () => {
+      const r = await waitFor(async () => defenderIncidentOfCase(p, alertId), p.clock, {
+        deadline: p.deadline,
+        show: { what: "the alert's incident in the Defender queue", usual: NRT_USUAL },
+      });
+      if (!r.ok)
+        throw new HopFailure(
+          `no incident in the Defender queue holds alert ${alertId} before the timeout`,
+          "The analytics rule runs every minute over newly ingested rows and Defender then correlates the alert; re-run with a longer --timeout.",
+        );
+      const grouped = r.value.createdTime !== undefined && r.value.createdTime < since;
+      return {
+        evidence: `${defenderLink(p, r.value.id)}${grouped ? ` (grouped by Defender into existing incident ${r.value.id}, created ${r.value.createdTime})` : " (new)"}`,
+        value: r.value,
+      };
+    },
+  );
 }
 
 function runFailure(run: WorkflowRunView): HopFailure {
@@ -231,7 +239,7 @@ export async function runAlertPathFast(p: PathContext, kibanaUrl: string, space:
     if (r.value.status !== "Succeeded" || r.value.failedAction) throw runFailure(r.value);
     return { evidence: `run ${r.value.id} ${r.value.status}`, value: r.value };
   });
-  await followAlert(p, p.marker, `sentinel-elastic verify ${p.marker}`, since, "alerts");
+  await followAlert(p, p.marker, since, "alerts");
 }
 
 export async function runAlertPathFull(p: PathContext): Promise<void> {
@@ -262,5 +270,5 @@ export async function runAlertPathFull(p: PathContext): Promise<void> {
     }
     return { evidence: `alert ${r.value.alertId}`, value: r.value };
   });
-  await followAlert(p, alert?.alertId ?? "", alert?.ruleName ?? "", since, "full");
+  await followAlert(p, alert?.alertId ?? "", since, "full");
 }

@@ -27,7 +27,12 @@ function contextWith(fail: () => never) {
   const clients = {
     ...ctx.clients,
     azure: async () => ({
-      arm: { regenerateAccessKey: async (_rg: string, name: string) => (calls.push(name), fail()) },
+      arm: {
+        regenerateAccessKey: async (_rg: string, name: string) => {
+          calls.push(name);
+          return fail();
+        },
+      },
     }),
   };
   return { ctx: { ...ctx, io, clients, names: resolveNames(config) } as unknown as StepContext, lines, calls };
