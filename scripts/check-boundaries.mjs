@@ -10,7 +10,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
 
 function tsFiles(dir) {
   const out = [];
@@ -85,7 +86,9 @@ export function findBoundaryBreaches(srcDir) {
     for (const m of text.matchAll(IMPORT)) {
       const spec = m[1] ?? m[2] ?? m[3];
       if (!spec?.startsWith(".")) continue; // packages and node: builtins are outside the rules
-      const target = relative(root, resolve(dirname(file), spec)).split(sep).join("/");
+      const target = relative(root, resolve(dirname(file), spec))
+        .split(sep)
+        .join("/");
       if (target.startsWith("..")) {
         breaches.push(`${from}: imports ${spec}, outside src/`);
         continue;
@@ -108,8 +111,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (breaches.length > 0) {
     console.error(`${breaches.length} import rule(s) broken:`);
     for (const b of breaches) console.error(`  ${b}`);
-    console.error("The sandbox may import only src/sandbox and src/lib; the product reaches the sandbox only through src/demo;");
-    console.error("types the clients share with the engine belong in a leaf module such as src/engine/client-options.ts.");
+    console.error(
+      "The sandbox may import only src/sandbox and src/lib; the product reaches the sandbox only through src/demo;",
+    );
+    console.error(
+      "types the clients share with the engine belong in a leaf module such as src/engine/client-options.ts.",
+    );
     process.exit(1);
   }
   console.log("Import boundaries: sandbox, product, demo and lib keep to their rules; no circle through src/engine.");

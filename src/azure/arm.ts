@@ -81,7 +81,11 @@ export interface AlertRule {
 export interface Table {
   id: string;
   name: string;
-  properties: { schema?: { name?: string; tableSubType?: string; tableType?: string }; plan?: string; provisioningState?: string };
+  properties: {
+    schema?: { name?: string; tableSubType?: string; tableType?: string };
+    plan?: string;
+    provisioningState?: string;
+  };
 }
 /** The part of a Sentinel incident the portal decision reads (Incidents.json, stable). */
 export interface IncidentSummary {
@@ -140,7 +144,11 @@ export interface ArmApi {
     name: string,
     p: { objectId: string; tenantId: string; redirectUrl: string },
   ): Promise<ConsentLink[]>;
-  confirmConsentCode(resourceGroup: string, name: string, p: { objectId: string; tenantId: string; code: string }): Promise<void>;
+  confirmConsentCode(
+    resourceGroup: string,
+    name: string,
+    p: { objectId: string; tenantId: string; code: string },
+  ): Promise<void>;
   dataCollectionRule(resourceGroup: string, name: string): Promise<DataCollectionRule | undefined>;
   /**
    * The subscription's top-level resources carrying tag `name`, with their tags (Resources - List with
@@ -196,7 +204,12 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
     baseUrl: resourceManager,
     subscriptionId,
     async subscription() {
-      const res = await http.request<{ subscriptionId: string; displayName?: string; state?: string; tenantId?: string }>("GET", sub, {
+      const res = await http.request<{
+        subscriptionId: string;
+        displayName?: string;
+        state?: string;
+        tenantId?: string;
+      }>("GET", sub, {
         query: { "api-version": apiVersions.subscriptions },
         what: `reading subscription ${subscriptionId}`,
       });
@@ -212,10 +225,14 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
       return res.body;
     },
     async provider(namespace) {
-      const res = await http.request<{ namespace: string; registrationState: string }>("GET", `${sub}/providers/${namespace}`, {
-        query: { "api-version": apiVersions.providers },
-        what: `reading resource provider ${namespace}`,
-      });
+      const res = await http.request<{ namespace: string; registrationState: string }>(
+        "GET",
+        `${sub}/providers/${namespace}`,
+        {
+          query: { "api-version": apiVersions.providers },
+          what: `reading resource provider ${namespace}`,
+        },
+      );
       return res.body;
     },
     async permissions(scope) {
@@ -223,14 +240,19 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
       // A GET is safe to repeat, so 429/5xx/resets go through the client's retries first (with Retry-After);
       // only when those are used up is the answer "not available".
       try {
-        const res = await http.request<{ value?: Permission[] }>("GET", `${resourceManager}${scope}/providers/Microsoft.Authorization/permissions`, {
-          query: { "api-version": apiVersions.authorization },
-          accept: [400, 403, 404],
-          what: `reading our permissions on ${scope}`,
-        });
+        const res = await http.request<{ value?: Permission[] }>(
+          "GET",
+          `${resourceManager}${scope}/providers/Microsoft.Authorization/permissions`,
+          {
+            query: { "api-version": apiVersions.authorization },
+            accept: [400, 403, 404],
+            what: `reading our permissions on ${scope}`,
+          },
+        );
         return res.status >= 400 ? undefined : (res.body?.value ?? []);
       } catch (e) {
-        if (e instanceof RemoteError && (e.code === "AZURE_UNREACHABLE" || e.status === 429 || (e.status ?? 0) >= 500)) return undefined;
+        if (e instanceof RemoteError && (e.code === "AZURE_UNREACHABLE" || e.status === 429 || (e.status ?? 0) >= 500))
+          return undefined;
         throw e;
       }
     },
@@ -275,9 +297,17 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
       return res.status === 403 ? undefined : (res.body?.value ?? []);
     },
     table: (group, name, table) =>
-      get<Table>(`${ws(group, name)}/tables/${encodeURIComponent(table)}`, apiVersions.tables, `reading table ${table}`),
+      get<Table>(
+        `${ws(group, name)}/tables/${encodeURIComponent(table)}`,
+        apiVersions.tables,
+        `reading table ${table}`,
+      ),
     workflow: (group, name) =>
-      get<Workflow>(`${rg(group)}/providers/Microsoft.Logic/workflows/${encodeURIComponent(name)}`, apiVersions.logic, `reading Logic App ${name}`),
+      get<Workflow>(
+        `${rg(group)}/providers/Microsoft.Logic/workflows/${encodeURIComponent(name)}`,
+        apiVersions.logic,
+        `reading Logic App ${name}`,
+      ),
     async listCallbackUrl(group, workflow, trigger = "manual") {
       const res = await http.request<CallbackUrl>(
         "POST",
@@ -290,11 +320,19 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
       await http.request(
         "POST",
         `${rg(group)}/providers/Microsoft.Logic/workflows/${encodeURIComponent(workflow)}/regenerateAccessKey`,
-        { query: { "api-version": apiVersions.logic }, body: { keyType }, what: `regenerating the access key of ${workflow}` },
+        {
+          query: { "api-version": apiVersions.logic },
+          body: { keyType },
+          what: `regenerating the access key of ${workflow}`,
+        },
       );
     },
     connection: (group, name) =>
-      get<Connection>(`${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}`, apiVersions.web, `reading API connection ${name}`),
+      get<Connection>(
+        `${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}`,
+        apiVersions.web,
+        `reading API connection ${name}`,
+      ),
     async listConsentLinks(group, name, p) {
       // The body's `parameters` is an array (ListConsentLinksDefinition); the saved example shows an object by mistake.
       const res = await http.request<{ value?: ConsentLink[] }>(
@@ -302,7 +340,11 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
         `${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}/listConsentLinks`,
         {
           query: { "api-version": apiVersions.web },
-          body: { parameters: [{ parameterName: "token", redirectUrl: p.redirectUrl, objectId: p.objectId, tenantId: p.tenantId }] },
+          body: {
+            parameters: [
+              { parameterName: "token", redirectUrl: p.redirectUrl, objectId: p.objectId, tenantId: p.tenantId },
+            ],
+          },
           what: `reading the consent link of ${name}`,
         },
       );
@@ -312,7 +354,12 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
       await http.request(
         "POST",
         `${rg(group)}/providers/Microsoft.Web/connections/${encodeURIComponent(name)}/confirmConsentCode`,
-        { query: { "api-version": apiVersions.web }, body: p, what: `confirming the consent code of ${name}`, noRetry: true },
+        {
+          query: { "api-version": apiVersions.web },
+          body: p,
+          what: `confirming the consent code of ${name}`,
+          noRetry: true,
+        },
       );
     },
     dataCollectionRule: (group, name) =>

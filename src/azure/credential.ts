@@ -44,7 +44,8 @@ export async function selectCredential(
       credential = new identity.DeviceCodeCredential({
         ...common,
         // The SDK's default prints to stdout, which belongs to results (--json): show the code on stderr.
-        userPromptCallback: (info) => (onDeviceCode ? onDeviceCode(info.message) : process.stderr.write(`${info.message}\n`)),
+        userPromptCallback: (info) =>
+          onDeviceCode ? onDeviceCode(info.message) : process.stderr.write(`${info.message}\n`),
       });
       break;
     case "browser":

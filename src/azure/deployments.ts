@@ -40,7 +40,10 @@ export interface DeploymentsApi {
   validate(d: DeploymentInput): Promise<void>;
   whatIf(d: DeploymentInput, wait?: Wait): Promise<WhatIfChange[]>;
   /** Deploys and waits; `onProgress` gets a line per poll ("3 of 7 resources done"). Throws with the failing resources. */
-  deploy(d: DeploymentInput, o?: { onProgress?: (line: string) => void; wait?: Wait }): Promise<{ outputs: Record<string, unknown> }>;
+  deploy(
+    d: DeploymentInput,
+    o?: { onProgress?: (line: string) => void; wait?: Wait },
+  ): Promise<{ outputs: Record<string, unknown> }>;
   failedOperations(resourceGroup: string, name: string): Promise<FailedOperation[]>;
 }
 
@@ -105,10 +108,22 @@ export async function createDeploymentsApi(o: DeploymentsOptions): Promise<Deplo
         const started = Date.now();
         try {
           const res = await next(request);
-          onHttp({ remote: "azure", method: request.method, url: request.url, status: res.status, durationMs: Date.now() - started });
+          onHttp({
+            remote: "azure",
+            method: request.method,
+            url: request.url,
+            status: res.status,
+            durationMs: Date.now() - started,
+          });
           return res;
         } catch (e) {
-          onHttp({ remote: "azure", method: request.method, url: request.url, durationMs: Date.now() - started, error: (e as Error).message });
+          onHttp({
+            remote: "azure",
+            method: request.method,
+            url: request.url,
+            durationMs: Date.now() - started,
+            error: (e as Error).message,
+          });
           throw e;
         }
       },
@@ -144,7 +159,11 @@ export async function createDeploymentsApi(o: DeploymentsOptions): Promise<Deplo
         throw sdkError(e, "POST", `${url(d.resourceGroup, d.name)}/validate`, `validating deployment ${d.name}`);
       }
       if (result?.error) {
-        throw azureError(400, { error: result.error }, { method: "POST", url: `${url(d.resourceGroup, d.name)}/validate`, what: `validating deployment ${d.name}` });
+        throw azureError(
+          400,
+          { error: result.error },
+          { method: "POST", url: `${url(d.resourceGroup, d.name)}/validate`, what: `validating deployment ${d.name}` },
+        );
       }
     },
     async whatIf(d, wait = realWait) {
@@ -158,7 +177,11 @@ export async function createDeploymentsApi(o: DeploymentsOptions): Promise<Deplo
         }
         const result = poller.getResult();
         if (result?.error) {
-          throw azureError(400, { error: result.error }, { method: "POST", url: `${url(d.resourceGroup, d.name)}/whatIf`, what: `what-if of ${d.name}` });
+          throw azureError(
+            400,
+            { error: result.error },
+            { method: "POST", url: `${url(d.resourceGroup, d.name)}/whatIf`, what: `what-if of ${d.name}` },
+          );
         }
         return (result?.changes ?? []) as WhatIfChange[];
       } catch (e) {
@@ -202,11 +225,15 @@ export async function createDeploymentsApi(o: DeploymentsOptions): Promise<Deplo
           : [String((failure as Error)?.message ?? "unknown failure")];
       const forbidden = lines.find((l) => /AuthorizationFailed|LinkedAuthorizationFailed/.test(l));
       if (forbidden) {
-        const e = azureError(403, { error: { code: "AuthorizationFailed", message: forbidden.replace(/^[^:]*AuthorizationFailed: /, "") } }, {
-          method: "PUT",
-          url: url(d.resourceGroup, d.name),
-          what: `deploying ${d.name}`,
-        });
+        const e = azureError(
+          403,
+          { error: { code: "AuthorizationFailed", message: forbidden.replace(/^[^:]*AuthorizationFailed: /, "") } },
+          {
+            method: "PUT",
+            url: url(d.resourceGroup, d.name),
+            what: `deploying ${d.name}`,
+          },
+        );
         (e.details as Record<string, unknown>).failures = lines;
         throw e;
       }

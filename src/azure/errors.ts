@@ -23,7 +23,10 @@ export function errorBodyOf(body: unknown): AzureErrorBody | undefined {
 
 /** Built-in roles that grant an action, for the remedy of a 403 (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
 const rolesByAction: [RegExp, string][] = [
-  [/^Microsoft\.Authorization\/roleAssignments\//i, "Owner, User Access Administrator or Role Based Access Control Administrator"],
+  [
+    /^Microsoft\.Authorization\/roleAssignments\//i,
+    "Owner, User Access Administrator or Role Based Access Control Administrator",
+  ],
   [/^Microsoft\.Authorization\/permissions\//i, "Reader"],
   [/^Microsoft\.Logic\//i, "Logic App Contributor"],
   [/^Microsoft\.Web\/connections\//i, "Logic App Contributor"],
@@ -60,7 +63,12 @@ function location(info: RequestInfo): string {
 }
 
 /** Map an HTTP failure from Azure to a typed error. */
-export function azureError(status: number, body: unknown, info: RequestInfo, retryAfterSeconds?: number): SentinelElasticError {
+export function azureError(
+  status: number,
+  body: unknown,
+  info: RequestInfo,
+  retryAfterSeconds?: number,
+): SentinelElasticError {
   const e = errorBodyOf(body);
   const code = e?.code ?? `Http${status}`;
   const message = redact(e?.message ?? (typeof body === "string" ? body.slice(0, 300) : `HTTP ${status}`));
@@ -95,7 +103,8 @@ export function azureError(status: number, body: unknown, info: RequestInfo, ret
       suggestion,
       details: { ...details, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) },
     });
-  if (status === 404) return remote("AZURE_NOT_FOUND", "Check the subscription, resource group and names in the configuration.");
+  if (status === 404)
+    return remote("AZURE_NOT_FOUND", "Check the subscription, resource group and names in the configuration.");
   if (status === 409 || status === 412)
     return remote("AZURE_CONFLICT", "Another change to the same resource was in progress; run again.");
   if (status === 429)
@@ -103,7 +112,11 @@ export function azureError(status: number, body: unknown, info: RequestInfo, ret
       "AZURE_THROTTLED",
       `Azure is throttling requests${retryAfterSeconds !== undefined ? ` (retry after ${retryAfterSeconds} s)` : ""}; run again in a minute.`,
     );
-  if (status >= 500) return remote("AZURE_SERVER_ERROR", "Azure had a transient failure; run again. Nothing is left half-done: a re-run converges.");
+  if (status >= 500)
+    return remote(
+      "AZURE_SERVER_ERROR",
+      "Azure had a transient failure; run again. Nothing is left half-done: a re-run converges.",
+    );
   return remote("AZURE_BAD_REQUEST", "Azure refused the request; the message above says why.");
 }
 
@@ -123,7 +136,9 @@ export function flattenErrorDetails(e: AzureErrorBody | undefined, out: string[]
     }
   }
   const kids = e.details ?? [];
-  const generic = /^(DeploymentFailed|ResourceDeploymentFailure|InvalidTemplateDeployment|Conflict)$/i.test(e.code ?? "");
+  const generic = /^(DeploymentFailed|ResourceDeploymentFailure|InvalidTemplateDeployment|Conflict)$/i.test(
+    e.code ?? "",
+  );
   if (e.message && (!generic || kids.length === 0)) out.push(`${e.code ?? "Error"}: ${redact(e.message)}`);
   for (const d of kids) flattenErrorDetails(d, out);
   return out;

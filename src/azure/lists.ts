@@ -78,10 +78,19 @@ export function createAzureLists(http: HttpClient, resourceManager: string): Azu
   };
   return {
     async subscriptions() {
-      const all = await list<SubscriptionEntry>(`${base}/subscriptions`, apiVersions.subscriptions, "listing subscriptions");
+      const all = await list<SubscriptionEntry>(
+        `${base}/subscriptions`,
+        apiVersions.subscriptions,
+        "listing subscriptions",
+      );
       return all
         .filter((s) => !s.state || s.state === "Enabled" || s.state === "PastDue" || s.state === "Warned")
-        .map((s) => ({ subscriptionId: s.subscriptionId, displayName: s.displayName, state: s.state, tenantId: s.tenantId }));
+        .map((s) => ({
+          subscriptionId: s.subscriptionId,
+          displayName: s.displayName,
+          state: s.state,
+          tenantId: s.tenantId,
+        }));
     },
     async subscription(id) {
       const res = await http.request<SubscriptionEntry>("GET", sub(id), {
@@ -116,7 +125,12 @@ export function createAzureLists(http: HttpClient, resourceManager: string): Azu
         apiVersions.workspaces,
         "listing Log Analytics workspaces",
       );
-      const entries = all.map((w) => ({ name: w.name, location: w.location, id: w.id, resourceGroup: resourceGroupOf(w.id) }));
+      const entries = all.map((w) => ({
+        name: w.name,
+        location: w.location,
+        id: w.id,
+        resourceGroup: resourceGroupOf(w.id),
+      }));
       const onboarded = await Promise.all(
         entries.map(async (w): Promise<boolean | string> => {
           try {

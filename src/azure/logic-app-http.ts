@@ -11,7 +11,12 @@ export interface LogicAppCaller {
    * DCR transform drops): 429, 500, 503, 504 and resets are retried with backoff (Retry-After honoured) and a
    * bound, then thrown as a RemoteError.
    */
-  call<T = unknown>(method: "GET" | "POST", callbackUrl: string, body?: unknown, query?: Record<string, string>): Promise<HttpResult<T>>;
+  call<T = unknown>(
+    method: "GET" | "POST",
+    callbackUrl: string,
+    body?: unknown,
+    query?: Record<string, string>,
+  ): Promise<HttpResult<T>>;
 }
 
 export function createLogicAppCaller(http: HttpClient): LogicAppCaller {

@@ -88,7 +88,11 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
     const request = core.createPipelineRequest({
       url,
       method: method.toUpperCase() as "GET",
-      headers: core.createHttpHeaders({ accept: "application/json", ...(o.body !== undefined ? { "content-type": "application/json" } : {}), ...o.headers }),
+      headers: core.createHttpHeaders({
+        accept: "application/json",
+        ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...o.headers,
+      }),
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
       timeout: timeoutMs,
     });
@@ -138,18 +142,22 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
             );
           }
           const code = (e as { code?: string }).code;
-          const transient = code === "ECONNRESET" || code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === "REQUEST_SEND_ERROR";
+          const transient =
+            code === "ECONNRESET" || code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === "REQUEST_SEND_ERROR";
           if (transient && !o.noRetry && attempt < maxRetries) {
             await sleep(backoff(attempt));
             continue;
           }
           if ((e as { name?: string }).name === "RestError" || transient) {
-            throw new RemoteError(`${o.what ? `${o.what}: ` : ""}could not reach ${u.host} (${redact((e as Error).message)})`, {
-              code: "AZURE_UNREACHABLE",
-              remote,
-              suggestion: "Check the network, proxy and azure.endpoints / azure.caCertFile settings.",
-              cause: e,
-            });
+            throw new RemoteError(
+              `${o.what ? `${o.what}: ` : ""}could not reach ${u.host} (${redact((e as Error).message)})`,
+              {
+                code: "AZURE_UNREACHABLE",
+                remote,
+                suggestion: "Check the network, proxy and azure.endpoints / azure.caCertFile settings.",
+                cause: e,
+              },
+            );
           }
           throw e;
         }
@@ -191,10 +199,13 @@ function parseBody(text: string | null | undefined): unknown {
 
 /** A credential that cannot produce a token (not signed in, expired, wrong tenant) — exit 4 with what to do. */
 export function credentialError(e: Error, what?: string): AuthError {
-  return new AuthError(`${what ? `${what}: ` : ""}could not get an Azure token (${e.name}): ${redact(e.message.split("\n")[0] ?? "")}`, {
-    code: "AZURE_CREDENTIAL",
-    suggestion:
-      "Sign in (az login, or set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET) or choose another credential with --azure-credential.",
-    cause: e,
-  });
+  return new AuthError(
+    `${what ? `${what}: ` : ""}could not get an Azure token (${e.name}): ${redact(e.message.split("\n")[0] ?? "")}`,
+    {
+      code: "AZURE_CREDENTIAL",
+      suggestion:
+        "Sign in (az login, or set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET) or choose another credential with --azure-credential.",
+      cause: e,
+    },
+  );
 }

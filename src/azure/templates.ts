@@ -61,7 +61,9 @@ export function deploymentUnits(
   if (config.features.caseSync && facts.portal === "defender") {
     // Defender mode: rows → NRT rule → incident in the Defender queue; updates through Graph (docs/defender.md).
     if (!cloud?.graph || !cloud.defenderPortal || !facts.workspaceCustomerId || !facts.tenantId)
-      throw new Error("Defender case sync needs Microsoft Graph, the Defender portal, the workspace id and the tenant id");
+      throw new Error(
+        "Defender case sync needs Microsoft Graph, the Defender portal, the workspace id and the tenant id",
+      );
     units.push({
       id: "case-sync",
       deploymentName: names.deployments.caseSync,

@@ -33,7 +33,9 @@ export interface DemoWorld {
   stop(): Promise<void>;
 }
 
-export async function startDemoWorld(options: { speed?: number; portal?: "azure" | "defender" } = {}): Promise<DemoWorld> {
+export async function startDemoWorld(
+  options: { speed?: number; portal?: "azure" | "defender" } = {},
+): Promise<DemoWorld> {
   const defender = options.portal === "defender";
   const { randomBytes, randomUUID } = await import("node:crypto");
   const { createClock } = await import("../sandbox/common/clock.js");

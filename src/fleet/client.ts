@@ -5,7 +5,12 @@
  */
 import { createAgentPolicy, deleteAgentPolicy, findAgentPolicyByName, getAgentPolicy } from "./agent-policies.js";
 import type { FleetHttp } from "./http.js";
-import { createPackagePolicy, deletePackagePolicy, findPackagePolicyByName, updatePackagePolicy } from "./package-policies.js";
+import {
+  createPackagePolicy,
+  deletePackagePolicy,
+  findPackagePolicyByName,
+  updatePackagePolicy,
+} from "./package-policies.js";
 import { getPackageInfo, installPackage, uninstallPackage } from "./packages.js";
 import { getFleetStatus } from "./setup.js";
 import type { SimplifiedPackagePolicy } from "./types.js";

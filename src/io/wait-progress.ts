@@ -99,7 +99,7 @@ export function startWait(deps: WaitDeps, spec: WaitSpec, progress?: Progress): 
     dismiss: () => {
       if (ended) return;
       ended = true;
-      if (own) (p.dismiss ? p.dismiss() : p.stop(`${spec.what}: ${formatDuration(deps.now() - startedAt)}`));
+      if (own) p.dismiss ? p.dismiss() : p.stop(`${spec.what}: ${formatDuration(deps.now() - startedAt)}`);
     },
   };
 }

@@ -135,7 +135,11 @@ export function readReplacedConnector(config: Record<string, unknown> | undefine
   try {
     const v = JSON.parse(raw) as Partial<ReplacedConnector>;
     if (typeof v.id !== "string" || !v.id) return undefined;
-    return { id: v.id, name: typeof v.name === "string" ? v.name : v.id, type: typeof v.type === "string" ? v.type : "" };
+    return {
+      id: v.id,
+      name: typeof v.name === "string" ? v.name : v.id,
+      type: typeof v.type === "string" ? v.type : "",
+    };
   } catch {
     return undefined;
   }

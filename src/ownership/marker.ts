@@ -21,7 +21,6 @@ export const MANAGED_BY_TAG = "managed-by";
 export const INSTANCE_TAG = "sentinel-elastic-instance";
 export const MANAGED_BY = "sentinel-elastic";
 
-
 export const ruleInstanceTag = (prefix: string) => `${RULE_INSTANCE_TAG_PREFIX}${prefix}`;
 
 type Headers = Record<string, unknown> | null | undefined;

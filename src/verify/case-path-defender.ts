@@ -33,7 +33,10 @@ const fix = (p: PathContext) =>
  * The Defender incident an alert belongs to now (the alert found by a value its custom details carry: the case id,
  * the Elastic alert id), as SecurityAlert and SecurityIncident show it: grouping and merges included.
  */
-export async function defenderIncidentOfCase(p: Pick<PathContext, "probes">, detail: string): Promise<DefenderIncidentRow | undefined> {
+export async function defenderIncidentOfCase(
+  p: Pick<PathContext, "probes">,
+  detail: string,
+): Promise<DefenderIncidentRow | undefined> {
   const [alert] = await p.probes.queryRows(
     `SecurityAlert | where ExtendedProperties contains ${kqlString(detail)} | order by TimeGenerated asc | take 1 | project SystemAlertId`,
   );
@@ -69,7 +72,12 @@ export async function runCasePathDefender(p: PathContext): Promise<void> {
   const description = `Test case created by \`sentinel-elastic verify\` (${marker}). Safe to delete.`;
   const link = (id: string) => defenderLink(p, id);
 
-  const waitIncident = async (caseId: string, accept: (i: DefenderIncidentRow) => boolean, what: string, usual: string) => {
+  const waitIncident = async (
+    caseId: string,
+    accept: (i: DefenderIncidentRow) => boolean,
+    what: string,
+    usual: string,
+  ) => {
     let seen: DefenderIncidentRow | undefined;
     const r = await waitFor(
       async () => {
@@ -106,10 +114,19 @@ export async function runCasePathDefender(p: PathContext): Promise<void> {
       return { evidence: `external id ${pushed.externalId}`, value: pushed.externalId };
     });
     const expected = mappedSeverity(severity, config);
-    const incident = await runner.hop("case.incident", "Defender: the case's incident is in the Defender incident queue", async () => {
-      const i = await waitIncident(caseId, (x) => x.severity === expected, "the case's incident in the Defender queue", RAISE_USUAL);
-      return { evidence: `${link(i.id)} ("${i.title}", ${i.severity})`, value: i };
-    });
+    const incident = await runner.hop(
+      "case.incident",
+      "Defender: the case's incident is in the Defender incident queue",
+      async () => {
+        const i = await waitIncident(
+          caseId,
+          (x) => x.severity === expected,
+          "the case's incident in the Defender queue",
+          RAISE_USUAL,
+        );
+        return { evidence: `${link(i.id)} ("${i.title}", ${i.severity})`, value: i };
+      },
+    );
     if (!incident) return;
     const comment = `verify comment ${marker}`;
     await runner.hop("case.comment", "Defender: a case comment reaches the incident (Microsoft Graph)", async () => {
@@ -117,15 +134,24 @@ export async function runCasePathDefender(p: PathContext): Promise<void> {
       await push();
       return { evidence: `comment accepted on Defender incident ${incident.id}`, value: true };
     });
-    await runner.hop("case.in-progress", "Defender: case in progress → incident In progress (Microsoft Graph)", async () => {
-      await probes.setCaseStatus(caseId, "in-progress");
-      await push();
-      return { evidence: `status accepted on Defender incident ${incident.id}`, value: true };
-    });
+    await runner.hop(
+      "case.in-progress",
+      "Defender: case in progress → incident In progress (Microsoft Graph)",
+      async () => {
+        await probes.setCaseStatus(caseId, "in-progress");
+        await push();
+        return { evidence: `status accepted on Defender incident ${incident.id}`, value: true };
+      },
+    );
     await runner.hop("case.closed", "Defender: case closed → incident resolved (Sentinel shows Closed)", async () => {
       await probes.setCaseStatus(caseId, "closed");
       await probes.pushClosedViaConnector({ caseId, externalId: caseId, title, description, tags, severity });
-      const i = await waitIncident(caseId, (x) => x.status === "Closed", `Defender incident ${incident.id} to be resolved`, SYNC_USUAL);
+      const i = await waitIncident(
+        caseId,
+        (x) => x.status === "Closed",
+        `Defender incident ${incident.id} to be resolved`,
+        SYNC_USUAL,
+      );
       return { evidence: `${link(i.id)} resolved`, value: true };
     });
   } finally {

@@ -32,7 +32,11 @@ const OFFERED: { value: CredentialKind; name: string; description: string }[] = 
     name: "Environment variables",
     description: "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate) of an app registration",
   },
-  { value: "managed-identity", name: "Managed identity", description: "this machine's identity (an Azure VM, a pipeline agent)" },
+  {
+    value: "managed-identity",
+    name: "Managed identity",
+    description: "this machine's identity (an Azure VM, a pipeline agent)",
+  },
 ];
 
 function azureConfig(state: WizardState, credential: CredentialKind): ResolvedConfig["azure"] {
@@ -46,7 +50,11 @@ function azureConfig(state: WizardState, credential: CredentialKind): ResolvedCo
   } as ResolvedConfig["azure"];
 }
 
-async function tryCredential(state: WizardState, kind: CredentialKind, supplied?: TokenCredential): Promise<AzureSession> {
+async function tryCredential(
+  state: WizardState,
+  kind: CredentialKind,
+  supplied?: TokenCredential,
+): Promise<AzureSession> {
   const azure = azureConfig(state, kind);
   const cloud = resolveCloud(azure);
   const cas = [...(state.options.overrides.azureCaCerts ?? [])];
@@ -101,10 +109,7 @@ export async function signIn(state: WizardState): Promise<AzureSession> {
       failures.push(`${kind}: ${describeProblem(error).split("\n")[0]}`);
     }
   }
-  state.io.message(
-    "warn",
-    `No Azure sign-in worked${failures.length ? `:\n  - ${failures.join("\n  - ")}` : "."}`,
-  );
+  state.io.message("warn", `No Azure sign-in worked${failures.length ? `:\n  - ${failures.join("\n  - ")}` : "."}`);
   for (let attempt = 1; ; attempt++) {
     const kind = (await state.io.ask({
       kind: "select",

@@ -17,15 +17,20 @@ export const NEW_GROUP = "(new)";
 /** `az account show`: the subscription the Azure CLI is set to, if it is installed and signed in. */
 export function azCurrentSubscription(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile("az", ["account", "show", "--output", "json"], { env, timeout: 10_000, windowsHide: true }, (error, stdout) => {
-      if (error) return resolve(undefined);
-      try {
-        const id = (JSON.parse(stdout) as { id?: unknown }).id;
-        resolve(typeof id === "string" && id ? id : undefined);
-      } catch {
-        resolve(undefined);
-      }
-    });
+    execFile(
+      "az",
+      ["account", "show", "--output", "json"],
+      { env, timeout: 10_000, windowsHide: true },
+      (error, stdout) => {
+        if (error) return resolve(undefined);
+        try {
+          const id = (JSON.parse(stdout) as { id?: unknown }).id;
+          resolve(typeof id === "string" && id ? id : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      },
+    );
   });
 }
 
@@ -65,7 +70,8 @@ export async function chooseSubscription(state: WizardState, session: AzureSessi
           : "choose from the list, paste a subscription id (a GUID) or type a subscription's name",
     });
     const id = byName.get(answer.trim().toLowerCase()) ?? answer.trim();
-    const found = subs.find((s) => s.subscriptionId.toLowerCase() === id.toLowerCase()) ?? (await lists.subscription(id));
+    const found =
+      subs.find((s) => s.subscriptionId.toLowerCase() === id.toLowerCase()) ?? (await lists.subscription(id));
     if (found) {
       state.set("azure.subscriptionId", found.subscriptionId);
       if (!state.str("azure.tenantId") && found.tenantId) state.set("azure.tenantId", found.tenantId);
@@ -86,7 +92,12 @@ function groupNameProblem(name: string): true | string {
 
 async function chooseLocation(state: WizardState, lists: AzureLists, sub: string, fallback?: string): Promise<void> {
   const locations = await state.listOr("the Azure regions", () => lists.locations(sub));
-  const names = new Map(locations.flatMap((l) => [[l.name, l.name], [l.displayName.toLowerCase(), l.name]]));
+  const names = new Map(
+    locations.flatMap((l) => [
+      [l.name, l.name],
+      [l.displayName.toLowerCase(), l.name],
+    ]),
+  );
   const answer = await state.io.ask({
     kind: "search",
     code: questionCode(findInput("azure.location")!),

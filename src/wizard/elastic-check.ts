@@ -55,7 +55,8 @@ export async function checkElastic(state: WizardState): Promise<ElasticVerdict> 
     kibana = await wizardKibana(state);
     version = (await checkKibanaVersion(kibana)).version;
   } catch (error) {
-    const wrong = error instanceof AuthError ? "credentials" : error instanceof PreconditionError ? "cluster" : "kibanaUrl";
+    const wrong =
+      error instanceof AuthError ? "credentials" : error instanceof PreconditionError ? "cluster" : "kibanaUrl";
     return { ok: false, wrong, error };
   }
   try {

@@ -13,7 +13,6 @@ import { MAX_TRIES, type WizardState } from "./state.js";
 const URL_KEYS = ["elastic.cloudId", "elastic.kibanaUrl", "elastic.elasticsearchUrl"];
 const CREDENTIAL_KEYS = ["elastic.apiKey", "elastic.username", "elastic.password"];
 
-
 async function askWhere(state: WizardState): Promise<void> {
   if (state.str("elastic.kibanaUrl") && state.str("elastic.elasticsearchUrl")) return;
   if (!state.str("elastic.cloudId") && !state.str("elastic.kibanaUrl") && !state.offered.has("elastic.cloudId")) {
@@ -85,7 +84,10 @@ async function connect(state: WizardState): Promise<KibanaApi> {
         state.unset("elastic.elasticsearchUrl");
         break;
       case "cluster":
-        state.io.message("info", "This cluster cannot be used as it is: give another one, or fix it and give it again.");
+        state.io.message(
+          "info",
+          "This cluster cannot be used as it is: give another one, or fix it and give it again.",
+        );
         state.offered.delete("elastic.cloudId");
         state.unset(...URL_KEYS);
         break;

@@ -66,7 +66,11 @@ export function configFileText(values: Record<string, unknown>, secretEnv: strin
   return `${head.join("\n")}\n${stringify(prune(nest(values)))}`;
 }
 
-export async function offerToSave(io: IoHost, cwd: string, loaded: Pick<LoadedConfig, "config" | "sources" | "file">): Promise<void> {
+export async function offerToSave(
+  io: IoHost,
+  cwd: string,
+  loaded: Pick<LoadedConfig, "config" | "sources" | "file">,
+): Promise<void> {
   const path = join(cwd, CONFIG_FILE);
   const exists = existsSync(path);
   const { values, secretEnv } = answersToKeep(loaded);

@@ -18,7 +18,8 @@ function pick(state: WizardState, ws: WorkspaceEntry): void {
 
 function matching(list: WorkspaceEntry[], name: string, group?: string): WorkspaceEntry[] {
   return list.filter(
-    (w) => w.name.toLowerCase() === name.toLowerCase() && (!group || w.resourceGroup.toLowerCase() === group.toLowerCase()),
+    (w) =>
+      w.name.toLowerCase() === name.toLowerCase() && (!group || w.resourceGroup.toLowerCase() === group.toLowerCase()),
   );
 }
 
@@ -49,7 +50,10 @@ export async function chooseWorkspace(state: WizardState, session: AzureSession,
   );
   const hint = withoutHint(found);
   for (const w of found.unreadable)
-    state.io.message("warn", `Could not tell whether ${w.name} (${w.resourceGroup}) has Microsoft Sentinel: ${w.reason}`);
+    state.io.message(
+      "warn",
+      `Could not tell whether ${w.name} (${w.resourceGroup}) has Microsoft Sentinel: ${w.reason}`,
+    );
   const givenName = state.str("sentinel.workspaceName");
   if (givenName) {
     const hits = matching(found.sentinel, givenName, state.str("sentinel.resourceGroup"));
@@ -96,7 +100,10 @@ export async function chooseWorkspace(state: WizardState, session: AzureSession,
     },
   });
   const ws = found.sentinel.find((w) => key(w) === answer) ?? matching(found.sentinel, answer.trim())[0];
-  if (!ws) throw new PreconditionError(`No workspace with Microsoft Sentinel named ${answer}`, { code: "AZURE_WORKSPACE_NOT_FOUND" });
+  if (!ws)
+    throw new PreconditionError(`No workspace with Microsoft Sentinel named ${answer}`, {
+      code: "AZURE_WORKSPACE_NOT_FOUND",
+    });
   pick(state, ws);
   return true;
 }

@@ -108,7 +108,10 @@ export class WizardState {
     try {
       return await read();
     } catch (error) {
-      this.io.message("warn", `Could not list ${what}: ${describeProblem(error).split("\n")[0]} Type the answer instead.`);
+      this.io.message(
+        "warn",
+        `Could not list ${what}: ${describeProblem(error).split("\n")[0]} Type the answer instead.`,
+      );
       return [];
     }
   }

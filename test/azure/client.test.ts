@@ -9,10 +9,20 @@ import { resolveCloud, scopeFor } from "../../src/azure/cloud.js";
 import { azureError, flattenErrorDetails } from "../../src/azure/errors.js";
 import { createHttpClient } from "../../src/azure/pipeline.js";
 import { AuthError, exitCodeOf, RemoteError } from "../../src/errors.js";
-import { type AzureSandbox, azureConfig, sandboxOptions, startAzureSandbox, WORKSPACE, WORKSPACE_RG } from "../steps/azure/azure-context.js";
+import {
+  type AzureSandbox,
+  azureConfig,
+  sandboxOptions,
+  startAzureSandbox,
+  WORKSPACE,
+  WORKSPACE_RG,
+} from "../steps/azure/azure-context.js";
 
 describe("Azure error mapping", () => {
-  const info = { method: "PUT", url: "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Logic/workflows/w" };
+  const info = {
+    method: "PUT",
+    url: "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Logic/workflows/w",
+  };
 
   it("403 AuthorizationFailed is exit 4 naming the action, the scope and the role that grants it", () => {
     const e = azureError(
@@ -33,7 +43,11 @@ describe("Azure error mapping", () => {
   });
 
   it("401 is exit 4 with how to sign in again", () => {
-    const e = azureError(401, { error: { code: "ExpiredAuthenticationToken", message: "The access token expiry …" } }, info);
+    const e = azureError(
+      401,
+      { error: { code: "ExpiredAuthenticationToken", message: "The access token expiry …" } },
+      info,
+    );
     expect(exitCodeOf(e)).toBe(4);
     expect(e.suggestion).toMatch(/az login/);
   });
@@ -58,12 +72,17 @@ describe("Azure error mapping", () => {
       details: [
         {
           code: "Conflict",
-          message: JSON.stringify({ error: { code: "InvalidOutputStream", message: "Table Missing_CL does not exist." } }),
+          message: JSON.stringify({
+            error: { code: "InvalidOutputStream", message: "Table Missing_CL does not exist." },
+          }),
         },
         { code: "BadRequest", message: "The query is invalid." },
       ],
     });
-    expect(lines).toEqual(["InvalidOutputStream: Table Missing_CL does not exist.", "BadRequest: The query is invalid."]);
+    expect(lines).toEqual([
+      "InvalidOutputStream: Table Missing_CL does not exist.",
+      "BadRequest: The query is invalid.",
+    ]);
   });
 });
 
@@ -86,7 +105,10 @@ describe("Azure client against the sandbox", () => {
   });
 
   it("trusts the sandbox's CA only when it is configured", async () => {
-    const trusted = await createAzureClients(azureConfig(sb), { azureCredential: sb.credential, azureCaCerts: [sb.caCert] });
+    const trusted = await createAzureClients(azureConfig(sb), {
+      azureCredential: sb.credential,
+      azureCaCerts: [sb.caCert],
+    });
     expect((await trusted.arm.workspace(WORKSPACE_RG, WORKSPACE))?.name).toBe(WORKSPACE);
     const untrusted = await createAzureClients(azureConfig(sb), { azureCredential: sb.credential });
     const err = await untrusted.arm.workspace(WORKSPACE_RG, WORKSPACE).catch((e: unknown) => e);
@@ -96,7 +118,11 @@ describe("Azure client against the sandbox", () => {
 
   it("says who is signed in, from the token's claims", async () => {
     const az = await createAzureClients(azureConfig(sb), { azureCredential: sb.credential, azureCaCerts: [sb.caCert] });
-    expect(await az.whoAmI()).toMatchObject({ name: "deployer@sandbox.onmicrosoft.com", objectId: sb.principalId, tenantId: sb.tenantId });
+    expect(await az.whoAmI()).toMatchObject({
+      name: "deployer@sandbox.onmicrosoft.com",
+      objectId: sb.principalId,
+      tenantId: sb.tenantId,
+    });
     expect(az.credentialKind).toBe("the credential supplied by the caller");
   });
 
@@ -110,7 +136,11 @@ describe("Azure client against the sandbox", () => {
         waits.push(ms);
       },
     });
-    sb.faults.set({ routes: [{ match: /GET \/subscriptions\/[^/]+\/resourcegroups\//i, times: 2, kinds: [429], retryAfterSeconds: 7 }] });
+    sb.faults.set({
+      routes: [
+        { match: /GET \/subscriptions\/[^/]+\/resourcegroups\//i, times: 2, kinds: [429], retryAfterSeconds: 7 },
+      ],
+    });
     try {
       const res = await http.request<{ name: string }>(
         "GET",
@@ -145,7 +175,9 @@ describe("Azure client against the sandbox", () => {
     expect(await az.roleAssignments.canWriteRoleAssignments(scope)).toBe(true);
     await az.roleAssignments.deleteRoleAssignment(created.id);
     // With Resource Manager overridden, tokens never go to the public Graph.
-    await expect(az.roleAssignments.findServicePrincipalByAppId(principalId)).rejects.toMatchObject({ code: "AZURE_GRAPH_UNAVAILABLE" });
+    await expect(az.roleAssignments.findServicePrincipalByAppId(principalId)).rejects.toMatchObject({
+      code: "AZURE_GRAPH_UNAVAILABLE",
+    });
     expect(await az.roleAssignments.getRoleAssignment(created.id)).toBeUndefined();
   });
 
@@ -165,13 +197,23 @@ describe("Azure client against the sandbox", () => {
           properties: {
             streamDeclarations: { "Custom-X": { columns: [{ name: "TimeGenerated", type: "datetime" }] } },
             destinations: { logAnalytics: [{ name: "la", workspaceResourceId: wsId }] },
-            dataFlows: [{ streams: ["Custom-X"], destinations: ["la"], transformKql: "source", outputStream: "Custom-Missing_CL" }],
+            dataFlows: [
+              {
+                streams: ["Custom-X"],
+                destinations: ["la"],
+                transformKql: "source",
+                outputStream: "Custom-Missing_CL",
+              },
+            ],
           },
         },
       ],
     };
     const err = await az.deployments
-      .deploy({ resourceGroup: WORKSPACE_RG, name: "broken", template, parameters: {} }, { wait: (ms) => sb.clock.advance(ms) })
+      .deploy(
+        { resourceGroup: WORKSPACE_RG, name: "broken", template, parameters: {} },
+        { wait: (ms) => sb.clock.advance(ms) },
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     const message = (err as Error).message;

@@ -28,4 +28,14 @@ export function kqlErrors(query: string, tables: Record<string, [string, string]
 
 /** ARM column types → Kusto scalar types. */
 export const kustoType = (armType: string): string =>
-  ({ datetime: "datetime", dateTime: "datetime", string: "string", int: "int", long: "long", real: "real", boolean: "bool", dynamic: "dynamic", guid: "guid" })[armType] ?? armType;
+  ({
+    datetime: "datetime",
+    dateTime: "datetime",
+    string: "string",
+    int: "int",
+    long: "long",
+    real: "real",
+    boolean: "bool",
+    dynamic: "dynamic",
+    guid: "guid",
+  })[armType] ?? armType;

@@ -44,9 +44,11 @@ describe("verify names the broken hop", () => {
 
   it("the workflow identity's Monitoring Metrics Publisher role removed: the run fails at ingestion with 403", async () => {
     const dcr = ids(w.world).dcr.toLowerCase();
-    const ra = w.world.azure.state
-      .list("Microsoft.Authorization/roleAssignments")
-      .find((r) => String((r.properties as { scope?: string }).scope ?? r.id).toLowerCase().startsWith(dcr));
+    const ra = w.world.azure.state.list("Microsoft.Authorization/roleAssignments").find((r) =>
+      String((r.properties as { scope?: string }).scope ?? r.id)
+        .toLowerCase()
+        .startsWith(dcr),
+    );
     expect(ra).toBeDefined();
     const del = await w.arm("DELETE", `${ra!.id}?api-version=2022-04-01`);
     expect(del.status).toBeLessThan(300);
@@ -67,7 +69,9 @@ describe("verify names the broken hop", () => {
   }, 60_000);
 
   it("ingestion failing (503s): the workflow run fails after its retries", async () => {
-    w.world.azure.faults.set({ routes: [{ match: /\/dataCollectionRules\/[^/]+\/streams\//, errorRate: 1, kinds: [503] }] });
+    w.world.azure.faults.set({
+      routes: [{ match: /\/dataCollectionRules\/[^/]+\/streams\//, errorRate: 1, kinds: [503] }],
+    });
     const { code, doc } = await verify("--only", "alerts", "--timeout", "5m");
     expect(code).toBe(6);
     expect(doc.checks.find((c) => c.id === "alerts.workflow")?.status).toBe("fail");

@@ -25,7 +25,8 @@ describe("demo", () => {
     expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Plan: \d+ to create/);
-    for (const hop of HOPS) expect(r.stdout).toMatch(new RegExp(`PASS\\s+${hop.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    for (const hop of HOPS)
+      expect(r.stdout).toMatch(new RegExp(`PASS\\s+${hop.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     // A clean demo is clean: only PASS rows (no WARN for a rule run before its data, or an agent not polled yet).
     expect(r.stdout).not.toMatch(/^(FAIL|WARN)/m);
     expect(r.stdout).toMatch(/PASS\s+Detection rule's last run\s+succeeded/);
@@ -48,6 +49,8 @@ describe("demo", () => {
     expect(doc.plan.length).toBeGreaterThan(10);
     expect(doc.resources.length).toBeGreaterThan(10);
     expect(doc.checks.filter((c) => c.status !== "pass")).toEqual([]);
-    expect(doc.checks.map((c) => c.id)).toEqual(expect.arrayContaining(["case.closed", "alerts.incident", "full.incident"]));
+    expect(doc.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(["case.closed", "alerts.incident", "full.incident"]),
+    );
   }, 120_000);
 });

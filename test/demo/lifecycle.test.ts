@@ -45,7 +45,8 @@ describe("the whole lifecycle against the sandboxes", () => {
     const r = await w.run(["teardown", "--yes", "--non-interactive"]);
     expect(r.code).toBe(0);
     const i = ids(w.world);
-    for (const name of ["case-sync", "case-get", "alert-ingest"]) expect(w.world.azure.state.getResource(i.workflow(name))).toBeUndefined();
+    for (const name of ["case-sync", "case-get", "alert-ingest"])
+      expect(w.world.azure.state.getResource(i.workflow(name))).toBeUndefined();
     expect(w.world.azure.state.getResource(i.dcr)).toBeUndefined();
     expect(w.world.azure.state.listAlertRules(i.ws)).toEqual([]);
     expect(w.world.azure.state.getResource(i.table)).toBeDefined();

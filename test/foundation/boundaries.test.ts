@@ -46,7 +46,9 @@ describe("import boundaries", () => {
       "sandbox/common/clock.ts": 'import { x } from "../../lib/x.js";\nexport const createClock = x;\n',
       "lib/x.ts": "export const x = 1;\n",
     });
-    expect(findBoundaryBreaches(root)).toEqual(["commands/verify.ts: imports sandbox/common/clock.ts (product → sandbox)"]);
+    expect(findBoundaryBreaches(root)).toEqual([
+      "commands/verify.ts: imports sandbox/common/clock.ts (product → sandbox)",
+    ]);
   });
 });
 
@@ -54,10 +56,13 @@ describe("engine circles", () => {
   it("names a circle that runs through src/engine, type-only imports included", () => {
     const root = tree({
       "engine/clients.ts": 'type K = typeof import("../kibana/client.js");\nexport type C = K;\n',
-      "kibana/client.ts": 'import type { C } from "../engine/clients.js";\nexport const k: C | undefined = undefined;\n',
+      "kibana/client.ts":
+        'import type { C } from "../engine/clients.js";\nexport const k: C | undefined = undefined;\n',
       "azure/a.ts": 'import { b } from "./b.js";\nexport const a = b;\n',
       "azure/b.ts": 'import type { a } from "./a.js";\nexport const b = 1;\n',
     });
-    expect(findBoundaryBreaches(root)).toEqual(["import circle through src/engine: engine/clients.ts, kibana/client.ts"]);
+    expect(findBoundaryBreaches(root)).toEqual([
+      "import circle through src/engine: engine/clients.ts, kibana/client.ts",
+    ]);
   });
 });

@@ -28,10 +28,19 @@ afterEach(() => {
 });
 
 async function context(io: StepContext["io"], signal?: AbortSignal): Promise<StepContext> {
-  const { config } = await resolveConfig({ env: { ...VALID_ENV }, cwd: dir.path, io: new TestIoHost({ interactive: false }) });
+  const { config } = await resolveConfig({
+    env: { ...VALID_ENV },
+    cwd: dir.path,
+    io: new TestIoHost({ interactive: false }),
+  });
   return createStepContext({ config, io, signal });
 }
-const create = (name: string, resource = "connector") => ({ resource, name, action: "create" as const, reason: "not found" });
+const create = (name: string, resource = "connector") => ({
+  resource,
+  name,
+  action: "create" as const,
+  reason: "not found",
+});
 
 describe("what a stopped run did", () => {
   it("Ctrl-C while a step waits: that step is interrupted (not failed), the rest is listed one per line (golden)", async () => {
@@ -50,10 +59,17 @@ describe("what a stopped run did", () => {
           throw new AbortedError("Interrupted while waiting.");
         },
       }),
-      fakeStep({ id: "rule", after: ["roles"], changes: [create("Elastic Security alerts (se-demo)", "analytics rule")], log }),
+      fakeStep({
+        id: "rule",
+        after: ["roles"],
+        changes: [create("Elastic Security alerts (se-demo)", "analytics rule")],
+        log,
+      }),
     ];
     const report = createReport("setup");
-    const error = await runSetupEngine({ steps, ctx: await context(io, controller.signal), report, style }).catch((e) => e);
+    const error = await runSetupEngine({ steps, ctx: await context(io, controller.signal), report, style }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(AbortedError);
     expect(report.resources.map((r) => r.status)).toEqual(["applied", "applied", "interrupted", "not-applied"]);
     const lists = io.messages.find((m) => m.text.startsWith("Done: "))!.text;

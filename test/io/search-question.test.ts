@@ -106,7 +106,9 @@ describe("the interactive host asks a search question with the real prompt", () 
 
 describe("the non-interactive host never lists", () => {
   it("answers a search question with its default, or fails naming the input", async () => {
-    const host = new NonInteractiveIoHost({ output: createOutput({ stdout: captureStream(), stderr: captureStream() }) });
+    const host = new NonInteractiveIoHost({
+      output: createOutput({ stdout: captureStream(), stderr: captureStream() }),
+    });
     expect(await host.ask(question({ default: "eastus" }))).toBe("eastus");
     const error = await host.ask(question()).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);

@@ -8,7 +8,9 @@ const TENANT = "0d846ee9-31f3-4ee2-9443-fb62a2ae47b6";
 
 describe("Defender portal links", () => {
   it("an incident link is /incidents/<id>?tid=<tenant> on the cloud's Defender host", () => {
-    expect(defenderIncidentUrl("https://security.microsoft.us/", "42", TENANT)).toBe(`https://security.microsoft.us/incidents/42?tid=${TENANT}`);
+    expect(defenderIncidentUrl("https://security.microsoft.us/", "42", TENANT)).toBe(
+      `https://security.microsoft.us/incidents/42?tid=${TENANT}`,
+    );
   });
 
   it("Kibana's view URL renders the Defender incident id the case-get workflow answers as the external title", () => {
@@ -42,6 +44,8 @@ describe("Defender portal links", () => {
       caseSyncUrl: "https://example.invalid/sync",
       caseGetUrl: "https://example.invalid/get",
     });
-    expect(String(body.config.viewIncidentUrl)).toMatch(/^https:\/\/portal\.azure\.com\/#asset\/Microsoft_Azure_Security_Insights\/Incident\/subscriptions\/s\//);
+    expect(String(body.config.viewIncidentUrl)).toMatch(
+      /^https:\/\/portal\.azure\.com\/#asset\/Microsoft_Azure_Security_Insights\/Incident\/subscriptions\/s\//,
+    );
   });
 });

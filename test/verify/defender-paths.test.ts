@@ -22,7 +22,11 @@ function context(): StepContext {
   const shared = createSharedState();
   shared.kibana = { version: "9.2.0", baseUrl: KIBANA, space: "default" };
   const base = makeConfig();
-  const config = { ...base, azure: { ...base.azure, tenantId: TENANT }, sentinel: { ...base.sentinel, portal: "defender" as const } };
+  const config = {
+    ...base,
+    azure: { ...base.azure, tenantId: TENANT },
+    sentinel: { ...base.sentinel, portal: "defender" as const },
+  };
   return {
     config,
     names: resolveNames(config),

@@ -23,11 +23,7 @@ export interface Breaks {
  * `clock` is the run's clock (the test's virtual time): the world stamps incidents, runs and rule runs with it, as
  * the real services stamp theirs with the time the run reads, so the world and verify's `since` windows agree.
  */
-export function createFakeWorld(
-  breaks: Breaks,
-  kibanaCaseUrlBase: string,
-  clock: { now(): number },
-) {
+export function createFakeWorld(breaks: Breaks, kibanaCaseUrlBase: string, clock: { now(): number }) {
   const cases = new Map<string, { title: string; status: string; severity: string; comments: string[] }>();
   const incidents = new Map<string, IncidentView & { comments: string[] }>();
   /** Incident name → the Elastic alert id its (one) Sentinel alert carries. */
@@ -150,7 +146,9 @@ export function createFakeWorld(
       // The alert path's two evidence queries: the Sentinel alert carrying our Elastic alert id, then its incident.
       if (kql.startsWith("SecurityAlert")) {
         const id = /has '([^']+)'/.exec(kql)?.[1];
-        return [...incidentAlerts.entries()].filter(([, a]) => a === id).map(([, a]) => ({ SystemAlertId: `sys-${a}` }));
+        return [...incidentAlerts.entries()]
+          .filter(([, a]) => a === id)
+          .map(([, a]) => ({ SystemAlertId: `sys-${a}` }));
       }
       if (kql.startsWith("SecurityIncident")) {
         const sys = /has 'sys-([^']+)'/.exec(kql)?.[1];

@@ -38,12 +38,16 @@ function state(io: TestIoHost, extra: { credential?: boolean } = {}) {
     "azure.cloud": "AzureCloud",
     "azure.endpoints.resourceManager": sb.endpoints.resourceManager,
   };
-  return new WizardState(values, { "azure.cloud": "default", "azure.endpoints.resourceManager": "env" }, {
-    io,
-    env: {},
-    cwd: mkdtempSync(join(tmpdir(), "se-signin-")),
-    overrides: { azureCaCerts: [sb.caCert], ...(extra.credential ? { azureCredential: sb.credential } : {}) },
-  });
+  return new WizardState(
+    values,
+    { "azure.cloud": "default", "azure.endpoints.resourceManager": "env" },
+    {
+      io,
+      env: {},
+      cwd: mkdtempSync(join(tmpdir(), "se-signin-")),
+      overrides: { azureCaCerts: [sb.caCert], ...(extra.credential ? { azureCredential: sb.credential } : {}) },
+    },
+  );
 }
 
 /** A person who, when asked how to sign in, runs `az login` in another shell first. */

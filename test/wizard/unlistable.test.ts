@@ -76,7 +76,13 @@ describe("lists that cannot be read", () => {
 
   it("a workspace whose Sentinel state cannot be read is not offered, and the reason is said", async () => {
     sb.faults.set({
-      routes: [{ match: /workspaces\/ws-soc\/providers\/Microsoft.SecurityInsights\/onboardingStates$/, errorRate: 1, kinds: [503] }],
+      routes: [
+        {
+          match: /workspaces\/ws-soc\/providers\/Microsoft.SecurityInsights\/onboardingStates$/,
+          errorRate: 1,
+          kinds: [503],
+        },
+      ],
     });
     try {
       const io = new TestIoHost({ interactive: true, answers: { "input.sentinel.workspaceName": "rg-sec/ws-other" } });
@@ -84,7 +90,9 @@ describe("lists that cannot be read", () => {
       expect(await chooseWorkspace(s, await signIn(s), sb.subscriptionId)).toBe(true);
       const q = io.asked.find((x) => x.code === "input.sentinel.workspaceName");
       expect(q && "choices" in q ? q.choices.map((c) => c.name) : []).toEqual(["ws-other"]);
-      expect(io.messages.map((m) => m.text).join("\n")).toMatch(/Could not tell whether ws-soc \(rg-sec\) has Microsoft Sentinel: /);
+      expect(io.messages.map((m) => m.text).join("\n")).toMatch(
+        /Could not tell whether ws-soc \(rg-sec\) has Microsoft Sentinel: /,
+      );
     } finally {
       sb.faults.set(undefined);
     }

@@ -149,7 +149,8 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
   }
   for (const app of options.servicePrincipals ?? []) state.addServicePrincipal(app);
   const appRoles = new AppRoleStore();
-  for (const r of options.deployerEntraRoles ?? ["Privileged Role Administrator"]) appRoles.grantEntraRole(principalId, r);
+  for (const r of options.deployerEntraRoles ?? ["Privileged Role Administrator"])
+    appRoles.grantEntraRole(principalId, r);
   if (!state.servicePrincipalByAppId(MICROSOFT_GRAPH_APP_ID))
     state.addServicePrincipal({ appId: MICROSOFT_GRAPH_APP_ID, displayName: "Microsoft Graph" });
   const defenderPortal = () => `${state.endpoints.portal}/defender`;
@@ -186,7 +187,9 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
 
   const certs = await certsP;
   const logic = createLogicRuntime(createLogicHost(state, issuer, certs.caCert));
-  const data = createDataPlane(createStateHost(state, { ingestionLatencyMs: options.ingestionLatencyMs ?? 0, defender: world }));
+  const data = createDataPlane(
+    createStateHost(state, { ingestionLatencyMs: options.ingestionLatencyMs ?? 0, defender: world }),
+  );
   const env: ArmEnv = {
     state,
     issuer,

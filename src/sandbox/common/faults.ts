@@ -73,7 +73,9 @@ export function createFaultInjector(initial?: FaultOptions): FaultInjector {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (kind === 429 || kind === 503) headers["retry-after"] = String(rule.retryAfterSeconds ?? 1);
     res.writeHead(kind, headers);
-    res.end(JSON.stringify({ error: { code: `InjectedFault${kind}`, message: `sandbox injected fault: HTTP ${kind}` } }));
+    res.end(
+      JSON.stringify({ error: { code: `InjectedFault${kind}`, message: `sandbox injected fault: HTTP ${kind}` } }),
+    );
   };
 
   return {
@@ -88,7 +90,9 @@ export function createFaultInjector(initial?: FaultOptions): FaultInjector {
     async intercept(req, res) {
       if (!options) return false;
       const key = `${req.method ?? "GET"} ${(req.url ?? "/").split("?")[0]}`;
-      const route = options.routes?.find((r) => (typeof r.match === "string" ? key.includes(r.match) : r.match.test(key)));
+      const route = options.routes?.find((r) =>
+        typeof r.match === "string" ? key.includes(r.match) : r.match.test(key),
+      );
       const rule: FaultRule = route ?? options;
       const latency = rule.latencyMs ?? options.latencyMs;
       if (latency !== undefined) {

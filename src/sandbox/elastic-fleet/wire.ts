@@ -17,6 +17,13 @@ export interface ManifestVar {
 }
 
 /** A value in a simplified policy: plain values, or a reference to a stored secret (`isSecretRef`). */
-export type PolicyVarValue = string | string[] | boolean | number | number[] | null | { isSecretRef: boolean; id: string };
+export type PolicyVarValue =
+  | string
+  | string[]
+  | boolean
+  | number
+  | number[]
+  | null
+  | { isSecretRef: boolean; id: string };
 
 export type PolicyVars = Record<string, PolicyVarValue>;

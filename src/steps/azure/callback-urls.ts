@@ -61,7 +61,9 @@ export const azureCallbackUrls: Step = {
   after: [DEPLOY_ID, ROTATE_KEYS_ID],
   enabled: (c) => c.features.caseSync || c.features.alertForwarding,
   async plan(ctx) {
-    const missing = factsOf(ctx).logicAppsResourceGroupExists ? await readCallbackUrls(ctx) : wanted(ctx).map((w) => w.key);
+    const missing = factsOf(ctx).logicAppsResourceGroupExists
+      ? await readCallbackUrls(ctx)
+      : wanted(ctx).map((w) => w.key);
     const rotate = rotateRequested(ctx);
     return wanted(ctx).map(({ key, workflow }): Change => {
       const later = missing.includes(key);
@@ -91,7 +93,8 @@ export const azureCallbackUrls: Step = {
       const url = ctx.shared.callbackUrls[key];
       if (url) ctx.io.message("debug", `Callback URL of ${workflow}: ${describeUrl(url)}`);
     }
-    if (missing.length) ctx.io.message("warn", `No callback URL yet for: ${missing.join(", ")} (workflow not deployed).`);
+    if (missing.length)
+      ctx.io.message("warn", `No callback URL yet for: ${missing.join(", ")} (workflow not deployed).`);
   },
   async verify(ctx): Promise<Check[]> {
     const missing = await readCallbackUrls(ctx);

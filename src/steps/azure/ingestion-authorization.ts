@@ -114,10 +114,13 @@ export const azureIngestionAuthorization: Step = {
       const propagating = outcome === "propagating";
       if (!propagating || waited >= PROPAGATION_LIMIT_MS) {
         progress.fail();
-        throw new AuthError(`the alert-ingest Logic App cannot send rows${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.ok ? "" : probe.message}`, {
-          code: "INGESTION_IDENTITY_NOT_AUTHORIZED",
-          suggestion: `Check that ${ctx.names.azure.alertIngest}'s identity holds "Monitoring Metrics Publisher" on ${ctx.names.azure.dataCollectionRule}, then run setup again.`,
-        });
+        throw new AuthError(
+          `the alert-ingest Logic App cannot send rows${propagating ? ` after ${Math.round(waited / 60_000)} minutes` : ""}: ${probe.ok ? "" : probe.message}`,
+          {
+            code: "INGESTION_IDENTITY_NOT_AUTHORIZED",
+            suggestion: `Check that ${ctx.names.azure.alertIngest}'s identity holds "Monitoring Metrics Publisher" on ${ctx.names.azure.dataCollectionRule}, then run setup again.`,
+          },
+        );
       }
       wait.tick();
       await ctx.sleep(PROBE_INTERVAL_MS);

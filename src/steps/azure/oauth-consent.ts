@@ -18,7 +18,9 @@ export async function connectionStatus(ctx: StepContext, resourceGroup: string):
   const conn = await az.arm.connection(resourceGroup, ctx.names.azure.connection);
   if (!conn) return undefined;
   const statuses = conn.properties.statuses ?? [];
-  return statuses.some((s) => s.status === "Connected") ? "Connected" : (conn.properties.overallStatus ?? statuses[0]?.status ?? "Unknown");
+  return statuses.some((s) => s.status === "Connected")
+    ? "Connected"
+    : (conn.properties.overallStatus ?? statuses[0]?.status ?? "Unknown");
 }
 
 export async function waitForConsent(ctx: StepContext): Promise<void> {
@@ -64,7 +66,8 @@ export async function waitForConsent(ctx: StepContext): Promise<void> {
       await ctx.io.ask({
         kind: "text",
         code: "azure.consentRedirect",
-        message: "Paste the address your browser ended on after signing in (it contains code=…), press Enter to keep waiting, or type q to stop",
+        message:
+          "Paste the address your browser ended on after signing in (it contains code=…), press Enter to keep waiting, or type q to stop",
         default: "",
       })
     ).trim();
@@ -79,7 +82,9 @@ export async function waitForConsent(ctx: StepContext): Promise<void> {
     const code = /[?&#]code=([^&]+)/.exec(answer)?.[1];
     if (code) {
       // Microsoft's script ignores errors here ("appears to error due to a null response"); the status decides.
-      await az.arm.confirmConsentCode(rg, name, { objectId, tenantId, code: decodeURIComponent(code) }).catch(() => undefined);
+      await az.arm
+        .confirmConsentCode(rg, name, { objectId, tenantId, code: decodeURIComponent(code) })
+        .catch(() => undefined);
     }
   }
 }

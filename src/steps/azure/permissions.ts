@@ -20,21 +20,41 @@ export function neededActions(
 ): NeededAction[] {
   const out: NeededAction[] = [
     { action: "Microsoft.Resources/deployments/write", scope: "logicApps", why: "deploy the templates" },
-    { action: "Microsoft.Resources/deployments/write", scope: "workspaceGroup", why: "deploy the workspace-scoped part" },
+    {
+      action: "Microsoft.Resources/deployments/write",
+      scope: "workspaceGroup",
+      why: "deploy the workspace-scoped part",
+    },
     { action: "Microsoft.Logic/workflows/write", scope: "logicApps", why: "create the Logic Apps" },
-    { action: "Microsoft.Logic/workflows/triggers/listCallbackUrl/action", scope: "logicApps", why: "read the Logic Apps' callback URLs" },
+    {
+      action: "Microsoft.Logic/workflows/triggers/listCallbackUrl/action",
+      scope: "logicApps",
+      why: "read the Logic Apps' callback URLs",
+    },
   ];
   if (config.features.caseSync && portal === "defender") {
     // Defender mode (templates/azure/case-sync-defender.json): the cases table, its DCR and NRT rule, and roles.
     out.push(
-      { action: "Microsoft.Insights/dataCollectionRules/write", scope: "logicApps", why: "create the cases data collection rule" },
+      {
+        action: "Microsoft.Insights/dataCollectionRules/write",
+        scope: "logicApps",
+        why: "create the cases data collection rule",
+      },
       {
         action: "Microsoft.Authorization/roleAssignments/write",
         scope: "logicApps",
         why: "give the case-sync Logic App Monitoring Metrics Publisher on the cases data collection rule",
       },
-      { action: "Microsoft.OperationalInsights/workspaces/tables/write", scope: "workspace", why: "create the cases table" },
-      { action: "Microsoft.SecurityInsights/alertRules/write", scope: "workspace", why: "create the cases analytics rule" },
+      {
+        action: "Microsoft.OperationalInsights/workspaces/tables/write",
+        scope: "workspace",
+        why: "create the cases table",
+      },
+      {
+        action: "Microsoft.SecurityInsights/alertRules/write",
+        scope: "workspace",
+        why: "create the cases analytics rule",
+      },
       {
         action: "Microsoft.Authorization/roleAssignments/write",
         scope: "workspace",
@@ -43,7 +63,11 @@ export function neededActions(
     );
   } else if (config.features.caseSync) {
     if (config.sentinel.authorization === "oauth") {
-      out.push({ action: "Microsoft.Web/connections/write", scope: "logicApps", why: "create the azuresentinel API connection" });
+      out.push({
+        action: "Microsoft.Web/connections/write",
+        scope: "logicApps",
+        why: "create the azuresentinel API connection",
+      });
     } else {
       out.push({
         action: "Microsoft.Authorization/roleAssignments/write",
@@ -54,13 +78,21 @@ export function neededActions(
   }
   if (config.features.alertForwarding) {
     out.push(
-      { action: "Microsoft.Insights/dataCollectionRules/write", scope: "logicApps", why: "create the data collection rule" },
+      {
+        action: "Microsoft.Insights/dataCollectionRules/write",
+        scope: "logicApps",
+        why: "create the data collection rule",
+      },
       {
         action: "Microsoft.Authorization/roleAssignments/write",
         scope: "logicApps",
         why: "give the alert-ingest Logic App Monitoring Metrics Publisher on the data collection rule",
       },
-      { action: "Microsoft.OperationalInsights/workspaces/tables/write", scope: "workspace", why: "create the alerts table" },
+      {
+        action: "Microsoft.OperationalInsights/workspaces/tables/write",
+        scope: "workspace",
+        why: "create the alerts table",
+      },
       { action: "Microsoft.SecurityInsights/alertRules/write", scope: "workspace", why: "create the analytics rule" },
     );
   }
@@ -68,7 +100,13 @@ export function neededActions(
 }
 
 const matches = (pattern: string, action: string) =>
-  new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i").test(action);
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  ).test(action);
 
 /** Whether the permissions (as listed for the caller at a scope) allow an action. */
 export function allows(perms: Permission[], action: string): boolean {

@@ -80,7 +80,10 @@ export async function decidePortal(
 
 /** What preflight prints: the decision, and on the Azure portal the retirement notice once. */
 export function reportPortal(ctx: Pick<StepContext, "io">, d: PortalDecision): void {
-  ctx.io.message(d.detected || d.why.startsWith("sentinel.portal") ? "info" : "warn", `Sentinel portal: ${d.portal} (${d.why}).`);
+  ctx.io.message(
+    d.detected || d.why.startsWith("sentinel.portal") ? "info" : "warn",
+    `Sentinel portal: ${d.portal} (${d.why}).`,
+  );
   if (d.portal === "azure")
     ctx.io.message(
       "warn",

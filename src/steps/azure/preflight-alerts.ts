@@ -10,7 +10,12 @@ import { whereToSet } from "./facts.js";
 /** At most 50 NRT rules per workspace (learn.microsoft.com/azure/sentinel/near-real-time-rules#limitations). */
 export const NRT_RULE_LIMIT = 50;
 
-export async function checkTable(ctx: StepContext, az: AzureClients, workspaceResourceGroup: string, workspace: string) {
+export async function checkTable(
+  ctx: StepContext,
+  az: AzureClients,
+  workspaceResourceGroup: string,
+  workspace: string,
+) {
   const table = await az.arm.table(workspaceResourceGroup, workspace, ctx.config.alerts.table);
   const subType = table?.properties.schema?.tableSubType;
   if (table && subType === "Classic") {
@@ -44,10 +49,13 @@ export async function checkNrtQuota(
     default: true,
   });
   if (!fallback) {
-    throw new PreconditionError(`the NRT rule quota of workspace ${workspace} is used up (${used} of ${NRT_RULE_LIMIT})`, {
-      code: "AZURE_NRT_QUOTA",
-      suggestion: `Delete an NRT rule you no longer need, or set ${whereToSet("rule.sentinelKind")} to scheduled.`,
-    });
+    throw new PreconditionError(
+      `the NRT rule quota of workspace ${workspace} is used up (${used} of ${NRT_RULE_LIMIT})`,
+      {
+        code: "AZURE_NRT_QUOTA",
+        suggestion: `Delete an NRT rule you no longer need, or set ${whereToSet("rule.sentinelKind")} to scheduled.`,
+      },
+    );
   }
   ctx.io.message("warn", `Using a Scheduled analytics rule: the workspace's ${NRT_RULE_LIMIT} NRT rules are used up.`);
   return "scheduled";

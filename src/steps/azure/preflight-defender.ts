@@ -24,16 +24,22 @@ export function checkDefenderMode(
   cloud: Pick<AzureCloud, "name" | "defenderPortal" | "graph">,
 ): void {
   if (!cloud.defenderPortal) {
-    throw new PreconditionError(`the ${cloud.name} cloud has no Microsoft Defender incident queue reachable through Microsoft Graph`, {
-      code: "DEFENDER_PORTAL_UNAVAILABLE",
-      suggestion: `Set ${whereToSet("sentinel.portal")} to azure, or give the Defender portal's URL in ${whereToSet("azure.endpoints.defenderPortal")} if your cloud has one.`,
-    });
+    throw new PreconditionError(
+      `the ${cloud.name} cloud has no Microsoft Defender incident queue reachable through Microsoft Graph`,
+      {
+        code: "DEFENDER_PORTAL_UNAVAILABLE",
+        suggestion: `Set ${whereToSet("sentinel.portal")} to azure, or give the Defender portal's URL in ${whereToSet("azure.endpoints.defenderPortal")} if your cloud has one.`,
+      },
+    );
   }
   if (ctx.config.features.caseSync && !cloud.graph) {
-    throw new PreconditionError("case sync in Defender mode updates incidents through Microsoft Graph, and no Graph endpoint is set", {
-      code: "DEFENDER_GRAPH_MISSING",
-      suggestion: `With Resource Manager overridden, set ${whereToSet("azure.endpoints.graph")} too.`,
-    });
+    throw new PreconditionError(
+      "case sync in Defender mode updates incidents through Microsoft Graph, and no Graph endpoint is set",
+      {
+        code: "DEFENDER_GRAPH_MISSING",
+        suggestion: `With Resource Manager overridden, set ${whereToSet("azure.endpoints.graph")} too.`,
+      },
+    );
   }
   if (ctx.config.features.caseSync && ctx.config.sentinel.authorization === "oauth")
     ctx.io.message(

@@ -23,7 +23,11 @@ const DEPLOYMENTS_API = "2021-04-01";
 
 const groupOf = (id: string) => /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1];
 
-export async function checkInstanceElsewhere(ctx: StepContext, az: AzureClients, logicAppsGroup: string): Promise<void> {
+export async function checkInstanceElsewhere(
+  ctx: StepContext,
+  az: AzureClients,
+  logicAppsGroup: string,
+): Promise<void> {
   const { prefix } = ctx.names;
   const tagged = (await az.arm.resourcesWithTag(INSTANCE_TAG)).filter(
     (r) =>

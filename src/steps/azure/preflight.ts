@@ -28,7 +28,10 @@ export function providersNeeded(config: StepContext["config"]): string[] {
 async function checkSignIn(ctx: StepContext, az: AzureClients) {
   const me = await az.whoAmI();
   ctx.shared.azure = { ...ctx.shared.azure, principal: me.name ?? me.objectId, credentialKind: az.credentialKind };
-  ctx.io.message("info", `Signed in to Azure with ${az.credentialKind} as ${me.name ?? me.objectId ?? "an unnamed principal"}.`);
+  ctx.io.message(
+    "info",
+    `Signed in to Azure with ${az.credentialKind} as ${me.name ?? me.objectId ?? "an unnamed principal"}.`,
+  );
   return me;
 }
 
@@ -83,9 +86,16 @@ async function checkPermissions(
     ctx.io.message("debug", "Could not read our permissions; ARM validation checks them during the plan.");
     return;
   }
-  const missing = missingActions(neededActions(ctx.config, portal), { logicApps: la, workspaceGroup: wsg, workspace: ws }, scopes);
+  const missing = missingActions(
+    neededActions(ctx.config, portal),
+    { logicApps: la, workspaceGroup: wsg, workspace: ws },
+    scopes,
+  );
   if (!missing.length) return;
-  throw permissionError(ctx, missing.map((m) => ({ action: m.action, scope: m.scopeId, role: m.role, why: m.why })));
+  throw permissionError(
+    ctx,
+    missing.map((m) => ({ action: m.action, scope: m.scopeId, role: m.role, why: m.why })),
+  );
 }
 
 /** Exit 4 naming every missing action and the role that grants it; role assignments in MI mode suggest oauth. */
@@ -95,7 +105,9 @@ export function permissionError(
 ): AuthError {
   const roleAssignment = missing.some((m) => /roleAssignments\/write/i.test(m.action));
   const miCaseSync = ctx.config.features.caseSync && ctx.config.sentinel.authorization === "managed-identity";
-  const lines = missing.map((m) => `${m.action} on ${m.scope}${m.why ? ` (to ${m.why})` : ""}: needs the role "${m.role}"`);
+  const lines = missing.map(
+    (m) => `${m.action} on ${m.scope}${m.why ? ` (to ${m.why})` : ""}: needs the role "${m.role}"`,
+  );
   return new AuthError(`the Azure sign-in may not do everything setup needs:\n  - ${lines.join("\n  - ")}`, {
     code: "AZURE_PERMISSION_MISSING",
     suggestion:
@@ -125,10 +137,13 @@ export const azurePreflight: Step<{ location: string }> = {
     }
     const workspace = await az.arm.workspace(workspaceResourceGroup, workspaceName);
     if (!workspace) {
-      throw new PreconditionError(`Log Analytics workspace ${workspaceName} was not found in ${workspaceResourceGroup}`, {
-        code: "AZURE_WORKSPACE_NOT_FOUND",
-        suggestion: `Check ${whereToSet("sentinel.workspaceName")} and ${whereToSet("sentinel.resourceGroup")}.`,
-      });
+      throw new PreconditionError(
+        `Log Analytics workspace ${workspaceName} was not found in ${workspaceResourceGroup}`,
+        {
+          code: "AZURE_WORKSPACE_NOT_FOUND",
+          suggestion: `Check ${whereToSet("sentinel.workspaceName")} and ${whereToSet("sentinel.resourceGroup")}.`,
+        },
+      );
     }
     if (!(await az.arm.sentinelOnboarded(workspaceResourceGroup, workspaceName))) {
       throw new PreconditionError(`Microsoft Sentinel is not enabled on workspace ${workspaceName}`, {
@@ -167,15 +182,27 @@ export const azurePreflight: Step<{ location: string }> = {
         payload: { location },
       });
     } else {
-      changes.push({ step: PREFLIGHT_ID, target: "azure", resource: "resource group", name: resourceGroup, action: "no-op", reason: "exists" });
+      changes.push({
+        step: PREFLIGHT_ID,
+        target: "azure",
+        resource: "resource group",
+        name: resourceGroup,
+        action: "no-op",
+        reason: "exists",
+      });
     }
     const rgScope = `/subscriptions/${az.subscriptionId}/resourceGroups/${resourceGroup}`;
     const wsScope = workspaceResourceId(az.subscriptionId, workspaceResourceGroup, workspaceName);
-    await checkPermissions(ctx, az, {
-      logicApps: laGroup ? rgScope : `/subscriptions/${az.subscriptionId}`,
-      workspaceGroup: `/subscriptions/${az.subscriptionId}/resourceGroups/${workspaceResourceGroup}`,
-      workspace: wsScope,
-    }, portal.portal);
+    await checkPermissions(
+      ctx,
+      az,
+      {
+        logicApps: laGroup ? rgScope : `/subscriptions/${az.subscriptionId}`,
+        workspaceGroup: `/subscriptions/${az.subscriptionId}/resourceGroups/${workspaceResourceGroup}`,
+        workspace: wsScope,
+      },
+      portal.portal,
+    );
     let ruleKind = ctx.config.rule.sentinelKind;
     if (ctx.config.features.alertForwarding) {
       await checkTable(ctx, az, workspaceResourceGroup, workspaceName);
@@ -195,7 +222,11 @@ export const azurePreflight: Step<{ location: string }> = {
       portal: portal.portal,
     };
     saveFacts(ctx, facts);
-    ctx.shared.azure = { ...ctx.shared.azure, workspaceId: workspace.properties.customerId, workspaceResourceId: workspace.id };
+    ctx.shared.azure = {
+      ...ctx.shared.azure,
+      workspaceId: workspace.properties.customerId,
+      workspaceResourceId: workspace.id,
+    };
     return changes;
   },
   async apply(ctx, changes) {
@@ -215,9 +246,21 @@ export const azurePreflight: Step<{ location: string }> = {
     const started = ctx.now();
     try {
       const me = await az.whoAmI();
-      checks.push({ id: "azure.signin", title: "Azure sign-in", status: "pass", evidence: `${az.credentialKind} as ${me.name ?? me.objectId}`, durationMs: ctx.now() - started });
+      checks.push({
+        id: "azure.signin",
+        title: "Azure sign-in",
+        status: "pass",
+        evidence: `${az.credentialKind} as ${me.name ?? me.objectId}`,
+        durationMs: ctx.now() - started,
+      });
     } catch (e) {
-      checks.push({ id: "azure.signin", title: "Azure sign-in", status: "fail", cause: (e as Error).message, remedy: "az login, or set --azure-credential" });
+      checks.push({
+        id: "azure.signin",
+        title: "Azure sign-in",
+        status: "fail",
+        cause: (e as Error).message,
+        remedy: "az login, or set --azure-credential",
+      });
       return checks;
     }
     const { resourceGroup, workspaceName, workspaceResourceGroup } = requiredAzureInputs(ctx.config);
@@ -230,7 +273,12 @@ export const azurePreflight: Step<{ location: string }> = {
       ...(onboarded ? {} : { remedy: "Add Microsoft Sentinel to the workspace." }),
     });
     const rg = await az.arm.resourceGroup(resourceGroup);
-    checks.push({ id: "azure.resourceGroup", title: "Logic Apps resource group", status: rg ? "pass" : "fail", evidence: resourceGroup });
+    checks.push({
+      id: "azure.resourceGroup",
+      title: "Logic Apps resource group",
+      status: rg ? "pass" : "fail",
+      evidence: resourceGroup,
+    });
     return checks;
   },
 };

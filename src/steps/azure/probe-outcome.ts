@@ -32,6 +32,7 @@ export function transientProbeError(what: string, probe: Probe): RemoteError {
     code: "AZURE_PROBE_TRANSIENT",
     remote: "logic-app",
     status: p.status,
-    suggestion: "Azure failed for a moment, not the role assignment: run setup again to continue (or `sentinel-elastic verify` to re-check).",
+    suggestion:
+      "Azure failed for a moment, not the role assignment: run setup again to continue (or `sentinel-elastic verify` to re-check).",
   });
 }

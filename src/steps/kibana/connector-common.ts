@@ -74,12 +74,7 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
   const existing = await kibana.getConnector(spec.id);
   const desired = keep(spec, existing, await markedBody(ctx, spec, !known));
   const base = { step: spec.step, target: "kibana" as const, resource: spec.resource, name: spec.id };
-  const owner = ownershipOf(
-    Boolean(existing),
-    connectorIsOurs(existing, ctx.names.prefix),
-    ctx.shared,
-    spec.id,
-  );
+  const owner = ownershipOf(Boolean(existing), connectorIsOurs(existing, ctx.names.prefix), ctx.shared, spec.id);
   if (owner === "conflict") return [conflictChange(base, `connector ${spec.id}`)];
   if (!existing) {
     return [
@@ -124,7 +119,9 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
     return [{ ...base, action: "update", reason: `${diff.length} field(s) differ`, diff }];
   }
   if (rotateRequested(ctx)) {
-    return [{ ...base, action: "update", reason: `${spec.urlName} re-signed (--rotate-keys): rewritten with the new one` }];
+    return [
+      { ...base, action: "update", reason: `${spec.urlName} re-signed (--rotate-keys): rewritten with the new one` },
+    ];
   }
   if (!known) {
     return [

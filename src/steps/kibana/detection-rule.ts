@@ -50,12 +50,7 @@ export async function planDetectionRule(ctx: KibanaStepContext): Promise<Change[
   const desired = buildRuleBody(ctx.config);
   const existing = await kibana.getRuleByRuleId(desired.rule_id);
   const base = { step: KIBANA_DETECTION_RULE, target: "kibana" as const, resource: RESOURCE, name: desired.rule_id };
-  const owner = ownershipOf(
-    Boolean(existing),
-    ruleIsOurs(existing, ctx.names.prefix),
-    ctx.shared,
-    desired.rule_id,
-  );
+  const owner = ownershipOf(Boolean(existing), ruleIsOurs(existing, ctx.names.prefix), ctx.shared, desired.rule_id);
   if (owner === "conflict") return [conflictChange(base, `detection rule ${desired.rule_id}`)];
   if (!existing)
     return [{ ...base, action: "create", reason: "not found", diff: [{ field: "query", to: desired.query }] }];

@@ -225,7 +225,6 @@ export const packageTeardown: TeardownStep<{ version: string }> = {
   },
   async apply(ctx, changes) {
     const fleet = await fleetApi(ctx);
-    for (const c of changes)
-      if (c.action === "delete") await fleet.uninstallPackage(PACKAGE_NAME, c.payload!.version);
+    for (const c of changes) if (c.action === "delete") await fleet.uninstallPackage(PACKAGE_NAME, c.payload!.version);
   },
 };

@@ -6,7 +6,13 @@
 import type { Check, StepContext } from "../../engine/types.js";
 import { elasticsearch, fleetApi } from "./clients.js";
 import { wayBackInputs } from "./context.js";
-import { ALERT_TITLE_PREFIX, analyticsRuleId, CASE_LABEL, INCIDENT_INDEX_PATTERN, packagePolicyName } from "../../names.js";
+import {
+  ALERT_TITLE_PREFIX,
+  analyticsRuleId,
+  CASE_LABEL,
+  INCIDENT_INDEX_PATTERN,
+  packagePolicyName,
+} from "../../names.js";
 
 type Ctx = Pick<StepContext, "config" | "names" | "clients" | "shared" | "now" | "sleep">;
 

@@ -32,16 +32,26 @@ describe("subscriptions", () => {
   it("lists the sandbox's and the other subscriptions, with names", async () => {
     const r = await arm(sb, "GET", "/subscriptions?api-version=2022-12-01");
     expect(r.status).toBe(200);
-    expect(r.body.value.map((s: { subscriptionId: string; displayName: string }) => [s.subscriptionId, s.displayName])).toEqual([
+    expect(
+      r.body.value.map((s: { subscriptionId: string; displayName: string }) => [s.subscriptionId, s.displayName]),
+    ).toEqual([
       [sb.subscriptionId, "Sandbox subscription"],
       [OTHER, "Production"],
     ]);
   });
 
   it("another subscription is readable and holds no resource groups or workspaces", async () => {
-    expect((await arm(sb, "GET", `/subscriptions/${OTHER}?api-version=2022-12-01`)).body.displayName).toBe("Production");
-    expect((await arm(sb, "GET", `/subscriptions/${OTHER}/resourcegroups?api-version=2021-04-01`)).body.value).toEqual([]);
-    const ws = await arm(sb, "GET", `/subscriptions/${OTHER}/providers/Microsoft.OperationalInsights/workspaces?api-version=2022-10-01`);
+    expect((await arm(sb, "GET", `/subscriptions/${OTHER}?api-version=2022-12-01`)).body.displayName).toBe(
+      "Production",
+    );
+    expect((await arm(sb, "GET", `/subscriptions/${OTHER}/resourcegroups?api-version=2021-04-01`)).body.value).toEqual(
+      [],
+    );
+    const ws = await arm(
+      sb,
+      "GET",
+      `/subscriptions/${OTHER}/providers/Microsoft.OperationalInsights/workspaces?api-version=2022-10-01`,
+    );
     expect(ws.body.value).toEqual([]);
   });
 

@@ -14,7 +14,8 @@ const list = (filter?: string, v = "2021-04-01") =>
     "GET",
     `/subscriptions/${sb.subscriptionId}/resources?api-version=${v}${filter ? `&$filter=${encodeURIComponent(filter)}` : ""}`,
   );
-const ids = (r: { body: { value: { id: string }[] } }) => r.body.value.map((x) => x.id.split("/").slice(4).join("/")).sort();
+const ids = (r: { body: { value: { id: string }[] } }) =>
+  r.body.value.map((x) => x.id.split("/").slice(4).join("/")).sort();
 
 beforeAll(async () => {
   sb = await startAzureSandbox(sandboxOptions);
@@ -24,12 +25,17 @@ beforeAll(async () => {
     ["rg-logic", "b-case-sync", { "managed-by": "sentinel-elastic", "sentinel-elastic-instance": "b" }],
     ["rg-logic", "untagged", {}],
   ] as const) {
-    const r = await arm(sb, "PUT", `${rgPath(sb, rg)}/providers/Microsoft.Logic/workflows/${name}?api-version=2019-05-01`, {
-      location: "westeurope",
-      tags,
-      identity: { type: "SystemAssigned" },
-      properties: { definition: echoDefinition() },
-    });
+    const r = await arm(
+      sb,
+      "PUT",
+      `${rgPath(sb, rg)}/providers/Microsoft.Logic/workflows/${name}?api-version=2019-05-01`,
+      {
+        location: "westeurope",
+        tags,
+        identity: { type: "SystemAssigned" },
+        properties: { definition: echoDefinition() },
+      },
+    );
     expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
   }
 });
@@ -56,14 +62,21 @@ describe("Resources - List at subscription scope", () => {
     const byType = await list("resourceType eq 'Microsoft.Logic/workflows'");
     expect(ids(byType)).toHaveLength(4);
     const all = await list();
-    expect(all.body.value.some((x: { type: string }) => x.type === "Microsoft.OperationalInsights/workspaces")).toBe(true);
+    expect(all.body.value.some((x: { type: string }) => x.type === "Microsoft.OperationalInsights/workspaces")).toBe(
+      true,
+    );
     expect(all.body.value.some((x: { type: string }) => x.type === "Microsoft.Resources/resourceGroups")).toBe(false);
   });
 
   it("a caller without read access sees nothing (no 403)", async () => {
-    const wf = await arm(sb, "GET", `${rgPath(sb, "rg-logic")}/providers/Microsoft.Logic/workflows/untagged?api-version=2019-05-01`);
-    const token = (await sb.credentialFor(wf.body.identity.principalId).getToken("https://management.azure.com/.default"))!
-      .token;
+    const wf = await arm(
+      sb,
+      "GET",
+      `${rgPath(sb, "rg-logic")}/providers/Microsoft.Logic/workflows/untagged?api-version=2019-05-01`,
+    );
+    const token = (await sb
+      .credentialFor(wf.body.identity.principalId)
+      .getToken("https://management.azure.com/.default"))!.token;
     const r = await call(
       sb,
       "GET",

@@ -48,10 +48,17 @@ describe("renderMustacheString(…, 'json') (rule actions)", () => {
 describe("rule-action rendering of real alert shapes", () => {
   it("an alert whose dotted key holds an array that also appears nested renders with asJSON (no redefine error)", () => {
     const tags = ["a", "b"];
-    const alert = { "kibana.alert.rule.tags": tags, kibana: { alert: { rule: { tags } } }, threat: [{ tactic: { name: "x" } }] };
-    const out = renderJson('{"alerts":{{{context.alerts.asJSON}}},"tags":{{{context.alerts.0.kibana.alert.rule.tags.asJSON}}}}', {
-      context: { alerts: [alert, alert] },
-    });
+    const alert = {
+      "kibana.alert.rule.tags": tags,
+      kibana: { alert: { rule: { tags } } },
+      threat: [{ tactic: { name: "x" } }],
+    };
+    const out = renderJson(
+      '{"alerts":{{{context.alerts.asJSON}}},"tags":{{{context.alerts.0.kibana.alert.rule.tags.asJSON}}}}',
+      {
+        context: { alerts: [alert, alert] },
+      },
+    );
     expect(out).not.toMatch(/error rendering/);
     const parsed = JSON.parse(out) as { alerts: unknown[]; tags: string[] };
     expect(parsed.alerts).toHaveLength(2);

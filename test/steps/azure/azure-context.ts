@@ -34,13 +34,22 @@ export function azureConfig(sb: AzureSandbox, patch: DeepPartial<ResolvedConfig>
     elastic: { space: "default" },
     azure: {
       cloud: "AzureCloud",
-      endpoints: { resourceManager: sb.endpoints.resourceManager, logAnalytics: sb.endpoints.logAnalytics, portal: sb.endpoints.portal },
+      endpoints: {
+        resourceManager: sb.endpoints.resourceManager,
+        logAnalytics: sb.endpoints.logAnalytics,
+        portal: sb.endpoints.portal,
+      },
       tenantId: sb.tenantId,
       subscriptionId: sb.subscriptionId,
       resourceGroup: LOGIC_RG,
       credential: "default",
     },
-    sentinel: { workspaceName: WORKSPACE, resourceGroup: WORKSPACE_RG, authorization: "managed-identity", portal: "auto" },
+    sentinel: {
+      workspaceName: WORKSPACE,
+      resourceGroup: WORKSPACE_RG,
+      authorization: "managed-identity",
+      portal: "auto",
+    },
     features: { caseSync: true, alertForwarding: true, sentinelToElastic: false },
     rule: { query: "message:malware", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
     alerts: { action: "summary", table: "ElasticAlerts_CL" },
@@ -50,12 +59,17 @@ export function azureConfig(sb: AzureSandbox, patch: DeepPartial<ResolvedConfig>
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
     const out = { ...a };
     for (const [k, v] of Object.entries(b)) {
-      out[k] = v && typeof v === "object" && !Array.isArray(v) && a[k] && typeof a[k] === "object" ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>) : v;
+      out[k] =
+        v && typeof v === "object" && !Array.isArray(v) && a[k] && typeof a[k] === "object"
+          ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
     }
     return out;
   };
   // Every other input at its registry default, so the config stays valid as the schema grows.
-  const defaults = nest(Object.fromEntries(inputs.filter((i) => i.default !== undefined).map((i) => [i.key, i.default])));
+  const defaults = nest(
+    Object.fromEntries(inputs.filter((i) => i.default !== undefined).map((i) => [i.key, i.default])),
+  );
   return configSchema.parse(merge(merge(defaults, base), patch as Record<string, unknown>));
 }
 
@@ -134,7 +148,11 @@ export function consentingIoHost(sb: AzureSandbox): TestIoHost {
 /** A table as the Log Analytics query API returns it (dynamic columns arrive as JSON text, as in Azure). */
 export async function queryTable(sb: AzureSandbox, table: string): Promise<Record<string, any>[]> {
   const { createHttpClient } = await import("../../../src/azure/pipeline.js");
-  const http = await createHttpClient({ credential: sb.credential, scope: "https://api.loganalytics.io/.default", tls: { ca: [sb.caCert] } });
+  const http = await createHttpClient({
+    credential: sb.credential,
+    scope: "https://api.loganalytics.io/.default",
+    tls: { ca: [sb.caCert] },
+  });
   const ws = sb.state.getResource(sb.state.workspaceId(WORKSPACE_RG, WORKSPACE));
   const customerId = (ws?.properties as { customerId?: string } | undefined)?.customerId;
   const res = await http.request<{ tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] }>(
@@ -145,6 +163,11 @@ export async function queryTable(sb: AzureSandbox, table: string): Promise<Recor
   if (res.status === 400) return []; // the table does not exist (yet)
   const t = res.body.tables[0]!;
   return t.rows.map((r) =>
-    Object.fromEntries(t.columns.map((c, i) => [c.name, c.type === "dynamic" && typeof r[i] === "string" ? JSON.parse(r[i] as string) : r[i]])),
+    Object.fromEntries(
+      t.columns.map((c, i) => [
+        c.name,
+        c.type === "dynamic" && typeof r[i] === "string" ? JSON.parse(r[i] as string) : r[i],
+      ]),
+    ),
   );
 }

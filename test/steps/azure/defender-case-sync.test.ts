@@ -21,7 +21,13 @@ import {
   setupRun,
   startAzureSandbox,
 } from "./azure-context.js";
-import { type CaseFields, commentBody, createIncidentBody, getIncidentQuery, updateIncidentBody } from "./workflow-fixtures.js";
+import {
+  type CaseFields,
+  commentBody,
+  createIncidentBody,
+  getIncidentQuery,
+  updateIncidentBody,
+} from "./workflow-fixtures.js";
 
 const URL_BASE = "https://kibana.example.com:5601/s/secops/app/security/cases/";
 let sb: AzureSandbox;
@@ -57,17 +63,31 @@ const nextRuleRun = async () => {
 };
 
 function kase(id: string, extra: Partial<CaseFields> = {}): CaseFields {
-  return { id, title: `Case ${id.slice(0, 4)}`, description: "Seen by the EDR", severity: "critical", status: "open", tags: ["malware"], ...extra };
+  return {
+    id,
+    title: `Case ${id.slice(0, 4)}`,
+    description: "Seen by the EDR",
+    severity: "critical",
+    status: "open",
+    tags: ["malware"],
+    ...extra,
+  };
 }
 
 describe("case sync in Defender mode", () => {
   it("setup deployed the cases table, DCR, NRT rule and granted the Graph app roles", async () => {
     const wsId = sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
     expect(sb.state.getTable(wsId, "ElasticCases_CL")).toBeDefined();
-    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).toContain("Elastic Security cases (elastic-sentinel)");
-    const wf = sb.state.getResource(`/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Logic/workflows/elastic-sentinel-case-sync`);
+    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).toContain(
+      "Elastic Security cases (elastic-sentinel)",
+    );
+    const wf = sb.state.getResource(
+      `/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Logic/workflows/elastic-sentinel-case-sync`,
+    );
     const principal = (wf as { identity?: { principalId?: string } }).identity!.principalId!;
-    const roles = [...sb.defender.appRoles.assignments.values()].filter((a) => a.principalId === principal).map((a) => a.appRoleId);
+    const roles = [...sb.defender.appRoles.assignments.values()]
+      .filter((a) => a.principalId === principal)
+      .map((a) => a.appRoleId);
     expect(roles).toEqual([GRAPH_ROLES["SecurityIncident.ReadWrite.All"]]);
   });
 
@@ -83,7 +103,10 @@ describe("case sync in Defender mode", () => {
     expect(incident).toMatchObject({ displayName: c.title, severity: "high", status: "active" });
 
     const got = await az.logicApps.call<any>("GET", urls.caseGet!, undefined, getIncidentQuery(c.id));
-    expect(got.body).toMatchObject({ title: incident.id, url: `${sb.defender.portal}/incidents/${incident.id}?tid=${sb.tenantId}` });
+    expect(got.body).toMatchObject({
+      title: incident.id,
+      url: `${sb.defender.portal}/incidents/${incident.id}?tid=${sb.tenantId}`,
+    });
 
     const inProgress = await post(urls.caseSync, updateIncidentBody({ ...c, status: "in-progress" }, c.id, URL_BASE));
     expect(inProgress.status).toBe(200);
@@ -119,7 +142,9 @@ describe("case sync in Defender mode", () => {
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe("IncidentNotRaisedYet");
     await nextRuleRun();
-    expect((await post(urls.caseSync, updateIncidentBody({ ...c, status: "in-progress" }, c.id, URL_BASE))).status).toBe(200);
+    expect(
+      (await post(urls.caseSync, updateIncidentBody({ ...c, status: "in-progress" }, c.id, URL_BASE))).status,
+    ).toBe(200);
     expect(incidentOf(c.id)?.status).toBe("inProgress");
   });
 
@@ -157,7 +182,11 @@ describe("case sync in Defender mode", () => {
     // The case link comment first (the first change after the incident exists), then 97 analyst comments: 98.
     expect((await post(urls.caseSync, commentBody("first", c.id, URL_BASE))).status).toBe(200);
     for (let i = 0; i < 96; i++)
-      incident.comments.push({ comment: `analyst ${i}`, createdByDisplayName: "analyst", createdDateTime: new Date(0).toISOString() });
+      incident.comments.push({
+        comment: `analyst ${i}`,
+        createdByDisplayName: "analyst",
+        createdDateTime: new Date(0).toISOString(),
+      });
     expect(incident.comments).toHaveLength(98);
     await post(urls.caseSync, commentBody("the 99th", c.id, URL_BASE));
     expect(incident.comments.at(-1)?.comment).toBe("the 99th");
@@ -181,8 +210,14 @@ describe("case sync in Defender mode", () => {
       if (changes.length) await step.apply(ctx, changes);
     }
     expect([...sb.defender.appRoles.assignments.values()]).toEqual([]);
-    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).not.toContain("Elastic Security cases (elastic-sentinel)");
-    expect(sb.state.getResource(`/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Insights/dataCollectionRules/elastic-sentinel-cases-dcr`)).toBeUndefined();
+    expect(sb.state.listAlertRules(wsId).map((r) => r.properties.displayName)).not.toContain(
+      "Elastic Security cases (elastic-sentinel)",
+    );
+    expect(
+      sb.state.getResource(
+        `/subscriptions/${sb.subscriptionId}/resourceGroups/${LOGIC_RG}/providers/Microsoft.Insights/dataCollectionRules/elastic-sentinel-cases-dcr`,
+      ),
+    ).toBeUndefined();
     // The table holds the case history: kept without --delete-data, as the alerts table is.
     expect(sb.state.getTable(wsId, "ElasticCases_CL")).toBeDefined();
   });
@@ -193,7 +228,10 @@ describe("Defender mode without the right to grant Graph app roles", () => {
     const { planAll } = await import("./azure-context.js");
     const { exitCodeOf } = await import("../../../src/errors.js");
     const plain = await startAzureSandbox(
-      sandboxOptions({ workspaces: [{ name: WORKSPACE, resourceGroup: WORKSPACE_RG, defender: true }], deployerEntraRoles: [] }),
+      sandboxOptions({
+        workspaces: [{ name: WORKSPACE, resourceGroup: WORKSPACE_RG, defender: true }],
+        deployerEntraRoles: [],
+      }),
     );
     try {
       const run = azureRun(

@@ -7,7 +7,14 @@ import { afterAll, expect, it } from "vitest";
 import { createReport, serializeReport } from "../../../src/engine/report.js";
 import { runSetupEngine } from "../../../src/engine/run.js";
 import { TestIoHost } from "../../helpers/test-io-host.js";
-import { type AzureSandbox, allAzureSteps, azureConfig, azureRun, sandboxOptions, startAzureSandbox } from "./azure-context.js";
+import {
+  type AzureSandbox,
+  allAzureSteps,
+  azureConfig,
+  azureRun,
+  sandboxOptions,
+  startAzureSandbox,
+} from "./azure-context.js";
 
 let sb: AzureSandbox | undefined;
 afterAll(async () => {
@@ -36,7 +43,12 @@ it("setup's engine plans, confirms, applies and verifies the Azure side; a secon
   expect(serializeReport(report)).not.toContain(sig);
 
   const io2 = new TestIoHost({ interactive: false });
-  const second = await runSetupEngine({ steps: allAzureSteps(), ctx: azureRun(sb, config, io2).ctx, report: createReport("setup"), style });
+  const second = await runSetupEngine({
+    steps: allAzureSteps(),
+    ctx: azureRun(sb, config, io2).ctx,
+    report: createReport("setup"),
+    style,
+  });
   expect(second.changed).toBe(false);
   expect(io2.messages.map((m) => m.text)).toContain("Everything is already in place.");
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { neededActions } from "../../../src/steps/azure/permissions.js";
 
 const cfg = (authorization: "managed-identity" | "oauth") =>
-  ({ features: { caseSync: true, alertForwarding: false, sentinelToElastic: false }, sentinel: { authorization } }) as never;
+  ({
+    features: { caseSync: true, alertForwarding: false, sentinelToElastic: false },
+    sentinel: { authorization },
+  }) as never;
 const actions = (portal: "defender" | "azure", authorization: "managed-identity" | "oauth") =>
   neededActions(cfg(authorization), portal).map((n) => `${n.action}@${n.scope}`);
 

@@ -10,10 +10,17 @@ const cfg = (authorization: "managed-identity" | "oauth", alertForwarding = true
 
 describe("deployer permissions", () => {
   it("wildcards grant and notActions take away, case-insensitively", () => {
-    const contributor = [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Write", "Microsoft.Authorization/*/Delete"] }];
+    const contributor = [
+      { actions: ["*"], notActions: ["Microsoft.Authorization/*/Write", "Microsoft.Authorization/*/Delete"] },
+    ];
     expect(allows(contributor, "Microsoft.Logic/workflows/write")).toBe(true);
     expect(allows(contributor, "Microsoft.Authorization/roleAssignments/write")).toBe(false);
-    expect(allows([{ actions: ["Microsoft.Logic/*"], notActions: [] }], "microsoft.logic/workflows/triggers/listCallbackUrl/action")).toBe(true);
+    expect(
+      allows(
+        [{ actions: ["Microsoft.Logic/*"], notActions: [] }],
+        "microsoft.logic/workflows/triggers/listCallbackUrl/action",
+      ),
+    ).toBe(true);
   });
 
   it("managed identity needs role-assignment write on the workspace; oauth case sync does not", () => {
@@ -26,14 +33,26 @@ describe("deployer permissions", () => {
 
   it("a Contributor misses exactly the role assignments, each named with the role that grants it", () => {
     const contributor = [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Write"] }];
-    const missing = missingActions(neededActions(cfg("managed-identity")), { logicApps: contributor, workspaceGroup: contributor, workspace: contributor }, {
-      logicApps: "/subscriptions/s/resourceGroups/la",
-      workspaceGroup: "/subscriptions/s/resourceGroups/ws",
-      workspace: "/subscriptions/s/resourceGroups/ws/providers/Microsoft.OperationalInsights/workspaces/w",
-    });
+    const missing = missingActions(
+      neededActions(cfg("managed-identity")),
+      { logicApps: contributor, workspaceGroup: contributor, workspace: contributor },
+      {
+        logicApps: "/subscriptions/s/resourceGroups/la",
+        workspaceGroup: "/subscriptions/s/resourceGroups/ws",
+        workspace: "/subscriptions/s/resourceGroups/ws/providers/Microsoft.OperationalInsights/workspaces/w",
+      },
+    );
     expect(missing.map((m) => [m.action, m.scope, m.role])).toEqual([
-      ["Microsoft.Authorization/roleAssignments/write", "workspace", "Owner, User Access Administrator or Role Based Access Control Administrator"],
-      ["Microsoft.Authorization/roleAssignments/write", "logicApps", "Owner, User Access Administrator or Role Based Access Control Administrator"],
+      [
+        "Microsoft.Authorization/roleAssignments/write",
+        "workspace",
+        "Owner, User Access Administrator or Role Based Access Control Administrator",
+      ],
+      [
+        "Microsoft.Authorization/roleAssignments/write",
+        "logicApps",
+        "Owner, User Access Administrator or Role Based Access Control Administrator",
+      ],
     ]);
   });
 });

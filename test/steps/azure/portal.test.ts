@@ -30,7 +30,10 @@ const incident = (n: number, providerName: string, rule = true) => ({
   properties: { incidentNumber: n, providerName, relatedAnalyticRuleIds: rule ? ["/rules/r1"] : [] },
 });
 
-async function preflight(patch: Parameters<typeof azureConfig>[1] = {}, seed?: (sb: AzureSandbox, wsId: string) => void) {
+async function preflight(
+  patch: Parameters<typeof azureConfig>[1] = {},
+  seed?: (sb: AzureSandbox, wsId: string) => void,
+) {
   sb = await startAzureSandbox(sandboxOptions());
   const wsId = sb.state.workspaceId(WORKSPACE_RG, WORKSPACE);
   seed?.(sb, wsId);
@@ -73,7 +76,12 @@ describe("Azure preflight reports the portal", () => {
 
   it("auto with a rule-raised Azure Sentinel incident: the Azure portal, detected, plus the retirement warning", async () => {
     const { facts, warnings, all } = await preflight({}, (s, wsId) =>
-      s.state.upsertIncident(wsId, "a1", { title: "t", severity: "Low", status: "New" }, { relatedAnalyticRuleIds: ["/x/alertRules/r1"] }),
+      s.state.upsertIncident(
+        wsId,
+        "a1",
+        { title: "t", severity: "Low", status: "New" },
+        { relatedAnalyticRuleIds: ["/x/alertRules/r1"] },
+      ),
     );
     expect(facts.portal).toBe("azure");
     expect(all.some((m) => /Sentinel portal: azure \(incident 1, raised by an analytics rule/.test(m))).toBe(true);
@@ -90,13 +98,22 @@ describe("Azure preflight reports the portal", () => {
       ),
     );
     expect(facts.portal).toBe("defender");
-    expect(all.some((m) => m.includes('Sentinel portal: defender (incident 1 reports the provider "Microsoft XDR"'))).toBe(true);
+    expect(
+      all.some((m) => m.includes('Sentinel portal: defender (incident 1 reports the provider "Microsoft XDR"')),
+    ).toBe(true);
     expect(warnings.some((w) => w.includes("2027-03-31"))).toBe(false);
   });
 
   it("defender set explicitly wins over what the incidents say; the way back names m365_defender", async () => {
-    const { facts, warnings } = await preflight({ sentinel: { portal: "defender" }, features: { caseSync: false, sentinelToElastic: true } }, (s, wsId) =>
-      s.state.upsertIncident(wsId, "a1", { title: "t", severity: "Low", status: "New" }, { relatedAnalyticRuleIds: ["/r"] }),
+    const { facts, warnings } = await preflight(
+      { sentinel: { portal: "defender" }, features: { caseSync: false, sentinelToElastic: true } },
+      (s, wsId) =>
+        s.state.upsertIncident(
+          wsId,
+          "a1",
+          { title: "t", severity: "Low", status: "New" },
+          { relatedAnalyticRuleIds: ["/r"] },
+        ),
     );
     expect(facts.portal).toBe("defender");
     expect(warnings.some((w) => w.includes("m365_defender") && w.includes("microsoft_sentinel"))).toBe(true);
@@ -126,11 +143,14 @@ describe("Defender portal hosts per cloud", () => {
   it("commercial and US Government have their hosts; 21Vianet has none; an override wins", () => {
     const endpoints = {};
     expect(resolveCloud({ cloud: "AzureCloud", endpoints }).defenderPortal).toBe("https://security.microsoft.com");
-    expect(resolveCloud({ cloud: "AzureUSGovernment", endpoints }).defenderPortal).toBe("https://security.microsoft.us");
-    expect(resolveCloud({ cloud: "AzureChinaCloud", endpoints }).defenderPortal).toBeUndefined();
-    expect(resolveCloud({ cloud: "AzureUSGovernment", endpoints: { defenderPortal: "https://security.apps.mil/" } }).defenderPortal).toBe(
-      "https://security.apps.mil",
+    expect(resolveCloud({ cloud: "AzureUSGovernment", endpoints }).defenderPortal).toBe(
+      "https://security.microsoft.us",
     );
+    expect(resolveCloud({ cloud: "AzureChinaCloud", endpoints }).defenderPortal).toBeUndefined();
+    expect(
+      resolveCloud({ cloud: "AzureUSGovernment", endpoints: { defenderPortal: "https://security.apps.mil/" } })
+        .defenderPortal,
+    ).toBe("https://security.apps.mil");
   });
 
   it("Defender mode in a cloud without a Defender incident queue stops with exit 5, naming the inputs", () => {

@@ -106,7 +106,9 @@ describe("Azure preflight failures", () => {
     const err = await planFails({ unregisteredProviders: ["Microsoft.Logic", "Microsoft.Insights"] });
     expect(exitCodeOf(err)).toBe(5);
     expect(err.message).toMatch(/not registered in the subscription: Microsoft\.Logic, Microsoft\.Insights/);
-    expect(err.suggestion).toBe("az provider register --namespace Microsoft.Logic && az provider register --namespace Microsoft.Insights");
+    expect(err.suggestion).toBe(
+      "az provider register --namespace Microsoft.Logic && az provider register --namespace Microsoft.Insights",
+    );
   });
 
   it("a missing Logic Apps resource group the user does not want created is exit 5", async () => {
@@ -122,7 +124,9 @@ describe("Azure preflight failures", () => {
     const err = await planFails({ deployerRoles: ["Contributor"] }, { features: { alertForwarding: false } });
     expect(exitCodeOf(err)).toBe(4);
     expect(err.message).toMatch(/Microsoft\.Authorization\/roleAssignments\/write on .*ws-sentinel/);
-    expect(err.message).toMatch(/needs the role "Owner, User Access Administrator or Role Based Access Control Administrator"/);
+    expect(err.message).toMatch(
+      /needs the role "Owner, User Access Administrator or Role Based Access Control Administrator"/,
+    );
     expect(err.suggestion).toMatch(/--sentinel-authorization oauth/);
   });
 
@@ -136,19 +140,32 @@ describe("Azure preflight failures", () => {
   it("a deployer without write access at all is exit 4 listing every missing action with its role", async () => {
     const err = await planFails({ deployerRoles: ["Reader"] });
     expect(exitCodeOf(err)).toBe(4);
-    expect(err.message).toMatch(/Microsoft\.Resources\/deployments\/write on \/subscriptions\/[^/]+\/resourceGroups\/rg-logic \(to deploy the templates\): needs the role "Contributor"/);
-    expect(err.message).toMatch(/Microsoft\.Resources\/deployments\/write on \/subscriptions\/[^/]+\/resourceGroups\/rg-sec \(/);
+    expect(err.message).toMatch(
+      /Microsoft\.Resources\/deployments\/write on \/subscriptions\/[^/]+\/resourceGroups\/rg-logic \(to deploy the templates\): needs the role "Contributor"/,
+    );
+    expect(err.message).toMatch(
+      /Microsoft\.Resources\/deployments\/write on \/subscriptions\/[^/]+\/resourceGroups\/rg-sec \(/,
+    );
     expect(err.message).toMatch(/Microsoft\.Logic\/workflows\/write on .*: needs the role "Logic App Contributor"/);
-    expect(err.message).toMatch(/Microsoft\.SecurityInsights\/alertRules\/write on .*ws-sentinel .*: needs the role "Microsoft Sentinel Contributor"/);
+    expect(err.message).toMatch(
+      /Microsoft\.SecurityInsights\/alertRules\/write on .*ws-sentinel .*: needs the role "Microsoft Sentinel Contributor"/,
+    );
   });
 
   it("when our permissions cannot be read, ARM's own validation names the refused action (same exit 4 and advice)", async () => {
     const err = await planFails(
-      { deployerRoles: ["Contributor"], faults: { routes: [{ match: /\/providers\/Microsoft\.Authorization\/permissions/i, errorRate: 1, kinds: [503] }] } },
+      {
+        deployerRoles: ["Contributor"],
+        faults: {
+          routes: [{ match: /\/providers\/Microsoft\.Authorization\/permissions/i, errorRate: 1, kinds: [503] }],
+        },
+      },
       { features: { alertForwarding: false } },
     );
     expect(exitCodeOf(err)).toBe(4);
-    expect(err.message).toMatch(/Microsoft\.Authorization\/roleAssignments\/write on .*ws-sentinel\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]+: needs the role "Owner, User Access Administrator/);
+    expect(err.message).toMatch(
+      /Microsoft\.Authorization\/roleAssignments\/write on .*ws-sentinel\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]+: needs the role "Owner, User Access Administrator/,
+    );
     expect(err.suggestion).toMatch(/--sentinel-authorization oauth/);
   });
 
@@ -176,20 +193,24 @@ describe("Azure preflight failures", () => {
         tls: { ca: [s.caCert] },
       });
       for (let i = 0; i < 50; i++) {
-        await http.request("PUT", `${s.endpoints.resourceManager}${wsId}/providers/Microsoft.SecurityInsights/alertRules/${randomUUID()}`, {
-          query: { "api-version": "2025-07-01-preview" },
-          body: {
-            kind: "NRT",
-            properties: {
-              displayName: `someone else's rule ${i}`,
-              enabled: true,
-              query: "OtherLogs_CL | take 1",
-              severity: "Low",
-              suppressionDuration: "PT5H",
-              suppressionEnabled: false,
+        await http.request(
+          "PUT",
+          `${s.endpoints.resourceManager}${wsId}/providers/Microsoft.SecurityInsights/alertRules/${randomUUID()}`,
+          {
+            query: { "api-version": "2025-07-01-preview" },
+            body: {
+              kind: "NRT",
+              properties: {
+                displayName: `someone else's rule ${i}`,
+                enabled: true,
+                query: "OtherLogs_CL | take 1",
+                severity: "Low",
+                suppressionDuration: "PT5H",
+                suppressionEnabled: false,
+              },
             },
           },
-        });
+        );
       }
     }
 
@@ -198,7 +219,9 @@ describe("Azure preflight failures", () => {
       await fillNrtQuota(sb);
       const io = new TestIoHost({ interactive: false, answers: { "azure.nrtQuotaFallback": true } });
       const plan = await planAll(azureRun(sb, azureConfig(sb), io).ctx);
-      expect(io.messages.map((m) => m.text)).toContain("Using a Scheduled analytics rule: the workspace's 50 NRT rules are used up.");
+      expect(io.messages.map((m) => m.text)).toContain(
+        "Using a Scheduled analytics rule: the workspace's 50 NRT rules are used up.",
+      );
       expect(actionable(plan).map((c) => c.resource)).toContain("Sentinel analytics rule (Scheduled)");
     });
 

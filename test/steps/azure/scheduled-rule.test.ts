@@ -3,7 +3,18 @@
  * NRT, and forwarded alerts still become incidents.
  */
 import { afterAll, expect, it } from "vitest";
-import { type AzureSandbox, WORKSPACE, WORKSPACE_RG, actionable, azureConfig, azureRun, planAll, sandboxOptions, setupRun, startAzureSandbox } from "./azure-context.js";
+import {
+  type AzureSandbox,
+  WORKSPACE,
+  WORKSPACE_RG,
+  actionable,
+  azureConfig,
+  azureRun,
+  planAll,
+  sandboxOptions,
+  setupRun,
+  startAzureSandbox,
+} from "./azure-context.js";
 import { alertActionBody, securityAlert } from "./workflow-fixtures.js";
 
 let sb: AzureSandbox | undefined;
@@ -21,8 +32,19 @@ it("a Scheduled rule is deployed when asked for, and alerts still reach Sentinel
   expect(rules.map((r) => r.kind)).toEqual(["Scheduled"]);
 
   const az = await ctx.clients.azure();
-  const rule = { kibanaBaseUrl: "https://kb", spaceId: "default", ruleId: "r", name: "Malware detected", severity: "high", riskScore: 73 };
-  const res = await az.logicApps.call("POST", ctx.shared.callbackUrls.alertIngest!, alertActionBody("per-alert", rule, [securityAlert(5, sb.clock.now())], "a5"));
+  const rule = {
+    kibanaBaseUrl: "https://kb",
+    spaceId: "default",
+    ruleId: "r",
+    name: "Malware detected",
+    severity: "high",
+    riskScore: 73,
+  };
+  const res = await az.logicApps.call(
+    "POST",
+    ctx.shared.callbackUrls.alertIngest!,
+    alertActionBody("per-alert", rule, [securityAlert(5, sb.clock.now())], "a5"),
+  );
   expect(res.status).toBe(200);
   await sb.clock.advance(11 * 60_000);
   const incidents = sb.state.listIncidents(wsId).map((i) => String((i.properties as { title: string }).title));

@@ -2,7 +2,11 @@
  * The JSON our Kibana templates produce (templates/kibana, docs/contracts.md), rendered the way Kibana renders
  * them (the Elastic sandbox's Mustache renderers), so the workflows are exercised with exactly those bodies.
  */
-import { loadKibanaTemplate, type AlertActionBodyTemplate, type CasesWebhookTemplate } from "../../../src/kibana/templates.js";
+import {
+  loadKibanaTemplate,
+  type AlertActionBodyTemplate,
+  type CasesWebhookTemplate,
+} from "../../../src/kibana/templates.js";
 import { renderJson, renderNoEscape } from "../../../src/sandbox/elastic/mustache.js";
 
 const cases = () => loadKibanaTemplate<CasesWebhookTemplate>("cases-webhook.json");
@@ -47,7 +51,9 @@ export function commentBody(comment: string, incidentId: string, urlBase = ""): 
 
 /** The get-incident query parameter, as Kibana renders it into the URL (URL-encoded id). */
 export function getIncidentQuery(incidentId: string): Record<string, string> {
-  const suffix = renderNoEscape(cases().getIncidentUrlSuffix, { external: { system: { id: encodeURIComponent(incidentId) } } });
+  const suffix = renderNoEscape(cases().getIncidentUrlSuffix, {
+    external: { system: { id: encodeURIComponent(incidentId) } },
+  });
   const [k, v] = suffix.split("=");
   return { [k!]: decodeURIComponent(v!) };
 }
@@ -118,14 +124,24 @@ export interface RuleVars {
   riskScore: number | string;
 }
 
-export function alertActionBody(kind: "summary" | "per-alert", rule: RuleVars, alerts: AlertDoc[], alertId?: string): unknown {
+export function alertActionBody(
+  kind: "summary" | "per-alert",
+  rule: RuleVars,
+  alerts: AlertDoc[],
+  alertId?: string,
+): unknown {
   const template = alertBodies()[kind];
   return JSON.parse(
     renderJson(template, {
       kibanaBaseUrl: rule.kibanaBaseUrl,
       rule: { spaceId: rule.spaceId, id: rule.ruleId },
       context: {
-        rule: { rule_id: "elastic-sentinel-forward-rule", name: rule.name, severity: rule.severity, risk_score: rule.riskScore },
+        rule: {
+          rule_id: "elastic-sentinel-forward-rule",
+          name: rule.name,
+          severity: rule.severity,
+          risk_score: rule.riskScore,
+        },
         alerts,
       },
       alert: { id: alertId ?? "" },

@@ -74,7 +74,12 @@ for (const version of ["8.11.4", "8.17.0", "9.2.0"]) {
       expect(body.sentinel_incident_id).toBe("incident-1");
       // Cases appends "Added by <user>." to each pushed comment.
       expect(body.case_comment.startsWith(COMMENT)).toBe(true);
-      expect(Object.keys(comment.body as object).sort()).toEqual(["action", "case_comment", "elastic_url_base", "sentinel_incident_id"]);
+      expect(Object.keys(comment.body as object).sort()).toEqual([
+        "action",
+        "case_comment",
+        "elastic_url_base",
+        "sentinel_incident_id",
+      ]);
     });
   });
 }

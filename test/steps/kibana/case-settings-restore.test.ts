@@ -125,7 +125,13 @@ describe("case settings: setup remembers the replaced default, teardown puts it 
     const c = (await kibana.getConnector(OURS))!;
     await kibana.updateConnector(OURS, {
       name: c.name,
-      config: { ...c.config, headers: { ...(c.config!.headers as object), [REPLACED_CONNECTOR_HEADER]: '{"id":"old","name":"old","type":".none"}' } },
+      config: {
+        ...c.config,
+        headers: {
+          ...(c.config!.headers as object),
+          [REPLACED_CONNECTOR_HEADER]: '{"id":"old","name":"old","type":".none"}',
+        },
+      },
       secrets: {},
     });
     expect(defaultConnector()).toBe("none");

@@ -19,7 +19,11 @@ import {
   type FleetEmulatorOptions,
   installFleetEmulator,
 } from "../../../src/sandbox/elastic-fleet/index.js";
-import type { RoleAssignmentInfo, RoleAssignmentsApi, ServicePrincipal } from "../../../src/steps/way-back/azure-roles.js";
+import type {
+  RoleAssignmentInfo,
+  RoleAssignmentsApi,
+  ServicePrincipal,
+} from "../../../src/steps/way-back/azure-roles.js";
 
 export const SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
 export const TENANT = "99999999-8888-7777-6666-555555555555";

@@ -127,7 +127,7 @@ function incidentRows(host: DataPlaneHost, ws: WorkspaceView): StoredRow[] {
         ProviderName: String(p.providerName ?? ""),
         ProviderIncidentId: String(p.providerIncidentId ?? ""),
         Labels: Array.isArray(p.labels) ? p.labels : [],
-        AlertIds: (host.incidentAlertIds?.(i.id) ?? []),
+        AlertIds: host.incidentAlertIds?.(i.id) ?? [],
         RelatedAnalyticRuleIds: Array.isArray(p.relatedAnalyticRuleIds)
           ? p.relatedAnalyticRuleIds.map((r: string) => String(r).split("/").pop())
           : [],

@@ -37,9 +37,23 @@ const STATUSES = ["active", "resolved", "inProgress", "awaitingAction"];
 const CLASSIFICATIONS = ["unknown", "falsePositive", "truePositive", "informationalExpectedActivity"];
 // The values of the incident resource (security-incident.md, alertDetermination).
 const DETERMINATIONS = [
-  "unknown", "apt", "malware", "securityPersonnel", "securityTesting", "unwantedSoftware", "other", "multiStagedAttack",
-  "compromisedUser", "phishing", "maliciousUserActivity", "clean", "insufficientData", "confirmedUserActivity",
-  "lineOfBusinessApplication", "notMalicious", "notEnoughDataToValidate",
+  "unknown",
+  "apt",
+  "malware",
+  "securityPersonnel",
+  "securityTesting",
+  "unwantedSoftware",
+  "other",
+  "multiStagedAttack",
+  "compromisedUser",
+  "phishing",
+  "maliciousUserActivity",
+  "clean",
+  "insufficientData",
+  "confirmedUserActivity",
+  "lineOfBusinessApplication",
+  "notMalicious",
+  "notEnoughDataToValidate",
 ];
 // The update's request-body table (security-incident-update.md).
 const WRITABLE = ["assignedTo", "classification", "determination", "status", "customTags"];
@@ -72,7 +86,11 @@ function alertEntity(world: DefenderWorld, i: DefenderIncident, a: DefenderIncid
   };
 }
 
-export function incidentEntity(world: DefenderWorld, i: DefenderIncident, expandAlerts = false): Record<string, unknown> {
+export function incidentEntity(
+  world: DefenderWorld,
+  i: DefenderIncident,
+  expandAlerts = false,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     "@odata.type": "#microsoft.graph.security.incident",
     id: i.id,
@@ -114,7 +132,9 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
         ? !!graphSp() && appRoles.holds(claims.oid, graphSp()!.id, write ? WRITE_ROLES : READ_ROLES)
         : appRoles.hasEntraRole(claims.oid, write ? WRITE_DIRECTORY_ROLES : READ_DIRECTORY_ROLES);
     if (ok) return claims;
-    const need = write ? "SecurityIncident.ReadWrite.All" : "SecurityIncident.Read.All or SecurityIncident.ReadWrite.All";
+    const need = write
+      ? "SecurityIncident.ReadWrite.All"
+      : "SecurityIncident.Read.All or SecurityIncident.ReadWrite.All";
     return graphError(403, "Forbidden", `Missing application roles. API required roles: ${need}.`, req);
   };
   const isResponse = (x: SandboxResponse | TokenClaims): x is SandboxResponse => "status" in x;
@@ -141,7 +161,10 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     if (!Number.isInteger(top) || top < 1 || top > 50)
       return graphError(400, "BadRequest", "The $top value must be between 1 and 50.", req);
     const expand = /\balerts\b/.test(req.query.get("$expand") ?? "");
-    return { status: 200, body: { "@odata.context": context(), value: list.slice(0, top).map((i) => incidentEntity(world, i, expand)) } };
+    return {
+      status: 200,
+      body: { "@odata.context": context(), value: list.slice(0, top).map((i) => incidentEntity(world, i, expand)) },
+    };
   });
 
   router.on("GET", "/v1.0/security/incidents/:id", (req) => {
@@ -150,7 +173,10 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     const i = found(req.params.id!, req);
     if ("status" in i && typeof i.status === "number") return i as SandboxResponse;
     const expand = /\balerts\b/.test(req.query.get("$expand") ?? "");
-    return { status: 200, body: { "@odata.context": `${context()}/$entity`, ...incidentEntity(world, i as DefenderIncident, expand) } };
+    return {
+      status: 200,
+      body: { "@odata.context": `${context()}/$entity`, ...incidentEntity(world, i as DefenderIncident, expand) },
+    };
   });
 
   router.on("PATCH", "/v1.0/security/incidents/:id", (req) => {
@@ -164,14 +190,23 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
       if (!WRITABLE.includes(k) && !k.startsWith("@odata"))
         return graphError(400, "BadRequest", `Property '${k}' cannot be updated.`, req);
     if (incident.status === "redirected")
-      return graphError(400, "BadRequest", `Incident ${incident.id} was merged into incident ${incident.redirectIncidentId}; update that one.`, req);
+      return graphError(
+        400,
+        "BadRequest",
+        `Incident ${incident.id} was merged into incident ${incident.redirectIncidentId}; update that one.`,
+        req,
+      );
     const bad = (k: string, allowedValues: string[]) =>
       body[k] !== undefined && !allowedValues.includes(String(body[k]))
         ? graphError(400, "BadRequest", `Invalid value '${String(body[k])}' for '${k}'.`, req)
         : undefined;
-    const invalid = bad("status", STATUSES) ?? bad("classification", CLASSIFICATIONS) ?? bad("determination", DETERMINATIONS);
+    const invalid =
+      bad("status", STATUSES) ?? bad("classification", CLASSIFICATIONS) ?? bad("determination", DETERMINATIONS);
     if (invalid) return invalid;
-    if (body.customTags !== undefined && !(Array.isArray(body.customTags) && body.customTags.every((t) => typeof t === "string")))
+    if (
+      body.customTags !== undefined &&
+      !(Array.isArray(body.customTags) && body.customTags.every((t) => typeof t === "string"))
+    )
       return graphError(400, "BadRequest", "customTags must be a collection of strings.", req);
     if (typeof body.status === "string") incident.status = body.status as DefenderIncident["status"];
     if (typeof body.classification === "string") incident.classification = body.classification;
@@ -251,7 +286,8 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     if (!appRoles.hasEntraRole(claims.oid, APP_ROLE_GRANTERS))
       return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", req);
     const resource = state.principals.get(req.params.id!);
-    if (!resource) return graphError(404, "Request_ResourceNotFound", `Resource '${req.params.id}' does not exist.`, req);
+    if (!resource)
+      return graphError(404, "Request_ResourceNotFound", `Resource '${req.params.id}' does not exist.`, req);
     const body = (req.json() ?? {}) as Record<string, unknown>;
     const principal = typeof body.principalId === "string" ? state.principals.get(body.principalId) : undefined;
     if (!principal) return graphError(400, "Request_BadRequest", "Invalid or missing principalId.", req);

@@ -50,20 +50,28 @@ function graphOf(az: AzureClients) {
 
 export async function graphServicePrincipalId(az: AzureClients): Promise<string> {
   const g = graphOf(az);
-  const res = await g.http.request<{ id: string }>("GET", `${g.base}/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')`, {
-    query: { $select: "id" },
-    what: "reading Microsoft Graph's service principal",
-  });
+  const res = await g.http.request<{ id: string }>(
+    "GET",
+    `${g.base}/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')`,
+    {
+      query: { $select: "id" },
+      what: "reading Microsoft Graph's service principal",
+    },
+  );
   return res.body.id;
 }
 
 /** Graph app-role assignments held by a principal. */
 export async function assignmentsOf(az: AzureClients, principalId: string): Promise<Assignment[]> {
   const g = graphOf(az);
-  const res = await g.http.request<{ value?: Assignment[] }>("GET", `${g.base}/servicePrincipals/${principalId}/appRoleAssignments`, {
-    accept: [404],
-    what: "listing the Graph app roles of a workflow identity",
-  });
+  const res = await g.http.request<{ value?: Assignment[] }>(
+    "GET",
+    `${g.base}/servicePrincipals/${principalId}/appRoleAssignments`,
+    {
+      accept: [404],
+      what: "listing the Graph app roles of a workflow identity",
+    },
+  );
   return res.status === 404 ? [] : (res.body.value ?? []);
 }
 
@@ -93,7 +101,9 @@ async function canGrant(ctx: StepContext, az: AzureClients): Promise<boolean | u
       { accept: [400, 403], what: "reading the sign-in's directory roles" },
     );
     if (res.status >= 400) return undefined;
-    return (res.body.value ?? []).some((r) => (r.roleTemplateId && GRANTERS[r.roleTemplateId]) || Object.values(GRANTERS).includes(r.displayName ?? ""));
+    return (res.body.value ?? []).some(
+      (r) => (r.roleTemplateId && GRANTERS[r.roleTemplateId]) || Object.values(GRANTERS).includes(r.displayName ?? ""),
+    );
   } catch (e) {
     ctx.io.message("debug", `Could not read the sign-in's directory roles: ${(e as Error).message}`);
     return undefined;
@@ -117,23 +127,30 @@ export const azureDefenderAppRoles: Step<Wanted> = {
       const principal = factsOf(ctx).logicAppsResourceGroupExists ? await principalOf(ctx, az, w.workflow) : undefined;
       const held =
         principal !== undefined &&
-        (await assignmentsOf(az, principal)).some((a) => a.resourceId === graphSp && a.appRoleId === GRAPH_ROLES[w.role]);
+        (await assignmentsOf(az, principal)).some(
+          (a) => a.resourceId === graphSp && a.appRoleId === GRAPH_ROLES[w.role],
+        );
       changes.push({
         step: DEFENDER_APP_ROLES_ID,
         target: "azure",
         resource: `Graph app role (${w.role})`,
         name: `for ${w.workflow}`,
         action: held ? "no-op" : "create",
-        reason: held ? "assigned" : "the workflow finds and changes its case's Defender incident through Microsoft Graph",
+        reason: held
+          ? "assigned"
+          : "the workflow finds and changes its case's Defender incident through Microsoft Graph",
         payload: w,
       });
     }
     if (changes.some((c) => c.action === "create") && (await canGrant(ctx, az)) === false)
-      throw new AuthError("this sign-in may not grant Microsoft Graph app roles, which case sync in Defender mode needs", {
-        code: "GRAPH_APP_ROLE_DENIED",
-        suggestion:
-          "Run setup as a Privileged Role Administrator (activate the role first if it is eligible in PIM), or set --sentinel-portal azure to keep the Azure-portal case sync.",
-      });
+      throw new AuthError(
+        "this sign-in may not grant Microsoft Graph app roles, which case sync in Defender mode needs",
+        {
+          code: "GRAPH_APP_ROLE_DENIED",
+          suggestion:
+            "Run setup as a Privileged Role Administrator (activate the role first if it is eligible in PIM), or set --sentinel-portal azure to keep the Azure-portal case sync.",
+        },
+      );
     return changes;
   },
   async apply(ctx, changes) {
@@ -143,7 +160,11 @@ export const azureDefenderAppRoles: Step<Wanted> = {
     for (const c of changes) {
       const w = c.payload!;
       const principal = await principalOf(ctx, az, w.workflow);
-      if (!principal) throw new PreconditionError(`workflow ${w.workflow} has no managed identity yet`, { code: "AZURE_WORKFLOW_IDENTITY_MISSING", suggestion: "Run setup again." });
+      if (!principal)
+        throw new PreconditionError(`workflow ${w.workflow} has no managed identity yet`, {
+          code: "AZURE_WORKFLOW_IDENTITY_MISSING",
+          suggestion: "Run setup again.",
+        });
       try {
         await g.http.request("POST", `${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo`, {
           body: { principalId: principal, resourceId: graphSp, appRoleId: GRAPH_ROLES[w.role] },
@@ -153,12 +174,15 @@ export const azureDefenderAppRoles: Step<Wanted> = {
         });
       } catch (e) {
         if (e instanceof RemoteError && e.status === 403)
-          throw new AuthError(`this sign-in may not grant Microsoft Graph app roles (granting ${w.role} to ${w.workflow})`, {
-            code: "GRAPH_APP_ROLE_DENIED",
-            suggestion:
-              `Ask a Privileged Role Administrator to grant it: POST ${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo ` +
-              `with {"principalId":"${principal}","resourceId":"${graphSp}","appRoleId":"${GRAPH_ROLES[w.role]}"}, then run setup again.`,
-          });
+          throw new AuthError(
+            `this sign-in may not grant Microsoft Graph app roles (granting ${w.role} to ${w.workflow})`,
+            {
+              code: "GRAPH_APP_ROLE_DENIED",
+              suggestion:
+                `Ask a Privileged Role Administrator to grant it: POST ${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo ` +
+                `with {"principalId":"${principal}","resourceId":"${graphSp}","appRoleId":"${GRAPH_ROLES[w.role]}"}, then run setup again.`,
+            },
+          );
         throw e;
       }
       ctx.io.message("success", `Granted ${w.role} (Microsoft Graph) to ${w.workflow}.`);
@@ -171,7 +195,11 @@ export const azureDefenderAppRoles: Step<Wanted> = {
     const checks: Check[] = [];
     for (const w of wanted(ctx)) {
       const principal = await principalOf(ctx, az, w.workflow);
-      const held = !!principal && (await assignmentsOf(az, principal)).some((a) => a.resourceId === graphSp && a.appRoleId === GRAPH_ROLES[w.role]);
+      const held =
+        !!principal &&
+        (await assignmentsOf(az, principal)).some(
+          (a) => a.resourceId === graphSp && a.appRoleId === GRAPH_ROLES[w.role],
+        );
       checks.push({
         id: `azure.graphAppRole.${w.workflow}`,
         title: `${w.workflow} holds ${w.role} (Microsoft Graph)`,
@@ -196,7 +224,8 @@ export const azureDefenderAppRolesTeardown: Step = {
   title: "Microsoft Graph app roles of the case-sync Logic Apps",
   target: "azure",
   after: ["teardown-kibana-case-connector"],
-  enabled: (c) => Boolean(c.features.caseSync && c.sentinel.portal !== "azure" && c.azure.subscriptionId && c.azure.resourceGroup),
+  enabled: (c) =>
+    Boolean(c.features.caseSync && c.sentinel.portal !== "azure" && c.azure.subscriptionId && c.azure.resourceGroup),
   async plan(ctx) {
     const az = await ctx.clients.azure();
     if (!az.graph || !az.cloud.graph) return [];

@@ -63,7 +63,10 @@ describe("Graph security incidents in the sandbox", () => {
   it("a token for Resource Manager is refused: Graph wants its own audience", async () => {
     const r = await call(sb, "GET", incidents(), { token: await armToken(sb) });
     expect(r.status).toBe(401);
-    expect(r.body.error).toMatchObject({ code: "InvalidAuthenticationToken", message: expect.stringContaining("audience") });
+    expect(r.body.error).toMatchObject({
+      code: "InvalidAuthenticationToken",
+      message: expect.stringContaining("audience"),
+    });
   });
 
   it("a managed identity without SecurityIncident.* is 403 naming the roles", async () => {
@@ -76,25 +79,40 @@ describe("Graph security incidents in the sandbox", () => {
     const graphSp = noGrants.state.servicePrincipalByAppId(MICROSOFT_GRAPH_APP_ID)!;
     const mi = randomUUID();
     noGrants.state.addPrincipal({ id: mi, type: "ServicePrincipal", displayName: "x" });
-    const r = await call(noGrants, "POST", `${noGrants.endpoints.graph}/v1.0/servicePrincipals/${graphSp.id}/appRoleAssignedTo`, {
-      token: await graphToken(noGrants),
-      body: { principalId: mi, resourceId: graphSp.id, appRoleId: GRAPH_APP_ROLES["SecurityIncident.ReadWrite.All"] },
-    });
+    const r = await call(
+      noGrants,
+      "POST",
+      `${noGrants.endpoints.graph}/v1.0/servicePrincipals/${graphSp.id}/appRoleAssignedTo`,
+      {
+        token: await graphToken(noGrants),
+        body: { principalId: mi, resourceId: graphSp.id, appRoleId: GRAPH_APP_ROLES["SecurityIncident.ReadWrite.All"] },
+      },
+    );
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe("Authorization_RequestDenied");
   });
 
   it("with SecurityIncident.ReadWrite.All assigned, the identity reads, updates and comments on the queue's incident", async () => {
     const graphSp = sb.state.servicePrincipalByAppId(MICROSOFT_GRAPH_APP_ID)!;
-    const grant = await call(sb, "POST", `${sb.endpoints.graph}/v1.0/servicePrincipals/${graphSp.id}/appRoleAssignedTo`, {
-      token: await graphToken(sb),
-      body: { principalId: MI, resourceId: graphSp.id, appRoleId: GRAPH_APP_ROLES["SecurityIncident.ReadWrite.All"] },
-    });
+    const grant = await call(
+      sb,
+      "POST",
+      `${sb.endpoints.graph}/v1.0/servicePrincipals/${graphSp.id}/appRoleAssignedTo`,
+      {
+        token: await graphToken(sb),
+        body: { principalId: MI, resourceId: graphSp.id, appRoleId: GRAPH_APP_ROLES["SecurityIncident.ReadWrite.All"] },
+      },
+    );
     expect(grant.status).toBe(201);
-    const again = await call(sb, "POST", `${sb.endpoints.graph}/v1.0/servicePrincipals/${graphSp.id}/appRoleAssignedTo`, {
-      token: await graphToken(sb),
-      body: { principalId: MI, resourceId: graphSp.id, appRoleId: GRAPH_APP_ROLES["SecurityIncident.ReadWrite.All"] },
-    });
+    const again = await call(
+      sb,
+      "POST",
+      `${sb.endpoints.graph}/v1.0/servicePrincipals/${graphSp.id}/appRoleAssignedTo`,
+      {
+        token: await graphToken(sb),
+        body: { principalId: MI, resourceId: graphSp.id, appRoleId: GRAPH_APP_ROLES["SecurityIncident.ReadWrite.All"] },
+      },
+    );
     expect(again.status).toBe(400);
 
     const token = await graphToken(sb, MI);
@@ -107,10 +125,19 @@ describe("Graph security incidents in the sandbox", () => {
 
     const patch = await call(sb, "PATCH", `${incidents()}/${incident.id}`, {
       token,
-      body: { status: "resolved", classification: "truePositive", determination: "malware", customTags: ["elastic-case"] },
+      body: {
+        status: "resolved",
+        classification: "truePositive",
+        determination: "malware",
+        customTags: ["elastic-case"],
+      },
     });
     expect(patch.status).toBe(200);
-    expect(patch.body).toMatchObject({ status: "resolved", classification: "truePositive", customTags: ["elastic-case"] });
+    expect(patch.body).toMatchObject({
+      status: "resolved",
+      classification: "truePositive",
+      customTags: ["elastic-case"],
+    });
 
     const bad = await call(sb, "PATCH", `${incidents()}/${incident.id}`, { token, body: { displayName: "renamed" } });
     expect(bad.status).toBe(400);
@@ -120,7 +147,10 @@ describe("Graph security incidents in the sandbox", () => {
       body: { "@odata.type": "microsoft.graph.security.alertComment", comment: "From Elastic" },
     });
     expect(comment.status).toBe(200);
-    expect(comment.body.value.at(-1)).toMatchObject({ comment: "From Elastic", createdByDisplayName: "elastic-sentinel-case-sync" });
+    expect(comment.body.value.at(-1)).toMatchObject({
+      comment: "From Elastic",
+      createdByDisplayName: "elastic-sentinel-case-sync",
+    });
   });
 
   it("a Read.All identity may read but not change", async () => {
@@ -137,13 +167,20 @@ describe("Graph security incidents in the sandbox", () => {
     });
     const token = await graphToken(sb, reader);
     const [first] = (await call(sb, "GET", incidents(), { token })).body.value;
-    expect((await call(sb, "PATCH", `${incidents()}/${first.id}`, { token, body: { status: "active" } })).status).toBe(403);
+    expect((await call(sb, "PATCH", `${incidents()}/${first.id}`, { token, body: { status: "active" } })).status).toBe(
+      403,
+    );
   });
 
   it("an incident created through the Sentinel API is not in the Defender queue", async () => {
-    const put = await arm(sb, "PUT", `${wsId(sb)}/providers/Microsoft.SecurityInsights/incidents/api-made?api-version=2025-09-01`, {
-      properties: { title: "Created by a playbook", severity: "High", status: "New" },
-    });
+    const put = await arm(
+      sb,
+      "PUT",
+      `${wsId(sb)}/providers/Microsoft.SecurityInsights/incidents/api-made?api-version=2025-09-01`,
+      {
+        properties: { title: "Created by a playbook", severity: "High", status: "New" },
+      },
+    );
     expect(put.status).toBe(201);
     const list = await call(sb, "GET", incidents(), { token: await graphToken(sb, MI) });
     expect(list.body.value.map((i: { displayName: string }) => i.displayName)).not.toContain("Created by a playbook");

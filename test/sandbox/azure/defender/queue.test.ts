@@ -18,7 +18,10 @@ const nrtRule = () => ({
   eventGroupingSettings: { aggregationKind: "AlertPerResult" },
   entityMappings: [{ entityType: "Host", fieldMappings: [{ identifier: "HostName", columnName: "HostName" }] }],
   customDetails: { ElasticAlertId: "AlertId" },
-  alertDetailsOverride: { alertDisplayNameFormat: "Elastic: {{RuleName}}", alertDescriptionFormat: "Risk {{RiskScore}}" },
+  alertDetailsOverride: {
+    alertDisplayNameFormat: "Elastic: {{RuleName}}",
+    alertDescriptionFormat: "Risk {{RiskScore}}",
+  },
 });
 
 function onboarded(defender = true) {
@@ -52,7 +55,11 @@ describe("the Defender incident queue of an onboarded workspace", () => {
 
   it("an incident created through the Sentinel API stays out of the queue (and keeps its provider)", async () => {
     const w = onboarded();
-    const { incident } = w.state.upsertIncident(WS_ID, "api-made", { title: "From a playbook", severity: "Low", status: "New" });
+    const { incident } = w.state.upsertIncident(WS_ID, "api-made", {
+      title: "From a playbook",
+      severity: "Low",
+      status: "New",
+    });
     await w.clock.advance(10 * 60_000);
     expect(queue(w)).toHaveLength(0);
     expect(incident.properties.providerName).toBe("Azure Sentinel");
