@@ -134,7 +134,7 @@ export async function applySteps(
     async (step) => {
       const mine = byStep(step.id);
       if (mine.length === 0) return;
-      const progress = ctx.io.progress(`Applying ${step.title}`);
+      const progress = ctx.io.progress(`Applying ${step.title}`, { elapsed: true });
       try {
         await step.apply(ctx, mine);
         progress.succeed(`${step.title}: ${mine.map((c) => `${c.action} ${c.name}`).join(", ")}`);

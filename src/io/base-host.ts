@@ -42,8 +42,8 @@ export class OutputChannels {
     this.board.close();
   }
 
-  progress(text: string) {
-    return this.board.start(text);
+  progress(text: string, options?: { elapsed?: boolean }) {
+    return this.board.start(text, options);
   }
 
   result(text: string): void {

@@ -74,8 +74,11 @@ export interface IoHost {
   ask<Q extends Question>(question: Q): Promise<Answer<Q>>;
   /** A line on stderr (redacted). `debug` only shows with --debug. */
   message(level: Level, text: string): void;
-  /** A spinner on a terminal, plain lines otherwise; on stderr. */
-  progress(text: string): Progress;
+  /**
+   * A spinner on a terminal, plain lines otherwise; on stderr. `elapsed`: the live line also shows how long the
+   * task has run, in real time (for steps being applied; waits say their own elapsed time).
+   */
+  progress(text: string, options?: { elapsed?: boolean }): Progress;
   /** Result text on stdout (suppressed with --json, where the final document is the result). */
   result(text: string): void;
   /** Progress redraws one line in place (a terminal); otherwise each update is a new line. */

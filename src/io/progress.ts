@@ -8,7 +8,8 @@ import type { Output } from "./output.js";
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 export interface ProgressBoard {
-  start(text: string): Progress;
+  /** `elapsed`: the live line shows the task's real running time after its first second. */
+  start(text: string, options?: { elapsed?: boolean }): Progress;
   /** Print a line without garbling the spinner. */
   line(write: () => void): void;
   /** Stop the spinner (before prompts and at exit). */
@@ -20,9 +21,23 @@ export interface ProgressBoard {
 /** "Deploying x…" and "Deploying x ..." → "Deploying x": the board adds its own ellipsis, once. */
 export const withoutEllipsis = (text: string) => text.replace(/\s*(…|\.\.\.)+\s*$/u, "");
 
+/** Real running time on the live line: "12 s", "2 min 05 s". */
+export function formatElapsed(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  if (total < 60) return `${total} s`;
+  return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, "0")} s`;
+}
+
 export function createProgressBoard(output: Output): ProgressBoard {
   const s = output.errStyle;
   const running = new Map<number, string>();
+  /** When each task that shows its elapsed time started (wall clock: the person at the terminal waits in it). */
+  const startedAt = new Map<number, number>();
+  const label = (id: number, text: string) => {
+    const since = startedAt.get(id);
+    const ms = since === undefined ? 0 : Date.now() - since;
+    return ms >= 1000 ? `${withoutEllipsis(text)} (${formatElapsed(ms)})` : text;
+  };
   let nextId = 0;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -37,7 +52,7 @@ export function createProgressBoard(output: Output): ProgressBoard {
     // leaving a new line behind on every frame. Cut to the width (before styling, so escapes are not cut).
     const width = Math.max(20, (output.stderrColumns?.() ?? 80) - 3);
     // Several at once (verify follows its paths concurrently): the oldest in full, then how many more.
-    const texts = [...running.values()];
+    const texts = [...running.entries()].map(([id, text]) => label(id, text));
     const joined = texts.join(" · ");
     const plain = joined.length > width && texts.length > 1 ? `${texts[0]} · +${texts.length - 1} more` : joined;
     const text = plain.length > width ? `${withoutEllipsis(plain.slice(0, width - 1))}…` : plain;
@@ -77,15 +92,17 @@ export function createProgressBoard(output: Output): ProgressBoard {
       if (timer) clearInterval(timer);
       timer = undefined;
     },
-    start(text) {
+    start(text, options) {
       const id = nextId++;
       running.set(id, text);
+      if (options?.elapsed) startedAt.set(id, Date.now());
       if (spinning) ensureTimer();
       else output.err(`${withoutEllipsis(text)} …`);
       let current = text;
       const finish = (mark: string, final?: string) => {
         if (!running.has(id)) return;
         running.delete(id);
+        startedAt.delete(id);
         line(() => output.err(`${mark} ${final ?? current}`));
         ensureTimer();
       };
@@ -101,6 +118,7 @@ export function createProgressBoard(output: Output): ProgressBoard {
         fail: (t) => finish(s.red("✗"), t),
         stop: (t) => finish(s.dim("-"), t),
         dismiss: () => {
+          startedAt.delete(id);
           if (!running.delete(id)) return;
           if (spinning) line(() => {});
           ensureTimer();

@@ -79,7 +79,7 @@ export class TestIoHost implements IoHost {
     this.messages.push({ level, text: redact(text) });
   }
 
-  progress(text: string): Progress {
+  progress(text: string, _options?: { elapsed?: boolean }): Progress {
     const log = (t: string) => this.progressLines.push(redact(t));
     log(`start ${text}`);
     return {
