@@ -14,12 +14,13 @@
  */
 import type { SharedState } from "../engine/shared-state.js";
 import type { Change } from "../engine/types.js";
+import { INSTANCE_TAG, MANAGED_BY } from "../names.js";
 
 export const INSTANCE_HEADER = "X-Sentinel-Elastic-Instance";
 export const RULE_INSTANCE_TAG_PREFIX = "sentinel-elastic-instance:";
 export const MANAGED_BY_TAG = "managed-by";
-export const INSTANCE_TAG = "sentinel-elastic-instance";
-export const MANAGED_BY = "sentinel-elastic";
+/** The Azure tags (names.ts holds their values, one definition for every side). */
+export { INSTANCE_TAG, MANAGED_BY };
 
 export const ruleInstanceTag = (prefix: string) => `${RULE_INSTANCE_TAG_PREFIX}${prefix}`;
 
