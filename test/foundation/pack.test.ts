@@ -5,7 +5,7 @@
  * for git checkouts and is taken out of the packed manifest by scripts/pack-manifest.mjs).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, REPO_ROOT, requireBuiltCli, runProcess } from "../helpers/built-cli.js";
@@ -24,15 +24,21 @@ describe("npm pack → install the tarball → sentinel-elastic --help", () => {
     // Nothing leaves the machine: --offline makes npm take every dependency from its cache (filled by `npm ci`)
     // and make no request at all. (A loopback registry would miss that cache: npm keys it by registry URL.)
     const env = cleanEnv({ npm_config_update_notifier: "false" });
-    const manifestBefore = readFileSync(join(REPO_ROOT, "package.json"), "utf8");
+    // Pack a copy of what the package is made of: prepack/postpack rewrite package.json for a moment, and the
+    // rest of the suite reads the repository's (the CLI's version) while this runs.
+    const source = join(dir.path, "source");
+    mkdirSync(source);
+    for (const f of ["package.json", "README.md", "LICENSE", "bin", "dist", "templates", "sandbox-bin", "scripts"])
+      cpSync(join(REPO_ROOT, f), join(source, f), { recursive: true });
+    const manifestBefore = readFileSync(join(source, "package.json"), "utf8");
     // With scripts: prepack takes `prepare` out of the packed manifest (and prepare then does not run: dist/ is built).
-    const pack = await runProcess(npm, ["pack", "--silent", "--pack-destination", dir.path], { cwd: REPO_ROOT, env });
+    const pack = await runProcess(npm, ["pack", "--silent", "--pack-destination", dir.path], { cwd: source, env });
     expect(pack.code, pack.stderr).toBe(0);
     const tarball = join(dir.path, pack.stdout.trim().split("\n").at(-1)!);
     expect(existsSync(tarball)).toBe(true);
-    // postpack put the repository's manifest back, byte for byte.
-    expect(readFileSync(join(REPO_ROOT, "package.json"), "utf8")).toBe(manifestBefore);
-    expect(existsSync(join(REPO_ROOT, ".package.json.orig"))).toBe(false);
+    // postpack put the manifest back, byte for byte.
+    expect(readFileSync(join(source, "package.json"), "utf8")).toBe(manifestBefore);
+    expect(existsSync(join(source, ".package.json.orig"))).toBe(false);
     const packed = JSON.parse(execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }));
     expect(packed.scripts?.prepare).toBeUndefined();
     expect(Object.keys(packed.scripts ?? {}).filter((k) => /^(pre|post)?install$|^prepare$/.test(k))).toEqual([]);
