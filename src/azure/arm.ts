@@ -121,6 +121,8 @@ export interface ArmApi {
   /** The caller's effective permissions at a scope; undefined when the endpoint is not available. */
   permissions(scope: string): Promise<Permission[] | undefined>;
   roleAssignments(scope: string, principalId?: string): Promise<RoleAssignment[]>;
+  /** The principal's role assignments made exactly at `scope` (not inherited from above); none when the scope is gone. */
+  roleAssignmentsAtScope(scope: string, principalId: string): Promise<RoleAssignment[]>;
   workspace(resourceGroup: string, name: string): Promise<Workspace | undefined>;
   sentinelOnboarded(resourceGroup: string, workspace: string): Promise<boolean>;
   alertRules(resourceGroup: string, workspace: string): Promise<AlertRule[]>;
@@ -265,6 +267,21 @@ export function createArmApi(http: HttpClient, resourceManager: string, subscrip
         },
         `listing role assignments on ${scope}`,
       ),
+    async roleAssignmentsAtScope(scope, principalId) {
+      const url = `${resourceManager}${scope}/providers/Microsoft.Authorization/roleAssignments`;
+      const what = `listing role assignments on ${scope}`;
+      const query = { "api-version": apiVersions.authorization, $filter: `principalId eq '${principalId}'` };
+      const first = await http.request<{ value?: RoleAssignment[]; nextLink?: string }>("GET", url, {
+        query,
+        accept: [404],
+        what,
+      });
+      if (first.status === 404) return [];
+      const rest = first.body?.nextLink ? await list<RoleAssignment>(first.body.nextLink, {}, what) : [];
+      return [...(first.body?.value ?? []), ...rest].filter(
+        (ra) => ra.properties.scope.toLowerCase() === scope.toLowerCase(),
+      );
+    },
     workspace: (group, name) => get<Workspace>(ws(group, name), apiVersions.workspaces, `reading workspace ${name}`),
     async sentinelOnboarded(group, name) {
       const state = await get(

@@ -166,22 +166,9 @@ export async function takeInventory(config: ResolvedConfig, az: AzureClients): P
   const dcrId = `${rgUrl(logicGroup)}/providers/Microsoft.Insights/dataCollectionRules/${names.dataCollectionRule}`;
   for (const principalId of principals) {
     for (const scope of [wsId, dcrId]) {
-      const scopePath = scope.slice(az.arm.baseUrl.length);
-      const list = await az.http.request<{ value: { id: string; properties: { scope: string } }[] }>(
-        "GET",
-        `${scope}/providers/Microsoft.Authorization/roleAssignments`,
-        {
-          query: { "api-version": API.roleAssignments, $filter: `principalId eq '${principalId}'` },
-          accept: [404],
-          what: "list role assignments",
-        },
-      );
-      if (list.status === 404) continue;
-      for (const ra of list.body.value ?? []) {
-        // Only assignments made exactly at that scope (not inherited from above).
-        if (ra.properties.scope.toLowerCase() === scopePath.toLowerCase())
-          add(ra.id, "held by our workflow's identity");
-      }
+      // Only assignments made exactly at that scope (not inherited from above); a scope already gone has none.
+      for (const ra of await az.arm.roleAssignmentsAtScope(scope.slice(az.arm.baseUrl.length), principalId))
+        add(ra.id, "held by our workflow's identity");
     }
   }
   // Drop taggable resources that came from deployment history but have lost our tags (changed hands).
