@@ -8,6 +8,7 @@
  * Teardown removes exactly these: assignments held by our workflows' identities (ownership: the workflows are ours).
  */
 import type { AzureClients } from "../../../azure/client.js";
+import { graphAppRoles, MICROSOFT_GRAPH_APP_ID } from "../../../azure/graph-app-roles.js";
 import type { Change, Check, Step, StepContext } from "../../../engine/types.js";
 import { AuthError, PreconditionError, RemoteError } from "../../../errors.js";
 import { INSTANCE_TAG, MANAGED_BY } from "../../../names.js";
@@ -15,19 +16,12 @@ import { DEPLOY_ID } from "../deploy-plan.js";
 import { factsOf } from "../facts.js";
 
 export const DEFENDER_APP_ROLES_ID = "azure-defender-app-roles";
-export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+export { MICROSOFT_GRAPH_APP_ID };
 /** Microsoft Graph app role ids (https://learn.microsoft.com/graph/permissions-reference). */
 export const GRAPH_ROLES = {
   "SecurityIncident.Read.All": "45cc0394-e837-488b-a098-1918f48d186c",
   "SecurityIncident.ReadWrite.All": "34bf0e97-1971-4929-b999-9e2442d941d7",
 } as const;
-
-interface Assignment {
-  id: string;
-  principalId: string;
-  resourceId: string;
-  appRoleId: string;
-}
 
 interface Wanted {
   workflow: string;
@@ -39,41 +33,10 @@ const wanted = (ctx: Pick<StepContext, "names">): Wanted[] => [
   { workflow: ctx.names.azure.caseGet, role: "SecurityIncident.Read.All" },
 ];
 
-function graphOf(az: AzureClients) {
-  if (!az.graph || !az.cloud.graph)
-    throw new PreconditionError("Defender mode needs Microsoft Graph, and no Graph endpoint is set", {
-      code: "DEFENDER_GRAPH_MISSING",
-      suggestion: "Set azure.endpoints.graph (--azure-graph-url).",
-    });
-  return { http: az.graph, base: `${az.cloud.graph}/v1.0` };
-}
-
-export async function graphServicePrincipalId(az: AzureClients): Promise<string> {
-  const g = graphOf(az);
-  const res = await g.http.request<{ id: string }>(
-    "GET",
-    `${g.base}/servicePrincipals(appId='${MICROSOFT_GRAPH_APP_ID}')`,
-    {
-      query: { $select: "id" },
-      what: "reading Microsoft Graph's service principal",
-    },
-  );
-  return res.body.id;
-}
+export const graphServicePrincipalId = (az: AzureClients) => graphAppRoles(az).graphServicePrincipalId();
 
 /** Graph app-role assignments held by a principal. */
-export async function assignmentsOf(az: AzureClients, principalId: string): Promise<Assignment[]> {
-  const g = graphOf(az);
-  const res = await g.http.request<{ value?: Assignment[] }>(
-    "GET",
-    `${g.base}/servicePrincipals/${principalId}/appRoleAssignments`,
-    {
-      accept: [404],
-      what: "listing the Graph app roles of a workflow identity",
-    },
-  );
-  return res.status === 404 ? [] : (res.body.value ?? []);
-}
+export const assignmentsOf = (az: AzureClients, principalId: string) => graphAppRoles(az).assignmentsOf(principalId);
 
 async function principalOf(ctx: StepContext, az: AzureClients, workflow: string): Promise<string | undefined> {
   const facts = factsOf(ctx);
@@ -93,15 +56,11 @@ const GRANTERS: Record<string, string> = {
  * grant itself answers at apply time.
  */
 async function canGrant(ctx: StepContext, az: AzureClients): Promise<boolean | undefined> {
-  const g = graphOf(az);
+  const g = graphAppRoles(az);
   try {
-    const res = await g.http.request<{ value?: { roleTemplateId?: string; displayName?: string }[] }>(
-      "GET",
-      `${g.base}/me/memberOf/microsoft.graph.directoryRole`,
-      { accept: [400, 403], what: "reading the sign-in's directory roles" },
-    );
-    if (res.status >= 400) return undefined;
-    return (res.body.value ?? []).some(
+    const roles = await g.myDirectoryRoles();
+    if (!roles) return undefined;
+    return roles.some(
       (r) => (r.roleTemplateId && GRANTERS[r.roleTemplateId]) || Object.values(GRANTERS).includes(r.displayName ?? ""),
     );
   } catch (e) {
@@ -155,8 +114,8 @@ export const azureDefenderAppRoles: Step<Wanted> = {
   },
   async apply(ctx, changes) {
     const az = await ctx.clients.azure();
-    const g = graphOf(az);
-    const graphSp = await graphServicePrincipalId(az);
+    const g = graphAppRoles(az);
+    const graphSp = await g.graphServicePrincipalId();
     for (const c of changes) {
       const w = c.payload!;
       const principal = await principalOf(ctx, az, w.workflow);
@@ -166,12 +125,7 @@ export const azureDefenderAppRoles: Step<Wanted> = {
           suggestion: "Run setup again.",
         });
       try {
-        await g.http.request("POST", `${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo`, {
-          body: { principalId: principal, resourceId: graphSp, appRoleId: GRAPH_ROLES[w.role] },
-          accept: [400],
-          what: `granting ${w.role} to ${w.workflow}`,
-          noRetry: true,
-        });
+        await g.grant(graphSp, principal, GRAPH_ROLES[w.role], `granting ${w.role} to ${w.workflow}`);
       } catch (e) {
         if (e instanceof RemoteError && e.status === 403)
           throw new AuthError(
@@ -260,14 +214,10 @@ export const azureDefenderAppRolesTeardown: Step = {
   },
   async apply(ctx, changes) {
     const az = await ctx.clients.azure();
-    const g = graphOf(az);
+    const g = graphAppRoles(az);
     for (const c of changes) {
       const { graphSp, id } = c.payload as { graphSp: string; id: string };
-      await g.http.request("DELETE", `${g.base}/servicePrincipals/${graphSp}/appRoleAssignedTo/${id}`, {
-        accept: [404],
-        what: `removing ${c.resource} ${c.name}`,
-        noRetry: true,
-      });
+      await g.revoke(graphSp, id, `removing ${c.resource} ${c.name}`);
     }
   },
 };
