@@ -12,7 +12,7 @@
  *   instance adds its prefix to the assignment's description; teardown removes its prefix and deletes the
  *   assignment only when no prefix is left (src/steps/way-back/role-assignment.ts).
  */
-import type { DataCollectionRule } from "../azure/arm.js";
+import { apiVersions, type DataCollectionRule } from "../azure/arm.js";
 import type { AzureClients } from "../engine/clients.js";
 import type { Connector } from "../kibana/connectors.js";
 import { INSTANCE_TAG, MANAGED_BY } from "../names.js";
@@ -75,12 +75,12 @@ export async function otherTableUsers(
     const instance = r.tags?.[INSTANCE_TAG];
     if (!/^Microsoft\.Insights\/dataCollectionRules$/i.test(r.type) || r.tags?.["managed-by"] !== MANAGED_BY) continue;
     if (!instance || instance === prefix) continue;
-    const res = await az.http.request<DataCollectionRule>("GET", `${az.arm.baseUrl}${r.id}`, {
-      query: { "api-version": "2024-03-11" },
-      accept: [404],
-      what: `reading data collection rule ${r.name}`,
-    });
-    if (res.status !== 404 && dcrSendsTo(res.body, workspaceId, table)) users.add(instance);
+    const dcr = await az.arm.getById<DataCollectionRule>(
+      r.id,
+      apiVersions.dataCollectionRules,
+      `reading data collection rule ${r.name}`,
+    );
+    if (dcr && dcrSendsTo(dcr, workspaceId, table)) users.add(instance);
   }
   return [...users].sort();
 }

@@ -173,7 +173,13 @@ export const DEFENDER_APP_ROLES_TEARDOWN = "teardown-azure-defender-app-roles";
  * removed before the workflows go, so nothing is left to an identity Entra may keep for a while. Only the
  * SecurityIncident roles setup grants; any other role an administrator gave the identity is left alone.
  */
-export const azureDefenderAppRolesTeardown: Step = {
+/** One Graph app-role assignment to remove: Graph's service principal (the resource) and the assignment id. */
+interface GrantedRole {
+  graphSp: string;
+  id: string;
+}
+
+export const azureDefenderAppRolesTeardown: Step<GrantedRole> = {
   id: DEFENDER_APP_ROLES_TEARDOWN,
   title: "Microsoft Graph app roles of the case-sync Logic Apps",
   target: "azure",
@@ -190,7 +196,7 @@ export const azureDefenderAppRolesTeardown: Step = {
     });
     if (!graphSp) return [];
     const ours = new Set<string>(Object.values(GRAPH_ROLES));
-    const changes: Change[] = [];
+    const changes: Change<GrantedRole>[] = [];
     for (const w of wanted(ctx)) {
       const wf = await az.arm.workflow(ctx.config.azure.resourceGroup!, w.workflow);
       const tags = wf?.tags ?? {};
@@ -216,7 +222,7 @@ export const azureDefenderAppRolesTeardown: Step = {
     const az = await ctx.clients.azure();
     const g = graphAppRoles(az);
     for (const c of changes) {
-      const { graphSp, id } = c.payload as { graphSp: string; id: string };
+      const { graphSp, id } = c.payload!;
       await g.revoke(graphSp, id, `removing ${c.resource} ${c.name}`);
     }
   },
