@@ -85,7 +85,7 @@ export function ownershipOf(
 }
 
 /** The plan row for an object with our name that is not ours. */
-export function conflictChange(base: Omit<Change, "action" | "reason">, what: string): Change {
+export function conflictChange<P = never>(base: Omit<Change<P>, "action" | "reason">, what: string): Change<P> {
   return {
     ...base,
     action: "conflict",

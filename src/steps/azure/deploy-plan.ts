@@ -91,8 +91,8 @@ function isStaleRoleAssignment(c: WhatIfChange): boolean {
   return description === undefined || description.startsWith("sentinel-elastic");
 }
 
-export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[], names: Names): Change[] {
-  const out: Change[] = [];
+export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[], names: Names): Change<DeployPayload>[] {
+  const out: Change<DeployPayload>[] = [];
   for (const c of whatIf) {
     // Ignore = exists in the resource group but not in this template (the other unit's, or the user's).
     if (c.changeType === "Ignore" || /Microsoft\.Resources\/deployments/i.test(c.resourceId)) continue;
@@ -142,7 +142,11 @@ export function changesFromWhatIf(unit: DeploymentUnit, whatIf: WhatIfChange[], 
 }
 
 /** When the resource group does not exist yet, what-if cannot run: everything in the unit is new. */
-export function changesForNewResourceGroup(unit: DeploymentUnit, names: Names, ruleKind: string): Change[] {
+export function changesForNewResourceGroup(
+  unit: DeploymentUnit,
+  names: Names,
+  ruleKind: string,
+): Change<DeployPayload>[] {
   const n = names.azure;
   const workspace = names.workspace.workspaceName ?? "the workspace";
   const rows: [string, string][] =

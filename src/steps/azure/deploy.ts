@@ -13,7 +13,7 @@ import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { factsOf, PREFLIGHT_ID } from "./facts.js";
 import { changesForNewResourceGroup, changesFromWhatIf, DEPLOY_ID, type DeployPayload } from "./deploy-plan.js";
-import { azureOwnershipRows } from "./ownership.js";
+import { type AdoptPayload, azureOwnershipRows } from "./ownership.js";
 import { permissionError } from "./preflight.js";
 
 async function deploymentInputs(
@@ -49,7 +49,11 @@ async function deleteStaleAssignment(ctx: StepContext, az: AzureClients, id: str
   progress.succeed(`Deleted the stale role assignment ${id.split("/").pop()} (created again for the new identity)`);
 }
 
-export const azureDeploy: Step = {
+/** A row's deployment unit (and stale assignment), or an adopted object's mark. */
+type Payload = DeployPayload | AdoptPayload;
+const deployPayload = (p: Payload | undefined): DeployPayload | undefined => (p && "unit" in p ? p : undefined);
+
+export const azureDeploy: Step<Payload> = {
   id: DEPLOY_ID,
   title: "Azure resources (ARM deployment)",
   target: "azure",
@@ -58,7 +62,7 @@ export const azureDeploy: Step = {
   async plan(ctx) {
     const az = await ctx.clients.azure();
     const facts = factsOf(ctx);
-    const changes: Change[] = [];
+    const changes: Change<Payload>[] = [];
     // Our names without our tags: someone else's (a conflict), or taken over with --adopt (src/ownership). With a
     // conflict, setup stops after the plan: what-if (which would read someone else's resources) is not run.
     const owned = facts.logicAppsResourceGroupExists
@@ -90,10 +94,8 @@ export const azureDeploy: Step = {
   },
   async apply(ctx, changes) {
     const az = await ctx.clients.azure();
-    const pending = new Set(
-      changes.filter((c) => c.action !== "no-op").map((c) => (c.payload as { unit: string }).unit),
-    );
-    const stale = changes.filter((c) => c.action === "replace").map((c) => c.payload as DeployPayload);
+    const pending = new Set(changes.filter((c) => c.action !== "no-op").map((c) => deployPayload(c.payload)?.unit));
+    const stale = changes.filter((c) => c.action === "replace").flatMap((c) => deployPayload(c.payload) ?? []);
     for (const { unit, input } of await deploymentInputs(ctx, az)) {
       if (!pending.has(unit.id)) continue;
       // A role assignment cannot be pointed at a new identity: delete the stale one (ours), the deployment

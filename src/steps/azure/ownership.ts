@@ -16,12 +16,17 @@ interface Candidate {
   read: () => Promise<{ tags?: Record<string, string> } | undefined>;
 }
 
+/** An adopted object's row: the deployment overwrites it and marks it ours. */
+export interface AdoptPayload {
+  adopt: true;
+}
+
 /** Conflict (or adopt) rows for our names that exist without our tags; nothing for the ones that are ours. */
 export async function azureOwnershipRows(
   ctx: Pick<StepContext, "config" | "names" | "shared">,
   az: AzureClients,
   resourceGroup: string,
-): Promise<Change[]> {
+): Promise<Change<AdoptPayload>[]> {
   const prefix = ctx.names.prefix;
   const n = ctx.names.azure;
   const wf = (name: string): Candidate => ({
@@ -51,7 +56,7 @@ export async function azureOwnershipRows(
         ]
       : []),
   ];
-  const rows: Change[] = [];
+  const rows: Change<AdoptPayload>[] = [];
   for (const c of candidates) {
     const found = await c.read();
     const owner = ownershipOf(Boolean(found), tagsAreOurs(found?.tags, prefix), ctx.shared, c.name);
