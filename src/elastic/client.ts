@@ -5,8 +5,8 @@
 import { rootCertificates } from "node:tls";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { ClientOverrides } from "../engine/client-options.js";
-import { resolveConnection } from "../kibana/connection.js";
-import { userAgent } from "../kibana/user-agent.js";
+import { resolveConnection } from "./connection.js";
+import { userAgent } from "./user-agent.js";
 import { describeUrl } from "../redact.js";
 import { assertElasticsearchHeaders, mapElasticsearchError } from "./errors.js";
 

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from "../config/schema.js";
 import type { ClientOverrides } from "../engine/client-options.js";
 import * as cases from "./cases.js";
 import * as configure from "./cases-configure.js";
-import { resolveConnection } from "./connection.js";
+import { resolveConnection } from "../elastic/connection.js";
 import * as connectors from "./connectors.js";
 import { createKibanaHttp, type KibanaHttp, type KibanaHttpOptions } from "./http.js";
 import * as rules from "./rules.js";

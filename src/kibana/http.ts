@@ -10,7 +10,7 @@ import { rootCertificates } from "node:tls";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { HttpEvent } from "../engine/client-options.js";
 import { describeUrl, redact } from "../redact.js";
-import { authorizationHeader, type ElasticAuth } from "./connection.js";
+import { authorizationHeader, type ElasticAuth } from "../elastic/connection.js";
 import { type KibanaErrorContext, mapKibanaNetworkError, mapKibanaStatus } from "./http-errors.js";
 import {
   backoffDelay,
@@ -21,7 +21,7 @@ import {
   RETRYABLE_STATUS,
   type RetryPolicy,
 } from "./retry-policy.js";
-import { userAgent } from "./user-agent.js";
+import { userAgent } from "../elastic/user-agent.js";
 
 /** The public API version (`Elastic-Api-Version`, https://www.elastic.co/docs/api/doc/kibana, "Versioning"): without it stateful Kibana resolves to the oldest. */
 export const ELASTIC_API_VERSION = "2023-10-31";

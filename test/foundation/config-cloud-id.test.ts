@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeCloudId } from "../../src/config/cloud-id.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { type InputError, exitCodeOf } from "../../src/errors.js";
-import { resolveUrls } from "../../src/kibana/connection.js";
+import { resolveUrls } from "../../src/elastic/connection.js";
 import { clearRegisteredSecrets } from "../../src/redact.js";
 import { VALID_ENV } from "../helpers/config-env.js";
 import { TestIoHost } from "../helpers/test-io-host.js";

@@ -10,7 +10,7 @@ import { createElasticsearchClient } from "../../src/elastic/client.js";
 import { mapElasticsearchError } from "../../src/elastic/errors.js";
 import { exitCodeOf, type InputError, type SentinelElasticError } from "../../src/errors.js";
 import { browserUrlHint } from "../../src/kibana/base-url.js";
-import { resolveUrls } from "../../src/kibana/connection.js";
+import { resolveUrls } from "../../src/elastic/connection.js";
 import { createKibanaHttp } from "../../src/kibana/http.js";
 import { type KibanaErrorContext, mapKibanaNetworkError, mapKibanaStatus } from "../../src/kibana/http-errors.js";
 import { getStatus } from "../../src/kibana/status.js";

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { ResolvedConfig } from "../config/schema.js";
 import { InputError } from "../errors.js";
 import { registerSecret } from "../redact.js";
-import { browserUrlHint, notKibanaBaseUrl } from "./base-url.js";
+import { browserUrlHint, notKibanaBaseUrl } from "../kibana/base-url.js";
 
 export type ElasticAuth = { kind: "apiKey"; apiKey: string } | { kind: "basic"; username: string; password: string };
 
