@@ -57,6 +57,14 @@ const withoutQuery = (v: string) => {
   const u = parsed(v);
   return !u || (u.search === "" && u.hash === "" && !v.includes("?") && !v.includes("#"));
 };
+/** A host a DNS name or an IP address can be (a stray quote or space pasted with the URL is not one). */
+const plainHost = (v: string) => {
+  const u = parsed(v);
+  return (
+    !u ||
+    /^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?)$/i.test(u.hostname)
+  );
+};
 /**
  * Kibana's and Elasticsearch's URLs: API paths are appended to them, so a query string or fragment would end up
  * in the middle of every request; and credentials in the URL would be sent in clear to every log and proxy.
@@ -66,6 +74,9 @@ const elasticUrl = (what: string) =>
     .refine(withoutCredentials, {
       message:
         "must not contain a user name or password (user:password@…): give the URL without them, and the credentials in ELASTIC_API_KEY (or ELASTIC_USERNAME and ELASTIC_PASSWORD)",
+    })
+    .refine(plainHost, {
+      message: "has a host name with characters no host name has (a stray quote or space?): check the URL as given",
     })
     .refine(withoutQuery, {
       message: `must not have a query string or fragment (?… or #…): give ${what}'s base URL, such as https://${what === "Kibana" ? "kibana.example.com:5601" : "es.example.com:9200"}`,

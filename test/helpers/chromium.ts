@@ -17,6 +17,8 @@ const FLAGS = [
   "--disable-component-update",
   "--disable-sync",
   "--no-first-run",
+  // Tests reach only 127.0.0.1: any other host the page (or Chromium itself) names resolves to nothing.
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ];
 
 export async function chromium(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

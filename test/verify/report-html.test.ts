@@ -37,7 +37,7 @@ const checks: Check[] = [
     title: "Sentinel: incident created with the case's fields",
     status: "pass",
     durationMs: 4_200,
-    evidence: "incident 42 https://portal.azure.com/#asset/incident/42",
+    evidence: "incident 42 https://127.0.0.1:8443/#asset/incident/42",
   },
   {
     id: "case.cleanup",
@@ -118,7 +118,7 @@ describe("the report page", () => {
     expect(html).toContain("Alert path, fast");
     expect(html).toMatch(/<span class="status">FAIL<\/span><span class="time">15 min<\/span>/);
     expect(html).toContain("&lt;b&gt;through&lt;/b&gt;");
-    expect(html).toContain('<a href="https://portal.azure.com/#asset/incident/42">');
+    expect(html).toContain('<a href="https://127.0.0.1:8443/#asset/incident/42">');
     expect(html).toContain("Configuration checks");
     expect(html).toContain("the default connector is Jira → Choose it per case.");
     expect(html).toContain("<code>naming.prefix</code>");
