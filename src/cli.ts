@@ -2,24 +2,15 @@
  * Argument parsing, and the only place that calls process.exit. Kept light: `--help` loads commander and the
  * input registry only; each command's module (zod, chalk, prompts, the engine) is imported when it runs.
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { CommandDeps, CommonOptions } from "./commands/context.js";
 import { commandReads, HELP, type HelpOptions, helpGroupOf, helpWithExamples } from "./cli-help.js";
 import { refuseSecretFlags } from "./commands/secret-flags.js";
 import { inputs } from "./config/registry.js";
+import { packageVersion } from "./elastic/user-agent.js";
 import { ExitCode, InputError } from "./errors.js";
 
 const BIN = "sentinel-elastic";
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
-      .version;
-  } catch {
-    return "0.0.0";
-  }
-}
 
 /** attribute name (commander) → config key, for the options generated from the registry. */
 type FlagMap = Map<string, string>;

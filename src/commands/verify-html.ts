@@ -1,26 +1,17 @@
 /** `verify --report FILE.html`: gather what the run found (also when it failed) and write the page. */
-import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { apiVersions } from "../azure/arm.js";
 import type { RunReport } from "../engine/report.js";
 import type { StepContext } from "../engine/types.js";
 import { errorDocument } from "../io/handle-error.js";
+import { packageVersion } from "../elastic/user-agent.js";
 import { renderHtmlReport } from "../report/html.js";
-
-function toolVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
-      .version;
-  } catch {
-    return "unknown";
-  }
-}
 
 export function reportVersions(ctx: Pick<StepContext, "shared">): Record<string, string> {
   const kibana = ctx.shared.kibana;
   return {
-    "sentinel-elastic": toolVersion(),
+    "sentinel-elastic": packageVersion(),
     "Node.js": process.version,
     ...(kibana ? { Kibana: `${kibana.version}${kibana.buildFlavor ? ` (${kibana.buildFlavor})` : ""}` } : {}),
     "Azure Logic Apps API": apiVersions.logic,

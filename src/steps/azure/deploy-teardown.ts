@@ -92,6 +92,15 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step<Paylo
     // record that created it is kept with it: a later `teardown --delete-data` can still find and remove it.
     const keptTables = new Set<string>();
     const pathOf = (id: string) => id.replace(/^https?:\/\/[^/]+/, "").toLowerCase();
+    /** Why the alerts table stays (it holds the history; or another instance still sends to it), if it does. */
+    const whyKeepTable = async (r: OwnedResource): Promise<string | undefined> => {
+      if (!opts.deleteData) return "kept: it holds the alert history (--delete-data removes it)";
+      const wsId = r.id.replace(/^https?:\/\/[^/]+/, "").replace(/\/tables\/[^/]+$/i, "");
+      const others = await otherTableUsers(az, wsId, r.name, ctx.names.prefix);
+      if (!others.length) return undefined;
+      const many = others.length > 1;
+      return `kept despite --delete-data: instance${many ? "s" : ""} ${others.join(", ")} still send${many ? "" : "s"} alerts to it (shared table)`;
+    };
     for (const r of all) {
       const live = await read(r);
       if (!live) continue;
@@ -107,31 +116,13 @@ export const createAzureTeardown = (opts: AzureTeardownOptions = {}): Step<Paylo
         continue;
       }
       const payload: Payload = { url: url(r.id), apiVersion: r.apiVersion, kind: r.kind };
-      if (r.kind === "table" && opts.deleteData) {
-        const wsId = r.id.replace(/^https?:\/\/[^/]+/, "").replace(/\/tables\/[^/]+$/i, "");
-        const others = await otherTableUsers(az, wsId, r.name, ctx.names.prefix);
-        if (others.length) {
+      if (r.kind === "table") {
+        const kept = await whyKeepTable(r);
+        if (kept) {
           keptTables.add(pathOf(r.id));
-          changes.push({
-            ...base,
-            resource: LABEL.table,
-            name: r.name,
-            action: "no-op",
-            reason: `kept despite --delete-data: instance${others.length === 1 ? "" : "s"} ${others.join(", ")} still send${others.length === 1 ? "s" : ""} alerts to it (shared table)`,
-          });
+          changes.push({ ...base, resource: LABEL.table, name: r.name, action: "no-op", reason: kept });
           continue;
         }
-      }
-      if (r.kind === "table" && !opts.deleteData) {
-        keptTables.add(pathOf(r.id));
-        changes.push({
-          ...base,
-          resource: LABEL.table,
-          name: r.name,
-          action: "no-op",
-          reason: "kept: it holds the alert history (--delete-data removes it)",
-        });
-        continue;
       }
       changes.push({
         ...base,

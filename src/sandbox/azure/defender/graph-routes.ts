@@ -138,11 +138,12 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
     return graphError(403, "Forbidden", `Missing application roles. API required roles: ${need}.`, req);
   };
   const isResponse = (x: SandboxResponse | TokenClaims): x is SandboxResponse => "status" in x;
-  const found = (id: string, req: SandboxRequest) => {
-    const i = world.incidents.get(id);
-    return i && world.isOnboarded(i.workspaceId)
-      ? i
-      : graphError(404, "NotFound", `Incident ${id} was not found.`, req);
+  /** The incident, or Graph's 404 (an incident of a workspace not onboarded to Defender is not in the queue). */
+  const found = (id: string, req: SandboxRequest): { incident: DefenderIncident } | { error: SandboxResponse } => {
+    const incident = world.incidents.get(id);
+    return incident && world.isOnboarded(incident.workspaceId)
+      ? { incident }
+      : { error: graphError(404, "NotFound", `Incident ${id} was not found.`, req) };
   };
   const context = () => `${state.endpoints.graph || GRAPH_AUDIENCE}/v1.0/$metadata#security/incidents`;
 
@@ -170,21 +171,21 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
   router.on("GET", "/v1.0/security/incidents/:id", (req) => {
     const who = allowed(req, false);
     if (isResponse(who)) return who;
-    const i = found(req.params.id!, req);
-    if ("status" in i && typeof i.status === "number") return i as SandboxResponse;
+    const f = found(req.params.id!, req);
+    if ("error" in f) return f.error;
     const expand = /\balerts\b/.test(req.query.get("$expand") ?? "");
     return {
       status: 200,
-      body: { "@odata.context": `${context()}/$entity`, ...incidentEntity(world, i as DefenderIncident, expand) },
+      body: { "@odata.context": `${context()}/$entity`, ...incidentEntity(world, f.incident, expand) },
     };
   });
 
   router.on("PATCH", "/v1.0/security/incidents/:id", (req) => {
     const who = allowed(req, true);
     if (isResponse(who)) return who;
-    const i = found(req.params.id!, req);
-    if ("status" in i && typeof i.status === "number") return i as SandboxResponse;
-    const incident = i as DefenderIncident;
+    const f = found(req.params.id!, req);
+    if ("error" in f) return f.error;
+    const { incident } = f;
     const body = (req.json() ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(body))
       if (!WRITABLE.includes(k) && !k.startsWith("@odata"))
@@ -221,9 +222,9 @@ export function mountDefenderGraph(router: Router, deps: DefenderGraphDeps): voi
   router.on("POST", "/v1.0/security/incidents/:id/comments", (req) => {
     const who = allowed(req, true);
     if (isResponse(who)) return who;
-    const i = found(req.params.id!, req);
-    if ("status" in i && typeof i.status === "number") return i as SandboxResponse;
-    const incident = i as DefenderIncident;
+    const f = found(req.params.id!, req);
+    if ("error" in f) return f.error;
+    const { incident } = f;
     const body = (req.json() ?? {}) as Record<string, unknown>;
     if (typeof body.comment !== "string" || body.comment === "")
       return graphError(400, "BadRequest", "The comment property is required.", req);
