@@ -12,7 +12,8 @@ import type { LogicRuntime } from "./logic/index.js";
 import { completeConsent, findConnectionByConsentKey } from "./resources/connections.js";
 import type { ArmEnv } from "./resources/types.js";
 import type { AzureState } from "./state.js";
-import { findWorkflowByKey, triggerQueryParams, workflowSig } from "./resources/workflows.js";
+import { findWorkflowByKey, triggerQueryParams } from "./resources/workflows.js";
+import { authorizeTriggerCall } from "./trigger-auth.js";
 import { audienceFromScope, TOKEN_LIFETIME_MS, type TokenIssuer } from "./tokens.js";
 
 const same = (a: string, b: string) => {
@@ -23,8 +24,8 @@ const same = (a: string, b: string) => {
 
 /**
  * Request-trigger calls: `…/workflows/{key}/triggers/{trigger}/paths/invoke[/{relativePath}]?api-version&sp&sv&sig`.
- * A missing or wrong `sig` gets 401 (DirectApiAuthorizationRequired / DirectApiInvalidAuthorizationSignature);
- * a disabled workflow gets 404.
+ * SAS (`sig`) or OAuth (`Authorization: Bearer`, checked against the workflow's policies), never both:
+ * trigger-auth.ts. A disabled workflow gets 404.
  */
 export function createLogicAppsRouter(env: ArmEnv, logic: LogicRuntime, faults?: FaultInjector): Router {
   const router = createRouter({ service: "logic-apps", faults, onError: (e) => errorResponse(e) });
@@ -32,25 +33,7 @@ export function createLogicAppsRouter(env: ArmEnv, logic: LogicRuntime, faults?:
     const rec = findWorkflowByKey(env, req.params.key!);
     if (!rec) throw new AzureError(404, "WorkflowNotFound", "The workflow could not be found.");
     const trigger = req.params.trigger!;
-    const sig = req.query.get("sig");
-    const sp = req.query.get("sp");
-    if (!sig || !sp || req.query.get("sv") !== "1.0")
-      throw new AzureError(
-        401,
-        "DirectApiAuthorizationRequired",
-        "The request must be authenticated only by Shared Access scheme.",
-      );
-    const valid =
-      sp.toLowerCase() === `/triggers/${trigger}/run`.toLowerCase() &&
-      [rec.secrets.primaryKey!, rec.secrets.secondaryKey!].some((k) =>
-        same(sig, workflowSig(k, rec.secrets.workflowKey!, trigger)),
-      );
-    if (!valid)
-      throw new AzureError(
-        401,
-        "DirectApiInvalidAuthorizationSignature",
-        "The provided authentication token is not valid.",
-      );
+    authorizeTriggerCall(env.issuer, rec, req, trigger);
     const wf = rec.resource;
     if (wf.properties.state !== "Enabled")
       throw new AzureError(404, "WorkflowNotEnabled", `The workflow '${wf.name}' is disabled and cannot be triggered.`);
@@ -173,7 +156,8 @@ export function createLoginRouter(
  * `POST /{tenant}/oauth2/v2.0/token`, form-encoded `grant_type=client_credentials&client_id&client_secret&scope`
  * (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow): 200
  * `{token_type, expires_in, ext_expires_in, access_token}`; errors `{error, error_description, error_codes}` with
- * AADSTS700016 (unknown app), AADSTS7000215 (wrong secret), AADSTS90002 (unknown tenant).
+ * AADSTS700016 (unknown app), AADSTS7000215 (wrong or removed secret), AADSTS7000222 (expired secret),
+ * AADSTS500011 (an api:// scope no app registration exposes), AADSTS90002 (unknown tenant).
  */
 function clientCredentials(tenant: string, raw: Buffer, state: AzureState, issuer: TokenIssuer): SandboxResponse {
   const form = new URLSearchParams(raw.toString("utf8"));
@@ -194,12 +178,36 @@ function clientCredentials(tenant: string, raw: Buffer, state: AzureState, issue
       700016,
       `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`,
     );
-  if (!state.isClientSecretOf(clientId, form.get("client_secret") ?? ""))
-    return fail(401, "invalid_client", 7000215, "Invalid client secret provided.");
+  const secret = form.get("client_secret") ?? "";
+  // App registrations made through Graph (applications.ts) have expiring, removable secrets; those given to the
+  // sandbox as options have one fixed secret.
+  const registered = state.applications.byAppId(clientId);
+  const check = registered
+    ? state.applications.checkSecret(clientId, secret, state.clock.now())
+    : state.isClientSecretOf(clientId, secret)
+      ? "ok"
+      : "invalid";
+  if (check === "expired")
+    return fail(401, "invalid_client", 7000222, `The provided client secret keys for app '${clientId}' are expired.`);
+  if (check === "invalid") return fail(401, "invalid_client", 7000215, "Invalid client secret provided.");
   const scope = form.get("scope") ?? "";
   if (!scope.endsWith("/.default"))
     return fail(400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
-  const { token } = issuer.issue({ audience: audienceFromScope(scope), principalId: app.id, appId: app.appId });
+  const resource = audienceFromScope(scope);
+  // An api:// resource must be an identifier URI some app registration of the tenant exposes, with a service
+  // principal here (AADSTS500011, https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+  if (/^api:\/\//i.test(resource)) {
+    const target = state.applications.byIdentifierUri(resource);
+    if (!target || !state.servicePrincipalByAppId(target.appId))
+      return fail(
+        400,
+        "invalid_resource",
+        500011,
+        `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+      );
+  }
+  // A v1 token (the resource app does not ask for v2): iss https://sts.windows.net/<tenant>/, aud the resource.
+  const { token } = issuer.issue({ audience: resource, principalId: app.id, appId: app.appId });
   const expiresIn = Math.floor(issuer.lifetimeMs / 1000);
   return {
     status: 200,

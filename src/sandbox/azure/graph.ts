@@ -9,6 +9,7 @@
  * "request-id","client-request-id"}}}` (https://learn.microsoft.com/graph/errors). Tokens must be for
  * `https://graph.microsoft.com`; another audience gets 401 `InvalidAuthenticationToken` "Access token validation
  * failure. Invalid audience." (as Graph answers an ARM token: microsoftgraph/microsoft-graph-docs#16208).
+ * App registrations and the tenant's authorization policy: graph-applications.ts.
  * Any valid token of the tenant may read service principals: default member users can (Graph's "non-admin member
  * … with default user permissions" row on serviceprincipal-get); the sandbox does not model Graph permissions.
  */
@@ -16,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import type { FaultInjector } from "../common/faults.js";
 import { createRouter, type Router, type SandboxRequest, type SandboxResponse } from "../common/router.js";
 import { type DefenderGraphDeps, mountDefenderGraph } from "./defender/graph-routes.js";
+import { mountApplicationRoutes } from "./graph-applications.js";
 import type { AzureState, Principal } from "./state.js";
 import { AUDIENCES, type TokenIssuer } from "./tokens.js";
 
@@ -100,6 +102,8 @@ export function createGraphRouter(
 
   // The Defender incident queue and Graph app-role assignments (defender/graph-routes.ts).
   if (defender) mountDefenderGraph(router, { state, issuer, ...defender });
+  // App registrations (graph-applications.ts); the directory roles that may manage them live with the app roles.
+  if (defender) mountApplicationRoutes(router, { state, issuer, appRoles: defender.appRoles });
   router.on("GET", "/v1.0/:segment", (req) => {
     const segment = decodeURIComponent(req.params.segment!);
     const byKey = ALTERNATE_KEY.exec(segment);

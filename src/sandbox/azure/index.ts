@@ -64,6 +64,12 @@ export interface AzureSandboxOptions {
   deployerEntraRoles?: string[];
   /** Role names or GUIDs the deploying principal holds at subscription scope (default Owner). */
   deployerRoles?: string[];
+  /**
+   * Whether member users may register applications (the tenant's authorization policy; default "allowed"). With
+   * "denied", only a directory role such as Application Developer may (`deployerEntraRoles`); Graph refuses others
+   * with 403 Authorization_RequestDenied. Also switchable later: `state.applications.allowedToCreateApps`.
+   */
+  appRegistration?: "allowed" | "denied";
   /** Propagation delay of new role assignments, sandbox ms (default 0). */
   roleAssignmentDelayMs?: number;
   /** Delay before ingested rows are visible, sandbox ms (default 0). */
@@ -148,6 +154,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     });
   }
   for (const app of options.servicePrincipals ?? []) state.addServicePrincipal(app);
+  state.applications.allowedToCreateApps = options.appRegistration !== "denied";
   const appRoles = new AppRoleStore();
   for (const r of options.deployerEntraRoles ?? ["Privileged Role Administrator"])
     appRoles.grantEntraRole(principalId, r);

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SandboxClock } from "../common/clock.js";
+import { ApplicationStore } from "./applications.js";
 import { AzureError, notFound } from "./errors.js";
 import {
   checkCommentMessage,
@@ -106,6 +107,8 @@ export class AzureState {
   readonly principals = new Map<string, Principal>();
   readonly roleAssignments: RoleAssignment[] = [];
   readonly incidents = new Map<string, IncidentRecord>();
+  /** App registrations made through Microsoft Graph (applications.ts). */
+  readonly applications = new ApplicationStore();
   /** Incident PUTs through the REST API that carried read-only members (ignored by the service, kept here for tests). */
   readonly readOnlyIncidentWrites: { incidentId: string; fields: string[]; at: string }[] = [];
   endpoints: SandboxEndpoints = {

@@ -97,7 +97,7 @@ export class TokenIssuer {
    * AuthenticationFailed (missing header), InvalidAuthenticationToken, ExpiredAuthenticationToken,
    * InvalidAuthenticationTokenAudience.
    */
-  verify(authorization: string | undefined, audiences: readonly string[]): TokenCheck {
+  verify(authorization: string | undefined, audiences: readonly string[] | "any"): TokenCheck {
     if (!authorization)
       return {
         ok: false,
@@ -141,6 +141,8 @@ export class TokenIssuer {
       };
     }
     if (claims.nbf > now + 300) return invalid;
+    // "any": the caller matches the audience itself (a Logic App trigger's authorization policy).
+    if (audiences === "any") return { ok: true, claims };
     const allowed = audiences.map(normaliseAudience);
     if (!allowed.includes(normaliseAudience(claims.aud)))
       return {

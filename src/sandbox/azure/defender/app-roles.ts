@@ -24,6 +24,9 @@ export const GRAPH_APP_ROLES = {
 /** Role template ids of the directory roles the sandbox knows (https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
 export const DIRECTORY_ROLE_TEMPLATES: Record<string, string> = {
   "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
+  "Application Administrator": "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+  "Cloud Application Administrator": "158c047a-c907-4556-b7ef-446551a6b5f7",
+  "Application Developer": "cf1c38e5-3621-4004-a7cb-879624dced7c",
   "Privileged Role Administrator": "e8611ab8-c189-46e8-94e1-60213ab1f814",
   "Security Administrator": "194ae4cb-b126-40b2-bd5b-6091b380977d",
   "Security Operator": "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",

@@ -10,6 +10,7 @@ import { AzureError, badRequest, notFound } from "../errors.js";
 import { toArmRun, toArmRunAction, toArmRunActions } from "../logic/index.js";
 import type { ArmResource, StoredResource } from "../state.js";
 import { type ArmEnv, ok, type PutRequest, type ResourceHandler } from "./types.js";
+import { checkAccessControl } from "./workflow-access-control.js";
 
 const WORKFLOW_STATES = ["Enabled", "Disabled"];
 const SIG_PARAMS = ["api-version", "sp", "sv", "sig"];
@@ -51,6 +52,7 @@ function putWorkflow(r: PutRequest) {
     if (problems.length)
       throw badRequest("InvalidTemplate", `The template validation failed: '${problems.join("'; '")}'.`);
   }
+  checkAccessControl(props.accessControl);
   const idType = String(body.identity?.type ?? "None");
   if (!["SystemAssigned", "UserAssigned", "None"].includes(idType))
     throw badRequest(

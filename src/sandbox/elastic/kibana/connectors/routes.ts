@@ -13,6 +13,7 @@ import { any, def, obj, record, req as required, requestBodyMessage, str, Schema
 import { executeConnector, executeResponse, licenseError } from "./execute.js";
 import { CONNECTOR_TYPES, connectorResponse, type StoredConnector } from "./model.js";
 import { ensureUriAllowed } from "./http-client.js";
+import { forgetConnectorToken } from "./oauth2.js";
 import { validateConnectorInput } from "./validate.js";
 
 const URL_KEYS = ["createIncidentUrl", "createCommentUrl", "viewIncidentUrl", "getIncidentUrl", "updateIncidentUrl"];
@@ -102,6 +103,7 @@ export function registerConnectorRoutes(router: Router, ctx: SandboxContext): vo
     if (licence) throw new KibanaError(403, licence);
     const { config, secrets } = validateOrThrow(ctx, existing.connector_type_id, body.config, body.secrets);
     Object.assign(existing, { name: body.name, config, secrets });
+    forgetConnectorToken(ctx, existing.id);
     return ok(connectorResponse(existing));
   });
 
@@ -125,6 +127,7 @@ export function registerConnectorRoutes(router: Router, ctx: SandboxContext): vo
     requireFeature(req, "actions", "all", "delete a connector");
     find(req, req.params.id!);
     spaceOf(ctx, req).connectors.delete(req.params.id!);
+    forgetConnectorToken(ctx, req.params.id!);
     return { status: 204 };
   });
 
@@ -152,7 +155,8 @@ function validateOrThrow(
   try {
     const v = validateConnectorInput(type, ctx.version, config, secrets);
     // validators.ts / webhook validations.ts: every configured URL must pass xpack.actions.allowedHosts.
-    const urls = type === ".webhook" ? [v.config.url] : URL_KEYS.map((k) => v.config[k]);
+    // OAuth2's accessTokenUrl is checked too (webhook validations.ts).
+    const urls = type === ".webhook" ? [v.config.url, v.config.accessTokenUrl] : URL_KEYS.map((k) => v.config[k]);
     const label = type === ".webhook" ? "webhook" : "cases webhook";
     for (const url of urls)
       if (typeof url === "string") {

@@ -174,6 +174,11 @@ export function validateConnectorInput(
         throw new SchemaError("authType must be null or undefined if hasAuth is false");
       if (v.authType === OAUTH2 && (!v.accessTokenUrl || !v.clientId))
         throw new SchemaError("accessTokenUrl and clientId are required for OAuth2 client credentials");
+      if (typeof v.accessTokenUrl === "string")
+        assertUrl(
+          v.accessTokenUrl,
+          (err) => `error configuring webhook action: unable to parse accessTokenUrl: ${err}`,
+        );
       if (v.additionalFields != null) {
         let parsed: unknown;
         try {

@@ -6,6 +6,7 @@
  */
 import type { SandboxContext } from "../../context.js";
 import { sendRequest, type SslOverrides } from "./http-client.js";
+import { OAUTH2, OAuthTokenError, oauth2Authorization } from "./oauth2.js";
 import type { StoredConnector } from "./model.js";
 
 export interface ExecutorResult {
@@ -49,6 +50,8 @@ export async function executeWebhook(
   const headers: Record<string, string> = { ...(c.headers ?? {}), ...(s.secretHeaders ?? {}) };
   const expectsBody = !["get", "delete"].includes(method);
   try {
+    // OAuth2 client credentials (9.2+): the token first, then the call with it (oauth2.ts).
+    if (hasAuth && c.authType === OAUTH2) headers.Authorization = await oauth2Authorization(ctx, connector, ssl);
     await sendRequest(ctx, {
       connectorId: actionId,
       method,
@@ -100,6 +103,13 @@ export async function executeWebhook(
       }
       return { status: "error", actionId, message: "error calling webhook, invalid response", serviceMessage: message };
     }
+    if (err instanceof OAuthTokenError)
+      return {
+        status: "error",
+        actionId,
+        message: "error calling webhook, unable to get an access token",
+        serviceMessage: err.message,
+      };
     const message = e.code ? `[${e.code}] ${e.message}` : e.message;
     return { status: "error", actionId, message: "error calling webhook, request failed", serviceMessage: message };
   }
