@@ -1,22 +1,30 @@
 /**
  * One HTTP client for Azure's REST endpoints: bearer token for the endpoint's audience, our CAs, our retry
  * policy (429 with Retry-After, 5xx, resets) and one error mapping. Built on @azure/core-rest-pipeline 1.24,
- * whose `tlsOptions.ca` REPLACES Node's trusted roots — so extra CAs are appended to `tls.rootCertificates`.
+ * whose `tlsOptions.ca` REPLACES Node's trusted roots — so extra CAs join `tls.rootCertificates` in one prepared context.
  */
-import { rootCertificates } from "node:tls";
+import type { SecureContext } from "node:tls";
 import type { TokenCredential } from "@azure/identity";
 import type { HttpEvent } from "../engine/client-options.js";
 import { AuthError, RemoteError } from "../errors.js";
 import { redact } from "../redact.js";
 import { azureError } from "./errors.js";
+import { trustContext } from "../lib/trust.js";
 
+/**
+ * What the SDKs spread into their `https.Agent` options (`tlsOptions`/`tlsSettings`). Their declared type lists
+ * only `ca`/`cert`/`key`/`pfx`; a `secureContext` passes through to `tls.connect` the same way and is built once
+ * (src/lib/trust.ts), instead of Node parsing every root for each new connection.
+ */
 export interface TlsOptions {
-  ca: string[];
+  secureContext: SecureContext;
+  /** Declared so the SDKs' all-optional TlsSettings accept this type; always unset (the context holds the CAs). */
+  ca?: undefined;
 }
 
 /** Node's roots plus the extra PEM CAs, or undefined when there are none (keep the SDK defaults). */
 export function tlsOptionsFor(extraCas: string[]): TlsOptions | undefined {
-  return extraCas.length ? { ca: [...rootCertificates, ...extraCas] } : undefined;
+  return extraCas.length ? { secureContext: trustContext(extraCas) } : undefined;
 }
 
 export interface HttpClientOptions {

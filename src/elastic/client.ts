@@ -2,11 +2,11 @@
  * A narrow Elasticsearch client over the official `@elastic/elasticsearch` SDK (imported lazily, so runs that
  * never touch Elasticsearch never load it). Same credentials and CA as Kibana.
  */
-import { rootCertificates } from "node:tls";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { ClientOverrides } from "../engine/client-options.js";
 import { resolveConnection } from "./connection.js";
 import { userAgent } from "./user-agent.js";
+import { trustContext } from "../lib/trust.js";
 import { describeUrl } from "../redact.js";
 import { assertElasticsearchHeaders, mapElasticsearchError } from "./errors.js";
 
@@ -69,8 +69,8 @@ export async function createElasticsearchClient(
       conn.auth.kind === "apiKey"
         ? { apiKey: conn.auth.apiKey }
         : { username: conn.auth.username, password: conn.auth.password },
-    // `ca` replaces Node's roots: keep them, so a CA file adds trust rather than narrowing it (as for Kibana).
-    tls: conn.caCerts ? { ca: [...rootCertificates, ...conn.caCerts] } : undefined,
+    // Node's roots plus the CA file (src/lib/trust.ts): a CA file adds trust rather than narrowing it (as for Kibana).
+    tls: conn.caCerts ? { secureContext: trustContext(conn.caCerts) } : undefined,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     maxRetries: 3,
     headers: {

@@ -6,7 +6,6 @@
  * `onHttp` for --debug.
  */
 import { Agent as HttpsAgent } from "node:https";
-import { rootCertificates } from "node:tls";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { HttpEvent } from "../engine/client-options.js";
 import { describeUrl, redact } from "../redact.js";
@@ -22,6 +21,7 @@ import {
   type RetryPolicy,
 } from "./retry-policy.js";
 import { userAgent } from "../elastic/user-agent.js";
+import { trustContext } from "../lib/trust.js";
 
 /** The public API version (`Elastic-Api-Version`, https://www.elastic.co/docs/api/doc/kibana, "Versioning"): without it stateful Kibana resolves to the oldest. */
 export const ELASTIC_API_VERSION = "2023-10-31";
@@ -98,7 +98,7 @@ export function createKibanaHttp(options: KibanaHttpOptions): KibanaHttp {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const httpsAgent = options.caCerts?.length
-    ? new HttpsAgent({ ca: [...rootCertificates, ...options.caCerts], keepAlive: true })
+    ? new HttpsAgent({ secureContext: trustContext(options.caCerts), keepAlive: true })
     : new HttpsAgent({ keepAlive: true });
   const instance: AxiosInstance = axios.create({
     baseURL: baseUrl,

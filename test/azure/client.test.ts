@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureClients } from "../../src/azure/client.js";
 import { resolveCloud, scopeFor } from "../../src/azure/cloud.js";
 import { azureError, flattenErrorDetails } from "../../src/azure/errors.js";
-import { createHttpClient } from "../../src/azure/pipeline.js";
+import { createHttpClient, tlsOptionsFor } from "../../src/azure/pipeline.js";
 import { AuthError, exitCodeOf, RemoteError } from "../../src/errors.js";
 import {
   type AzureSandbox,
@@ -131,7 +131,7 @@ describe("Azure client against the sandbox", () => {
     const http = await createHttpClient({
       credential: sb.credential,
       scope: "https://management.azure.com/.default",
-      tls: { ca: [sb.caCert] },
+      tls: tlsOptionsFor([sb.caCert]),
       sleep: async (ms) => {
         waits.push(ms);
       },

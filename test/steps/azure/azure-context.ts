@@ -147,11 +147,11 @@ export function consentingIoHost(sb: AzureSandbox): TestIoHost {
 
 /** A table as the Log Analytics query API returns it (dynamic columns arrive as JSON text, as in Azure). */
 export async function queryTable(sb: AzureSandbox, table: string): Promise<Record<string, any>[]> {
-  const { createHttpClient } = await import("../../../src/azure/pipeline.js");
+  const { createHttpClient, tlsOptionsFor } = await import("../../../src/azure/pipeline.js");
   const http = await createHttpClient({
     credential: sb.credential,
     scope: "https://api.loganalytics.io/.default",
-    tls: { ca: [sb.caCert] },
+    tls: tlsOptionsFor([sb.caCert]),
   });
   const ws = sb.state.getResource(sb.state.workspaceId(WORKSPACE_RG, WORKSPACE));
   const customerId = (ws?.properties as { customerId?: string } | undefined)?.customerId;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpClient } from "../../../src/azure/pipeline.js";
+import { createHttpClient, tlsOptionsFor } from "../../../src/azure/pipeline.js";
 import type { ResolvedConfig } from "../../../src/config/schema.js";
 import { createStepContext } from "../../../src/engine/context.js";
 import { exitCodeOf, type SentinelElasticError } from "../../../src/errors.js";
@@ -190,7 +190,7 @@ describe("Azure preflight failures", () => {
       const http = await createHttpClient({
         credential: s.credential,
         scope: "https://management.azure.com/.default",
-        tls: { ca: [s.caCert] },
+        tls: tlsOptionsFor([s.caCert]),
       });
       for (let i = 0; i < 50; i++) {
         await http.request(

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AzureClients } from "../../../src/azure/client.js";
-import { createHttpClient } from "../../../src/azure/pipeline.js";
+import { createHttpClient, tlsOptionsFor } from "../../../src/azure/pipeline.js";
 import type { SharedState } from "../../../src/engine/shared-state.js";
 import {
   type AzureSandbox,
@@ -338,7 +338,7 @@ async function lastRunAction(workflow: string, action: string): Promise<{ proper
   const http = await createHttpClient({
     credential: sb.credential,
     scope: "https://management.azure.com/.default",
-    tls: { ca: [sb.caCert] },
+    tls: tlsOptionsFor([sb.caCert]),
   });
   const base = `${sb.endpoints.resourceManager}/subscriptions/${sb.subscriptionId}/resourceGroups/rg-logic/providers/Microsoft.Logic/workflows/${workflow}`;
   const q = { query: { "api-version": "2019-05-01" } };

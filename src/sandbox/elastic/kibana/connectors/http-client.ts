@@ -11,6 +11,7 @@ import https from "node:https";
 import { rootCertificates } from "node:tls";
 import axios, { type AxiosResponse, type Method } from "axios";
 import { recordOutgoing, type SandboxContext } from "../../context.js";
+import { trustContext } from "../../../../lib/trust.js";
 
 export interface SslOverrides {
   cert?: Buffer;
@@ -51,9 +52,13 @@ function ensureLoopback(url: string): void {
 }
 
 function agentFor(ctx: SandboxContext, ssl: SslOverrides): https.Agent {
-  const ca = [...rootCertificates, ...ctx.extraCaCerts, ...(ssl.ca ? [ssl.ca.toString("utf8")] : [])];
+  const cas = [...ctx.extraCaCerts, ...(ssl.ca ? [ssl.ca.toString("utf8")] : [])];
+  // Without a client certificate the trust store is the same for every call: build it once (src/lib/trust.ts).
+  // With one, the agent parses it per call as Kibana does, so a bad key or passphrase fails the call, not setup.
+  const trust =
+    ssl.cert || ssl.key || ssl.pfx ? { ca: [...rootCertificates, ...cas] } : { secureContext: trustContext(cas) };
   return new https.Agent({
-    ca,
+    ...trust,
     cert: ssl.cert,
     key: ssl.key,
     pfx: ssl.pfx,
