@@ -129,11 +129,14 @@ export function createLoginRouter(
       };
     const audience = audienceFromScope(String(body.resource ?? ""));
     const { token, claims } = issuer.issue({ audience, principalId: principal.id, user: true, upn: principal.upn });
-    // A test's manual clock may be moved ahead of real time; report a real-time expiry well inside the token's
-    // lifetime so that `az` asks again soon. (Token lifetimes are not compressed in scaled mode: sandbox time is
-    // the wall clock there, and a token lives its full lifetime.)
+    // Scaled mode: sandbox time is the wall clock and token lifetimes are not compressed, so the token's own
+    // expiry is the real one, and a CLI asks `az` once per audience (as against Azure). A test's manual clock may be
+    // moved ahead of real time: there, report a real-time expiry well inside the lifetime so that `az` asks again soon.
     const realLifetimeS = Math.floor((0.8 * TOKEN_LIFETIME_MS) / 1000);
-    const realExpiry = Math.floor(Date.now() / 1000) + Math.max(1, Math.min(60, realLifetimeS));
+    const realExpiry =
+      issuer.clock.mode === "scaled"
+        ? claims.exp
+        : Math.floor(Date.now() / 1000) + Math.max(1, Math.min(60, realLifetimeS));
     return {
       status: 200,
       body: {
