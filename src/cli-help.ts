@@ -58,7 +58,7 @@ export function helpGroupOf(def: Pick<InputDef, "key">): string {
  * rule, the alert action, case mapping, the location, the Sentinel authorization or the Event Hub settings.
  */
 const TEARDOWN_SKIPS =
-  /^(rule\.|alerts\.action$|cases\.|azure\.location$|sentinel\.authorization$|sentinelToElastic\.(interval|eventHub\.))/;
+  /^(rule\.|alerts\.action$|alerts\.webhookAuth$|azure\.endpoints\.login$|cases\.|azure\.location$|sentinel\.authorization$|sentinelToElastic\.(interval|eventHub\.))/;
 
 export function commandReads(command: string, def: Pick<InputDef, "key">): boolean {
   if (command === "teardown") return !TEARDOWN_SKIPS.test(def.key);

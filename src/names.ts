@@ -180,6 +180,15 @@ function namesFor(prefix: string, workspace: Partial<WorkspaceRef>) {
         `${prefix}-cases-rule`,
       ],
       tags: { "managed-by": MANAGED_BY, [INSTANCE_TAG]: prefix } as Record<string, string>,
+      /**
+       * The Entra ID app registration the alert connector signs in with (alerts.webhookAuth oauth2): found again by
+       * its display name; ours when it carries our tags (ownership/marker.ts appIsOurs).
+       */
+      alertApp: {
+        displayName: `${prefix}-kibana-alert-connector`,
+        tags: [`managed-by:${MANAGED_BY}`, `${INSTANCE_TAG}:${prefix}`],
+        notes: marker,
+      },
     },
     wayBack: {
       packagePolicy: packagePolicyName(prefix),

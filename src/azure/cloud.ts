@@ -24,6 +24,8 @@ export interface AzureCloud {
    */
   defenderPortal?: string;
   authorityHost: string;
+  /** Where OAuth2 client-credentials tokens are asked for (`<login>/<tenant>/oauth2/v2.0/token`): authorityHost unless overridden. */
+  login: string;
   /**
    * Microsoft Graph (service principals). Undefined when Resource Manager is overridden (a proxy, the sandbox)
    * and Graph is not: we will not send that environment's tokens to the public Graph. An explicit
@@ -37,7 +39,7 @@ export interface AzureCloud {
 // Graph per national cloud: https://learn.microsoft.com/graph/deployments (global, US Government L4, China).
 // Defender portal hosts: https://learn.microsoft.com/defender-endpoint/gov ("Portal URLs": commercial and GCC
 // security.microsoft.com, GCC High security.microsoft.us, DoD security.apps.mil — DoD sets azure.endpoints.defenderPortal).
-const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name" | "graph"> & { graph: string }> = {
+const clouds: Record<AzureCloud["name"], Omit<AzureCloud, "name" | "graph" | "login"> & { graph: string }> = {
   AzureCloud: {
     resourceManager: "https://management.azure.com",
     resourceManagerAudience: "https://management.core.windows.net/",
@@ -86,6 +88,7 @@ export function resolveCloud(azure: Pick<ResolvedConfig["azure"], "cloud" | "end
     resourceManager: trim(azure.endpoints.resourceManager ?? base.resourceManager),
     logAnalytics: trim(azure.endpoints.logAnalytics ?? base.logAnalytics),
     portal: trim(azure.endpoints.portal ?? base.portal),
+    login: trim(azure.endpoints.login ?? base.authorityHost),
     defenderPortal: azure.endpoints.defenderPortal
       ? trim(azure.endpoints.defenderPortal)
       : base.defenderPortal && trim(base.defenderPortal),

@@ -43,11 +43,45 @@ export interface DeploymentUnit {
   parameters: Record<string, unknown>;
 }
 
+/** The alert connector's app registration, when the alert-ingest trigger takes its OAuth2 tokens. */
+export interface AlertTriggerAuth {
+  tenantId: string;
+  appId: string;
+}
+
+/**
+ * The alert-ingest trigger's Microsoft Entra ID authorization policy: a token is taken when its issuer (v1 tokens:
+ * `https://sts.windows.net/<tenant>/`), audience (our identifier URI) and appid (our client id) all match
+ * ("Secure access and data in Azure Logic Apps", section "Enable OAuth with Microsoft Entra ID",
+ * https://learn.microsoft.com/azure/logic-apps/logic-apps-securing-a-logic-app#enable-oauth: `iss` required, at most
+ * 5 policies of at most 10 claims, only Bearer tokens, one scheme per call).
+ */
+export function triggerAccessControl(auth: AlertTriggerAuth | undefined): Record<string, unknown> {
+  if (!auth) return {};
+  return {
+    triggers: {
+      openAuthenticationPolicies: {
+        policies: {
+          "kibana-alert-connector": {
+            type: "AAD",
+            claims: [
+              { name: "iss", value: `https://sts.windows.net/${auth.tenantId}/` },
+              { name: "aud", value: `api://${auth.appId}` },
+              { name: "appid", value: auth.appId },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
 export function deploymentUnits(
   config: Pick<ResolvedConfig, "features" | "azure" | "sentinel" | "naming" | "cases" | "alerts">,
   facts: AzureFacts,
   monitorAudience: string,
   cloud?: AzureCloud,
+  alertAuth?: AlertTriggerAuth,
 ): DeploymentUnit[] {
   const { prefix, azure: names } = resolveNames(config);
   const common = {
@@ -101,6 +135,7 @@ export function deploymentUnits(
         table: config.alerts.table,
         ruleKind: facts.ruleKind,
         monitorAudience,
+        triggerAccessControl: triggerAccessControl(alertAuth),
       },
     });
   }

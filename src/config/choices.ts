@@ -15,6 +15,8 @@ export const sentinelAuthorizations = ["managed-identity", "oauth"] as const;
 /** Where the workspace's incidents are worked: detected (`auto`), the Defender portal, or the Azure portal. */
 export const sentinelPortals = ["auto", "defender", "azure"] as const;
 export const alertActions = ["summary", "per-alert"] as const;
+/** How the alert connector authenticates to the alert-ingest Logic App (steps/azure/webhook-auth.ts). */
+export const alertWebhookAuths = ["auto", "oauth2", "sas"] as const;
 export const sentinelRuleKinds = ["nrt", "scheduled"] as const;
 export const elasticSeverities = ["low", "medium", "high", "critical"] as const;
 export const sentinelSeverities = ["Informational", "Low", "Medium", "High"] as const;

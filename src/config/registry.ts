@@ -7,6 +7,7 @@
  */
 import {
   alertActions,
+  alertWebhookAuths,
   azureClouds,
   azureCredentials,
   closureTypes,
@@ -189,6 +190,16 @@ export const inputs: readonly InputDef[] = [
     group: "azure",
     description: "Override the Microsoft Defender portal URL (incident links when sentinel.portal is defender).",
     prompt: "Microsoft Defender portal URL",
+  },
+  {
+    key: "azure.endpoints.login",
+    flag: "--azure-login-url",
+    env: "AZURE_LOGIN_URL",
+    type: "string",
+    group: "azure",
+    description:
+      "Override the cloud's Microsoft Entra login endpoint that Kibana's alert connector gets its OAuth2 token from (the accessTokenUrl).",
+    prompt: "Microsoft Entra login endpoint",
   },
   {
     key: "azure.endpoints.graph",
@@ -407,6 +418,18 @@ export const inputs: readonly InputDef[] = [
     group: "alerts",
     description: "One webhook call per rule run with all alerts (summary) or one per alert.",
     prompt: "Send alerts as a summary per rule run, or one call per alert?",
+  },
+  {
+    key: "alerts.webhookAuth",
+    flag: "--alert-webhook-auth",
+    env: "SENTINEL_ELASTIC_ALERT_WEBHOOK_AUTH",
+    type: "enum",
+    choices: alertWebhookAuths,
+    default: "auto",
+    group: "alerts",
+    description:
+      "How the alert connector authenticates to the alert-ingest Logic App: oauth2 (an Entra ID app registration of ours, Kibana 9.2+; the connector holds no callback signature), sas (the callback URL with its sig, readable by whoever may read connectors) or auto (oauth2 when Kibana is 9.2+ and the Azure sign-in may register applications, else sas).",
+    prompt: "How should the alert connector authenticate to the Logic App?",
   },
   {
     key: "alerts.table",

@@ -7,15 +7,16 @@
  */
 import { z } from "zod";
 import {
+  alertActions,
+  alertWebhookAuths,
   azureClouds,
   azureCredentials,
+  closureTypes,
+  elasticSeverities,
   sentinelAuthorizations,
   sentinelPortals,
-  alertActions,
   sentinelRuleKinds,
-  elasticSeverities,
   sentinelSeverities,
-  closureTypes,
 } from "./choices.js";
 
 /** Azure naming rules (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). */
@@ -143,6 +144,7 @@ export const configSchema = z
             portal: url.optional(),
             defenderPortal: url.optional(),
             graph: httpsUrl.optional(),
+            login: httpsUrl.optional(),
           })
           .strict(),
         tenantId: z.string().regex(patterns.guid).optional(),
@@ -181,6 +183,7 @@ export const configSchema = z
     alerts: z
       .object({
         action: z.enum(alertActions),
+        webhookAuth: z.enum(alertWebhookAuths),
         table: z.string().regex(patterns.table),
       })
       .strict(),

@@ -90,6 +90,7 @@ export async function writeKeepFiles(
     AZURE_LOG_ANALYTICS_URL: world.azure.endpoints.logAnalytics,
     AZURE_PORTAL_URL: world.azure.endpoints.portal,
     AZURE_GRAPH_URL: world.azure.endpoints.graph,
+    AZURE_LOGIN_URL: world.azure.endpoints.login ?? "",
     AZURE_CA_CERT: caFile,
   };
   const lines = Object.entries(env).map(([k, v]) => `export ${k}=${shellWord(v)}`);

@@ -125,6 +125,7 @@ export async function startDemoWorld(
     "azure.endpoints.logAnalytics": azure.endpoints.logAnalytics,
     "azure.endpoints.portal": azure.endpoints.portal,
     "azure.endpoints.graph": azure.endpoints.graph,
+    ...(azure.endpoints.login ? { "azure.endpoints.login": azure.endpoints.login } : {}),
     ...(defender ? { "azure.endpoints.defenderPortal": azure.defender.portal } : {}),
     "sentinel.workspaceName": DEMO.workspace,
     "sentinel.resourceGroup": DEMO.resourceGroup,

@@ -86,6 +86,21 @@ export interface AlertConnectorInputs {
   version: string;
   alertIngestUrl: string;
   secretHeaders?: Record<string, string>;
+  /** OAuth2 client credentials (Kibana 9.2+): the URL then goes without its SAS parameters. */
+  oauth2?: { accessTokenUrl: string; clientId: string; scope: string; clientSecret: string };
+}
+
+export const WEBHOOK_OAUTH2 = "webhook-oauth2-client-credentials";
+
+/**
+ * A callback URL without its SAS query parameters (`sp`, `sv`, `sig`): the form an OAuth call must use, since a
+ * call that carries both schemes fails ("Secure access and data in Azure Logic Apps", "Enable OAuth with
+ * Microsoft Entra ID"). `api-version` stays.
+ */
+export function withoutSas(url: string): string {
+  const u = new URL(url);
+  for (const k of ["sp", "sv", "sig"]) u.searchParams.delete(k);
+  return u.toString();
 }
 
 export function buildAlertConnectorBody(i: AlertConnectorInputs): ConnectorBody {
@@ -93,6 +108,23 @@ export function buildAlertConnectorBody(i: AlertConnectorInputs): ConnectorBody 
   if (i.secretHeaders && Object.keys(i.secretHeaders).length) {
     if (!supports(i.version, "secretHeaders")) throw new Error("secret headers need Kibana 9.2 or newer");
     secrets.secretHeaders = { ...i.secretHeaders };
+  }
+  if (i.oauth2) {
+    if (!supports(i.version, "webhookOAuth2")) throw new Error("OAuth2 client credentials need Kibana 9.2 or newer");
+    return {
+      name: i.name,
+      config: {
+        url: withoutSas(i.alertIngestUrl),
+        method: "post",
+        headers: { "Content-Type": "application/json" },
+        hasAuth: true,
+        authType: WEBHOOK_OAUTH2,
+        accessTokenUrl: i.oauth2.accessTokenUrl,
+        clientId: i.oauth2.clientId,
+        scope: i.oauth2.scope,
+      },
+      secrets: { ...secrets, clientSecret: i.oauth2.clientSecret },
+    };
   }
   return {
     name: i.name,

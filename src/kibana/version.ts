@@ -26,6 +26,8 @@ export const features = {
   casesWebhookAuthType: "8.15.0",
   /** `secrets.secretHeaders` on `.webhook` and `.cases-webhook` (kibana PR #230042, stack 9.2). */
   secretHeaders: "9.2.0",
+  /** `.webhook` `authType: "webhook-oauth2-client-credentials"` (kibana PR #218442, docs-content#2829, 9.2). */
+  webhookOAuth2: "9.2.0",
 } as const;
 
 export function supports(version: string, feature: keyof typeof features): boolean {

@@ -11,6 +11,8 @@
  * - Kibana case settings: ours only while their default connector is one of our marked connectors.
  * - Azure resources that take tags: `managed-by: sentinel-elastic` and `sentinel-elastic-instance: <prefix>`.
  * - Azure role assignments: created by our deployments (deterministic GUID names) with our description.
+ * - Entra ID app registrations (Graph `application.tags`, free strings): `managed-by:sentinel-elastic` and
+ *   `sentinel-elastic-instance:<prefix>`, and our marker in `notes` for people reading the portal.
  */
 import type { SharedState } from "../engine/shared-state.js";
 import type { Change } from "../engine/types.js";
@@ -57,6 +59,12 @@ export const ruleIsOurs = (rule: { tags?: unknown } | undefined, prefix: string)
 
 export function tagsAreOurs(tags: Record<string, string> | undefined | null, prefix: string): boolean {
   return tags?.[MANAGED_BY_TAG] === MANAGED_BY && tags?.[INSTANCE_TAG] === prefix;
+}
+
+/** Whether an app registration carries our tags (names.ts `azure.alertApp.tags`). */
+export function appIsOurs(app: { tags?: string[] | null } | undefined, prefix: string): boolean {
+  const tags = app?.tags ?? [];
+  return tags.includes(`managed-by:${MANAGED_BY}`) && tags.includes(`${INSTANCE_TAG}:${prefix}`);
 }
 
 /** The names given with --adopt for this run. */

@@ -13,7 +13,8 @@
  */
 import type { Step } from "../engine/types.js";
 import { verifyCasesTeardown } from "../verify/leftovers.js";
-import { azureRotateKeys, azureTeardownRotateKeys } from "./azure/access-keys.js";
+import { azureRetireAlertSig, azureRotateKeys, azureTeardownRotateKeys } from "./azure/access-keys.js";
+import { alertAppTeardown, azureAlertApp } from "./azure/alert-app.js";
 import { azureCallbackUrls } from "./azure/callback-urls.js";
 import { azureDefenderAppRoles, azureDefenderAppRolesTeardown } from "./azure/defender-case-sync/app-roles.js";
 import { azureDeploy } from "./azure/deploy.js";
@@ -53,6 +54,7 @@ export interface ManagedObject {
 export const managedObjects: readonly ManagedObject[] = [
   { side: "kibana", preflight: true, setup: kibanaPreflightStep },
   { side: "azure", preflight: true, setup: azurePreflight },
+  { side: "azure", setup: azureAlertApp, teardown: alertAppTeardown },
   { side: "azure", setup: azureDeploy, teardown: createAzureTeardown },
   { side: "azure", setup: azureDefenderAppRoles, teardown: azureDefenderAppRolesTeardown },
   { side: "azure", setup: azureRotateKeys, teardown: azureTeardownRotateKeys },
@@ -63,6 +65,8 @@ export const managedObjects: readonly ManagedObject[] = [
   { side: "kibana", teardown: verifyCasesTeardown },
   { side: "kibana", setup: caseSettingsStep, teardown: caseSettingsTeardown },
   { side: "kibana", setup: alertConnectorStep, teardown: alertConnectorTeardown },
+  // Kibana's side: it follows the alert connector (the Azure key it regenerates is the one the connector dropped).
+  { side: "kibana", setup: azureRetireAlertSig },
   { side: "kibana", setup: testDocumentStep },
   { side: "kibana", setup: detectionRuleStep, teardown: detectionRuleTeardown },
   { side: "way-back", setup: fleetPackageStep, teardown: (o) => (o.uninstallPackages ? packageTeardown : undefined) },

@@ -64,6 +64,7 @@ export async function startWizardWorld(): Promise<WizardWorld> {
     AZURE_LOG_ANALYTICS_URL: azure.endpoints.logAnalytics,
     AZURE_PORTAL_URL: azure.endpoints.portal,
     AZURE_GRAPH_URL: azure.endpoints.graph,
+    AZURE_LOGIN_URL: azure.endpoints.login ?? "",
   };
   return {
     clock,

@@ -11,9 +11,10 @@
  */
 import type { Change, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
-import { tagsAreOurs } from "../../ownership/marker.js";
+import { connectorIsOurs, tagsAreOurs } from "../../ownership/marker.js";
 import { DEPLOY_ID } from "./deploy-plan.js";
 import { factsOf } from "./facts.js";
+import { webhookAuthOf } from "./webhook-auth.js";
 
 export const ROTATE_KEYS_ID = "azure-rotate-keys";
 export const TEARDOWN_ROTATE_KEYS_ID = "teardown-azure-rotate-keys";
@@ -29,7 +30,7 @@ export const rotateRequested = (ctx: Pick<StepContext, "shared">) => ctx.shared.
 /** Who can read the callback URLs, said in preflight, in the plan and in the README. */
 export function callbackUrlExposure(space: string): string {
   return (
-    `The Logic Apps' callback URLs, signature (sig) included, are kept in our connectors' config in Kibana space '${space}': ` +
+    `The case-sync Logic Apps' callback URLs, signature (sig) included, are kept in the case connector's config in Kibana space '${space}': ` +
     `anyone who may read connectors there (Kibana privilege "Actions and Connectors: Read") can read them and post into Sentinel. ` +
     "Kibana has no secret field a Logic App signature can go in; rotate the signatures with `sentinel-elastic setup --rotate-keys` " +
     "(teardown rotates them before it deletes anything)."
@@ -119,4 +120,42 @@ export const azureTeardownRotateKeys: Step = {
     );
   },
   apply: (ctx, changes) => regenerate(ctx, changes, TEARDOWN_ROTATE_KEYS_ID, true),
+};
+
+export const RETIRE_ALERT_SIG_ID = "azure-retire-alert-sig";
+
+const holdsSig = (connector: { config?: Record<string, unknown> } | undefined) =>
+  typeof connector?.config?.url === "string" && /[?&]sig=/.test(connector.config.url);
+
+/**
+ * alerts.webhookAuth oauth2: once the alert connector no longer holds the callback URL's signature, the
+ * alert-ingest workflow's primary key is regenerated, so the sig that was readable in Kibana stops working (an
+ * authorization policy does not switch SAS off: "Secure access and data in Azure Logic Apps", "Enable OAuth with
+ * Microsoft Entra ID").
+ */
+export const azureRetireAlertSig: Step = {
+  id: RETIRE_ALERT_SIG_ID,
+  title: "Alert-ingest access key (retired once the alert connector uses OAuth2)",
+  target: "azure",
+  after: ["kibana-alert-connector"],
+  enabled: (c) => c.features.alertForwarding && c.alerts.webhookAuth !== "sas",
+  async plan(ctx) {
+    if ((await webhookAuthOf(ctx)).mode !== "oauth2") return [];
+    const connector = await (await ctx.clients.kibana()).getConnector(ctx.names.kibana.alertConnectorId);
+    if (!holdsSig(connector) || !connectorIsOurs(connector, ctx.names.prefix)) return [];
+    return [
+      row(
+        RETIRE_ALERT_SIG_ID,
+        ctx.names.azure.alertIngest,
+        "regenerated once the alert connector signs in with OAuth2: the sig readable in Kibana stops working",
+      ),
+    ];
+  },
+  async apply(ctx, changes) {
+    if (!changes.some((c) => c.step === RETIRE_ALERT_SIG_ID && c.action === "update")) return;
+    const connector = await (await ctx.clients.kibana()).getConnector(ctx.names.kibana.alertConnectorId);
+    // Never while the connector still uses the signature: that would cut alert forwarding off.
+    if (holdsSig(connector)) return;
+    await regenerate(ctx, changes, RETIRE_ALERT_SIG_ID);
+  },
 };

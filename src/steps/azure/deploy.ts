@@ -8,20 +8,22 @@ import { apiVersions } from "../../azure/arm.js";
 import type { AzureClients } from "../../azure/client.js";
 import type { DeploymentInput } from "../../azure/deployments.js";
 import { parseAuthorizationFailed, roleFor } from "../../azure/errors.js";
-import { type DeploymentUnit, deploymentUnits, loadTemplate } from "../../azure/templates.js";
+import { type AlertTriggerAuth, type DeploymentUnit, deploymentUnits, loadTemplate } from "../../azure/templates.js";
 import type { Change, Check, Step, StepContext } from "../../engine/types.js";
 import { AuthError } from "../../errors.js";
 import { factsOf, PREFLIGHT_ID } from "./facts.js";
 import { changesForNewResourceGroup, changesFromWhatIf, DEPLOY_ID, type DeployPayload } from "./deploy-plan.js";
 import { type AdoptPayload, azureOwnershipRows } from "./ownership.js";
 import { permissionError } from "./preflight.js";
+import { ALERT_APP_ID } from "./alert-app.js";
+import { webhookAuthOf } from "./webhook-auth.js";
 
 async function deploymentInputs(
   ctx: StepContext,
   az: AzureClients,
 ): Promise<{ unit: DeploymentUnit; input: DeploymentInput }[]> {
   const facts = factsOf(ctx);
-  const units = deploymentUnits(ctx.config, facts, az.cloud.monitorAudience, az.cloud);
+  const units = deploymentUnits(ctx.config, facts, az.cloud.monitorAudience, az.cloud, await alertTriggerAuth(ctx));
   return Promise.all(
     units.map(async (unit) => ({
       unit,
@@ -33,6 +35,15 @@ async function deploymentInputs(
       },
     })),
   );
+}
+
+/** Before the app registration exists (a first plan), what-if sees a placeholder client id. */
+const PLACEHOLDER_APP_ID = "00000000-0000-0000-0000-000000000000";
+
+async function alertTriggerAuth(ctx: StepContext): Promise<AlertTriggerAuth | undefined> {
+  if (!ctx.config.features.alertForwarding || (await webhookAuthOf(ctx)).mode !== "oauth2") return undefined;
+  const app = ctx.shared.alertApp;
+  return { tenantId: app?.tenantId ?? factsOf(ctx).tenantId ?? "", appId: app?.appId ?? PLACEHOLDER_APP_ID };
 }
 
 /** ARM's own preflight refused for lack of permission: same message as our preflight, naming the role. */
@@ -57,7 +68,8 @@ export const azureDeploy: Step<Payload> = {
   id: DEPLOY_ID,
   title: "Azure resources (ARM deployment)",
   target: "azure",
-  after: [PREFLIGHT_ID],
+  // The alert-ingest trigger's policy names the app registration's client id.
+  after: [PREFLIGHT_ID, ALERT_APP_ID],
   enabled: (c) => c.features.caseSync || c.features.alertForwarding,
   async plan(ctx) {
     const az = await ctx.clients.azure();

@@ -104,7 +104,9 @@ export const caseConnectorStep: Step = {
   after: [KIBANA_PREFLIGHT, CALLBACK_URLS_ID],
   enabled: (config) => config.features.caseSync,
   plan: (ctx) => planConnector(ctx, spec(ctx.names)),
-  apply: (ctx, changes) => applyConnector(ctx, spec(ctx.names), changes),
+  apply: async (ctx, changes) => {
+    await applyConnector(ctx, spec(ctx.names), changes);
+  },
   verify: async (ctx) => [await verifyConnector(ctx, spec(ctx.names), "Case connector configured")],
 };
 

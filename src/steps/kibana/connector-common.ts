@@ -32,8 +32,13 @@ export interface ConnectorSpec {
   urlName: string;
   /** True when every callback URL the body needs is in ctx.shared. */
   urlsKnown(ctx: KibanaStepContext): boolean;
-  /** The desired body; with `placeholderUrls` when the URLs are not known yet (plan only). */
-  build(ctx: KibanaStepContext, placeholderUrls: boolean): Promise<ConnectorBody>;
+  /**
+   * The desired body; with `placeholderUrls` when the URLs are not known yet (plan only). `forWrite`: the body is
+   * about to be written (apply), so its secrets must be real; plan and verify compare config only.
+   */
+  build(ctx: KibanaStepContext, placeholderUrls: boolean, forWrite?: boolean): Promise<ConnectorBody>;
+  /** Why the secrets must be written again although the config matches (a rotated client secret), if they must. */
+  secretsChanged?(ctx: KibanaStepContext): string | undefined;
   /**
    * What of the existing connector the desired body keeps (e.g. the case connector's replaced-connector marker,
    * connector-bodies.ts): applied before comparing and before writing, so it is never drift and never lost.
@@ -49,8 +54,9 @@ export async function markedBody(
   ctx: KibanaStepContext,
   spec: ConnectorSpec,
   placeholderUrls: boolean,
+  forWrite = false,
 ): Promise<ConnectorBody> {
-  const body = await spec.build(ctx, placeholderUrls);
+  const body = await spec.build(ctx, placeholderUrls, forWrite);
   return { ...body, config: withInstanceHeader(body.config, ctx.names.prefix) };
 }
 
@@ -118,6 +124,8 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
   if (diff.length) {
     return [{ ...base, action: "update", reason: `${diff.length} field(s) differ`, diff }];
   }
+  const secrets = spec.secretsChanged?.(ctx);
+  if (secrets) return [{ ...base, action: "update", reason: secrets }];
   if (rotateRequested(ctx)) {
     return [
       { ...base, action: "update", reason: `${spec.urlName} re-signed (--rotate-keys): rewritten with the new one` },
@@ -135,9 +143,10 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
   return [{ ...base, action: "no-op", reason: "up to date" }];
 }
 
-export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec, changes: Change[]): Promise<void> {
+/** Writes the planned change; true when the connector was written. */
+export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec, changes: Change[]): Promise<boolean> {
   const change = changes.find((c) => c.step === spec.step && c.name === spec.id && c.action !== "no-op");
-  if (!change) return;
+  if (!change) return false;
   if (!spec.urlsKnown(ctx)) {
     throw new PreconditionError(`The ${spec.urlName} is not known, so connector ${spec.id} cannot be written.`, {
       code: "CALLBACK_URL_MISSING",
@@ -146,7 +155,7 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
   }
   registerCallbackSecrets(ctx);
   const kibana = await ctx.clients.kibana();
-  const built = await markedBody(ctx, spec, false);
+  const built = await markedBody(ctx, spec, false, true);
   let body = built;
   try {
     const existing = await kibana.getConnector(spec.id);
@@ -156,7 +165,7 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
     if (!existing) {
       try {
         await kibana.createConnector(spec.id, spec.typeId, body);
-        return;
+        return true;
       } catch (e) {
         // A retried POST (or a concurrent run) may have created it already: fall through to an update.
         if ((e as SentinelElasticError).code !== "KIBANA_CONFLICT") throw e;
@@ -165,10 +174,12 @@ export async function applyConnector(ctx: KibanaStepContext, spec: ConnectorSpec
       const same =
         existing.name === body.name &&
         !existing.is_missing_secrets &&
+        !spec.secretsChanged?.(ctx) &&
         diffFields(existing.config, body.config).length === 0;
-      if (same) return;
+      if (same) return false;
     }
     await kibana.updateConnector(spec.id, body);
+    return true;
   } catch (e) {
     throw explainAllowedHosts(e, spec);
   }

@@ -154,6 +154,7 @@ export async function startSafetyWorld(options: SafetyWorldOptions = {}): Promis
   if (app) {
     Object.assign(inputs, {
       "azure.endpoints.graph": azure.endpoints.graph,
+      "azure.endpoints.login": azure.endpoints.login,
       "features.sentinelToElastic": true,
       "sentinelToElastic.clientId": app.appId,
       "sentinelToElastic.agentPolicyId": "agentless",

@@ -29,7 +29,7 @@ export function makeConfig(over: DeepPartial<ResolvedConfig> = {}): ResolvedConf
     sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity", portal: "auto" },
     features: { caseSync: true, alertForwarding: true, sentinelToElastic: false },
     rule: { query: "message:malware", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
-    alerts: { action: "summary", table: "ElasticAlerts_CL" },
+    alerts: { action: "summary", webhookAuth: "sas", table: "ElasticAlerts_CL" },
     cases: { criticalSeverity: "High" },
     naming: { prefix: "elastic-sentinel" },
     sentinelToElastic: { interval: "5m", eventHub: { consumerGroup: "$Default" } },

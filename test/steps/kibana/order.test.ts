@@ -14,7 +14,8 @@ describe("Kibana step order", () => {
   it("the connectors wait for the Azure callback URLs; settings, rule and document wait for what they point at", () => {
     const deps = (id: string) => all.find((s) => s.id === id)!.after ?? [];
     expect(deps("kibana-case-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
-    expect(deps("kibana-alert-connector")).toEqual(["kibana-preflight", "azure-callback-urls"]);
+    // …and for the app registration it signs in with (alerts.webhookAuth oauth2).
+    expect(deps("kibana-alert-connector")).toEqual(["kibana-preflight", "azure-callback-urls", "azure-alert-app"]);
     expect(deps("kibana-case-settings")).toEqual(["kibana-case-connector"]);
     // The test document before the rule, so the rule's first run finds it (no "no index matching" partial failure).
     expect(deps("kibana-detection-rule")).toEqual(["kibana-alert-connector", "kibana-test-document"]);

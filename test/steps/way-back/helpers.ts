@@ -47,7 +47,7 @@ export function wayBackConfig(over: DeepPartial<ResolvedConfig> = {}): ResolvedC
     sentinel: { workspaceName: "ws-sentinel", authorization: "managed-identity", portal: "auto" },
     features: { caseSync: false, alertForwarding: false, sentinelToElastic: true },
     rule: { query: "*", interval: "5m", severity: "high", riskScore: 73, sentinelKind: "nrt" },
-    alerts: { action: "summary", table: "ElasticAlerts_CL" },
+    alerts: { action: "summary", webhookAuth: "sas", table: "ElasticAlerts_CL" },
     cases: { criticalSeverity: "High" },
     naming: { prefix: "elastic-sentinel" },
     sentinelToElastic: {
