@@ -21,7 +21,7 @@ import {
 describe("Azure error mapping", () => {
   const info = {
     method: "PUT",
-    url: "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Logic/workflows/w",
+    url: "https://127.0.0.1:8443/subscriptions/s/resourceGroups/rg/providers/Microsoft.Logic/workflows/w",
   };
 
   it("403 AuthorizationFailed is exit 4 naming the action, the scope and the role that grants it", () => {
