@@ -6,10 +6,47 @@
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, REPO_ROOT, requireBuiltCli, runProcess } from "../helpers/built-cli.js";
 import { tempDir, type TempDir } from "../helpers/config-env.js";
+
+/**
+ * The empty project that installs the tarball, with a lockfile. Offline, npm can only use what its cache holds, and
+ * npm 11 resolves a new dependency from the *full* registry document, which `npm ci` (it reads the abbreviated one)
+ * never caches: a plain `npm install --offline <tarball>` fails with ENOTCACHED on a fresh machine. So the lockfile
+ * pins the tarball and, for its dependencies, the production entries of our own lockfile (the versions `npm ci` just
+ * fetched); `npm ci --offline` then needs nothing that is not in the cache. The tarball's declared dependencies are
+ * still what npm checks the tree against, and `--help` running proves they are enough.
+ */
+function writeInstallProject(dir: TempDir, tarballName: string, packed: Record<string, unknown>): void {
+  const ours = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  const production = Object.entries(ours.packages).filter(([path, entry]) => path !== "" && !entry.dev);
+  const spec = `file:${tarballName}`;
+  const manifest = { name: "pack-test", version: "1.0.0", private: true, dependencies: { "sentinel-elastic": spec } };
+  const lock = {
+    name: "pack-test",
+    version: "1.0.0",
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      "": { name: "pack-test", version: "1.0.0", dependencies: { "sentinel-elastic": spec } },
+      "node_modules/sentinel-elastic": {
+        version: packed.version,
+        resolved: spec,
+        license: packed.license,
+        dependencies: packed.dependencies,
+        bin: packed.bin,
+        engines: packed.engines,
+      },
+      ...Object.fromEntries(production),
+    },
+  };
+  dir.write("package.json", JSON.stringify(manifest, null, 2));
+  dir.write("package-lock.json", JSON.stringify(lock, null, 2));
+}
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 let dir: TempDir;
@@ -46,9 +83,9 @@ describe("npm pack → install the tarball → sentinel-elastic --help", () => {
       "Apache License",
     );
 
-    dir.write("package.json", JSON.stringify({ name: "pack-test", private: true }));
+    writeInstallProject(dir, basename(tarball), packed);
     // Scripts on, as a user installs: nothing of ours runs, and npm has nothing to warn about.
-    const install = await runProcess(npm, ["install", "--offline", "--no-audit", "--no-fund", tarball], {
+    const install = await runProcess(npm, ["ci", "--offline", "--no-audit", "--no-fund"], {
       cwd: dir.path,
       env,
     });
