@@ -66,6 +66,8 @@ interface Entry {
   fn: () => void | Promise<void>;
   every?: number;
   cancelled: boolean;
+  /** Scaled mode: a repeating timer's previous run has not finished yet. */
+  busy?: boolean;
 }
 
 export function createClock(options: ClockOptions): SandboxClock {
@@ -83,7 +85,6 @@ export function createClock(options: ClockOptions): SandboxClock {
   let offset = 0;
   let seq = 0;
   const entries: Entry[] = [];
-  let running: Promise<void> = Promise.resolve();
 
   const now = (): number => (mode === "manual" ? origin + offset : Date.now());
   const real = (ms: number): number => ms / speed;
@@ -117,12 +118,37 @@ export function createClock(options: ClockOptions): SandboxClock {
     }
   };
 
+  /**
+   * Scaled mode: start every due timer in time order without waiting for it to finish. Emulated services work
+   * side by side, as real ones do: a rule run that waits on an HTTP call (to a Logic App whose run waits on this
+   * clock for a retry interval) must not hold up the clock, or both wait for the HTTP timeout. A repeating timer
+   * whose last run is still going skips that beat (as Kibana's task manager does not run one task twice at once).
+   */
+  const startDue = (until: number): void => {
+    const live = entries.filter((e) => !e.cancelled && e.due <= until);
+    live.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    for (const next of live) {
+      if (next.every !== undefined) {
+        while (next.due <= until) next.due += next.every;
+        if (next.busy) continue;
+      } else {
+        next.cancelled = true;
+        entries.splice(entries.indexOf(next), 1);
+      }
+      next.busy = true;
+      void Promise.resolve()
+        .then(next.fn)
+        .catch(() => {})
+        .finally(() => {
+          next.busy = false;
+        });
+    }
+  };
+
   let driver: NodeJS.Timeout | undefined;
   if (mode === "scaled") {
     driver = setInterval(
-      () => {
-        running = running.then(() => fireDue(now())).catch(() => {});
-      },
+      () => startDue(now()),
       options.mode === "scaled" ? (options.tickMs ?? 10) : 10,
     );
     driver.unref();

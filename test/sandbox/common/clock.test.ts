@@ -91,6 +91,47 @@ describe("scaled clock (demo)", () => {
     }
   });
 
+  it("a timer that waits on something slow does not hold up the others (no deadlock through the clock)", async () => {
+    const clock = createClock({ mode: "scaled", speed: 1_000, tickMs: 2 });
+    try {
+      // A rule run that waits for a Logic App, whose run in turn waits on this clock for a retry interval: before,
+      // the driver awaited each timer, so the retry timer behind it could not fire and both waited it out.
+      let answered = false;
+      clock.after(1_000, async () => {
+        await clock.sleep(5_000);
+        answered = true;
+      });
+      const started = Date.now();
+      await clock.sleep(20_000);
+      expect(answered).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      clock.stop();
+    }
+  });
+
+  it("a repeating timer still busy from its last beat skips the next one instead of running twice at once", async () => {
+    const clock = createClock({ mode: "scaled", speed: 1_000, tickMs: 2 });
+    try {
+      let running = 0;
+      let most = 0;
+      let runs = 0;
+      const t = clock.every(1_000, async () => {
+        running++;
+        runs++;
+        most = Math.max(most, running);
+        await clock.sleep(3_500);
+        running--;
+      });
+      await clock.sleep(40_000);
+      t.cancel();
+      expect(runs).toBeGreaterThanOrEqual(3);
+      expect(most).toBe(1);
+    } finally {
+      clock.stop();
+    }
+  });
+
   it("refuses a speed that is not positive", () => {
     expect(() => createClock({ mode: "scaled", speed: 0 })).toThrow(/speed/);
   });
