@@ -73,10 +73,17 @@ export async function createAzureClients(
   const tls = tlsOptionsFor(cas);
   const { credential, kind } = await selectCredential(config.azure, cloud, tls, overrides.azureCredential);
   const armScope = scopeFor(cloud.resourceManagerAudience);
-  const armHttp = await createHttpClient({ credential, scope: armScope, tls, onHttp: overrides.onHttp });
-  const plainHttp = await createHttpClient({ tls, onHttp: overrides.onHttp, remote: "logic-app" });
+  const { sleep } = overrides;
+  const armHttp = await createHttpClient({ credential, scope: armScope, tls, onHttp: overrides.onHttp, sleep });
+  const plainHttp = await createHttpClient({ tls, onHttp: overrides.onHttp, remote: "logic-app", sleep });
   const graphHttp = cloud.graph
-    ? await createHttpClient({ credential, scope: scopeFor(cloud.graphAudience), tls, onHttp: overrides.onHttp })
+    ? await createHttpClient({
+        credential,
+        scope: scopeFor(cloud.graphAudience),
+        tls,
+        onHttp: overrides.onHttp,
+        sleep,
+      })
     : undefined;
   const arm = createArmApi(armHttp, cloud.resourceManager, subscriptionId);
   const logsHttp = await createHttpClient({
@@ -84,6 +91,7 @@ export async function createAzureClients(
     scope: scopeFor(cloud.logAnalyticsAudience),
     tls,
     onHttp: overrides.onHttp,
+    sleep,
   });
   const deployments = await createDeploymentsApi({
     credential,
@@ -92,6 +100,7 @@ export async function createAzureClients(
     scope: armScope,
     tls,
     onHttp: overrides.onHttp,
+    sleep,
   });
   return {
     cloud,

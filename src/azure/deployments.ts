@@ -6,6 +6,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import type { ResourceManagementClient } from "@azure/arm-resources";
+import { sdkRetryPolicy } from "./sdk-retry.js";
 import type { HttpEvent } from "../engine/client-options.js";
 import { RemoteError, type SentinelElasticError } from "../errors.js";
 import { type AzureErrorBody, azureError, errorBodyOf, flattenErrorDetails } from "./errors.js";
@@ -55,6 +56,8 @@ export interface DeploymentsOptions {
   tls?: TlsOptions;
   pollIntervalMs?: number;
   onHttp?: (event: HttpEvent) => void;
+  /** Waits between the SDK client's retries (src/azure/sdk-retry.ts); default real time. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const realWait: Wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -97,8 +100,10 @@ export async function createDeploymentsApi(o: DeploymentsOptions): Promise<Deplo
     $host: o.resourceManager,
     credentialScopes: [o.scope],
     ...(o.tls ? { tlsOptions: o.tls } : {}),
-    retryOptions: { maxRetries: 2 },
+    // The SDK's own retry policy waits on timers; ours retries the same responses and waits by `o.sleep`.
+    retryOptions: { maxRetries: 0 },
   });
+  client.pipeline.addPolicy(sdkRetryPolicy({ maxRetries: 2, sleep: o.sleep ?? realWait }), { phase: "Retry" });
   // --debug: every SDK call too, not only our raw ones (URLs are redacted by the receiver).
   if (o.onHttp) {
     const onHttp = o.onHttp;

@@ -72,7 +72,9 @@ export async function createElasticsearchClient(
     // Node's roots plus the CA file (src/lib/trust.ts): a CA file adds trust rather than narrowing it (as for Kibana).
     tls: conn.caCerts ? { secureContext: trustContext(conn.caCerts) } : undefined,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    maxRetries: 3,
+    // Every retry is ours (retryIdempotent), so it waits by the caller's sleep: the transport's own backoff is a
+    // timer of 1 to 4 real seconds that a sandbox clock cannot shorten, and it would also repeat a write.
+    maxRetries: 0,
     headers: {
       "user-agent": userAgent(),
       // The v9 client asks for `compatible-with=9`, which an 8.x cluster refuses ("Accept version must be
@@ -103,6 +105,7 @@ export async function createElasticsearchClient(
       });
     });
   }
+  const sleep = overrides.sleep ?? options.sleep;
   const call = async <T>(what: string, fn: () => Promise<T>, privilege?: string): Promise<T> => {
     try {
       return await fn();
@@ -110,9 +113,9 @@ export async function createElasticsearchClient(
       throw mapElasticsearchError(e, baseUrl, what, privilege);
     }
   };
-  /** For calls that are safe to repeat: the transport's retries, then ours for 429 and 500 (see retryIdempotent). */
+  /** For calls that are safe to repeat: retried on 429, 5xx and resets (see retryIdempotent). */
   const read = <T>(what: string, fn: () => Promise<T>, privilege?: string): Promise<T> =>
-    call(what, () => retryIdempotent(fn, { sleep: options.sleep }), privilege);
+    call(what, () => retryIdempotent(fn, { resets: true, sleep }), privilege);
   return {
     baseUrl,
     info: () =>
@@ -127,15 +130,15 @@ export async function createElasticsearchClient(
         retryIdempotent(
           async () => {
             // With the response headers, so a server that is not Elasticsearch but answers 200 is caught here.
-            const { body: r, headers } = await client.security.authenticate(undefined, { maxRetries: 0, meta: true });
+            const { body: r, headers } = await client.security.authenticate(undefined, { meta: true });
             assertElasticsearchHeaders(baseUrl, headers);
             return { username: r.username, authenticationType: r.authentication_type };
           },
           {
-            statuses: REACHABILITY_RETRIED_STATUSES,
+            statuses: RETRIED_STATUSES,
             resets: true,
             retries: AUTHENTICATE_RETRIES,
-            sleep: options.sleep,
+            sleep,
           },
         ),
       ),
@@ -176,10 +179,11 @@ export async function createElasticsearchClient(
   };
 }
 
-/** Connection errors and 502/503/504 are retried by the transport itself; these two statuses are not. */
-const RETRIED_STATUSES = new Set([429, 500]);
-/** With the transport's retries off (authenticate): every status that says "try again". */
-const REACHABILITY_RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
+/**
+ * Every status that says "try again". (The official client's transport retries only 502/503/504 and connection
+ * errors, @elastic/transport 9 Transport.request; its retries are off here, see createElasticsearchClient.)
+ */
+const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRIES = 3;
 /**
  * Timeouts of a read: asked again once. The transport does not (@elastic/transport `retryOnTimeout` defaults to

@@ -22,6 +22,12 @@ export interface ClientOverrides {
   azureCaCerts?: string[];
   /** Extra PEM CAs to trust for Kibana/Elasticsearch (in addition to elastic.caCertFile). */
   elasticCaCerts?: string[];
+  /**
+   * How a client waits between its retries (429 Retry-After, 5xx, resets). The step context passes its own
+   * sleep: interruptible by Ctrl-C, and on the sandbox's clock in demo and tests, where a retry's second then
+   * passes in milliseconds. Default: real time.
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** Called after every HTTP exchange (what `--debug` prints; tests record with it). */
   onHttp?: (event: HttpEvent) => void;
 }

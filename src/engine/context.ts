@@ -21,7 +21,19 @@ export interface StepContextOptions {
 export function createStepContext(options: StepContextOptions): StepContext {
   const signal = options.signal ?? new AbortController().signal;
   const { io } = options;
+  const sleep = async (ms: number) => {
+    if (signal.aborted) throw new AbortedError("Interrupted while waiting.");
+    if (options.sleep) return options.sleep(ms);
+    try {
+      await delay(ms, undefined, { signal });
+    } catch (error) {
+      if (signal.aborted) throw new AbortedError("Interrupted while waiting.");
+      throw error;
+    }
+  };
   const overrides: ClientOverrides = {
+    // The clients' retries wait as the steps do: on the run's clock, and stopped by Ctrl-C.
+    sleep,
     ...options.overrides,
     onHttp: (event) => {
       // --debug: one line per HTTP call (io.message redacts the URL; debug lines only show with --debug).
@@ -41,15 +53,6 @@ export function createStepContext(options: StepContextOptions): StepContext {
     shared: createSharedState(),
     signal,
     now: options.now ?? Date.now,
-    async sleep(ms: number) {
-      if (signal.aborted) throw new AbortedError("Interrupted while waiting.");
-      if (options.sleep) return options.sleep(ms);
-      try {
-        await delay(ms, undefined, { signal });
-      } catch (error) {
-        if (signal.aborted) throw new AbortedError("Interrupted while waiting.");
-        throw error;
-      }
-    },
+    sleep,
   };
 }

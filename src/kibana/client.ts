@@ -51,6 +51,7 @@ export async function createKibanaClient(
     auth: conn.auth,
     caCerts: conn.caCerts,
     onHttp: overrides.onHttp,
+    sleep: overrides.sleep,
     ...httpOptions,
   });
   return kibanaApi(http);
