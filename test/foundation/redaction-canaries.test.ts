@@ -2,22 +2,33 @@
  * Canary secrets through every output path: stderr (messages, progress, errors, stacks), stdout (tables),
  * --json (the document, error included) and --debug (HTTP lines). Zero occurrences allowed.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SentinelElasticError } from "../../src/errors.js";
 import { clearRegisteredSecrets } from "../../src/redact.js";
 import { tempDir, type TempDir, VALID_ENV } from "../helpers/config-env.js";
 import { fakeStep } from "../helpers/fake-steps.js";
 import { runCliInProcess } from "../helpers/run-cli.js";
 
-// The Kibana client is replaced by one that reports an HTTP exchange, so the --debug HTTP line is exercised
-// through ClientOverrides.onHttp exactly as a real client does it.
-vi.mock("../../src/kibana/client.js", () => ({
-  createKibanaClient: async (_config: unknown, overrides: { onHttp?: (e: unknown) => void }) => ({
-    get(url: string) {
-      overrides.onHttp?.({ remote: "kibana", method: "GET", url, status: 200, durationMs: 12.3 });
-    },
-  }),
-}));
+// A stand-in Kibana on 127.0.0.1, so the --debug HTTP line comes from the real Kibana client's request (with a
+// sig in its query) through ClientOverrides.onHttp.
+let kibanaServer: Server;
+let kibanaUrl: string;
+beforeAll(async () => {
+  kibanaServer = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { "content-type": "application/json", "kbn-name": "kb" });
+    res.end("[]");
+  });
+  await new Promise<void>((r) => kibanaServer.listen(0, "127.0.0.1", r));
+  kibanaUrl = `http://127.0.0.1:${(kibanaServer.address() as AddressInfo).port}`;
+  env.KIBANA_URL = kibanaUrl;
+});
+afterAll(() => {
+  kibanaServer.closeAllConnections();
+  kibanaServer.close();
+});
 
 const CANARY = {
   apiKey: "canary-apikey-Zx81QwRt",
@@ -30,7 +41,7 @@ const CANARY = {
 const SIG_URL = `https://prod-07.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${CANARY.sig}`;
 const ALL = `key ${CANARY.apiKey} pw ${CANARY.password} cs ${CANARY.clientSecret} url ${SIG_URL} Authorization: Bearer ${CANARY.bearer} jwt ${CANARY.jwt}`;
 
-const env = {
+const env: Record<string, string> = {
   ...VALID_ENV,
   ELASTIC_API_KEY: CANARY.apiKey,
   ELASTIC_USERNAME: "elastic",
@@ -58,8 +69,12 @@ function leakyStep(options: { fail?: boolean } = {}) {
       ctx.io.message("debug", ALL);
       ctx.io.progress(ALL).succeed(ALL);
       ctx.io.result(ALL);
-      const kibana = (await ctx.clients.kibana()) as unknown as { get(url: string): void };
-      kibana.get(`https://kb.example.test/api/actions/connector?${SIG_URL.split("?")[1]}`);
+      const kibana = await ctx.clients.kibana();
+      await kibana.http.request({
+        method: "GET",
+        path: "/api/actions/connectors",
+        query: Object.fromEntries(new URL(SIG_URL).searchParams),
+      });
     },
     onApply: () => {
       if (options.fail) {
@@ -94,8 +109,10 @@ describe("no canary secret reaches any output", () => {
       steps: [leakyStep()],
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("debug: kibana GET https://kb.example.test/api/actions/connector?");
-    expect(result.stderr).toMatch(/→ 200 \(12 ms\)/);
+    // The request carried the sig in its query; the debug line shows the route, not the query.
+    expect(result.stderr).toMatch(
+      new RegExp(`debug: kibana GET ${kibanaUrl.replace(/\./g, "\\.")}/api/actions/connectors → 200 \\(\\d+ ms\\)`),
+    );
     expect(result.stdout).toContain("[REDACTED]");
     expectNoCanary(result.stdout);
     expectNoCanary(result.stderr);
