@@ -12,7 +12,7 @@ import type { Output } from "../io/output.js";
 
 export function driftChecks(changes: readonly Change[]): Check[] {
   return changes
-    .filter((c) => c.action !== "no-op")
+    .filter((c) => c.action !== "no-op" && !c.upkeep)
     .map((c) => ({
       id: `drift.${c.step}.${c.name}`,
       title: `${c.resource} ${c.name}`,

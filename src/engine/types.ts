@@ -34,6 +34,12 @@ export interface Change<P = unknown> {
   destructive?: boolean;
   /** Field-level differences safe to print (redacted before printing). */
   diff?: { field: string; from?: unknown; to?: unknown }[];
+  /**
+   * Scheduled upkeep, not drift: nothing was changed by hand, time has come for it (a client secret within its
+   * rotation window). `plan` and `setup` show and do it; `verify` leaves it to the object's own check (a warning)
+   * instead of failing it as drift.
+   */
+  upkeep?: boolean;
   /** Internal data the step's apply needs; never printed. */
   payload?: P;
 }

@@ -2,7 +2,8 @@
  * The alert connector's OAuth2 client credentials (alerts.webhookAuth, issue #18), run as a user would run the CLI:
  * auto falls back to SAS with a warning when the sign-in may not register applications (explicit oauth2 is exit 4);
  * a SAS instance is upgraded in place (planned as updates), after which the old signature is dead at the trigger;
- * --rotate-keys and a secret near its expiry rotate the client secret (new one in, old one out); teardown deletes
+ * --rotate-keys and a secret near its expiry rotate the client secret (new one in, old one out), and verify warns
+ * about the near expiry (upkeep, not drift) and fails an expired secret; teardown deletes
  * the app registration; a look-alike app without our marker is a conflict; oauth2 on Kibana 9.1 is exit 5.
  */
 import { request } from "node:https";
@@ -113,6 +114,29 @@ describe("the alert connector's OAuth2 client credentials", () => {
     expect(after).toHaveLength(1);
     expect(before).not.toContain(after[0]);
     expect(await execute()).toMatchObject({ status: "ok" });
+  }, 240_000);
+
+  it("verify warns about a secret that expires within 30 days, and fails on one that has expired", async () => {
+    const cred = ourApp()!.passwordCredentials[0]!;
+    const end = cred.endDateTime;
+    const row = (out: string) => out.split("\n").find((l) => l.includes(`App registration ${APP}`)) ?? "";
+    try {
+      cred.endDateTime = new Date(w.azure.clock.now() + 10 * 24 * 3600_000).toISOString();
+      const soon = await w.run(["verify", "--non-interactive"], withGraph());
+      expect(row(soon.stdout), soon.stdout).toMatch(/WARN/);
+      expect(row(soon.stdout)).toMatch(/within 30 days/);
+      // Upkeep that setup does on its own schedule, not drift: no FAIL row for the app or the connector.
+      expect(soon.stdout).not.toMatch(/drift/);
+      expect(soon.code, soon.stdout).toBe(0);
+
+      cred.endDateTime = new Date(w.azure.clock.now() - 24 * 3600_000).toISOString();
+      const gone = await w.run(["verify", "--non-interactive"], withGraph());
+      expect(row(gone.stdout), gone.stdout).toMatch(/FAIL/);
+      expect(row(gone.stdout)).toMatch(/no valid client secret/);
+      expect(gone.code).not.toBe(0);
+    } finally {
+      cred.endDateTime = end;
+    }
   }, 240_000);
 
   it("a secret that expires within 30 days is rotated by plan/setup", async () => {

@@ -147,10 +147,7 @@ export function createClock(options: ClockOptions): SandboxClock {
 
   let driver: NodeJS.Timeout | undefined;
   if (mode === "scaled") {
-    driver = setInterval(
-      () => startDue(now()),
-      options.mode === "scaled" ? (options.tickMs ?? 10) : 10,
-    );
+    driver = setInterval(() => startDue(now()), options.mode === "scaled" ? (options.tickMs ?? 10) : 10);
     driver.unref();
   }
 

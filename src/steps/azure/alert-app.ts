@@ -30,6 +30,8 @@ export interface AlertAppState {
   tenantId: string;
   /** Why the secret is to be replaced in this run (plan), if it is. */
   rotate?: string;
+  /** The rotation is only the secret's age (upkeep, not drift: see Change.upkeep). */
+  upkeep?: boolean;
   /** The secret issued in this run (registered with the redactor). */
   secret?: string;
   /** Key ids of the secrets to remove once the connector holds the new one. */
@@ -63,6 +65,12 @@ async function tenantOf(ctx: StepContext): Promise<string> {
 export async function findAlertApp(ctx: StepContext): Promise<AppRegistration | undefined> {
   const found = await graphApplications(await ctx.clients.azure()).findByName(ctx.names.azure.alertApp.displayName);
   return found.find((a) => appIsOurs(a, ctx.names.prefix)) ?? found[0];
+}
+
+/** Our secret is still valid but within the rotation window. */
+function secretDueForRotation(ctx: StepContext, app: AppRegistration): boolean {
+  const end = newestSecretEnd(app);
+  return end !== undefined && end > ctx.now() && end - ctx.now() < ROTATE_WITHIN_DAYS * DAY;
 }
 
 function rotationReason(ctx: StepContext, app: AppRegistration): string | undefined {
@@ -137,6 +145,8 @@ export const azureAlertApp: Step = {
     const uriOk = app!.identifierUris?.includes(identifierUriOf(app!.appId));
     const rotate = owner === "adopt" ? "taken over: a new client secret" : rotationReason(ctx, app!);
     ctx.shared.alertApp.rotate = rotate;
+    const upkeep = owner !== "adopt" && !rotateRequested(ctx) && secretDueForRotation(ctx, app!);
+    ctx.shared.alertApp.upkeep = upkeep;
     if (owner === "adopt")
       return [
         {
@@ -152,6 +162,7 @@ export const azureAlertApp: Step = {
           ...base(ctx),
           action: "update",
           reason: [uriOk ? "" : "identifier URI missing", rotate ?? ""].filter(Boolean).join("; "),
+          ...(uriOk && upkeep ? { upkeep: true } : {}),
         },
       ];
     return [

@@ -65,6 +65,7 @@ const spec = (ctx: StepContext): ConnectorSpec => ({
   secretsChanged: () =>
     ctx.shared.alertApp?.rotate &&
     `client secret of ${ctx.names.azure.alertApp.displayName} rotated (${ctx.shared.alertApp.rotate})`,
+  secretsUpkeep: () => ctx.shared.alertApp?.upkeep === true,
 });
 
 export const alertConnectorStep: Step = {

@@ -39,6 +39,8 @@ export interface ConnectorSpec {
   build(ctx: KibanaStepContext, placeholderUrls: boolean, forWrite?: boolean): Promise<ConnectorBody>;
   /** Why the secrets must be written again although the config matches (a rotated client secret), if they must. */
   secretsChanged?(ctx: KibanaStepContext): string | undefined;
+  /** That rewrite is upkeep (a secret rotated for its age), not drift (Change.upkeep). */
+  secretsUpkeep?(ctx: KibanaStepContext): boolean;
   /**
    * What of the existing connector the desired body keeps (e.g. the case connector's replaced-connector marker,
    * connector-bodies.ts): applied before comparing and before writing, so it is never drift and never lost.
@@ -125,7 +127,8 @@ export async function planConnector(ctx: KibanaStepContext, spec: ConnectorSpec)
     return [{ ...base, action: "update", reason: `${diff.length} field(s) differ`, diff }];
   }
   const secrets = spec.secretsChanged?.(ctx);
-  if (secrets) return [{ ...base, action: "update", reason: secrets }];
+  if (secrets)
+    return [{ ...base, action: "update", reason: secrets, ...(spec.secretsUpkeep?.(ctx) ? { upkeep: true } : {}) }];
   if (rotateRequested(ctx)) {
     return [
       { ...base, action: "update", reason: `${spec.urlName} re-signed (--rotate-keys): rewritten with the new one` },
