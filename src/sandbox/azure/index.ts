@@ -13,9 +13,10 @@ import { createFaultInjector, type FaultInjector, type FaultOptions } from "../c
 import { createRouter } from "../common/router.js";
 import { callerFromRequest, createArmRouter, errorResponse, authenticate } from "./arm/router.js";
 import { createDeploymentsApi } from "./arm/deployments-api.js";
-import { KNOWN_PROVIDERS, resourceGroupResource } from "./arm/subscription-api.js";
+import { environmentOf } from "./arm/environment.js";
+import { KNOWN_PROVIDERS } from "./arm/subscription-api.js";
 import { generateCerts } from "./certs.js";
-import { AppRoleStore, MICROSOFT_GRAPH_APP_ID } from "./defender/app-roles.js";
+import { AppRoleStore } from "./defender/app-roles.js";
 import { DefenderWorld } from "./defender/world.js";
 import { createGraphRouter } from "./graph.js";
 import { createDataPlane, type DataPlane, mountIngestionApi, mountQueryApi } from "./data/index.js";
@@ -24,8 +25,7 @@ import { createLoginRouter, createLogicAppsRouter, createPortalRouter } from "./
 import { createLogicRuntime, type LogicRuntime } from "./logic/index.js";
 import { createLogicHost } from "./logic-host.js";
 import type { ArmEnv } from "./resources/types.js";
-import { workspaceResource } from "./resources/workspaces.js";
-import { findRole } from "./roles.js";
+import { seedTenant } from "./seed.js";
 import { listen } from "./servers.js";
 import { type AppRegistration, AzureState } from "./state.js";
 import { AUDIENCES, sandboxCredential, TokenIssuer } from "./tokens.js";
@@ -136,56 +136,10 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
   const issuer = new TokenIssuer(tenantId, clock);
   const certsP = generateCerts();
 
-  // The deploying principal: a user with the given roles at subscription scope, effective at once.
-  const principalId = randomUUID();
-  const upn = "deployer@sandbox.onmicrosoft.com";
-  state.addPrincipal({ id: principalId, type: "User", displayName: "Sandbox deployer" });
-  const subScope = `/subscriptions/${subscriptionId}`;
-  for (const r of options.deployerRoles ?? ["Owner"]) {
-    const role = findRole(r);
-    if (!role) throw new Error(`Unknown role '${r}' in deployerRoles.`);
-    state.addRoleAssignment({
-      scope: subScope,
-      name: randomUUID(),
-      roleDefinitionId: `${subScope}/providers/Microsoft.Authorization/roleDefinitions/${role.guid}`,
-      principalId,
-      principalType: "User",
-      immediate: true,
-    });
-  }
-  for (const app of options.servicePrincipals ?? []) state.addServicePrincipal(app);
-  state.applications.allowedToCreateApps = options.appRegistration !== "denied";
   const appRoles = new AppRoleStore();
-  for (const r of options.deployerEntraRoles ?? ["Privileged Role Administrator"])
-    appRoles.grantEntraRole(principalId, r);
-  if (!state.servicePrincipalByAppId(MICROSOFT_GRAPH_APP_ID))
-    state.addServicePrincipal({ appId: MICROSOFT_GRAPH_APP_ID, displayName: "Microsoft Graph" });
   const defenderPortal = () => `${state.endpoints.portal}/defender`;
   const world = new DefenderWorld(state, clock, defenderPortal);
-  for (const rg of options.resourceGroups ?? [])
-    state.put(resourceGroupResource(subscriptionId, rg.name, rg.location, rg.tags), "2025-03-01");
-  for (const ws of options.workspaces ?? []) {
-    const rg = state.resourceGroup(ws.resourceGroup);
-    if (!rg)
-      throw new Error(`Workspace '${ws.name}': resource group '${ws.resourceGroup}' is not in options.resourceGroups.`);
-    const id = state.workspaceId(rg.name, ws.name);
-    state.put(
-      workspaceResource(state, { id, name: ws.name, location: ws.location ?? rg.location!, customerId: ws.customerId }),
-      "2022-10-01",
-    );
-    if (ws.sentinel !== false)
-      state.put(
-        {
-          id: `${id}/providers/Microsoft.SecurityInsights/onboardingStates/default`,
-          name: "default",
-          type: "Microsoft.SecurityInsights/onboardingStates",
-          etag: state.newEtag(),
-          properties: {},
-        },
-        "2025-09-01",
-      );
-    if (ws.defender) world.onboard(id);
-  }
+  const { principalId, upn } = seedTenant(state, options, { appRoles, world });
 
   const providers = new Map<string, "Registered" | "NotRegistered" | "Registering">(
     KNOWN_PROVIDERS.map((p) => [p.toLowerCase(), "Registered"]),
@@ -304,39 +258,6 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
       await Promise.race([Promise.all([deployments.idle(), logic.idle()]), new Promise((r) => setTimeout(r, 2000))]);
       await Promise.all(servers.map((s) => s.close()));
       if (azDir) rmSync(azDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** ARM's `environment()` for templates, pointing at this sandbox. */
-function environmentOf(state: AzureState, loginUrl: string): Record<string, unknown> {
-  const e = state.endpoints;
-  return {
-    name: "AzureSandbox",
-    gallery: `${e.portal}/gallery/`,
-    graph: `${e.portal}/graph/`,
-    portal: e.portal,
-    graphAudience: "https://graph.windows.net/",
-    activeDirectoryDataLake: "https://datalake.azure.net/",
-    batch: "https://batch.core.windows.net/",
-    media: "https://rest.media.azure.net",
-    sqlManagement: "https://management.core.windows.net:8443/",
-    vmImageAliasDoc: "",
-    resourceManager: `${e.resourceManager}/`,
-    authentication: {
-      loginEndpoint: `${loginUrl}/`,
-      audiences: ["https://management.core.windows.net/", "https://management.azure.com/"],
-      tenant: "common",
-      identityProvider: "AAD",
-    },
-    suffixes: {
-      acrLoginServer: ".azurecr.io",
-      azureDatalakeAnalyticsCatalogAndJob: "azuredatalakeanalytics.net",
-      azureDatalakeStoreFileSystem: "azuredatalakestore.net",
-      azureFrontDoorEndpointSuffix: "azurefd.net",
-      keyvaultDns: ".vault.azure.net",
-      sqlServerHostname: ".database.windows.net",
-      storage: "core.windows.net",
     },
   };
 }
