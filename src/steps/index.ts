@@ -14,7 +14,7 @@
 import type { Step } from "../engine/types.js";
 import { verifyCasesTeardown } from "../verify/leftovers.js";
 import { azureRetireAlertSig, azureRotateKeys, azureTeardownRotateKeys } from "./azure/access-keys.js";
-import { alertAppTeardown, azureAlertApp } from "./azure/alert-app.js";
+import { alertAppTeardown, azureAlertApp, azureRetireAlertApp } from "./azure/alert-app.js";
 import { azureCallbackUrls } from "./azure/callback-urls.js";
 import { azureDefenderAppRoles, azureDefenderAppRolesTeardown } from "./azure/defender-case-sync/app-roles.js";
 import { azureDeploy } from "./azure/deploy.js";
@@ -67,6 +67,8 @@ export const managedObjects: readonly ManagedObject[] = [
   { side: "kibana", setup: alertConnectorStep, teardown: alertConnectorTeardown },
   // Kibana's side: it follows the alert connector (the Azure key it regenerates is the one the connector dropped).
   { side: "kibana", setup: azureRetireAlertSig },
+  // Likewise: the app registration goes once the alert connector no longer signs in with it (alerts.webhookAuth sas).
+  { side: "kibana", setup: azureRetireAlertApp },
   { side: "kibana", setup: testDocumentStep },
   { side: "kibana", setup: detectionRuleStep, teardown: detectionRuleTeardown },
   { side: "way-back", setup: fleetPackageStep, teardown: (o) => (o.uninstallPackages ? packageTeardown : undefined) },

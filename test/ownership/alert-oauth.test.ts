@@ -3,7 +3,8 @@
  * auto falls back to SAS with a warning when the sign-in may not register applications (explicit oauth2 is exit 4);
  * a SAS instance is upgraded in place (planned as updates), after which the old signature is dead at the trigger;
  * --rotate-keys and a secret near its expiry rotate the client secret (new one in, old one out), and verify warns
- * about the near expiry (upkeep, not drift) and fails an expired secret; teardown deletes
+ * about the near expiry (upkeep, not drift) and fails an expired secret; switched to sas, the app registration is
+ * deleted once the connector holds the callback URL; teardown deletes
  * the app registration; a look-alike app without our marker is a conflict; oauth2 on Kibana 9.1 is exit 5.
  */
 import { request } from "node:https";
@@ -150,6 +151,27 @@ describe("the alert connector's OAuth2 client credentials", () => {
     expect(now).toHaveLength(1);
     expect(now[0]!.keyId).not.toBe(cred.keyId);
     expect(Date.parse(now[0]!.endDateTime) - w.azure.clock.now()).toBeGreaterThan(150 * 24 * 3600_000);
+    expect(await execute()).toMatchObject({ status: "ok" });
+  }, 240_000);
+
+  it("switched to sas: the connector gets the callback URL, then our app registration is deleted; and back", async () => {
+    const sas = withGraph({ "alerts.webhookAuth": "sas" });
+    const plan = await w.run(["plan", "--non-interactive"], sas);
+    expect(plan.stdout).toMatch(new RegExp(`${APP}.*delete.*no longer signs in with it`));
+    const r = await w.run(SETUP, sas);
+    expect(r.code, r.stderr).toBe(0);
+    expect(String(connector().config.url)).toMatch(/[?&]sig=/);
+    expect(connector().config.authType).not.toBe("webhook-oauth2-client-credentials");
+    expect(ourApp()).toBeUndefined();
+    expect(await execute()).toMatchObject({ status: "ok" });
+    const again = await w.run(["plan", "--non-interactive", "--detailed-exitcode"], sas);
+    expect(again.code, again.stdout).toBe(0);
+
+    // Back to auto: a new app registration, the connector signs in with it again.
+    const back = await w.run(SETUP, withGraph());
+    expect(back.code, back.stderr).toBe(0);
+    expect(ourApp()).toBeDefined();
+    expect(String(connector().config.url)).not.toMatch(/[?&]sig=/);
     expect(await execute()).toMatchObject({ status: "ok" });
   }, 240_000);
 

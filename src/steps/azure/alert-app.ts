@@ -10,6 +10,10 @@
  * then the old ones are removed (retireOldSecrets, after the connector). Graph returns a secret once, so a connector
  * rewrite with no secret in memory gets a new one the same way (ensureClientSecret). The secret is registered with
  * the redactor when Graph returns it and is never printed or written anywhere but into Kibana.
+ *
+ * Switched to `alerts.webhookAuth: sas` explicitly, the app is deleted once the connector holds the callback URL
+ * instead (azureRetireAlertApp), so no unused credential is left behind. Not on `auto` falling back to SAS: that can
+ * be a run without Kibana or without Graph, where the connector may still sign in with the app.
  */
 import { type AppRegistration, graphApplications } from "../../azure/graph-applications.js";
 import type { Check, Step, StepContext } from "../../engine/types.js";
@@ -17,6 +21,7 @@ import { adoptReason, appIsOurs, conflictChange, ownershipOf } from "../../owner
 import { ownedObjectTeardown } from "../teardown-common.js";
 import { rotateRequested } from "./access-keys.js";
 import { factsOf, PREFLIGHT_ID } from "./facts.js";
+import { WEBHOOK_OAUTH2 } from "../../kibana/connector-bodies.js";
 import { webhookAuthOf } from "./webhook-auth.js";
 
 export const ALERT_APP_ID = "azure-alert-app";
@@ -254,4 +259,52 @@ export const alertAppTeardown: Step = {
     },
   }),
   enabled: (c) => c.features.alertForwarding && Boolean(c.azure.subscriptionId),
+};
+
+export const RETIRE_ALERT_APP_ID = "azure-retire-alert-app";
+
+/** The alert connector still signs in with OAuth2 (then the app must stay). */
+async function connectorUsesOAuth2(ctx: StepContext): Promise<boolean> {
+  const connector = await (await ctx.clients.kibana()).getConnector(ctx.names.kibana.alertConnectorId);
+  return connector?.config?.authType === WEBHOOK_OAUTH2;
+}
+
+/** alerts.webhookAuth sas: our app registration is deleted after the connector is rewritten with the callback URL. */
+export const azureRetireAlertApp: Step = {
+  id: RETIRE_ALERT_APP_ID,
+  title: "Entra ID app registration of the alert connector (deleted once the connector uses SAS)",
+  target: "azure",
+  after: ["kibana-alert-connector"],
+  enabled: (c) => c.features.alertForwarding && c.alerts.webhookAuth === "sas" && Boolean(c.azure.subscriptionId),
+  async plan(ctx) {
+    // Only in a run whose Azure preflight has signed in (its facts are there): a Kibana-side run (the library's
+    // kibanaSteps) must not start an Azure sign-in of its own.
+    if (!ctx.shared.azureFacts || !(await ctx.clients.azure()).graph) return [];
+    const app = await findAlertApp(ctx);
+    if (!app || !appIsOurs(app, ctx.names.prefix)) return [];
+    return [
+      {
+        ...base(ctx),
+        step: RETIRE_ALERT_APP_ID,
+        action: "delete",
+        reason:
+          "alerts.webhookAuth is sas: the alert connector no longer signs in with it; deleted once the connector holds the callback URL",
+      },
+    ];
+  },
+  async apply(ctx, changes) {
+    if (!changes.some((c) => c.step === RETIRE_ALERT_APP_ID && c.action === "delete")) return;
+    // Never while the connector still uses it: that would cut alert forwarding off.
+    if (await connectorUsesOAuth2(ctx)) {
+      ctx.io.message(
+        "warn",
+        `${ctx.names.azure.alertApp.displayName} kept: the alert connector still signs in with it. Run setup again.`,
+      );
+      return;
+    }
+    const app = await findAlertApp(ctx);
+    if (!app || !appIsOurs(app, ctx.names.prefix)) return;
+    await graphApplications(await ctx.clients.azure()).remove(app.id);
+    ctx.io.message("success", `Deleted ${ctx.names.azure.alertApp.displayName}: the alert connector uses SAS now.`);
+  },
 };
