@@ -11,6 +11,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { createClock, type SandboxClock } from "../common/clock.js";
 import { createFaultInjector, type FaultInjector, type FaultOptions } from "../common/faults.js";
 import { createRouter } from "../common/router.js";
+import { within } from "../common/within.js";
 import { callerFromRequest, createArmRouter, errorResponse, authenticate } from "./arm/router.js";
 import { createDeploymentsApi } from "./arm/deployments-api.js";
 import { environmentOf } from "./arm/environment.js";
@@ -255,7 +256,7 @@ export async function startAzureSandbox(options: AzureSandboxOptions = {}): Prom
     },
     async stop() {
       data.stop();
-      await Promise.race([Promise.all([deployments.idle(), logic.idle()]), new Promise((r) => setTimeout(r, 2000))]);
+      await within(Promise.all([deployments.idle(), logic.idle()]), 2000);
       await Promise.all(servers.map((s) => s.close()));
       if (azDir) rmSync(azDir, { recursive: true, force: true });
     },

@@ -24,6 +24,7 @@ import {
   startDeployment,
 } from "./deployment-engine.js";
 import { whatIf } from "./what-if.js";
+import { within } from "../../common/within.js";
 
 export interface DeploymentsApi {
   handle(req: SandboxRequest, caller: Caller, rg: string, rest: string[]): Promise<SandboxResponse>;
@@ -147,7 +148,7 @@ export function createDeploymentsApi(env: ArmEnv): DeploymentsApi {
     if (sub === "operationstatuses" && req.method === "GET") {
       if (!rec || rec.operationId !== rest[2]) throw notFound("OperationNotFound", "The operation could not be found.");
       // Deployments finish in milliseconds here; give one a moment so a poll rarely sees Running.
-      await Promise.race([rec.done, new Promise((r) => setTimeout(r, 200))]);
+      await within(rec.done, 200);
       const state_ = rec.resource.properties.provisioningState as string;
       const body: Record<string, unknown> = { status: state_ === "Running" ? "Running" : state_ };
       if (state_ === "Failed") body.error = rec.resource.properties.error;
