@@ -38,7 +38,7 @@ const CANARY = {
   bearer: "canaryBearerToken0123456789",
   jwt: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnlfand0In0.Y2FuYXJ5X2p3dF9zaWduYXR1cmU",
 };
-const SIG_URL = `https://prod-07.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${CANARY.sig}`;
+const SIG_URL = `https://127.0.0.1:8443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${CANARY.sig}`;
 const ALL = `key ${CANARY.apiKey} pw ${CANARY.password} cs ${CANARY.clientSecret} url ${SIG_URL} Authorization: Bearer ${CANARY.bearer} jwt ${CANARY.jwt}`;
 
 const env: Record<string, string> = {
