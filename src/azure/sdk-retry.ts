@@ -7,6 +7,7 @@
  * Ctrl-C stops it.
  */
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
+import { parseRetryAfter } from "../lib/retry-after.js";
 
 export interface SdkRetryOptions {
   maxRetries: number;
@@ -68,13 +69,9 @@ function backoff(attempt: number): number {
 /** retry-after-ms / x-ms-retry-after-ms (milliseconds), then Retry-After (seconds or an HTTP date). */
 function retryAfterMs(response: PipelineResponse): number | undefined {
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const ms = Number(response.headers.get(name));
-    if (response.headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
+    const value = response.headers.get(name);
+    const ms = Number(value);
+    if (value && Number.isFinite(ms) && ms >= 0) return ms;
   }
-  const value = response.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return parseRetryAfter(response.headers.get("retry-after"), Date.now());
 }

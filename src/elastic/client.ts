@@ -105,7 +105,8 @@ export async function createElasticsearchClient(
       });
     });
   }
-  const sleep = overrides.sleep ?? options.sleep;
+  // An explicit option (tests) over the step context's sleep, as for Kibana (createKibanaClient).
+  const sleep = options.sleep ?? overrides.sleep;
   const call = async <T>(what: string, fn: () => Promise<T>, privilege?: string): Promise<T> => {
     try {
       return await fn();

@@ -40,14 +40,7 @@ export function isTimeout(err: { code?: string; message?: string }): boolean {
   return err.code === "ECONNABORTED" || err.code === "ETIMEDOUT" || /timeout/i.test(err.message ?? "");
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+export { parseRetryAfter } from "../lib/retry-after.js";
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out but always wait. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {

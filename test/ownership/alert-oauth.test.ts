@@ -7,9 +7,9 @@
  * deleted once the connector holds the callback URL; teardown deletes
  * the app registration; a look-alike app without our marker is a conflict; oauth2 on Kibana 9.1 is exit 5.
  */
-import { request } from "node:https";
 import axios from "axios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postCallback } from "./callback.js";
 import { PREFIX } from "../safety/helpers/converged.js";
 import { type SafetyWorld, startSafetyWorld } from "../safety/helpers/safety-world.js";
 
@@ -28,20 +28,7 @@ const withGraph = (extra: Record<string, unknown> = {}) => ({
 const connector = () => w.elastic.state.connectors().find((c) => c.id === `${PREFIX}-alert-webhook`)!;
 const ourApp = () => [...w.azure.state.applications.apps.values()].find((a) => a.displayName === APP);
 
-function post(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: "POST", ca: w.azure.caCert, headers: { "content-type": "application/json" } },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ alerts: [] }));
-  });
-}
+const post = (url: string) => postCallback(w.azure.caCert, url);
 
 /** The alert connector's `_execute`, as verify's fast alert path sends it. */
 async function execute(): Promise<{ status: string; service_message?: string }> {

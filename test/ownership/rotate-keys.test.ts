@@ -4,8 +4,8 @@
  * old signatures stop working at the trigger) and rewrites the connectors with the new URLs; teardown rotates
  * them before it deletes anything.
  */
-import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postCallback } from "./callback.js";
 import { PREFIX } from "../safety/helpers/converged.js";
 import { type SafetyWorld, startSafetyWorld } from "../safety/helpers/safety-world.js";
 
@@ -18,21 +18,7 @@ const caseConnectorUrl = () =>
   String(w.elastic.state.connectors().find((c) => c.id === `${PREFIX}-cases-webhook`)?.config.createIncidentUrl ?? "");
 const sigOf = (url: string) => new URL(url).searchParams.get("sig");
 
-/** POST to a callback URL as Kibana would; the status the trigger answers. */
-function post(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: "POST", ca: w.azure.caCert, headers: { "content-type": "application/json" } },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ alerts: [] }));
-  });
-}
+const post = (url: string) => postCallback(w.azure.caCert, url);
 
 beforeAll(async () => {
   w = await startSafetyWorld();
